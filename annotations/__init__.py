@@ -1,0 +1,4 @@
+"""Analyst annotations, their anchors, briefs and citations (built by a later issue).
+
+Reads ``corpus``; never imports ``indexer`` or ``webapp``.
+"""

@@ -1,0 +1,23 @@
+"""Errors raised by the corpus package; messages say what happened and what to do next."""
+
+from __future__ import annotations
+
+
+class CorpusError(Exception):
+    """Base class for everything the corpus package raises on purpose."""
+
+
+class DocumentNotFound(CorpusError):
+    """No document (or no such version of it) in the store."""
+
+
+class UnreadableSource(CorpusError):
+    """A source file or line cannot be turned into a document (the reason is in the message)."""
+
+
+class InvalidDocument(CorpusError):
+    """A document's fields are wrong: empty text, an impossible date, an unknown kind."""
+
+
+class StoreUnavailable(CorpusError):
+    """The database cannot be opened or migrated."""

@@ -1,0 +1,157 @@
+"""NLTK analysis: the only module that imports ``nltk``.
+
+Sentences and tokens come back as ``Span`` offsets into the canonical text, never as copies
+without positions, so every later layer (hits, mentions, anchors) can point into the same text.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from corpus.model import Span
+
+from .errors import NltkResourceMissing
+
+log = logging.getLogger(__name__)
+
+# NLTK resources the project needs: (downloader package id, path nltk.data.find looks for).
+RESOURCES: tuple[tuple[str, str], ...] = (
+    ("punkt_tab", "tokenizers/punkt_tab/english/"),
+    ("averaged_perceptron_tagger_eng", "taggers/averaged_perceptron_tagger_eng/"),
+    ("names", "corpora/names"),
+    ("gazetteers", "corpora/gazetteers"),
+    ("stopwords", "corpora/stopwords"),
+    ("words", "corpora/words"),
+)
+# Corpora that make up the demo collection a new user gets on first run.
+DEMO_RESOURCES: tuple[tuple[str, str], ...] = (
+    ("state_union", "corpora/state_union"),
+    ("inaugural", "corpora/inaugural"),
+    ("webtext", "corpora/webtext"),
+    ("nps_chat", "corpora/nps_chat"),
+    ("abc", "corpora/abc"),
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word token and where it sits in the text."""
+
+    text: str
+    span: Span
+
+
+def require(package: str, path: str) -> None:
+    """Raise ``NltkResourceMissing`` unless NLTK can find ``path``."""
+    import nltk
+
+    try:
+        nltk.data.find(path)
+    except LookupError as exc:
+        where = os.environ.get("NLTK_DATA") or "NLTK's default locations"
+        raise NltkResourceMissing(
+            f'NLTK resource "{package}" is not installed (looked in {where}). Run "dossier setup" '
+            f'with internet access, or python -m nltk.downloader {package}, or set NLTK_DATA.'
+        ) from exc
+
+
+def missing_resources(resources: tuple[tuple[str, str], ...] = RESOURCES) -> list[str]:
+    """Package ids from ``resources`` that NLTK cannot find."""
+    import nltk
+
+    missing = []
+    for package, path in resources:
+        try:
+            nltk.data.find(path)
+        except LookupError:
+            missing.append(package)
+    return missing
+
+
+def download_resources(resources: tuple[tuple[str, str], ...] = RESOURCES) -> list[str]:
+    """Fetch missing resources with NLTK's own downloader (setup step only); returns what it got.
+
+    Raises ``NltkResourceMissing`` when a package could not be installed.
+    """
+    import nltk
+
+    wanted = missing_resources(resources)
+    for package in wanted:
+        log.info("downloading NLTK resource %s", package)
+        if not nltk.download(package, quiet=True, raise_on_error=False):
+            raise NltkResourceMissing(
+                f'Could not download NLTK resource "{package}". Check the internet connection, '
+                "or set NLTK_DATA to a folder that already holds it."
+            )
+    return wanted
+
+
+@functools.cache
+def _sentence_splitter():  # type: ignore[no-untyped-def]
+    require("punkt_tab", "tokenizers/punkt_tab/english/")
+    from nltk.tokenize import PunktTokenizer
+
+    return PunktTokenizer("english")
+
+
+@functools.cache
+def _word_tokenizer():  # type: ignore[no-untyped-def]
+    from nltk.tokenize.destructive import NLTKWordTokenizer
+
+    return NLTKWordTokenizer()
+
+
+def sentences(text: str) -> list[Span]:
+    """Sentence spans of ``text`` (Punkt, English)."""
+    return [Span(s, e) for s, e in _sentence_splitter().span_tokenize(text)]
+
+
+def tokens(text: str, within: Span | None = None) -> list[Token]:
+    """Word tokens (Treebank style, as ``nltk.word_tokenize``) with offsets into ``text``."""
+    base = within.start if within else 0
+    piece = text[within.start : within.end] if within else text
+    out: list[Token] = []
+    try:
+        pairs = list(_word_tokenizer().span_tokenize(piece))
+    except ValueError:
+        # align_tokens gives up on some quote rewrites; whitespace tokens keep offsets exact.
+        pairs = list(_whitespace_spans(piece))
+    for s, e in pairs:
+        out.append(Token(piece[s:e], Span(base + s, base + e)))
+    return out
+
+
+def sentence_tokens(text: str) -> Iterator[list[Token]]:
+    """Tokens grouped by sentence, each with offsets into the whole ``text``."""
+    for sent in sentences(text):
+        yield tokens(text, sent)
+
+
+def pos_tag(words: list[str]) -> list[str]:
+    """Penn Treebank part-of-speech tags for a tokenized sentence."""
+    return [tag for _, tag in _pos_tagger().tag(words)]
+
+
+@functools.cache
+def _pos_tagger():  # type: ignore[no-untyped-def]
+    require("averaged_perceptron_tagger_eng", "taggers/averaged_perceptron_tagger_eng/")
+    from nltk.tag import PerceptronTagger
+
+    return PerceptronTagger()
+
+
+def _whitespace_spans(text: str) -> Iterator[tuple[int, int]]:
+    start = None
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            if start is not None:
+                yield start, i
+                start = None
+        elif start is None:
+            start = i
+    if start is not None:
+        yield start, len(text)

@@ -1,0 +1,31 @@
+"""Errors raised by the indexer package."""
+
+from __future__ import annotations
+
+
+class IndexerError(Exception):
+    """Base class for everything the indexer package raises on purpose."""
+
+
+class NltkResourceMissing(IndexerError):
+    """An NLTK data package is not installed where NLTK looks for it."""
+
+
+class IndexMissing(IndexerError):
+    """No index has been built in the instance folder yet."""
+
+
+class IndexBusy(IndexerError):
+    """Another process is rebuilding or updating the index."""
+
+
+class QueryError(IndexerError):
+    """The query cannot be run as written; the message says how to fix it (HTTP 400)."""
+
+
+class EmptyQuery(QueryError):
+    """Nothing searchable is left in the query."""
+
+
+class QueryTooComplex(QueryError):
+    """The query would expand past the limits that keep every search fast."""

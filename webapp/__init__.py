@@ -1,0 +1,1 @@
+"""Flask app factory, blueprints, CLI and highlight rendering. Nothing imports this package."""
