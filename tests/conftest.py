@@ -1,0 +1,117 @@
+"""Fixture chain: corpus_dir -> store -> index -> make_app -> app -> client, plus runner.
+
+Real components only: a SQLite (or PostgreSQL) store in tmp_path, a real Whoosh index, real NLTK
+data, Flask's test client and click's CliRunner.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+TESTS_DIR = Path(__file__).parent
+REPO_DIR = TESTS_DIR.parent
+SHARED_DIR = REPO_DIR.parent / "shared"
+
+# Offline NLTK data: CI and the Makefile set NLTK_DATA; a checkout next to shared/ finds it too.
+if "NLTK_DATA" not in os.environ and (SHARED_DIR / "nltk_data").is_dir():
+    os.environ["NLTK_DATA"] = str(SHARED_DIR / "nltk_data")
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    """The small real corpus written for the tests (read-only)."""
+    return TESTS_DIR / "data"
+
+
+@pytest.fixture(scope="session")
+def shared_data_dir() -> Path:
+    """../shared/data: real collections; tests that need them skip outside CI when absent."""
+    path = Path(os.environ.get("DOSSIER_SHARED_DATA", SHARED_DIR / "data"))
+    if not path.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"shared data folder {path} is missing in CI")
+        pytest.skip(f"shared data folder {path} not present")
+    return path
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    """A fresh SQLite database per test."""
+    return f"sqlite:///{tmp_path / 'dossier.db'}"
+
+
+@pytest.fixture
+def empty_store(database_url: str) -> Iterator[Any]:
+    """A migrated, empty store."""
+    from corpus.store import Store
+
+    store = Store.open(database_url)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def store(empty_store: Any, corpus_dir: Path) -> Any:
+    """A store holding the test corpus."""
+    from corpus.ingest import ingest
+
+    report = ingest([corpus_dir], empty_store)
+    assert not report.failed, report.failed
+    return empty_store
+
+
+@pytest.fixture
+def index_dir(store: Any, tmp_path: Path) -> Path:
+    """A Whoosh index built from ``store``."""
+    from indexer.build import build_index
+
+    path = tmp_path / "index"
+    build_index(store, path, procs=1)
+    return path
+
+
+@pytest.fixture
+def make_app(
+    tmp_path: Path, database_url: str, index_dir: Path
+) -> Callable[..., Any]:
+    """Factory for apps on the test store and index; keyword overrides go into the config."""
+    from webapp import create_app
+
+    def _make(**overrides: Any) -> Any:
+        config = {
+            "TESTING": True,
+            "HOME": str(tmp_path),
+            "DATABASE_URL": database_url,
+            "INDEX_DIR": str(index_dir),
+            "SECRET_KEY": "test",
+            "DEMO_CORPUS": False,
+        }
+        config.update(overrides)
+        return create_app(config)
+
+    return _make
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Any]) -> Any:
+    return make_app()
+
+
+@pytest.fixture
+def client(app: Any) -> Any:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """CliRunner on a fresh instance folder."""
+    from click.testing import CliRunner
+
+    monkeypatch.setenv("DOSSIER_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("DOSSIER_DATABASE_URL", raising=False)
+    return CliRunner()
