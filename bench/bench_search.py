@@ -1,0 +1,198 @@
+"""Query latency per query class, Dossier vs SQLite FTS5 on the same documents and queries.
+
+    python bench/bench_search.py --collection bench   # 18,153 documents (first run builds ~10 min)
+    python bench/bench_search.py --collection demo
+
+Both engines answer every query as a results page: top 10, facet counts (kind, source, speaker,
+year) and snippets with highlighted terms. The store, index and FTS5 database are built once in
+--workdir and reused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import fts5  # noqa: E402  (path set up above so the script runs from a checkout)
+from bench.sources import collection_paths, machine, percentiles  # noqa: E402
+
+PHRASES = [
+    "security council",
+    "nuclear weapons",
+    "united nations",
+    "international community",
+    "economic cooperation",
+    "human rights",
+    "middle east",
+    "general assembly",
+    "climate change",
+    "arms control",
+    "peace process",
+    "territorial integrity",
+    "prime minister",
+    "foreign policy",
+    "rule of law",
+    "weapons of mass destruction",
+    "cold war",
+    "free trade",
+    "armed forces",
+    "energy security",
+]
+
+
+@dataclass(frozen=True)
+class Query:
+    cls: str
+    dossier: str
+    fts: str
+    kind: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+
+
+def _pick(vocab: list[tuple[str, int]], n_docs: int, lo: float, hi: float, k: int, rng) -> list:
+    pool = [t for t, df in vocab if lo * n_docs <= df <= hi * n_docs]
+    return rng.sample(pool, min(k, len(pool)))
+
+
+def query_set(vocab: list[tuple[str, int]], n_docs: int, per_class: int) -> list[Query]:
+    """Deterministic queries drawn from the collection's own vocabulary (FTS5's stems)."""
+    rng = random.Random(42)
+    high = _pick(vocab, n_docs, 0.30, 0.90, per_class, rng)
+    mid = _pick(vocab, n_docs, 0.01, 0.05, per_class * 4, rng)
+    low = _pick(vocab, n_docs, 0.0005, 0.002, per_class, rng)
+    qs: list[Query] = []
+    qs += [Query("term-high", t, t) for t in high]
+    qs += [Query("term-mid", t, t) for t in mid[:per_class]]
+    qs += [Query("term-low", t, t) for t in low]
+    pairs = [mid[i : i + 2] for i in range(0, 2 * per_class, 2)]
+    qs += [Query("and-2", " ".join(p), " AND ".join(p)) for p in pairs if len(p) == 2]
+    triples = [[high[i % len(high)], *mid[i * 2 : i * 2 + 2]] for i in range(per_class)]
+    qs += [Query("and-3", " ".join(t), " AND ".join(t)) for t in triples if len(t) == 3]
+    qs += [Query("or-2", " OR ".join(p), " OR ".join(p)) for p in pairs if len(p) == 2]
+    qs += [Query("phrase", f'"{p}"', f'"{p}"') for p in PHRASES[:per_class]]
+    for i, term in enumerate(mid[per_class : 2 * per_class]):
+        start = 1990 + (i * 3) % 25
+        kind = ("speech", "news")[i % 2]
+        lo_d, hi_d = f"{start}-01-01", f"{start + 5}-12-31"
+        qs.append(Query("kind+date", term, term, kind, lo_d, hi_d))
+    return qs
+
+
+def timed(fn) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return (time.perf_counter() - t0) * 1000
+
+
+def run_dossier(workdir: Path, queries: list[Query], repeat: int) -> dict[str, list[float]]:
+    from corpus.store import Store
+    from indexer.search import SearchIndex, SearchRequest
+
+    store = Store.open(f"sqlite:///{workdir / 'dossier.db'}")
+    index = SearchIndex.open(workdir / "index")
+    out: dict[str, list[float]] = {}
+    for q in queries:
+        req = SearchRequest(
+            query=q.dossier,
+            kinds=(q.kind,) if q.kind else (),
+            date_from=dt.date.fromisoformat(q.date_from) if q.date_from else None,
+            date_to=dt.date.fromisoformat(q.date_to) if q.date_to else None,
+        )
+        index.search(req, store)  # warm
+        for _ in range(repeat):
+            out.setdefault(q.cls, []).append(timed(lambda req=req: index.search(req, store)))
+    return out
+
+
+def run_fts(db: fts5.Fts5, queries: list[Query], repeat: int) -> dict[str, list[float]]:
+    out: dict[str, list[float]] = {}
+    for q in queries:
+
+        def call(q: Query = q) -> None:
+            db.search(
+                q.fts,
+                kind=q.kind,
+                date_from=q.date_from,
+                date_to=q.date_to,
+                facets=True,
+                highlight=True,
+            )
+
+        call()
+        for _ in range(repeat):
+            out.setdefault(q.cls, []).append(timed(call))
+    return out
+
+
+def prepare(paths: list[Path], workdir: Path) -> None:
+    """Build the Dossier store + index and the FTS5 database once."""
+    from corpus.ingest import ingest
+    from corpus.store import Store
+    from indexer.build import build_index
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    if not (workdir / "index").exists():
+        store = Store.open(f"sqlite:///{workdir / 'dossier.db'}")
+        t0 = time.perf_counter()
+        report = ingest(paths, store)
+        t1 = time.perf_counter()
+        build_index(store, workdir / "index", procs=2)
+        t2 = time.perf_counter()
+        print(
+            f"prepared dossier: ingest {t1 - t0:.1f}s ({len(report.added)} added), "
+            f"index {t2 - t1:.1f}s",
+            file=sys.stderr,
+        )
+        store.close()
+    if not (workdir / "fts5.db").exists():
+        t0 = time.perf_counter()
+        n = fts5.build(paths, workdir / "fts5.db")
+        print(f"prepared fts5: {n} docs in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--collection", default="demo")
+    ap.add_argument("--workdir", type=Path)
+    ap.add_argument("--per-class", type=int, default=20)
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    paths = collection_paths(args.collection)
+    workdir = args.workdir or Path("/tmp") / f"dossier-bench-{args.collection}"
+    prepare(paths, workdir)
+    db = fts5.Fts5(workdir / "fts5.db")
+    queries = query_set(db.vocabulary(), db.count(), args.per_class)
+    ours = run_dossier(workdir, queries, args.repeat)
+    theirs = run_fts(db, queries, args.repeat)
+    print(f"# {args.collection}: {db.count()} documents; {machine()}")
+    print(f"# {len(queries)} queries x {args.repeat}; results page = top 10 + facets + snippets\n")
+    print("| class | Dossier p50 | p95 | p99 | FTS5 p50 | p95 | p99 |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    all_ours: list[float] = []
+    all_theirs: list[float] = []
+    for cls in ours:
+        a, b = percentiles(ours[cls]), percentiles(theirs[cls])
+        all_ours += ours[cls]
+        all_theirs += theirs[cls]
+        print(
+            f"| {cls} | {a['p50']:.1f} | {a['p95']:.1f} | {a['p99']:.1f} | "
+            f"{b['p50']:.1f} | {b['p95']:.1f} | {b['p99']:.1f} |"
+        )
+    a, b = percentiles(all_ours), percentiles(all_theirs)
+    print(
+        f"| **all** | {a['p50']:.1f} | {a['p95']:.1f} | {a['p99']:.1f} | "
+        f"{b['p50']:.1f} | {b['p95']:.1f} | {b['p99']:.1f} |"
+    )
+    print(f"\nDossier p95 / FTS5 p95 = {a['p95'] / max(b['p95'], 1e-9):.2f} (milliseconds)")
+
+
+if __name__ == "__main__":
+    main()
