@@ -11,6 +11,7 @@ import logging
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from corpus.model import Span
 
@@ -70,6 +71,25 @@ def missing_resources(resources: tuple[tuple[str, str], ...] = RESOURCES) -> lis
         except LookupError:
             missing.append(package)
     return missing
+
+
+def resource_dir(path: str) -> Path:
+    """The folder where NLTK finds ``path`` (e.g. ``corpora/state_union``) on this machine.
+
+    Raises ``NltkResourceMissing`` when it is not installed. Lets ``corpus`` read NLTK's corpus
+    files without importing ``nltk`` itself.
+    """
+    import nltk
+
+    try:
+        found = nltk.data.find(path)
+    except LookupError as exc:
+        package = path.rstrip("/").rsplit("/", 1)[-1]
+        raise NltkResourceMissing(
+            f'NLTK resource "{package}" is not installed. Run "dossier setup" with internet '
+            f"access, or python -m nltk.downloader {package}, or set NLTK_DATA."
+        ) from exc
+    return Path(str(found))
 
 
 def download_resources(resources: tuple[tuple[str, str], ...] = RESOURCES) -> list[str]:
