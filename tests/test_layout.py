@@ -1,0 +1,61 @@
+"""The layout rules of STYLE.md, checked on the source: imports flow one way and each
+third-party library has exactly one home."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+PACKAGES = ("corpus", "indexer", "annotations", "webapp")
+
+# package -> packages it must never import
+FORBIDDEN = {
+    "corpus": {"indexer", "annotations", "webapp"},
+    "indexer": {"annotations", "webapp"},
+    "annotations": {"indexer", "webapp"},
+    "webapp": set(),
+}
+
+# third-party module -> the only files (or folders) allowed to import it
+HOMES = {
+    "bs4": ("corpus/readers.py",),
+    "nltk": ("indexer/analyse.py",),
+    "whoosh": ("indexer/",),
+    "flask": ("webapp/",),
+    "click": ("webapp/",),
+    "sqlalchemy": ("corpus/store", "corpus/tables", "corpus/migrations/", "annotations/store"),
+    "alembic": ("corpus/store", "corpus/migrations/"),
+}
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def _sources() -> list[Path]:
+    return [p for pkg in PACKAGES for p in sorted((REPO / pkg).rglob("*.py"))]
+
+
+@pytest.mark.parametrize("path", _sources(), ids=lambda p: str(p.relative_to(REPO)))
+def test_module_imports_only_what_its_package_may(path: Path) -> None:
+    rel = path.relative_to(REPO).as_posix()
+    package = rel.split("/")[0]
+    imported = _imports(path)
+    assert not imported & FORBIDDEN[package], f"{rel} imports {imported & FORBIDDEN[package]}"
+    for module, homes in HOMES.items():
+        if module in imported:
+            assert rel.startswith(homes), f"{rel} imports {module}; only {homes} may"
+
+
+def test_layout_check_sees_the_packages() -> None:
+    assert len(_sources()) >= 8
