@@ -1,0 +1,140 @@
+"""Configuration keys, their defaults, and the four layers that set them.
+
+``load_config`` is shared by ``create_app`` and the CLI, so the web app and every ``dossier``
+command see the same instance: DEFAULTS -> ``<HOME>/config.py`` -> ``DOSSIER_*`` environment
+(Flask's ``from_prefixed_env``: values parsed as JSON when they can be) -> overrides.
+Paths that default to a place inside HOME are filled in after all layers, so setting only
+``DOSSIER_HOME`` moves the whole instance.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Config
+
+ENV_PREFIX = "DOSSIER"
+SECRET_KEY_FILE = "secret_key"
+
+DEFAULTS: dict[str, Any] = {
+    # Instance folder: database, index, models, optional config.py (env DOSSIER_HOME).
+    "HOME": "./instance",
+    # SQLAlchemy URL of the store; None means sqlite:///<HOME>/dossier.db.
+    "DATABASE_URL": None,
+    # Folder of the Whoosh index generations; None means <HOME>/index.
+    "INDEX_DIR": None,
+    # Folder of trained models (JSON); None means <HOME>/models.
+    "MODELS_DIR": None,
+    # Session signing key; None means one generated once and kept in <HOME>/secret_key (0600).
+    "SECRET_KEY": None,
+    # Hits per page of search results (web and API).
+    "PER_PAGE": 20,
+    # Longest query accepted, in characters; longer ones are refused with a message.
+    "MAX_QUERY_LENGTH": 1000,
+    # Load the demo collection (NLTK speeches, chat and news) when the store is empty at setup.
+    "DEMO_CORPUS": True,
+    # Largest single source file ingest reads, in MB; bigger files are refused and named.
+    "INGEST_MAX_FILE_MB": 100,
+    # Most text one source file may decompress to (.jsonl.gz), in MB; guards against gzip bombs.
+    "INGEST_MAX_TOTAL_MB": 1000,
+    # Log level of Dossier's own loggers: DEBUG, INFO, WARNING or ERROR.
+    "LOG_LEVEL": "INFO",
+    # Address "dossier serve" listens on; keep 127.0.0.1 unless a proxy sits in front.
+    "HOST": "127.0.0.1",
+    # Port "dossier serve" listens on.
+    "PORT": 5000,
+}
+
+_TEXT_KEYS = ("HOME", "DATABASE_URL", "INDEX_DIR", "MODELS_DIR", "SECRET_KEY", "LOG_LEVEL", "HOST")
+_PATH_KEYS = ("HOME", "INDEX_DIR", "MODELS_DIR")
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+_POSITIVE_NUMBERS = ("PER_PAGE", "MAX_QUERY_LENGTH", "INGEST_MAX_FILE_MB", "INGEST_MAX_TOTAL_MB")
+
+
+class ConfigError(ValueError):
+    """A configuration value has the wrong type or range; the message names key and value."""
+
+
+def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The configuration of the instance that ``DOSSIER_HOME`` (or ``overrides["HOME"]``) names.
+
+    Raises ``ConfigError`` for a value of the wrong type or range, naming the key.
+    """
+    overrides = dict(overrides or {})
+    home = overrides.get("HOME") or os.environ.get(f"{ENV_PREFIX}_HOME") or DEFAULTS["HOME"]
+    home_dir = Path(os.path.abspath(os.fspath(home)))
+
+    config = Config(str(home_dir), DEFAULTS)
+    config.from_pyfile(str(home_dir / "config.py"), silent=True)
+    config.from_prefixed_env(ENV_PREFIX)
+    config.update(overrides)
+    config["HOME"] = str(home_dir)
+    return _resolve(dict(config))
+
+
+def _resolve(config: dict[str, Any]) -> dict[str, Any]:
+    """Check types, make paths absolute, and fill the defaults derived from HOME."""
+    for key in _TEXT_KEYS:
+        value = config.get(key)
+        if isinstance(value, os.PathLike | int | float) and not isinstance(value, bool):
+            config[key] = os.fspath(value) if isinstance(value, os.PathLike) else str(value)
+        elif value is not None and not isinstance(value, str):
+            raise ConfigError(f"{key} must be text, not {value!r}.")
+    for key in _POSITIVE_NUMBERS:
+        value = config[key]
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            raise ConfigError(f"{key} must be a positive number, not {value!r}.")
+    port = config["PORT"]
+    if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
+        raise ConfigError(f"PORT must be a whole number from 0 to 65535, not {port!r}.")
+    if not isinstance(config["DEMO_CORPUS"], bool):
+        raise ConfigError(f"DEMO_CORPUS must be true or false, not {config['DEMO_CORPUS']!r}.")
+    if str(config["LOG_LEVEL"]).upper() not in _LOG_LEVELS:
+        raise ConfigError(
+            f"LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}, not {config['LOG_LEVEL']!r}."
+        )
+
+    home = Path(config["HOME"])
+    config["INDEX_DIR"] = config["INDEX_DIR"] or str(home / "index")
+    config["MODELS_DIR"] = config["MODELS_DIR"] or str(home / "models")
+    for key in _PATH_KEYS:
+        config[key] = os.path.abspath(config[key])
+    config["DATABASE_URL"] = config["DATABASE_URL"] or f"sqlite:///{home / 'dossier.db'}"
+    config["SECRET_KEY"] = config["SECRET_KEY"] or instance_secret(home)
+    return config
+
+
+def instance_secret(home: Path) -> str:
+    """This instance's secret key: read from ``<home>/secret_key``, created once (mode 0600).
+
+    Creating it is atomic, so workers starting together agree on one key.
+    """
+    path = home / SECRET_KEY_FILE
+    if path.exists():
+        return _read_secret(path)
+    home.mkdir(parents=True, exist_ok=True)
+    draft = home / f".{SECRET_KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as out:
+        out.write(secrets.token_hex(32) + "\n")
+    try:
+        os.link(draft, path)  # fails if another process got there first; then use theirs
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink()
+    return _read_secret(path)
+
+
+def _read_secret(path: Path) -> str:
+    secret = path.read_text(encoding="ascii").strip()
+    if len(secret) < 32:
+        raise ConfigError(
+            f"The secret key in {path} is empty or too short. Delete the file to have a new one "
+            "generated, or set DOSSIER_SECRET_KEY."
+        )
+    return secret
