@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from webapp.config import DEFAULTS, ConfigError, load_config
+from corpus.limits import MB, IngestLimits
+from webapp.config import DEFAULTS, ConfigError, ingest_limits, load_config
 
 
 @pytest.fixture
@@ -146,3 +147,16 @@ def test_bad_values_are_refused_naming_key_and_value(
     with pytest.raises(ConfigError) as caught:
         load_config()
     assert str(caught.value).startswith(message)
+
+
+def test_ingest_limits_come_from_the_megabyte_keys(home: Path) -> None:
+    limits = ingest_limits(load_config({"INGEST_MAX_DOCUMENT_MB": 0.5, "INGEST_MAX_TOTAL_MB": 3}))
+    assert limits == IngestLimits(
+        max_document_bytes=512 * 1024,
+        max_decompressed_file_bytes=1024 * MB,
+        max_decompressed_total_bytes=3 * MB,
+    )
+
+
+def test_default_ingest_limits_are_the_library_defaults(home: Path) -> None:
+    assert ingest_limits(load_config()) == IngestLimits()

@@ -17,6 +17,8 @@ from typing import Any
 
 from flask import Config
 
+from corpus.limits import MB, IngestLimits
+
 ENV_PREFIX = "DOSSIER"
 SECRET_KEY_FILE = "secret_key"
 
@@ -37,10 +39,12 @@ DEFAULTS: dict[str, Any] = {
     "MAX_QUERY_LENGTH": 1000,
     # Load the demo collection (NLTK speeches, chat and news) when the store is empty at setup.
     "DEMO_CORPUS": True,
-    # Largest single source file ingest reads, in MB; bigger files are refused and named.
-    "INGEST_MAX_FILE_MB": 100,
-    # Most text one source file may decompress to (.jsonl.gz), in MB; guards against gzip bombs.
-    "INGEST_MAX_TOTAL_MB": 1000,
+    # Largest source of one document (a .txt/.md/.html file or one JSONL line), in MB.
+    "INGEST_MAX_DOCUMENT_MB": IngestLimits.max_document_bytes // MB,
+    # Most one compressed file (.jsonl.gz) may decompress to, in MB: guards against gzip bombs.
+    "INGEST_MAX_FILE_MB": IngestLimits.max_decompressed_file_bytes // MB,
+    # Most all compressed files of one ingest run may decompress to together, in MB.
+    "INGEST_MAX_TOTAL_MB": IngestLimits.max_decompressed_total_bytes // MB,
     # Log level of Dossier's own loggers: DEBUG, INFO, WARNING or ERROR.
     "LOG_LEVEL": "INFO",
     # Address "dossier serve" listens on; keep 127.0.0.1 unless a proxy sits in front.
@@ -52,7 +56,13 @@ DEFAULTS: dict[str, Any] = {
 _TEXT_KEYS = ("HOME", "DATABASE_URL", "INDEX_DIR", "MODELS_DIR", "SECRET_KEY", "LOG_LEVEL", "HOST")
 _PATH_KEYS = ("HOME", "INDEX_DIR", "MODELS_DIR")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-_POSITIVE_NUMBERS = ("PER_PAGE", "MAX_QUERY_LENGTH", "INGEST_MAX_FILE_MB", "INGEST_MAX_TOTAL_MB")
+_POSITIVE_NUMBERS = (
+    "PER_PAGE",
+    "MAX_QUERY_LENGTH",
+    "INGEST_MAX_DOCUMENT_MB",
+    "INGEST_MAX_FILE_MB",
+    "INGEST_MAX_TOTAL_MB",
+)
 
 
 class ConfigError(ValueError):
@@ -106,6 +116,15 @@ def _resolve(config: dict[str, Any]) -> dict[str, Any]:
     config["DATABASE_URL"] = config["DATABASE_URL"] or f"sqlite:///{home / 'dossier.db'}"
     config["SECRET_KEY"] = config["SECRET_KEY"] or instance_secret(home)
     return config
+
+
+def ingest_limits(config: Mapping[str, Any]) -> IngestLimits:
+    """The byte limits for ``ingest`` from the INGEST_MAX_*_MB keys."""
+    return IngestLimits(
+        max_document_bytes=int(config["INGEST_MAX_DOCUMENT_MB"] * MB),
+        max_decompressed_file_bytes=int(config["INGEST_MAX_FILE_MB"] * MB),
+        max_decompressed_total_bytes=int(config["INGEST_MAX_TOTAL_MB"] * MB),
+    )
 
 
 def instance_secret(home: Path) -> str:
