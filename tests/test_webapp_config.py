@@ -160,3 +160,13 @@ def test_ingest_limits_come_from_the_megabyte_keys(home: Path) -> None:
 
 def test_default_ingest_limits_are_the_library_defaults(home: Path) -> None:
     assert ingest_limits(load_config()) == IngestLimits()
+
+
+def test_loading_without_generating_a_secret_writes_nothing(home: Path) -> None:
+    assert load_config(generate_secret=False)["SECRET_KEY"] is None
+    assert not home.exists()
+
+
+def test_loading_without_generating_still_reads_the_instance_secret(home: Path) -> None:
+    secret = load_config()["SECRET_KEY"]
+    assert load_config(generate_secret=False)["SECRET_KEY"] == secret

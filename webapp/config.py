@@ -69,21 +69,28 @@ class ConfigError(ValueError):
     """A configuration value has the wrong type or range; the message names key and value."""
 
 
-def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def load_config(
+    overrides: Mapping[str, Any] | None = None, *, generate_secret: bool = True
+) -> dict[str, Any]:
     """The configuration of the instance that ``DOSSIER_HOME`` (or ``overrides["HOME"]``) names.
 
+    With ``generate_secret=False`` (CLI commands that serve nothing) a missing secret key stays
+    None instead of being created, so reading an instance never writes to it.
     Raises ``ConfigError`` for a value of the wrong type or range, naming the key.
     """
     overrides = dict(overrides or {})
     home = overrides.get("HOME") or os.environ.get(f"{ENV_PREFIX}_HOME") or DEFAULTS["HOME"]
     home_dir = Path(os.path.abspath(os.fspath(home)))
 
-    config = Config(str(home_dir), DEFAULTS)
-    config.from_pyfile(str(home_dir / "config.py"), silent=True)
-    config.from_prefixed_env(ENV_PREFIX)
-    config.update(overrides)
-    config["HOME"] = str(home_dir)
-    return _resolve(dict(config))
+    layers = Config(str(home_dir), DEFAULTS)
+    layers.from_pyfile(str(home_dir / "config.py"), silent=True)
+    layers.from_prefixed_env(ENV_PREFIX)
+    layers.update(overrides)
+    layers["HOME"] = str(home_dir)
+    config = _resolve(dict(layers))
+    if not config["SECRET_KEY"] and (generate_secret or (home_dir / SECRET_KEY_FILE).exists()):
+        config["SECRET_KEY"] = instance_secret(home_dir)
+    return config
 
 
 def _resolve(config: dict[str, Any]) -> dict[str, Any]:
@@ -114,7 +121,6 @@ def _resolve(config: dict[str, Any]) -> dict[str, Any]:
     for key in _PATH_KEYS:
         config[key] = os.path.abspath(config[key])
     config["DATABASE_URL"] = config["DATABASE_URL"] or f"sqlite:///{home / 'dossier.db'}"
-    config["SECRET_KEY"] = config["SECRET_KEY"] or instance_secret(home)
     return config
 
 
