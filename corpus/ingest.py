@@ -1,0 +1,216 @@
+"""The ingest step: files and folders -> readers -> ``Store.put_many`` in batches -> a report.
+
+Bad input never stops a run: each unreadable file, bad JSONL line or refused document is named in
+``IngestReport.failed`` with its reason, and everything else goes in. Each batch is one store
+transaction, so a document is either stored whole or not at all. Ingest only stores: analysis and
+indexing are separate, explicit steps.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from .limits import DecompressionBudget, IngestLimits
+from .model import DocumentDraft
+from .readers import ReadFailure, read_source, source_format
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BATCH_SIZE = 250
+_BATCH_CHARS = 32_000_000  # also flush a batch once its texts hold this many characters
+
+
+class _Bar(Protocol):
+    """What ingest needs from a tqdm-like progress bar."""
+
+    def update(self, n: int) -> Any: ...
+
+
+@dataclass(frozen=True)
+class IngestProgress:
+    """Where a running ingest is; given to a progress callback after each batch and file."""
+
+    files_done: int
+    files_total: int
+    documents: int
+    failed: int
+    current: str
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """What one ingest did: document ids by outcome, failures with reasons, files passed over.
+
+    ``skipped`` lists files inside folders whose type Dossier does not read (hidden files and
+    folders are ignored silently); ``files`` counts the files that were read.
+    """
+
+    added: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    failed: tuple[ReadFailure, ...] = ()
+    skipped: tuple[str, ...] = ()
+    files: int = 0
+
+    def summary(self) -> str:
+        """One line for people: ``3 added, 1 updated, 0 unchanged, 2 failed (...)``."""
+        return (
+            f"{len(self.added)} added, {len(self.updated)} updated, "
+            f"{len(self.unchanged)} unchanged, {len(self.failed)} failed "
+            f"({self.files} files read, {len(self.skipped)} skipped)"
+        )
+
+
+def ingest(
+    paths: Iterable[str | os.PathLike[str]],
+    store: Any,
+    *,
+    limits: IngestLimits | None = None,
+    progress: Callable[[IngestProgress], object] | _Bar | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+) -> IngestReport:
+    """Read every supported file under ``paths`` into ``store`` and report what happened.
+
+    Folders are walked in sorted order; ``progress`` is a callback taking ``IngestProgress`` or a
+    tqdm-like object whose ``update(n)`` gets the number of documents done. Only the store's own
+    errors (e.g. ``StoreUnavailable``) are raised.
+    """
+    limits = limits or IngestLimits()
+    run = _Run(store, batch_size, progress)
+    files, run.skipped, run.failed = _collect(paths)
+    run.files_total = len(files)
+    budget = DecompressionBudget(limits.max_decompressed_total_bytes)
+    for number, path in enumerate(files):
+        run.current = str(path)
+        for item in read_source(path, limits, budget):
+            if isinstance(item, ReadFailure):
+                run.fail(item.origin, item.reason)
+            else:
+                run.add(item)
+        run.files_done = number + 1
+        run.report_progress(0)
+    run.flush()
+    return IngestReport(
+        added=tuple(run.outcomes["added"]),
+        updated=tuple(run.outcomes["updated"]),
+        unchanged=tuple(run.outcomes["unchanged"]),
+        failed=tuple(run.failed),
+        skipped=tuple(run.skipped),
+        files=len(files),
+    )
+
+
+@dataclass
+class _Run:
+    """The mutable state of one ingest: the pending batch, ids seen, outcomes so far."""
+
+    store: Any
+    batch_size: int
+    progress: Callable[[IngestProgress], object] | _Bar | None
+    files_total: int = 0
+    files_done: int = 0
+    current: str = ""
+    batch: list[DocumentDraft] = field(default_factory=list)
+    batch_chars: int = 0
+    seen: dict[str, str] = field(default_factory=dict)
+    outcomes: dict[str, list[str]] = field(
+        default_factory=lambda: {"added": [], "updated": [], "unchanged": []}
+    )
+    failed: list[ReadFailure] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    def add(self, draft: DocumentDraft) -> None:
+        """Queue a draft unless another source of this run already used its id."""
+        doc_id = str(draft.id)
+        first = self.seen.setdefault(doc_id, draft.origin)
+        if first != draft.origin:
+            self.fail(
+                draft.origin,
+                f'id "{doc_id}" is already used by {first} in this ingest; give one of them '
+                'another id (front matter "id:" or the JSONL "id" field)',
+            )
+            return
+        self.batch.append(draft)
+        self.batch_chars += len(draft.text)
+        if len(self.batch) >= self.batch_size or self.batch_chars >= _BATCH_CHARS:
+            self.flush()
+
+    def fail(self, origin: str, reason: str) -> None:
+        log.info("ingest skipped %s: %s", origin, reason)
+        self.failed.append(ReadFailure(origin, reason))
+
+    def flush(self) -> None:
+        """Store the pending batch in one transaction."""
+        if not self.batch:
+            return
+        batch, self.batch, self.batch_chars = self.batch, [], 0
+        for draft, outcome in zip(batch, self.store.put_many(batch), strict=True):
+            if isinstance(outcome, Exception):
+                reason = str(outcome).removeprefix(f"{draft.origin}: ")
+                self.seen.pop(str(draft.id), None)
+                self.fail(draft.origin, reason)
+            else:
+                self.outcomes[outcome.status].append(outcome.document.id)
+        self.report_progress(len(batch))
+
+    def report_progress(self, stored: int) -> None:
+        if self.progress is None:
+            return
+        if hasattr(self.progress, "update"):
+            if stored:
+                self.progress.update(stored)
+            return
+        done = sum(len(ids) for ids in self.outcomes.values())
+        self.progress(
+            IngestProgress(self.files_done, self.files_total, done, len(self.failed), self.current)
+        )
+
+
+def _collect(
+    paths: Iterable[str | os.PathLike[str]],
+) -> tuple[list[Path], list[str], list[ReadFailure]]:
+    """Files to read (each once, folders in sorted order), files skipped, paths that failed."""
+    files: list[Path] = []
+    skipped: list[str] = []
+    failed: list[ReadFailure] = []
+    seen: set[Path] = set()
+
+    def keep(path: Path) -> None:
+        if path.resolve() not in seen:
+            seen.add(path.resolve())
+            files.append(path)
+
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            for found in _walk(path, failed):
+                if source_format(found) is None:
+                    skipped.append(str(found))
+                else:
+                    keep(found)
+        elif path.is_file():
+            keep(path)
+        elif path.exists():
+            failed.append(ReadFailure(str(path), "not a regular file (a device or pipe?)"))
+        else:
+            failed.append(ReadFailure(str(path), "no such file or folder; check the path"))
+    return files, skipped, failed
+
+
+def _walk(folder: Path, failed: list[ReadFailure]) -> Iterator[Path]:
+    """Regular files under ``folder`` in sorted order; hidden files and folders are left out."""
+
+    def on_error(exc: OSError) -> None:
+        failed.append(ReadFailure(str(exc.filename), f"cannot list the folder: {exc.strerror}"))
+
+    for root, dirs, names in os.walk(folder, onerror=on_error):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(names):
+            candidate = Path(root, name)
+            if not name.startswith(".") and candidate.is_file():
+                yield candidate
