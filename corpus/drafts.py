@@ -60,7 +60,8 @@ def build_draft(
     given_id = _field(fields, "id")
     if given_id and not _ID.fullmatch(given_id):
         raise InvalidDocument(
-            f'id "{given_id}" must be 1-200 letters, digits, ".", "_", ":" or "-"; change it'
+            f'id "{given_id}" must be 1-200 ASCII letters, digits, ".", "_", ":" or "-", starting '
+            "with a letter or digit; change it"
         )
     return DocumentDraft(
         text=text,

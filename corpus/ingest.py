@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -202,15 +202,15 @@ def _collect(
     return files, skipped, failed
 
 
-def _walk(folder: Path, failed: list[ReadFailure]) -> Iterator[Path]:
-    """Regular files under ``folder`` in sorted order; hidden files and folders are left out."""
+def _walk(folder: Path, failed: list[ReadFailure]) -> list[Path]:
+    """Regular files under ``folder`` sorted by path; hidden files and folders are left out."""
 
     def on_error(exc: OSError) -> None:
         failed.append(ReadFailure(str(exc.filename), f"cannot list the folder: {exc.strerror}"))
 
+    found: list[Path] = []
     for root, dirs, names in os.walk(folder, onerror=on_error):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(names):
-            candidate = Path(root, name)
-            if not name.startswith(".") and candidate.is_file():
-                yield candidate
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        candidates = (Path(root, name) for name in names if not name.startswith("."))
+        found.extend(path for path in candidates if path.is_file())
+    return sorted(found, key=lambda path: path.relative_to(folder).parts)

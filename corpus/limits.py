@@ -157,4 +157,4 @@ def _too_big(size: int | None, limits: IngestLimits) -> str:
 
 
 def _mb(count: int) -> str:
-    return f"{count / MB:,.1f} MB" if count >= MB // 10 else f"{count:,} bytes"
+    return f"{count / MB:,.1f} MB" if count >= MB else f"{count:,} bytes"

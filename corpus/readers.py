@@ -193,7 +193,7 @@ def _jsonlbuild_draft(line: bytes, origin: str, *, default_id_prefix: str) -> Do
     except UnicodeDecodeError as exc:
         raise UnreadableSource(f"not UTF-8 (byte 0x{line[exc.start]:02x})") from exc
     except json.JSONDecodeError as exc:
-        raise UnreadableSource(f"not valid JSON: {exc.msg} at column {exc.colno}") from exc
+        raise UnreadableSource(f"not valid JSON ({exc.msg}, column {exc.colno})") from exc
     except (ValueError, RecursionError) as exc:
         raise UnreadableSource(f"not usable JSON: {exc}") from exc
     if not isinstance(obj, dict):
