@@ -1,0 +1,339 @@
+"""The document store: the SQL source of truth (SQLite by default, PostgreSQL for teams).
+
+- Texts are stored exactly as given: no newline or Unicode normalisation, so every offset computed
+  on a draft's text holds for the stored version (readers decide the canonical text).
+- Every added or updated document takes the next value of a store-wide ``seq``. Writers are
+  serialised (SQLite ``BEGIN IMMEDIATE``; PostgreSQL a row lock on the counter held to commit),
+  so ``seq`` order is commit order and a reader that has seen ``seq <= n`` never misses a write.
+- Old versions are never deleted: annotations anchor to them.
+- A ``Store`` is safe to share between threads; each call takes its own pooled connection.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, Self
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from corpus.errors import DocumentNotFound, InvalidDocument, StoreUnavailable
+from corpus.migrations import WRITE, open_engine
+from corpus.model import KINDS, Document, DocumentDraft, PartialDate
+from corpus.tables import ID_LENGTH, document_versions, documents, store_state
+
+ID_PATTERN = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._:-]{{0,{ID_LENGTH - 1}}}")
+_CHUNK = 500  # ids per IN (...) list: well under SQLite's and PostgreSQL's parameter limits
+_V = document_versions
+_D = documents
+_TEXT_FIELDS = ("text", "title", "speaker", "source", "url", "language", "licence", "origin")
+
+
+@dataclass(frozen=True)
+class PutOutcome:
+    """What ``put`` did with a draft, and the stored version the draft became or matched."""
+
+    status: Literal["added", "updated", "unchanged"]
+    document: Document
+
+
+class Store:
+    """Documents and all their versions in one SQL database; open with ``Store.open(url)``."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._writer = engine.execution_options(**WRITE)
+
+    @classmethod
+    def open(cls, url: str) -> Store:
+        """Connect and migrate the schema to head; raises ``StoreUnavailable`` on failure."""
+        return cls(open_engine(url))
+
+    @property
+    def url(self) -> str:
+        """The database URL with any password hidden (for messages)."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def close(self) -> None:
+        """Close the pooled connections."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def put(self, draft: DocumentDraft) -> PutOutcome:
+        """Store one draft; raises ``InvalidDocument`` if it cannot be stored."""
+        (outcome,) = self.put_many([draft])
+        if isinstance(outcome, InvalidDocument):
+            raise outcome
+        return outcome
+
+    def put_many(self, drafts: Iterable[DocumentDraft]) -> list[PutOutcome | InvalidDocument]:
+        """Store drafts in one transaction; one result per draft, in order.
+
+        A draft that fails validation gets its ``InvalidDocument`` (returned, not raised) and the
+        others are stored. Repeated ids in one batch are applied in order.
+        """
+        results: list[PutOutcome | InvalidDocument | None] = []
+        valid: list[DocumentDraft] = []
+        for draft in drafts:
+            try:
+                check_draft(draft)
+            except InvalidDocument as exc:
+                results.append(exc)
+            else:
+                results.append(None)
+                valid.append(draft)
+        stored: Iterator[PutOutcome] = iter(())
+        if valid:
+            with self._connect(self._writer) as conn:
+                stored = iter(_write(conn, valid))
+        return [next(stored) if r is None else r for r in results]
+
+    def get(self, id: str, version: int | None = None) -> Document:
+        """The current version of a document, or the given version; raises ``DocumentNotFound``."""
+        stmt = _select_versions().where(_V.c.document_id == id)
+        stmt = stmt.where(_V.c.version == (_D.c.current_version if version is None else version))
+        with self._connect(self.engine) as conn:
+            row = conn.execute(stmt).first()
+            if row is not None:
+                return _document(row._mapping)
+            current = conn.scalar(sa.select(_D.c.current_version).where(_D.c.id == id))
+        if current is None:
+            raise DocumentNotFound(
+                f"No document with id {id!r}. Ids are case-sensitive: check it, or ingest the "
+                "document first."
+            )
+        raise DocumentNotFound(
+            f"Document {id!r} has no version {version}: its versions are 1 to {current}."
+        )
+
+    def get_many(self, ids: Iterable[str]) -> dict[str, Document]:
+        """Current versions of the ids that exist, in the order asked; unknown ids are left out."""
+        wanted = list(dict.fromkeys(ids))
+        found: dict[str, Document] = {}
+        with self._connect(self.engine) as conn:
+            for chunk in _chunks(wanted):
+                stmt = _select_current().where(_D.c.id.in_(chunk))
+                found.update(
+                    (row.document_id, _document(row._mapping)) for row in conn.execute(stmt)
+                )
+        return {i: found[i] for i in wanted if i in found}
+
+    def versions(self, id: str) -> list[Document]:
+        """Every stored version of a document, oldest first; raises ``DocumentNotFound``."""
+        stmt = _select_versions().where(_V.c.document_id == id).order_by(_V.c.version)
+        with self._connect(self.engine) as conn:
+            rows = conn.execute(stmt).all()
+        if not rows:
+            raise DocumentNotFound(f"No document with id {id!r}: it has no versions to list.")
+        return [_document(row._mapping) for row in rows]
+
+    def iter_documents(self, since_seq: int = 0, batch: int = 500) -> Iterator[Document]:
+        """Current versions written after ``since_seq``, in ``seq`` order, ``batch`` rows a query.
+
+        No connection is held between batches, so a slow consumer never blocks writers; a
+        document rewritten meanwhile comes again later, with its new version.
+        """
+        last = since_seq
+        while True:
+            stmt = _select_current().where(_D.c.seq > last).order_by(_D.c.seq).limit(batch)
+            with self._connect(self.engine) as conn:
+                rows = conn.execute(stmt).all()
+            yield from (_document(row._mapping) for row in rows)
+            if len(rows) < batch:
+                return
+            last = rows[-1].seq
+
+    def count(self) -> int:
+        """How many documents (not versions) the store holds."""
+        with self._connect(self.engine) as conn:
+            return conn.scalar(sa.select(sa.func.count()).select_from(_D)) or 0
+
+    def max_seq(self) -> int:
+        """The ``seq`` of the latest write; 0 for an empty store."""
+        with self._connect(self.engine) as conn:
+            return conn.execute(_SELECT_SEQ).scalar_one()
+
+    def ids(self) -> list[str]:
+        """Every document id, sorted."""
+        with self._connect(self.engine) as conn:
+            return list(conn.scalars(sa.select(_D.c.id).order_by(_D.c.id)))
+
+    @contextlib.contextmanager
+    def _connect(self, engine: Engine) -> Iterator[Connection]:
+        """A connection in a transaction; a failing database becomes ``StoreUnavailable``."""
+        try:
+            with engine.begin() as conn:
+                yield conn
+        except sa.exc.OperationalError as exc:
+            raise StoreUnavailable(
+                f"The database {self.url} failed: {exc.orig}. Check that it is running and "
+                "reachable (and not locked by a stuck writer), then retry."
+            ) from exc
+
+
+def check_draft(draft: DocumentDraft) -> None:
+    """Raise ``InvalidDocument`` unless the store can keep the draft exactly as it is."""
+    where = f"{draft.origin}: " if draft.origin else ""
+    if not draft.id:
+        raise InvalidDocument(f"{where}the document has no id; give it one before storing it.")
+    if not ID_PATTERN.fullmatch(draft.id):
+        raise InvalidDocument(
+            f"{where}unusable document id {draft.id!r}: use 1 to {ID_LENGTH} ASCII letters, "
+            "digits, '.', '_', ':' or '-', starting with a letter or digit."
+        )
+    what = f"{where}document {draft.id!r}"
+    if not draft.text.strip():
+        raise InvalidDocument(f"{what} has no text.")
+    if draft.kind not in KINDS:
+        raise InvalidDocument(f"{what} has unknown kind {draft.kind!r}; use one of {KINDS}.")
+    if draft.date is not None and not isinstance(draft.date, PartialDate):
+        raise InvalidDocument(f"{what} has date {draft.date!r}, which is not a PartialDate.")
+    values = [(name, getattr(draft, name)) for name in _TEXT_FIELDS]
+    for name, value in values + [("tags", tag) for tag in draft.tags]:
+        if "\x00" in value:
+            raise InvalidDocument(
+                f"{what}: {name} contains a NUL character at offset {value.index(chr(0))}, "
+                "which databases cannot store; remove it from the source."
+            )
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise InvalidDocument(
+                f"{what}: {name} has an unpaired surrogate at offset {exc.start}, which is not "
+                "valid Unicode; fix the source's encoding."
+            ) from exc
+
+
+_SELECT_SEQ = sa.select(store_state.c.value).where(store_state.c.name == "seq")
+
+
+@dataclass(frozen=True)
+class _Current:
+    version: int
+    seq: int
+    content_hash: str
+    ingested_at: dt.datetime
+    origin: str
+
+
+def _write(conn: Connection, drafts: Sequence[DocumentDraft]) -> list[PutOutcome]:
+    """Apply valid drafts in a write transaction; the counter's row lock serialises writers."""
+    seq = start = conn.execute(_SELECT_SEQ.with_for_update()).scalar_one()
+    current = _current_states(conn, [str(d.id) for d in drafts])
+    stored = set(current)
+    now = dt.datetime.now(dt.UTC)
+    outcomes: list[PutOutcome] = []
+    rows: dict[str, dict[str, Any]] = {}
+    new_versions: list[dict[str, Any]] = []
+    for draft in drafts:
+        id, digest = str(draft.id), draft.content_hash()
+        state = current.get(id)
+        if state is not None and state.content_hash == digest:
+            row = _version_row(draft, digest, state.version, state.seq, state.ingested_at)
+            row["origin"] = state.origin
+            outcomes.append(PutOutcome("unchanged", _document(row)))
+            continue
+        seq += 1
+        version = state.version + 1 if state else 1
+        current[id] = _Current(version, seq, digest, now, draft.origin)
+        row = _version_row(draft, digest, version, seq, now)
+        new_versions.append(row)
+        rows[id] = {k: v for k, v in row.items() if k in _D.c} | {"updated_at": now}
+        outcomes.append(PutOutcome("updated" if state else "added", _document(row)))
+    inserts = [{**r, "id": i, "created_at": now} for i, r in rows.items() if i not in stored]
+    updates = [{**r, "b_id": i} for i, r in rows.items() if i in stored]
+    if inserts:
+        conn.execute(_D.insert(), inserts)
+    if updates:
+        conn.execute(_D.update().where(_D.c.id == sa.bindparam("b_id")), updates)
+    if new_versions:
+        conn.execute(_V.insert(), new_versions)
+    if seq != start:
+        conn.execute(store_state.update().where(store_state.c.name == "seq").values(value=seq))
+    return outcomes
+
+
+def _current_states(conn: Connection, ids: list[str]) -> dict[str, _Current]:
+    states: dict[str, _Current] = {}
+    columns = (_D.c.id, _D.c.current_version, _D.c.seq, _D.c.content_hash)
+    stmt = sa.select(*columns, _V.c.ingested_at, _V.c.origin).join(
+        _V, (_V.c.document_id == _D.c.id) & (_V.c.version == _D.c.current_version)
+    )
+    for chunk in _chunks(list(dict.fromkeys(ids))):
+        for row in conn.execute(stmt.where(_D.c.id.in_(chunk))):
+            states[row.id] = _Current(*row[1:])
+    return states
+
+
+def _version_row(
+    draft: DocumentDraft, digest: str, version: int, seq: int, at: dt.datetime
+) -> dict[str, Any]:
+    """A ``document_versions`` row for the draft (``current_version`` added for ``_document``)."""
+    return {
+        "document_id": draft.id,
+        "version": version,
+        "current_version": version,
+        "seq": seq,
+        "text": draft.text,
+        "kind": draft.kind,
+        "title": draft.title,
+        "date": draft.date.value if draft.date else None,
+        "date_precision": draft.date.precision if draft.date else None,
+        "speaker": draft.speaker,
+        "source": draft.source,
+        "url": draft.url,
+        "language": draft.language,
+        "tags": json.dumps(list(draft.tags), ensure_ascii=False),
+        "licence": draft.licence,
+        "content_hash": digest,
+        "origin": draft.origin,
+        "ingested_at": at,
+    }
+
+
+def _select_versions() -> sa.Select[Any]:
+    """Version rows with their document's current version number."""
+    return sa.select(*_V.c, _D.c.current_version).join(_D, _D.c.id == _V.c.document_id)
+
+
+def _select_current() -> sa.Select[Any]:
+    return _select_versions().where(_V.c.version == _D.c.current_version)
+
+
+def _document(m: Mapping[Any, Any]) -> Document:
+    """A ``Document`` from a version row joined with its document's ``current_version``."""
+    date = PartialDate(m["date"], m["date_precision"]) if m["date"] is not None else None
+    return Document(
+        id=m["document_id"],
+        version=m["version"],
+        text=m["text"],
+        kind=m["kind"],
+        title=m["title"],
+        date=date,
+        speaker=m["speaker"],
+        source=m["source"],
+        url=m["url"],
+        language=m["language"],
+        tags=tuple(json.loads(m["tags"])),
+        licence=m["licence"],
+        content_hash=m["content_hash"],
+        ingested_at=m["ingested_at"],
+        seq=m["seq"],
+        is_current=m["version"] == m["current_version"],
+        extra={"origin": m["origin"]} if m["origin"] else {},
+    )
+
+
+def _chunks(items: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
