@@ -45,6 +45,33 @@ def database_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'dossier.db'}"
 
 
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[Any]:
+    """A throw-away PostgreSQL cluster (tests/pgserver.py): skips if absent, but fails in CI."""
+    from pgserver import PostgresServer, PostgresUnavailable
+
+    try:
+        server = PostgresServer()
+        server.start()
+    except PostgresUnavailable as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is required in CI: {exc}")
+        pytest.skip(f"no PostgreSQL server available: {exc}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(
+    params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
+)
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database URL per test: SQLite in tmp_path, then a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'dossier.db'}"
+    server = request.getfixturevalue("postgres_server")
+    return str(server.create_schema())
+
+
 @pytest.fixture
 def empty_store(database_url: str) -> Iterator[Any]:
     """A migrated, empty store."""
