@@ -1,0 +1,193 @@
+"""Where a query matches inside one text: the spans behind snippets and the document view.
+
+The text is analysed with the index's own ``TEXT_ANALYZER`` (with character offsets), so a word
+matches exactly the tokens it found in the index: stems for words, consecutive stems for exact
+phrases, in-order stems within the allowed gap for ``"a b"~N``, and surface words for ``prefix*``
+and ``fuzzy~`` (same first letter, edit distance). Words under NOT, title-only words and filters
+mark nothing. No index is needed, so a document view can highlight any stored version.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from whoosh.support.levenshtein import levenshtein
+
+from corpus.model import Span
+
+from .query import (
+    DateFilter,
+    Filter,
+    Fuzzy,
+    ParsedQuery,
+    Phrase,
+    Prefix,
+    Word,
+    parse_query,
+    positive_leaves,
+)
+from .schema import TOKEN_PATTERN, text_terms
+from .vocabulary import surface
+
+MAX_FUZZY_WORD = 40
+_WORD = re.compile(TOKEN_PATTERN)
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """What to look for in a text, taken from the positive part of a parsed query."""
+
+    stems: frozenset[str] = frozenset()
+    phrases: tuple[tuple[tuple[str, ...], int], ...] = ()
+    prefixes: tuple[str, ...] = ()
+    fuzzy: tuple[tuple[str, int], ...] = ()
+
+    def is_empty(self) -> bool:
+        """True when nothing in the query can match the body text."""
+        return not (self.stems or self.phrases or self.prefixes or self.fuzzy)
+
+
+class Token(NamedTuple):
+    """A word of a text: its ``text`` term (stem), its surface word and its offsets.
+
+    A named tuple, not a frozen dataclass: a long document has tens of thousands of them."""
+
+    stem: str
+    surface: str
+    start: int
+    end: int
+
+
+def pattern_of(parsed: ParsedQuery) -> Pattern:
+    """The pattern of a parsed query (leaves searched in the body text, not negated)."""
+    stems: set[str] = set()
+    phrases: list[tuple[tuple[str, ...], int]] = []
+    prefixes: list[str] = []
+    fuzzy: list[tuple[str, int]] = []
+    for leaf in positive_leaves(parsed.root):
+        if isinstance(leaf, Filter | DateFilter) or leaf.field is not None:
+            continue
+        if isinstance(leaf, Word):
+            terms = text_terms(leaf.text)
+            if len(terms) == 1:
+                stems.add(terms[0])
+            elif terms:
+                phrases.append((terms, 0))
+        elif isinstance(leaf, Phrase):
+            terms = text_terms(leaf.text)
+            if len(terms) == 1 and leaf.slop == 0:
+                stems.add(terms[0])
+            elif terms:
+                phrases.append((terms, leaf.slop))
+        elif isinstance(leaf, Prefix):
+            if word := surface(leaf.text):
+                prefixes.append(word)
+        elif isinstance(leaf, Fuzzy):
+            if word := surface(leaf.text):
+                fuzzy.append((word, min(leaf.distance, max(0, len(word) - 2))))
+    return Pattern(frozenset(stems), tuple(phrases), tuple(prefixes), tuple(fuzzy))
+
+
+def hit_spans(text: str, query: str | ParsedQuery) -> list[Span]:
+    """Every match of ``query`` in a whole document text, sorted, overlaps merged.
+
+    Raises ``QueryError`` (from parsing) when the query cannot be run.
+    """
+    parsed = parse_query(query) if isinstance(query, str) else query
+    return match_spans(text, pattern_of(parsed))
+
+
+def match_spans(text: str, pattern: Pattern) -> list[Span]:
+    """The spans ``pattern`` marks in ``text``, sorted, overlapping ones merged.
+
+    Fast on long texts: each distinct word is analysed once, and the offsets are only
+    collected when some word (or every word of a phrase) is present.
+    """
+    if pattern.is_empty():
+        return []
+    raw_words: list[str] = _WORD.findall(text)
+    analysed = {raw: _analyse_word(raw) for raw in set(raw_words)}
+    wanted = {
+        raw
+        for raw, (stem, word) in analysed.items()
+        if stem in pattern.stems or _loose_match(word, pattern)
+    }
+    present = {stem for stem, _ in analysed.values()}
+    phrases = [(stems, slop) for stems, slop in pattern.phrases if present.issuperset(stems)]
+    if not wanted and not phrases:
+        return []
+    offsets = [m.span() for m in _WORD.finditer(text)]
+    found = [offsets[i] for i, raw in enumerate(raw_words) if raw in wanted]
+    if phrases:
+        stems = [analysed[raw][0] for raw in raw_words]
+        for phrase, slop in phrases:
+            found.extend(_phrase_spans(stems, offsets, phrase, slop))
+    return _merge(found)
+
+
+def analyse_text(text: str) -> list[Token]:
+    """``TEXT_ANALYZER``'s tokens of ``text`` with offsets, fast: the tokenizer's own pattern
+    finds the words and each distinct word is analysed once (its filters work word by word)."""
+    return [Token(*_analyse_word(m.group()), *m.span()) for m in _WORD.finditer(text)]
+
+
+@functools.lru_cache(maxsize=200_000)
+def _analyse_word(raw: str) -> tuple[str, str]:
+    terms = text_terms(raw)
+    return (terms[0] if len(terms) == 1 else ""), surface(raw)
+
+
+def _loose_match(word: str, pattern: Pattern) -> bool:
+    if not (pattern.prefixes or pattern.fuzzy):
+        return False
+    if any(word.startswith(prefix) for prefix in pattern.prefixes):
+        return True
+    for target, distance in pattern.fuzzy:
+        if (
+            word[:1] == target[:1]
+            and abs(len(word) - len(target)) <= distance
+            and len(word) <= MAX_FUZZY_WORD
+            and levenshtein(word, target, distance) <= distance
+        ):
+            return True
+    return False
+
+
+def _phrase_spans(
+    stems: list[str], offsets: list[tuple[int, int]], phrase: tuple[str, ...], slop: int
+) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    n = len(stems)
+    first = phrase[0]
+    for i, stem in enumerate(stems):
+        if stem != first:
+            continue
+        hits = [i]
+        for want in phrase[1:]:
+            last = hits[-1]
+            nxt = next(
+                (j for j in range(last + 1, min(n, last + slop + 2)) if stems[j] == want), None
+            )
+            if nxt is None:
+                break
+            hits.append(nxt)
+        if len(hits) != len(phrase):
+            continue
+        if slop == 0:
+            out.append((offsets[hits[0]][0], offsets[hits[-1]][1]))
+        else:
+            out.extend(offsets[j] for j in hits)
+    return out
+
+
+def _merge(pairs: list[tuple[int, int]]) -> list[Span]:
+    merged: list[list[int]] = []
+    for start, end in sorted(pairs):
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [Span(start, end) for start, end in merged]

@@ -1,0 +1,134 @@
+"""A parsed query becomes a search plan: one scoring Whoosh query plus filter trees.
+
+The top level of a query is a conjunction. Children made only of filters (``kind:``,
+``speaker:``, ``date:`` ..., also OR-ed or negated) become document sets (``indexer/filters.py``);
+the rest becomes the Whoosh query that finds and scores documents. Words search ``text`` and
+``title``; prefixes and fuzzy words are expanded first (``indexer/vocabulary.py``), within one
+budget per query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from whoosh import query as wq
+
+from .errors import QueryError
+from .matching import Pattern, pattern_of
+from .query import (
+    And,
+    DateFilter,
+    Filter,
+    Fuzzy,
+    Node,
+    Not,
+    Or,
+    ParsedQuery,
+    Phrase,
+    Prefix,
+    Word,
+    empty_query,
+)
+from .schema import text_terms
+from .vocabulary import Budget, expand_fuzzy, expand_prefix, stems_of, surface
+
+BODY_FIELDS = ("text", "title")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to run: ``scoring`` is None when the query holds only filters."""
+
+    scoring: wq.Query | None
+    filters: tuple[Node, ...]
+    pattern: Pattern
+    notices: tuple[str, ...]
+
+
+def plan_query(parsed: ParsedQuery, reader: Any) -> Plan:
+    """Build the plan; raises ``EmptyQuery`` when no word is left, ``QueryError`` for a filter
+    OR-ed with words (only AND can join them)."""
+    root = parsed.root
+    children = root.children if isinstance(root, And) else (root,) if root is not None else ()
+    filters = tuple(child for child in children if _is_filter(child))
+    budget = Budget()
+    compiler = _Compiler(reader, budget, parsed.source)
+    positive: list[wq.Query] = []
+    negative: list[wq.Query] = []
+    for child in children:
+        if _is_filter(child):
+            continue
+        target, node = (negative, child.child) if isinstance(child, Not) else (positive, child)
+        query = compiler.compile(node)
+        if query is not None:
+            target.append(query)
+    if not positive and not negative:
+        if not filters:
+            raise empty_query(parsed.source)
+        scoring = None
+    else:
+        base = _join(wq.And, positive) if positive else wq.Every()
+        scoring = wq.AndNot(base, _join(wq.Or, negative)) if negative else base
+    notices = tuple(parsed.notices) + tuple(budget.notices)
+    return Plan(scoring, filters, pattern_of(parsed), notices)
+
+
+def _is_filter(node: Node) -> bool:
+    if isinstance(node, Filter | DateFilter):
+        return True
+    if isinstance(node, Not):
+        return _is_filter(node.child)
+    if isinstance(node, And | Or):
+        return all(_is_filter(child) for child in node.children)
+    return False
+
+
+def _join(cls: type[wq.And] | type[wq.Or], parts: list[wq.Query]) -> wq.Query:
+    return parts[0] if len(parts) == 1 else cls(parts)
+
+
+class _Compiler:
+    def __init__(self, reader: Any, budget: Budget, source: str) -> None:
+        self.reader = reader
+        self.budget = budget
+        self.source = source
+
+    def compile(self, node: Node) -> wq.Query | None:
+        """A Whoosh query for a tree of words; None when nothing searchable is in it."""
+        if isinstance(node, And | Or):
+            parts = [q for q in (self.compile(c) for c in node.children) if q is not None]
+            if not parts:
+                return None
+            return _join(wq.And if isinstance(node, And) else wq.Or, parts)
+        if isinstance(node, Not):
+            inner = self.compile(node.child)
+            return wq.Not(inner) if inner is not None else None
+        if isinstance(node, Filter | DateFilter):
+            raise QueryError(
+                f'In "{self.source}", a filter is joined to words by OR or inside NOT '
+                "with them. Filters (kind:, speaker:, source:, tag:, date:) combine with words "
+                "by AND only: put the filter outside the parentheses."
+            )
+        return self._leaf(node)
+
+    def _leaf(self, node: Word | Phrase | Prefix | Fuzzy) -> wq.Query | None:
+        fields = (node.field,) if node.field else BODY_FIELDS
+        if isinstance(node, Word | Phrase):
+            terms = text_terms(node.text)
+            slop = node.slop if isinstance(node, Phrase) else 0
+            if not terms:
+                return None
+            if len(terms) == 1:
+                return _join(wq.Or, [wq.Term(f, terms[0]) for f in fields])
+            return _join(wq.Or, [wq.Phrase(f, list(terms), slop=slop + 1) for f in fields])
+        if not surface(node.text):
+            return None
+        if isinstance(node, Prefix):
+            words = expand_prefix(self.reader, node, self.budget)
+        else:
+            words = expand_fuzzy(self.reader, node, self.budget)
+        stems = stems_of(words)
+        if not stems:
+            return wq.NullQuery
+        return _join(wq.Or, [wq.Term(f, stem) for f in fields for stem in stems])

@@ -1,0 +1,146 @@
+"""Expanding prefixes and fuzzy words, and "did you mean", against the surface vocabulary.
+
+The ``words`` field holds every unstemmed word of the collection with its document frequency.
+A prefix or fuzzy word is expanded there (so ``negotiat*`` and ``negotiatons~`` see real words,
+not stems), and each expansion is analysed into the stemmed ``text`` terms that hold postings.
+Every expansion draws on one ``Budget`` per query, so no query can turn into thousands of terms.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from whoosh.support.levenshtein import levenshtein
+
+from .query import Fuzzy, ParsedQuery, Prefix, Word, positive_leaves
+from .schema import SURFACE_ANALYZER, text_terms
+
+VOCABULARY_FIELD = "words"
+MAX_EXPANSIONS = 1_024  # expanded words across the whole query
+MAX_SCAN = 20_000  # vocabulary words looked at for one prefix
+MAX_WORD_CHARS = 40  # longer words are not expanded (no real word is that long)
+RARE = 2  # a word in at most this many documents may get a "did you mean"
+
+
+@dataclass
+class Budget:
+    """What one query may still expand, and the notices about what it could not."""
+
+    remaining: int = MAX_EXPANSIONS
+    notices: list[str] = field(default_factory=list)
+
+
+def surface(word: str) -> str:
+    """A query word as the vocabulary spells it (lowercase, accents folded)."""
+    return "".join(token.text for token in SURFACE_ANALYZER(word))
+
+
+def expand_prefix(reader: Any, prefix: Prefix, budget: Budget) -> list[str]:
+    """Vocabulary words starting with the prefix, most frequent first, within the budget."""
+    start = surface(prefix.text)
+    if not start:
+        return []
+    scanned = list(itertools.islice(reader.expand_prefix(VOCABULARY_FIELD, start), MAX_SCAN + 1))
+    words = [w.decode("utf-8") if isinstance(w, bytes) else w for w in scanned[:MAX_SCAN]]
+    kept = _most_frequent(reader, words, budget.remaining)
+    if len(scanned) > MAX_SCAN or len(kept) < len(words):
+        more = "more than " if len(scanned) > MAX_SCAN else ""
+        budget.notices.append(
+            f'"{prefix.text}*" matches {more}{len(words):,} words; searched the {len(kept):,} '
+            "most frequent. Type more letters to narrow it."
+        )
+    budget.remaining -= len(kept)
+    return kept
+
+
+def expand_fuzzy(reader: Any, fuzzy: Fuzzy, budget: Budget) -> list[str]:
+    """Vocabulary words within the allowed edit distance (same first letter), within budget."""
+    word = surface(fuzzy.text)
+    if not word:
+        return []
+    distance = min(fuzzy.distance, max(0, len(word) - 2))
+    if distance < fuzzy.distance:
+        budget.notices.append(
+            f'"{fuzzy.text}~{fuzzy.distance}" is short: searched within {distance} '
+            f"edit{'s' if distance != 1 else ''} only."
+        )
+    if distance == 0 or len(word) > MAX_WORD_CHARS:
+        return [word]
+    found = list(reader.terms_within(VOCABULARY_FIELD, word, distance, prefix=1))
+    words = sorted(w.decode("utf-8") if isinstance(w, bytes) else w for w in found)
+    kept = _most_frequent(reader, words, budget.remaining)
+    if len(kept) < len(words):
+        budget.notices.append(
+            f'"{fuzzy.text}~{distance}" matches {len(words):,} words; searched the '
+            f"{len(kept):,} most frequent."
+        )
+    budget.remaining -= len(kept)
+    return kept or [word]
+
+
+def stems_of(words: list[str]) -> list[str]:
+    """The distinct ``text`` terms the given surface words are indexed as, in order."""
+    seen: dict[str, None] = {}
+    for word in words:
+        for term in text_terms(word):
+            seen.setdefault(term, None)
+    return list(seen)
+
+
+def suggest(reader: Any, parsed: ParsedQuery) -> str | None:
+    """The whole query with rare words replaced by close, much more frequent ones, or None."""
+    replacements: list[tuple[int, int, str]] = []
+    for leaf in positive_leaves(parsed.root):
+        if not isinstance(leaf, Word) or leaf.end <= leaf.start:
+            continue
+        better = _better_word(reader, leaf.text)
+        if better:
+            replacements.append((leaf.start, leaf.end, _same_case(leaf.text, better)))
+    if not replacements:
+        return None
+    text = parsed.source
+    for start, end, word in sorted(replacements, reverse=True):
+        text = text[:start] + word + text[end:]
+    return text
+
+
+def _better_word(reader: Any, text: str) -> str | None:
+    word = surface(text)
+    terms = text_terms(text)
+    if len(word) < 3 or len(word) > MAX_WORD_CHARS or len(terms) != 1 or not word.isalpha():
+        return None
+    have = reader.doc_frequency("text", terms[0])
+    if have > RARE:
+        return None
+    best: tuple[int, int, str] | None = None
+    for candidate in reader.terms_within(VOCABULARY_FIELD, word, 2, prefix=1):
+        candidate = candidate.decode("utf-8") if isinstance(candidate, bytes) else candidate
+        if candidate == word:
+            continue
+        freq = reader.doc_frequency(VOCABULARY_FIELD, candidate)
+        if freq < max(1, 10 * have):
+            continue
+        key = (levenshtein(word, candidate), -freq, candidate)
+        if best is None or key < best:
+            best = key
+    return best[2] if best else None
+
+
+def _most_frequent(reader: Any, words: list[str], limit: int) -> list[str]:
+    if len(words) <= limit:
+        return words
+    if limit <= 0:
+        return []
+    freq = {w: reader.doc_frequency(VOCABULARY_FIELD, w) for w in words}
+    return heapq.nlargest(limit, words, key=lambda w: (freq[w], w))
+
+
+def _same_case(original: str, word: str) -> str:
+    if original.isupper() and len(original) > 1:
+        return word.upper()
+    if original[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
