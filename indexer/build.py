@@ -1,0 +1,296 @@
+"""Build, rebuild and catch up the index from the store; ``record()`` is the one index record.
+
+- A build writes a fresh generation with both cores (``procs=2``: Whoosh's multi-process writer,
+  one segment per process, no final merge) and swaps ``CURRENT`` (``indexer/generations.py``).
+- An update replaces the records of documents written since the ``seq`` in ``state.json``. It
+  commits without merging segments, because a merge deletes segment files that searchers opened
+  earlier read lazily (``compound=False`` segments); when updates have left more than
+  ``MAX_SEGMENTS`` segments, the index is rebuilt into a new generation instead.
+- ``state.json`` is written after each Whoosh commit. A crash in between only makes the next
+  update index the same documents again (``update_document`` replaces by ``id``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from whoosh.index import EmptyIndexError, Index, create_in, open_dir
+
+from corpus.model import Document
+
+from .errors import IndexerError, IndexMissing
+from .generations import (
+    IndexState,
+    current_generation,
+    discard,
+    index_lock,
+    new_generation,
+    publish,
+    read_state,
+    utc_now,
+    write_state,
+)
+from .schema import SCHEMA_VERSION, WORD_RE, build_schema, date_desc_key
+
+if TYPE_CHECKING:
+    from corpus.store import Store
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+"""Called as ``progress(done, total)`` every ``PROGRESS_EVERY`` documents and at the end."""
+
+LIMIT_MB = 128  # posting buffer per writer process before it spills a sorted run to disk
+MAX_SEGMENTS = 8  # more after an update: rebuild into a new generation
+MIN_PARALLEL_DOCS = 1000  # below this, starting writer processes costs more than it saves
+PROGRESS_EVERY = 100
+ENSURE_WAIT = 600.0  # seconds ensure_index waits for another process's build
+
+
+@dataclass(frozen=True)
+class IndexStatus:
+    """How the index compares with the store; ``is_current`` means safe to serve as is."""
+
+    index_dir: str
+    exists: bool
+    generation: str | None
+    indexed_seq: int
+    store_seq: int
+    doc_count: int
+    store_count: int
+    schema_version_ok: bool
+    is_current: bool
+
+
+def record(document: Document) -> dict[str, Any]:
+    """The index record of one document version (fields in ``indexer/schema.py``)."""
+    fields: dict[str, Any] = {
+        "id": document.id,
+        "version": document.version,
+        "seq": document.seq,
+        "kind": document.kind,
+        "text": document.text,
+        # Each distinct raw token once (the field analyser normalises them): the same postings
+        # as the whole text, at a fraction of the analysis cost.
+        "words": " ".join(dict.fromkeys(WORD_RE.findall(f"{document.title}\n{document.text}"))),
+    }
+    if document.title:
+        fields["title"] = document.title
+    if document.date is not None:
+        day = document.date.value
+        fields["date"] = dt.datetime(day.year, day.month, day.day)
+        fields["date_desc"] = date_desc_key(day)
+        fields["year"] = f"{day.year:04d}"
+    for name in ("speaker", "source"):
+        value = getattr(document, name).strip()
+        if value:
+            fields[name] = value
+            fields[f"{name}_text"] = value
+    if document.language:
+        fields["language"] = document.language
+    tags = ",".join(tag.replace(",", " ").strip() for tag in document.tags if tag.strip())
+    if tags:
+        fields["tags"] = tags
+    return fields
+
+
+def open_index(index_dir: Path | str) -> tuple[Index, str]:
+    """The live Whoosh index (read-only) and its generation name.
+
+    Raises ``IndexMissing`` when there is none, or when it was built with another schema version.
+    """
+    index_dir = Path(index_dir)
+    generation, _ = _live(index_dir)
+    try:
+        return open_dir(str(index_dir / generation), readonly=True), generation
+    except (EmptyIndexError, OSError) as exc:
+        raise IndexMissing(_missing_message(index_dir)) from exc
+
+
+def index_status(store: Store, index_dir: Path | str) -> IndexStatus:
+    """Compare the live generation's ``state.json`` with the store (no Whoosh files opened)."""
+    index_dir = Path(index_dir)
+    generation = current_generation(index_dir)
+    state = read_state(index_dir, generation) if generation else None
+    store_seq, store_count = store.max_seq(), store.count()
+    schema_ok = state is not None and state.schema_version == SCHEMA_VERSION
+    indexed_seq = state.seq if state else 0
+    doc_count = state.doc_count if state else 0
+    return IndexStatus(
+        index_dir=str(index_dir),
+        exists=state is not None,
+        generation=generation if state else None,
+        indexed_seq=indexed_seq,
+        store_seq=store_seq,
+        doc_count=doc_count,
+        store_count=store_count,
+        schema_version_ok=schema_ok,
+        is_current=schema_ok and indexed_seq == store_seq and doc_count == store_count,
+    )
+
+
+def build_index(
+    store: Store, index_dir: Path | str, *, procs: int = 2, progress: Progress | None = None
+) -> IndexStatus:
+    """Build a fresh generation from the store and make it live; raises ``IndexBusy``."""
+    index_dir = Path(index_dir)
+    with index_lock(index_dir):
+        _build(store, index_dir, procs, progress)
+    return index_status(store, index_dir)
+
+
+def update_index(
+    store: Store, index_dir: Path | str, *, procs: int = 2, progress: Progress | None = None
+) -> int:
+    """Index the documents written since the last build or update; returns how many.
+
+    Raises ``IndexMissing`` when there is no usable index to update, ``IndexBusy`` when another
+    process holds the index.
+    """
+    index_dir = Path(index_dir)
+    with index_lock(index_dir):
+        return _update(store, index_dir, procs, progress)
+
+
+def ensure_index(store: Store, index_dir: Path | str, *, procs: int = 2) -> IndexStatus:
+    """Make the index current: build it when missing or outdated, catch it up when behind.
+
+    Waits up to ``ENSURE_WAIT`` seconds for another process's build (several web workers may
+    start at once), then checks again under the lock. Logs what it did.
+    """
+    index_dir = Path(index_dir)
+    status = index_status(store, index_dir)
+    if status.is_current:
+        log.debug("index %s is current at seq %d", index_dir, status.indexed_seq)
+        return status
+    with index_lock(index_dir, wait=ENSURE_WAIT):
+        status = index_status(store, index_dir)
+        behind = status.store_seq - status.indexed_seq
+        if status.is_current:
+            pass
+        elif not status.exists or not status.schema_version_ok:
+            reason = "missing" if not status.exists else "built with another schema version"
+            log.warning("index %s is %s: building it from the store", index_dir, reason)
+            _build(store, index_dir, procs, None)
+        elif behind > 0 and behind <= max(MIN_PARALLEL_DOCS, status.doc_count):
+            log.warning("index %s is %d writes behind the store: catching up", index_dir, behind)
+            _update(store, index_dir, procs, None)
+        else:
+            log.warning(
+                "index %s does not match the store (index seq %d, %d documents; store seq %d, "
+                "%d documents): rebuilding it",
+                index_dir,
+                status.indexed_seq,
+                status.doc_count,
+                status.store_seq,
+                status.store_count,
+            )
+            _build(store, index_dir, procs, None)
+    return index_status(store, index_dir)
+
+
+def _build(store: Store, index_dir: Path, procs: int, progress: Progress | None) -> None:
+    # Documents written after this seq are left to the next update: iter_documents() may yield
+    # a document rewritten during the build twice, and add_document() cannot replace.
+    target, total = store.max_seq(), store.count()
+    generation = new_generation(index_dir)
+    started = utc_now()
+    try:
+        ix = create_in(str(index_dir / generation), build_schema())
+        parallel = procs > 1 and total >= MIN_PARALLEL_DOCS
+        options: dict[str, Any] = {"procs": procs, "multisegment": True} if parallel else {}
+        writer = ix.writer(limitmb=LIMIT_MB, compound=False, **options)
+        try:
+            added = _feed(
+                writer.add_document, _upto(store.iter_documents(), target), total, progress
+            )
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        if ix.doc_count() != added:
+            raise IndexerError(
+                f"The index build at {index_dir / generation} lost documents: {added} were "
+                f'added but {ix.doc_count()} are indexed. Run "dossier index --rebuild" again.'
+            )
+        write_state(
+            index_dir, generation, IndexState(target, added, SCHEMA_VERSION, started, utc_now())
+        )
+    except BaseException:
+        discard(index_dir, generation)
+        raise
+    publish(index_dir, generation)
+    log.info("built index generation %s: %d documents up to seq %d", generation, added, target)
+
+
+def _update(store: Store, index_dir: Path, procs: int, progress: Progress | None) -> int:
+    generation, state = _live(index_dir)
+    target = store.max_seq()
+    if target <= state.seq:
+        return 0
+    ix = open_dir(str(index_dir / generation))
+    writer = ix.writer(limitmb=LIMIT_MB, compound=False)
+    try:
+        docs = _upto(store.iter_documents(since_seq=state.seq), target)
+        count = _feed(writer.update_document, docs, target - state.seq, progress)
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit(merge=False)
+    write_state(
+        index_dir,
+        generation,
+        replace(state, seq=target, doc_count=ix.doc_count(), updated_at=utc_now()),
+    )
+    log.info("updated index generation %s: %d documents up to seq %d", generation, count, target)
+    with ix.reader() as reader:
+        segments = len(reader.leaf_readers())
+    if segments > MAX_SEGMENTS:
+        log.info("index generation %s has %d segments: rebuilding", generation, segments)
+        _build(store, index_dir, procs, None)
+    return count
+
+
+def _upto(documents: Iterator[Document], target: int) -> Iterator[Document]:
+    """Documents in ``seq`` order, up to and including ``target``."""
+    for document in documents:
+        if document.seq > target:
+            return
+        yield document
+
+
+def _feed(
+    add: Callable[..., None], documents: Iterator[Document], total: int, progress: Progress | None
+) -> int:
+    done = 0
+    for document in documents:
+        add(**record(document))
+        done += 1
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done, total)
+    if progress is not None:
+        progress(done, total)
+    return done
+
+
+def _live(index_dir: Path) -> tuple[str, IndexState]:
+    """The live generation and its state; raises ``IndexMissing`` unless it is usable."""
+    generation = current_generation(index_dir)
+    state = read_state(index_dir, generation) if generation else None
+    if generation is None or state is None:
+        raise IndexMissing(_missing_message(index_dir))
+    if state.schema_version != SCHEMA_VERSION:
+        raise IndexMissing(
+            f"The index at {index_dir} was built with schema version {state.schema_version}; "
+            f'this version of Dossier needs {SCHEMA_VERSION}. Run "dossier index --rebuild".'
+        )
+    return generation, state
+
+
+def _missing_message(index_dir: Path) -> str:
+    return f'No index found at {index_dir}. Run "dossier index --rebuild" to build it.'
