@@ -87,22 +87,23 @@ def ingest(
     budget = DecompressionBudget(limits.max_decompressed_total_bytes)
     for number, path in enumerate(files):
         run.current = str(path)
-        for item in read_source(path, limits, budget):
-            if isinstance(item, ReadFailure):
-                run.fail(item.origin, item.reason)
-            else:
-                run.add(item)
+        run.consume(read_source(path, limits, budget))
         run.files_done = number + 1
         run.report_progress(0)
-    run.flush()
-    return IngestReport(
-        added=tuple(run.outcomes["added"]),
-        updated=tuple(run.outcomes["updated"]),
-        unchanged=tuple(run.outcomes["unchanged"]),
-        failed=tuple(run.failed),
-        skipped=tuple(run.skipped),
-        files=len(files),
-    )
+    return run.finish(files=len(files))
+
+
+def ingest_drafts(
+    items: Iterable[DocumentDraft | ReadFailure],
+    store: Any,
+    *,
+    progress: Callable[[IngestProgress], object] | _Bar | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+) -> IngestReport:
+    """Store drafts that come from elsewhere (e.g. ``demo_drafts``) exactly as ``ingest`` would."""
+    run = _Run(store, batch_size, progress)
+    run.consume(items)
+    return run.finish(files=0)
 
 
 @dataclass
@@ -123,6 +124,25 @@ class _Run:
     )
     failed: list[ReadFailure] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+
+    def consume(self, items: Iterable[DocumentDraft | ReadFailure]) -> None:
+        for item in items:
+            if isinstance(item, ReadFailure):
+                self.fail(item.origin, item.reason)
+            else:
+                self.add(item)
+
+    def finish(self, files: int) -> IngestReport:
+        """Store what is pending and freeze the outcome."""
+        self.flush()
+        return IngestReport(
+            added=tuple(self.outcomes["added"]),
+            updated=tuple(self.outcomes["updated"]),
+            unchanged=tuple(self.outcomes["unchanged"]),
+            failed=tuple(self.failed),
+            skipped=tuple(self.skipped),
+            files=files,
+        )
 
     def add(self, draft: DocumentDraft) -> None:
         """Queue a draft unless another source of this run already used its id."""

@@ -17,6 +17,7 @@ from corpus.limits import IngestLimits
 from corpus.readers import ReadFailure
 
 BAD_DIR = Path(__file__).parent / "data-bad"
+CORPUS_FILES = ("analyst-notes.txt", "speeches.jsonl", "tass-report.html", "valdai-remarks.md")
 CORPUS_IDS = (
     "analyst-notes",
     "fixture-eastern-forum-2019",
@@ -28,10 +29,20 @@ CORPUS_IDS = (
 )
 
 
+@pytest.fixture
+def corpus_copy(corpus_dir: Path, tmp_path: Path) -> Path:
+    """A writable copy of the four source files of the test corpus (7 documents)."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for name in CORPUS_FILES:
+        shutil.copy(corpus_dir / name, folder / name)
+    return folder
+
+
 def test_the_test_corpus_goes_in_whole_in_sorted_file_order(
-    empty_store: Any, corpus_dir: Path
+    empty_store: Any, corpus_copy: Path
 ) -> None:
-    report = ingest([corpus_dir], empty_store)
+    report = ingest([corpus_copy], empty_store)
     assert report == IngestReport(added=CORPUS_IDS, files=4)
     assert empty_store.count() == 7
     assert report.summary() == "7 added, 0 updated, 0 unchanged, 0 failed (4 files read, 0 skipped)"
@@ -39,19 +50,18 @@ def test_the_test_corpus_goes_in_whole_in_sorted_file_order(
     assert (notes.version, notes.title) == (1, "Working notes on the Russia–DPRK railway project.")
 
 
-def test_re_ingesting_unchanged_sources_changes_nothing(empty_store: Any, corpus_dir: Path) -> None:
-    ingest([corpus_dir], empty_store)
+def test_re_ingesting_unchanged_sources_changes_nothing(
+    empty_store: Any, corpus_copy: Path
+) -> None:
+    ingest([corpus_copy], empty_store)
     seq = empty_store.max_seq()
-    again = ingest([corpus_dir], empty_store)
+    again = ingest([corpus_copy], empty_store)
     assert again == IngestReport(unchanged=CORPUS_IDS, files=4)
     assert empty_store.max_seq() == seq
 
 
-def test_a_changed_file_becomes_a_new_version(
-    empty_store: Any, corpus_dir: Path, tmp_path: Path
-) -> None:
-    folder = tmp_path / "corpus"
-    shutil.copytree(corpus_dir, folder)
+def test_a_changed_file_becomes_a_new_version(empty_store: Any, corpus_copy: Path) -> None:
+    folder = corpus_copy
     ingest([folder], empty_store)
     notes = folder / "analyst-notes.txt"
     notes.write_text(notes.read_text(encoding="utf-8") + "\nTraffic resumed in 2019.\n", "utf-8")
@@ -150,12 +160,12 @@ def test_limits_apply_to_every_file_of_the_run(empty_store: Any, tmp_path: Path)
 
 
 def test_an_oversized_file_is_refused_and_the_others_go_in(
-    empty_store: Any, corpus_dir: Path
+    empty_store: Any, corpus_copy: Path
 ) -> None:
-    report = ingest([corpus_dir], empty_store, limits=IngestLimits(max_document_bytes=700))
+    report = ingest([corpus_copy], empty_store, limits=IngestLimits(max_document_bytes=700))
     assert [f.origin for f in report.failed] == [
-        str(corpus_dir / "speeches.jsonl") + ":1",
-        str(corpus_dir / "tass-report.html"),
+        str(corpus_copy / "speeches.jsonl") + ":1",
+        str(corpus_copy / "tass-report.html"),
     ]
     assert len(report.added) == 5
 
@@ -182,10 +192,10 @@ def test_a_file_that_fails_while_reading_is_named(empty_store: Any, tmp_path: Pa
 
 
 def test_progress_goes_to_a_callback_after_each_batch_and_file(
-    empty_store: Any, corpus_dir: Path
+    empty_store: Any, corpus_copy: Path
 ) -> None:
     events: list[IngestProgress] = []
-    ingest([corpus_dir], empty_store, progress=events.append, batch_size=3)
+    ingest([corpus_copy], empty_store, progress=events.append, batch_size=3)
     assert [(e.files_done, e.documents) for e in events] == [
         (1, 0),  # analyst-notes.txt read; its batch is not full yet
         (1, 3),  # a batch of 3 stored while reading speeches.jsonl
@@ -195,12 +205,12 @@ def test_progress_goes_to_a_callback_after_each_batch_and_file(
         (4, 6),
         (4, 7),  # the last batch
     ]
-    assert events[-1] == IngestProgress(4, 4, 7, 0, str(corpus_dir / "valdai-remarks.md"))
+    assert events[-1] == IngestProgress(4, 4, 7, 0, str(corpus_copy / "valdai-remarks.md"))
 
 
-def test_progress_drives_a_tqdm_bar(empty_store: Any, corpus_dir: Path) -> None:
+def test_progress_drives_a_tqdm_bar(empty_store: Any, corpus_copy: Path) -> None:
     with tqdm(file=io.StringIO(), unit="documents") as bar:
-        ingest([corpus_dir], empty_store, progress=bar, batch_size=2)
+        ingest([corpus_copy], empty_store, progress=bar, batch_size=2)
         assert bar.n == 7
 
 
