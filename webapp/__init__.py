@@ -1,1 +1,59 @@
-"""Flask app factory, blueprints, CLI and highlight rendering. Nothing imports this package."""
+"""Flask app factory, blueprints, CLI and highlight rendering. Nothing imports this package.
+
+Views parse the request, call one library function and render: no SQL, no Whoosh objects and
+no NLTK calls here. Document text is untrusted: it reaches HTML only through autoescaping or
+``webapp.highlight.render_layers``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, Response
+
+__all__ = ["create_app"]
+
+# No inline scripts or styles: every script and stylesheet comes from /static.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the web app: configuration in four layers, logging, resources, errors, blueprints.
+
+    ``config`` overrides everything else (tests pass the store and index they built).
+    """
+    # Imported here, not at the top, so that importing the package (for the CLI or the config)
+    # does not load the views, the store and the index.
+    from webapp import csrf, errors, filters, resources
+    from webapp.config import load_config
+    from webapp.logs import configure_logging
+    from webapp.views import api, documents, search
+
+    app = Flask(__name__)
+    app.config.update(load_config(config))
+    configure_logging(app.config["LOG_LEVEL"])
+
+    errors.init_app(app)
+    filters.init_app(app)
+    csrf.init_app(app)
+    app.after_request(_set_security_headers)
+
+    app.register_blueprint(search.bp)
+    app.register_blueprint(documents.bp)
+    app.register_blueprint(api.bp)
+
+    # The index is derived from the store: build or catch it up now rather than serve it stale.
+    resources.prepare_index(app)
+    return app
+
+
+def _set_security_headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    return response

@@ -177,7 +177,7 @@ def _sweep(
         points.update((a, b))
     active: dict[int, None] = {}
     cuts = sorted(points)
-    for a, b in zip(cuts, cuts[1:] + [None], strict=True):
+    for k, a in enumerate(cuts):
         for i in ends.get(a, ()):
             del active[i]
         for i in starts.get(a, ()):
@@ -185,5 +185,5 @@ def _sweep(
                 yield a, a, (-1 - i,)
             else:
                 active[i] = None
-        if b is not None:
-            yield a, b, tuple(sorted(active))
+        if k + 1 < len(cuts):
+            yield a, cuts[k + 1], tuple(sorted(active))

@@ -1,0 +1,117 @@
+"""Query-string parameters of the search page and the API, parsed into a ``SearchRequest``.
+
+One parser for both, so ``/?q=...`` and ``/api/search?q=...`` accept exactly the same things.
+A malformed value raises ``InvalidParameter`` (400) with a message that names the parameter,
+quotes the value and says what would work; it never becomes a 500.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from werkzeug.datastructures import MultiDict
+
+from corpus.model import KINDS, PartialDate
+from indexer.errors import QueryError
+from indexer.query import parse_period
+from indexer.search import SearchRequest
+from webapp.errors import InvalidParameter
+
+# The sort names users see -> the SearchRequest's sort.
+SORTS: Mapping[str, str] = {"relevance": "relevance", "newest": "-date", "oldest": "date"}
+MAX_PER_PAGE = 100
+MAX_PAGE = 500
+# Parameter name -> SearchRequest field; each may be given several times (any of them matches).
+FILTERS: Mapping[str, str] = {
+    "kind": "kinds",
+    "speaker": "speakers",
+    "source": "sources",
+    "tag": "tags",
+}
+MAX_FILTER_VALUES = 20
+_DATE_SHAPE = re.compile(r"\d{4}(-\d{1,2}){0,2}")
+
+
+def search_request(args: MultiDict[str, str], *, per_page: int) -> SearchRequest:
+    """The search that ``args`` asks for; ``per_page`` is the default page size.
+
+    Raises ``InvalidParameter`` for a bad page, page size, sort, kind or date.
+    """
+    fields: dict[str, Any] = {
+        "query": args.get("q", "").strip(),
+        "sort": SORTS[_choice(args, "sort", tuple(SORTS), default="relevance")],
+        "page": _whole_number(args, "page", default=1, maximum=MAX_PAGE),
+        "per_page": _whole_number(args, "per_page", default=per_page, maximum=MAX_PER_PAGE),
+        "date_from": _date(args, "from"),
+        "date_to": _date(args, "to"),
+    }
+    for name, field in FILTERS.items():
+        fields[field] = _values(args, name)
+    for kind in fields["kinds"]:
+        if kind not in KINDS:
+            raise InvalidParameter(
+                f'Unknown kind "{_short(kind)}". Use one of: {", ".join(KINDS)}.'
+            )
+    first, last = fields["date_from"], fields["date_to"]
+    if first and last and first.value > last.last_day():
+        raise InvalidParameter(
+            f'The "from" date ({args["from"]}) is after the "to" date ({args["to"]}). '
+            "Swap them, or leave one out."
+        )
+    return SearchRequest(**fields)
+
+
+def version_number(args: MultiDict[str, str]) -> int | None:
+    """The ``version`` parameter of a document page, or None for the current version."""
+    if not args.get("version"):
+        return None
+    return _whole_number(args, "version", default=1, maximum=2**31 - 1)
+
+
+def _whole_number(args: MultiDict[str, str], name: str, *, default: int, maximum: int) -> int:
+    raw = args.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= maximum:
+        raise InvalidParameter(
+            f'Parameter "{name}" must be a whole number from 1 to {maximum}, not "{_short(raw)}".'
+        )
+    return int(raw)
+
+
+def _choice(args: MultiDict[str, str], name: str, choices: tuple[str, ...], *, default: str) -> str:
+    raw = args.get(name, "").strip() or default
+    if raw not in choices:
+        raise InvalidParameter(
+            f'Parameter "{name}" must be one of {", ".join(choices)}, not "{_short(raw)}".'
+        )
+    return raw
+
+
+def _date(args: MultiDict[str, str], name: str) -> PartialDate | None:
+    raw = args.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return parse_period(raw)
+    except QueryError:
+        problem = "is not a calendar date" if _DATE_SHAPE.fullmatch(raw) else "is not a date"
+        raise InvalidParameter(
+            f'Parameter "{name}": "{_short(raw)}" {problem}. Use a year, month or day such as '
+            "2013, 2013-06 or 2013-06-05."
+        ) from None
+
+
+def _values(args: MultiDict[str, str], name: str) -> tuple[str, ...]:
+    values = tuple(dict.fromkeys(v.strip() for v in args.getlist(name) if v.strip()))
+    if len(values) > MAX_FILTER_VALUES:
+        raise InvalidParameter(
+            f'Parameter "{name}" is given {len(values)} times; the limit is {MAX_FILTER_VALUES}.'
+        )
+    return values
+
+
+def _short(value: str, limit: int = 60) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "\u2026"

@@ -1,0 +1,81 @@
+"""Where views get the store and the search index.
+
+Both are kept per process and opened on first use: a ``Store`` is a pool of connections that each
+call borrows and returns within the call, so there is nothing to hold or close per request, and
+opening one per request would reconnect and re-check migrations every time. Opening a Whoosh
+searcher costs far more than a search (PERF-NOTES), and ``SearchIndex`` refreshes itself when a
+new index generation goes live. Opening lazily keeps a forking server from sharing connections
+between workers.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import weakref
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app
+
+from corpus.store import Store
+from indexer.build import ensure_index
+from indexer.errors import IndexBusy
+from indexer.search import SearchIndex
+
+log = logging.getLogger(__name__)
+
+_STORE = "dossier.store"
+_INDEX = "dossier.index"
+_lock = threading.Lock()
+
+
+def get_store() -> Store:
+    """This process's store; raises ``StoreUnavailable`` when the database cannot be opened."""
+    store: Store = _get(_STORE, lambda: Store.open(current_app.config["DATABASE_URL"]))
+    return store
+
+
+def get_index() -> SearchIndex:
+    """This process's search index; raises ``IndexMissing`` (a 503 naming the fix) if none."""
+    index_dir = Path(current_app.config["INDEX_DIR"])
+    index: SearchIndex = _get(_INDEX, lambda: SearchIndex.open(index_dir))
+    return index
+
+
+def close_resources(app: Flask) -> None:
+    """Close the index's files and the store's connections (tests, orderly shutdown).
+
+    The next ``get_store``/``get_index`` opens them again. Resources an app still holds when it
+    is garbage-collected are closed then too.
+    """
+    for key in (_INDEX, _STORE):
+        app.extensions.pop(key, None)
+        closer = app.extensions.pop(f"{key}.close", None)
+        if closer is not None:
+            closer()  # a weakref.finalize: closes at most once
+
+
+def prepare_index(app: Flask) -> None:
+    """At start-up, build a missing index or catch up one behind the store: never serve stale.
+
+    Another process building it at the same time is waited for; if it takes too long, searches
+    answer 503 until it is done.
+    """
+    with app.app_context():
+        try:
+            ensure_index(get_store(), Path(app.config["INDEX_DIR"]))
+        except IndexBusy as exc:
+            log.warning("%s", exc)
+
+
+def _get(key: str, open_it: Any) -> Any:
+    value = current_app.extensions.get(key)
+    if value is None:
+        with _lock:
+            value = current_app.extensions.get(key)
+            if value is None:
+                app = current_app._get_current_object()  # type: ignore[attr-defined]
+                value = app.extensions[key] = open_it()
+                app.extensions[f"{key}.close"] = weakref.finalize(app, value.close)
+    return value

@@ -1,0 +1,99 @@
+"""The JSON API: ``GET /api/search`` and ``GET /api/documents/<id>`` (see docs/API.md).
+
+Errors are JSON too, always ``{"error": str, "status": int}`` (``webapp/errors.py``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, request, url_for
+from flask.typing import ResponseReturnValue
+
+from corpus.model import Document, PartialDate
+from indexer.search import Hit, hit_spans
+from webapp.params import search_request, version_number
+from webapp.resources import get_index, get_store
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+@bp.get("/search")
+def search() -> ResponseReturnValue:
+    """One page of hits with snippets (spans relative to each snippet), facets and suggestion."""
+    req = search_request(request.args, per_page=current_app.config["PER_PAGE"])
+    result = get_index().search(req, get_store())
+    return jsonify(
+        {
+            "query": req.query,
+            "total": result.total,
+            "page": req.page,
+            "per_page": req.per_page,
+            "hits": [_hit_fields(hit, req.query) for hit in result.hits],
+            "facets": {
+                name: [{"value": value, "count": count} for value, count in counts]
+                for name, counts in result.facets.items()
+            },
+            "suggestion": result.suggestion or None,
+            "notices": list(result.notices),
+        }
+    )
+
+
+@bp.get("/documents/<id>")
+def document(id: str) -> ResponseReturnValue:
+    """A document version's metadata and text; with ``?q=``, also the hit spans in the text."""
+    store = get_store()
+    doc = store.get(id, version_number(request.args))
+    body = _document_fields(doc)
+    body["versions"] = [v.version for v in store.versions(id)]
+    query = request.args.get("q", "").strip()
+    if query:
+        body["hits"] = [[span.start, span.end] for span in hit_spans(doc.text, query)]
+    return jsonify(body)
+
+
+def _hit_fields(hit: Hit, query: str) -> dict[str, Any]:
+    return {
+        "id": hit.id,
+        "score": hit.score,
+        "title": hit.title,
+        "kind": hit.kind,
+        **_date_fields(hit.date),
+        "speaker": hit.speaker,
+        "source": hit.source,
+        "url": url_for("documents.show", id=hit.id, q=query or None, _external=True),
+        "snippets": [
+            {"text": s.text, "spans": [[sp.start, sp.end] for sp in s.spans], "start": s.start}
+            for s in hit.snippets
+        ],
+    }
+
+
+def _document_fields(doc: Document) -> dict[str, Any]:
+    return {
+        "id": doc.id,
+        "version": doc.version,
+        "is_current": doc.is_current,
+        "title": doc.title,
+        "kind": doc.kind,
+        **_date_fields(doc.date),
+        "speaker": doc.speaker,
+        "source": doc.source,
+        "url": doc.url,
+        "language": doc.language,
+        "tags": list(doc.tags),
+        "licence": doc.licence,
+        "content_hash": doc.content_hash,
+        "ingested_at": doc.ingested_at.isoformat() if doc.ingested_at else None,
+        "view_url": url_for("documents.show", id=doc.id, _external=True),
+        "text": doc.text,
+    }
+
+
+def _date_fields(date: PartialDate | None) -> dict[str, str | None]:
+    """``2017-09`` and ``month``: the date only as precise as it is known."""
+    return {
+        "date": date.iso() if date else None,
+        "date_precision": date.precision if date else None,
+    }
