@@ -30,16 +30,23 @@ def normalise_text(text: str) -> str:
     U+FFFD, and trims blank lines at both ends. Changing this changes every content hash.
     """
     text = unicodedata.normalize("NFC", text.removeprefix("\ufeff"))
-    text = _SURROGATE.sub("\ufffd", _CONTROL.sub("", text))
-    text = _NEWLINE.sub("\n", text.replace("\u2029", "\n\n"))
-    text = _TRAILING_SPACE.sub("", text)
-    return _BLANK_LINES.sub("\n\n", text).strip("\n")
+    if _ODD.search(text):  # each sub scans the whole text: only when there is something to do
+        text = _SURROGATE.sub("\ufffd", _CONTROL.sub("", text))
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    for other, newline in _OTHER_NEWLINES:
+        if other in text:
+            text = text.replace(other, newline)
+    text = "\n".join(line.rstrip() for line in text.split("\n"))
+    if "\n\n\n" in text:
+        text = _BLANK_LINES.sub("\n\n", text)
+    return text.strip("\n")
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
-_NEWLINE = re.compile(r"\r\n|[\r\v\f\x85\u2028]")
-_TRAILING_SPACE = re.compile(r"[^\S\n]+$", re.MULTILINE)
+_ODD = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff]")
+_OTHER_NEWLINES = (("\v", "\n"), ("\f", "\n"), ("\x85", "\n"), ("\u2028", "\n"), ("\u2029", "\n\n"))
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
