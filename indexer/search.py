@@ -166,7 +166,11 @@ class SearchIndex:
             old.close()
             log.info("search switched to index generation %s", generation)
         elif not self._searcher.up_to_date():
-            self._searcher = self._searcher.refresh()
+            # A fresh searcher, not Searcher.refresh(): whoosh3 3.54's reader reuse adds the
+            # old reader's segments to the new ones, so replaced versions would still match.
+            old = self._searcher
+            self._searcher = self._index.searcher()
+            old.close()
 
     def _matching(
         self, searcher: Any, table: DocTable, plan: Plan, extra: list[Node]

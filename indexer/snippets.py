@@ -90,12 +90,12 @@ def _window(text: str, start: int, size: int) -> tuple[int, int]:
 
 def _sentence_start(text: str, at: int, lead: int) -> int:
     """Where the window before offset ``at`` should start: just after the last sentence end
-    in the ``lead`` characters before it, else ``lead`` characters back."""
-    floor = max(0, at - lead)
+    up to twice ``lead`` characters before it, else ``lead`` characters back."""
+    floor = max(0, at - 2 * lead)
     best = max(text.rfind(mark, floor, at) for mark in _SENTENCE_ENDS)
     if best >= 0:
         return best + 2
-    return 0 if floor == 0 else floor
+    return max(0, at - lead)
 
 
 def _next_space(text: str, start: int, stop: int) -> int | None:
