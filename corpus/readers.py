@@ -250,9 +250,10 @@ def _read_html(raw: bytes, path: Path) -> DocumentDraft:
         warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
         soup = BeautifulSoup(raw, "html.parser")
     fields = _html_fields(soup)
-    text = normalise_text(_page_text(_content_root(soup), skip_boilerplate=True))
+    sizes = _visible_sizes(soup)
+    text = normalise_text(_page_text(_content_root(soup, sizes), sizes, skip_boilerplate=True))
     if not text:
-        text = normalise_text(_page_text(soup.body or soup, skip_boilerplate=False))
+        text = normalise_text(_page_text(soup.body or soup, sizes, skip_boilerplate=False))
     if not text:
         raise UnreadableSource("no readable text in the page")
     return build_draft(fields, text, str(path), default_id=file_id(path))
@@ -321,20 +322,19 @@ def _strip_site(title: str, site: str) -> str:
     return title
 
 
-def _content_root(soup: BeautifulSoup) -> Tag:
+def _content_root(soup: BeautifulSoup, sizes: dict[int, int]) -> Tag:
     """The <article> with the most text, else <main> / role=main, else <body>."""
     articles = soup.find_all("article")
     if articles:
-        return max(articles, key=_visible_size)
+        return max(articles, key=lambda article: sizes[id(article)])
     main = soup.find("main") or soup.find(True, role="main")
     return main or soup.body or soup
 
 
-def _page_text(root: Tag, *, skip_boilerplate: bool) -> str:
+def _page_text(root: Tag, sizes: dict[int, int], *, skip_boilerplate: bool) -> str:
     """Visible text of ``root``: block elements become paragraphs separated by a blank line."""
     paragraphs: list[str] = []
     lines: list[list[str]] = [[]]
-    root_size = _visible_size(root)
 
     def flush() -> None:
         joined = "\n".join(" ".join("".join(line).split()) for line in lines).strip()
@@ -354,7 +354,7 @@ def _page_text(root: Tag, *, skip_boilerplate: bool) -> str:
             if name in _BLOCKS:
                 flush()
             continue
-        if node is not root and _is_dropped(node, skip_boilerplate, root, root_size):
+        if node is not root and _is_dropped(node, skip_boilerplate, root, sizes):
             continue
         if name == "br":
             lines.append([])
@@ -372,7 +372,7 @@ def _page_text(root: Tag, *, skip_boilerplate: bool) -> str:
     return "\n\n".join(paragraphs)
 
 
-def _is_dropped(tag: Tag, skip_boilerplate: bool, root: Tag, root_size: int) -> bool:
+def _is_dropped(tag: Tag, skip_boilerplate: bool, root: Tag, sizes: dict[int, int]) -> bool:
     """Scripts and hidden elements always; boilerplate unless it holds most of the text."""
     if tag.name in _DROP or tag.has_attr("hidden") or _attr(tag, "aria-hidden") == "true":
         return True
@@ -388,13 +388,34 @@ def _is_dropped(tag: Tag, skip_boilerplate: bool, root: Tag, root_size: int) -> 
         or bool(words & _BOILERPLATE_WORDS)
         or _attr(tag, "role").lower() in _BOILERPLATE_ROLES
     )
-    return is_boilerplate and _visible_size(tag) * 2 < root_size
+    return is_boilerplate and sizes[id(tag)] * 2 < sizes[id(root)]
 
 
-def _visible_size(tag: Tag) -> int:
-    """Characters of text in ``tag`` outside scripts and styles (a page's JSON can be huge)."""
-    strings = tag.find_all(string=True)
-    return sum(len(s) for s in strings if s.parent is None or s.parent.name not in _DROP)
+def _visible_sizes(top: Tag) -> dict[int, int]:
+    """Characters of text outside scripts and styles in every element, by ``id``, in one pass.
+
+    Boilerplate checks compare an element's text with the page's; computing each on demand is
+    quadratic on deeply nested pages.
+    """
+    order: list[Tag] = []
+    stack = [top]
+    while stack:
+        tag = stack.pop()
+        order.append(tag)
+        stack.extend(child for child in tag.contents if isinstance(child, Tag))
+    sizes: dict[int, int] = {}
+    for tag in reversed(order):  # every element comes after its descendants
+        size = 0
+        if tag.name not in _DROP:
+            for child in tag.contents:
+                if isinstance(child, Tag):
+                    size += sizes[id(child)]
+                elif isinstance(child, NavigableString) and not isinstance(
+                    child, PreformattedString
+                ):
+                    size += len(child)
+        sizes[id(tag)] = size
+    return sizes
 
 
 def _attr(tag: object, name: str) -> str:

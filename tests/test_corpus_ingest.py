@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 from tqdm import tqdm  # type: ignore[import-untyped]  # no stubs installed (types-tqdm)
 
-from corpus.ingest import IngestProgress, IngestReport, ingest
+from corpus.ingest import IngestProgress, IngestReport, ingest, ingest_drafts
 from corpus.limits import IngestLimits
+from corpus.model import DocumentDraft
 from corpus.readers import ReadFailure
 
 BAD_DIR = Path(__file__).parent / "data-bad"
@@ -228,3 +229,23 @@ def test_the_demo_collection_ingests_cleanly_and_again_as_unchanged(
         (),
     )
     assert empty_store.count() == 362
+
+
+def test_drafts_from_elsewhere_are_stored_and_reported_like_files(empty_store: Any) -> None:
+    items = [
+        DocumentDraft(text="Made by a script.", id="scripted-1", origin="script:1"),
+        ReadFailure("script:2", "the generator could not build this one"),
+        DocumentDraft(text="Another one.", id="scripted-1", origin="script:3"),
+    ]
+    report = ingest_drafts(items, empty_store)
+    assert report == IngestReport(
+        added=("scripted-1",),
+        failed=(
+            ReadFailure("script:2", "the generator could not build this one"),
+            ReadFailure(
+                "script:3",
+                'id "scripted-1" is already used by script:1 in this ingest; give one of them '
+                'another id (front matter "id:" or the JSONL "id" field)',
+            ),
+        ),
+    )
