@@ -1,0 +1,409 @@
+"""Building, rebuilding and catching up the index from a real store, in generations."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from whoosh.query import Every, Term
+
+from corpus.ingest import ingest
+from corpus.model import DocumentDraft, PartialDate
+from indexer import build
+from indexer.build import (
+    build_index,
+    ensure_index,
+    index_status,
+    open_index,
+    record,
+    update_index,
+)
+from indexer.errors import IndexBusy, IndexMissing
+from indexer.generations import current_generation, index_lock, read_state, write_state
+from indexer.schema import SCHEMA_VERSION, text_terms
+
+# The written test corpus, without tests/data/hostile_queries.txt (query strings, not a document).
+FILES = ("speeches.jsonl", "valdai-remarks.md", "tass-report.html", "analyst-notes.txt")
+FORUM = "fixture-eastern-forum-2019"
+
+
+@pytest.fixture
+def corpus_store(empty_store: Any, corpus_dir: Path) -> Any:
+    report = ingest([corpus_dir / name for name in FILES], empty_store)
+    assert not report.failed, report.failed
+    return empty_store
+
+
+@pytest.fixture
+def index_path(tmp_path: Path) -> Path:
+    return tmp_path / "index"
+
+
+def _draft(id: str, text: str, **fields: Any) -> DocumentDraft:
+    return DocumentDraft(id=id, text=text, kind="news", source="Fixture Desk", **fields)
+
+
+def _ids(searcher: Any, query: Any, **kwargs: Any) -> list[str]:
+    return [hit["id"] for hit in searcher.search(query, limit=None, **kwargs)]
+
+
+def _generations(index_path: Path) -> list[str]:
+    return sorted(p.name for p in index_path.glob("gen-*"))
+
+
+def test_record_holds_the_fields_of_a_dated_document(corpus_store: Any) -> None:
+    doc = corpus_store.get(FORUM)
+    fields = record(doc)
+    assert fields.pop("text") == doc.text
+    words = fields.pop("words").split(" ")
+    assert words[:6] == ["Plenary", "session", "of", "the", "Eastern", "Economic"]
+    assert len(words) == len(set(words))
+    assert fields == {
+        "id": FORUM,
+        "version": 1,
+        "seq": doc.seq,
+        "kind": "forum",
+        "title": "Plenary session of the Eastern Economic Forum",
+        "date": dt.datetime(2019, 9, 5),
+        "date_desc": build.date_desc_key(dt.date(2019, 9, 5)),
+        "year": "2019",
+        "speaker": "Vladimir Putin",
+        "speaker_text": "Vladimir Putin",
+        "source": "Fixture Forum Transcripts",
+        "source_text": "Fixture Forum Transcripts",
+        "language": "en",
+        "tags": "countries:Russia,countries:North Korea,keywords:energy",
+    }
+
+
+def test_record_leaves_out_an_unknown_date_and_empty_fields(corpus_store: Any) -> None:
+    fields = record(corpus_store.get("fixture-no-date"))
+    assert sorted(fields) == [
+        "id",
+        "kind",
+        "language",
+        "seq",
+        "source",
+        "source_text",
+        "text",
+        "title",
+        "version",
+        "words",
+    ]
+
+
+def test_build_makes_a_generation_live_with_its_state(corpus_store: Any, index_path: Path) -> None:
+    status = build_index(corpus_store, index_path, procs=1)
+    (generation,) = _generations(index_path)
+    assert (index_path / "CURRENT").read_text() == generation + "\n"
+    assert status == build.IndexStatus(
+        index_dir=str(index_path),
+        exists=True,
+        generation=generation,
+        indexed_seq=7,
+        store_seq=7,
+        doc_count=7,
+        store_count=7,
+        schema_version_ok=True,
+        is_current=True,
+    )
+    state = json.loads((index_path / generation / "state.json").read_text())
+    assert (state["seq"], state["doc_count"], state["schema_version"]) == (7, 7, SCHEMA_VERSION)
+    ix, live = open_index(index_path)
+    assert live == generation
+    with ix.searcher() as searcher:
+        assert len(_ids(searcher, Every())) == 7
+    files = os.listdir(index_path / generation)
+    assert [name for name in files if name.endswith(".seg")] == []  # compound=False
+    assert len([name for name in files if name.endswith(".trm")]) == 1
+
+
+def test_build_of_an_empty_store_is_current(empty_store: Any, index_path: Path) -> None:
+    status = build_index(empty_store, index_path)
+    assert (status.is_current, status.doc_count, status.indexed_seq) == (True, 0, 0)
+
+
+def test_rebuild_swaps_generations_while_an_open_searcher_keeps_answering(
+    corpus_store: Any, index_path: Path
+) -> None:
+    build_index(corpus_store, index_path, procs=1)
+    old_ix, old_generation = open_index(index_path)
+    with old_ix.searcher() as old:
+        corpus_store.put(_draft("fixture-new", "A railway link to Rajin.", date=None))
+        new_generation = build_index(corpus_store, index_path, procs=1).generation or ""
+        assert current_generation(index_path) == new_generation != old_generation
+        assert _generations(index_path) == sorted([old_generation, new_generation])
+        # The old searcher still reads postings, stored fields and (lazily opened) sort columns.
+        assert _ids(old, Term("text", "rajin"), sortedby="date_desc") == [
+            "fixture-news-pipeline-2018",
+            "analyst-notes",
+        ]
+        assert len(_ids(old, Every(), sortedby="date")) == 7
+    new_ix, _ = open_index(index_path)
+    with new_ix.searcher() as new:
+        assert sorted(_ids(new, Term("text", "rajin"))) == [
+            "analyst-notes",
+            "fixture-new",
+            "fixture-news-pipeline-2018",
+        ]
+
+
+def test_third_build_deletes_the_oldest_generation_and_keeps_the_previous(
+    corpus_store: Any, index_path: Path
+) -> None:
+    built = []
+    for _ in range(3):
+        build_index(corpus_store, index_path, procs=1)
+        built.append(current_generation(index_path))
+    assert _generations(index_path) == built[1:]
+
+
+def test_update_replaces_a_changed_document_and_adds_a_new_one(
+    corpus_store: Any, index_path: Path
+) -> None:
+    build_index(corpus_store, index_path, procs=1)
+    generation = current_generation(index_path)
+    forum = corpus_store.get(FORUM)
+    corpus_store.put(
+        dataclasses.replace(
+            _draft(FORUM, "Putin spoke about tunnels.", speaker="Vladimir Putin"),
+            kind="forum",
+            title=forum.title,
+        )
+    )
+    corpus_store.put(_draft("fixture-new", "A second zone of peace.", date=None))
+    behind = index_status(corpus_store, index_path)
+    assert (behind.indexed_seq, behind.store_seq, behind.is_current) == (7, 9, False)
+
+    assert update_index(corpus_store, index_path) == 2
+
+    assert current_generation(index_path) == generation
+    status = index_status(corpus_store, index_path)
+    assert (status.indexed_seq, status.doc_count, status.is_current) == (9, 8, True)
+    ix, _ = open_index(index_path)
+    with ix.searcher() as searcher:
+        assert _ids(searcher, Term("id", FORUM)) == [FORUM]
+        assert searcher.document(id=FORUM)["version"] == 2
+        assert _ids(searcher, Term("text", "tunnel")) == [FORUM]
+        assert _ids(searcher, Term("text", "vladivostok")) == []
+        assert _ids(searcher, Term("words", "zone")) == ["fixture-new"]
+        assert len(_ids(searcher, Every())) == 8
+
+
+def test_update_with_nothing_new_changes_nothing(corpus_store: Any, index_path: Path) -> None:
+    build_index(corpus_store, index_path, procs=1)
+    state = read_state(index_path, current_generation(index_path) or "")
+    assert update_index(corpus_store, index_path) == 0
+    assert read_state(index_path, current_generation(index_path) or "") == state
+
+
+def test_searcher_opened_before_an_update_keeps_answering(
+    corpus_store: Any, index_path: Path
+) -> None:
+    build_index(corpus_store, index_path, procs=1)
+    ix, _ = open_index(index_path)
+    old = ix.searcher()
+    # Five updates: with Whoosh's default merge policy the fifth merges away the first segment,
+    # whose stored fields and columns the old searcher opens lazily.
+    for n in range(5):
+        corpus_store.put(_draft(f"fixture-extra-{n}", f"Extra note {n} on Rajin."))
+        update_index(corpus_store, index_path)
+    assert _ids(old, Term("text", "rajin"), sortedby="date") == [
+        "fixture-news-pipeline-2018",
+        "analyst-notes",
+    ]
+    assert not old.up_to_date()
+    fresh = old.refresh()  # reuses the unchanged segments' readers, closes the old searcher
+    assert len(_ids(fresh, Term("text", "rajin"), sortedby="date")) == 7
+    fresh.close()
+
+
+def test_updates_past_max_segments_rebuild_into_a_new_generation(
+    corpus_store: Any, index_path: Path
+) -> None:
+    build_index(corpus_store, index_path, procs=1)
+    first = current_generation(index_path)
+    for n in range(build.MAX_SEGMENTS - 1):
+        corpus_store.put(_draft(f"fixture-extra-{n}", f"Extra note {n}."))
+        update_index(corpus_store, index_path)
+    assert current_generation(index_path) == first
+    corpus_store.put(_draft("fixture-last", "The last extra note."))
+    update_index(corpus_store, index_path)
+    assert current_generation(index_path) != first
+    ix, _ = open_index(index_path)
+    with ix.reader() as reader:
+        assert len(reader.leaf_readers()) == 1
+        assert reader.doc_count() == 7 + build.MAX_SEGMENTS
+    assert index_status(corpus_store, index_path).is_current
+
+
+def test_documents_written_during_a_build_are_left_to_the_next_update(
+    empty_store: Any, index_path: Path
+) -> None:
+    empty_store.put_many([_draft(f"doc-{n:03d}", f"Note number {n}.") for n in range(150)])
+
+    def write_meanwhile(done: int, total: int) -> None:
+        if done == build.PROGRESS_EVERY:
+            empty_store.put(_draft("doc-000", "Rewritten during the build."))
+            empty_store.put(_draft("doc-new", "Added during the build."))
+
+    status = build_index(empty_store, index_path, procs=1, progress=write_meanwhile)
+    assert (status.indexed_seq, status.store_seq, status.doc_count) == (150, 152, 150)
+    assert not status.is_current
+    assert update_index(empty_store, index_path) == 2
+    ix, _ = open_index(index_path)
+    with ix.searcher() as searcher:
+        assert _ids(searcher, Term("id", "doc-000")) == ["doc-000"]
+        assert _ids(searcher, Term("text", "rewritten")) == ["doc-000"]
+        assert searcher.doc_count() == 151
+    assert index_status(empty_store, index_path).is_current
+
+
+def test_failed_build_leaves_the_live_generation_untouched(
+    corpus_store: Any, index_path: Path
+) -> None:
+    build_index(corpus_store, index_path, procs=1)
+    live = current_generation(index_path)
+
+    def interrupt(done: int, total: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        build_index(corpus_store, index_path, procs=1, progress=interrupt)
+    assert _generations(index_path) == [live]
+    assert index_status(corpus_store, index_path).is_current
+
+
+def test_parallel_build_indexes_every_document_once(empty_store: Any, index_path: Path) -> None:
+    count = build.MIN_PARALLEL_DOCS + 200
+    words = ("peace", "pipeline", "sanctions", "railway", "summit")
+    empty_store.put_many(
+        [_draft(f"doc-{n:05d}", f"Note {n} on the {words[n % 5]} talks.") for n in range(count)]
+    )
+    status = build_index(empty_store, index_path, procs=2)
+    assert (status.doc_count, status.is_current) == (count, True)
+    ix, _ = open_index(index_path)
+    with ix.searcher() as searcher:
+        assert len(searcher.reader().leaf_readers()) >= 2  # one segment per writer process
+        assert len(set(_ids(searcher, Every()))) == count
+        (term,) = text_terms("sanctions")
+        assert len(_ids(searcher, Term("text", term))) == count // 5
+
+
+def test_status_of_a_missing_index(corpus_store: Any, index_path: Path) -> None:
+    status = index_status(corpus_store, index_path)
+    assert (status.exists, status.generation, status.indexed_seq, status.store_seq) == (
+        False,
+        None,
+        0,
+        7,
+    )
+    assert (status.schema_version_ok, status.is_current) == (False, False)
+
+
+def test_open_index_without_an_index_says_how_to_build_one(index_path: Path) -> None:
+    with pytest.raises(IndexMissing) as caught:
+        open_index(index_path)
+    assert str(caught.value) == (
+        f'No index found at {index_path}. Run "dossier index --rebuild" to build it.'
+    )
+
+
+def _age_schema(index_path: Path) -> None:
+    generation = current_generation(index_path) or ""
+    state = read_state(index_path, generation)
+    assert state is not None
+    write_state(index_path, generation, dataclasses.replace(state, schema_version=0))
+
+
+def test_an_index_of_another_schema_version_is_reported_and_not_opened(
+    corpus_store: Any, index_path: Path
+) -> None:
+    build_index(corpus_store, index_path, procs=1)
+    _age_schema(index_path)
+    status = index_status(corpus_store, index_path)
+    assert (status.exists, status.schema_version_ok, status.is_current) == (True, False, False)
+    with pytest.raises(IndexMissing, match="schema version 0"):
+        open_index(index_path)
+    with pytest.raises(IndexMissing, match="dossier index --rebuild"):
+        update_index(corpus_store, index_path)
+
+
+def test_ensure_index_builds_a_missing_index(corpus_store: Any, index_path: Path) -> None:
+    assert ensure_index(corpus_store, index_path).is_current
+    assert len(_generations(index_path)) == 1
+
+
+def test_ensure_index_catches_up_in_the_same_generation(
+    corpus_store: Any, index_path: Path
+) -> None:
+    build_index(corpus_store, index_path, procs=1)
+    generation = current_generation(index_path)
+    corpus_store.put(_draft("fixture-new", "Fresh news."))
+    status = ensure_index(corpus_store, index_path)
+    assert (status.is_current, status.generation, status.doc_count) == (True, generation, 8)
+
+
+def test_ensure_index_rebuilds_an_index_of_another_schema_version(
+    corpus_store: Any, index_path: Path
+) -> None:
+    build_index(corpus_store, index_path, procs=1)
+    old = current_generation(index_path)
+    _age_schema(index_path)
+    status = ensure_index(corpus_store, index_path)
+    assert status.is_current and status.generation != old
+
+
+def test_ensure_index_rebuilds_an_index_of_another_store(
+    corpus_store: Any, empty_store: Any, index_path: Path, tmp_path: Path
+) -> None:
+    from corpus.store import Store
+
+    other = Store.open(f"sqlite:///{tmp_path / 'other.db'}")
+    other.put_many([_draft(f"other-{n}", "Another collection.") for n in range(9)])
+    build_index(other, index_path, procs=1)
+    other.close()
+    old = current_generation(index_path)
+    status = ensure_index(corpus_store, index_path)
+    assert status.is_current and status.generation != old and status.doc_count == 7
+
+
+def test_ensure_index_leaves_a_current_index_alone(corpus_store: Any, index_path: Path) -> None:
+    build_index(corpus_store, index_path, procs=1)
+    generation = current_generation(index_path)
+    state = read_state(index_path, generation or "")
+    assert ensure_index(corpus_store, index_path).generation == generation
+    assert read_state(index_path, generation or "") == state
+
+
+def test_a_second_build_or_update_while_one_runs_raises_index_busy(
+    corpus_store: Any, index_path: Path
+) -> None:
+    build_index(corpus_store, index_path, procs=1)
+    with index_lock(index_path):
+        with pytest.raises(IndexBusy, match=f"another process \\(pid {os.getpid()} since "):
+            build_index(corpus_store, index_path, procs=1)
+        with pytest.raises(IndexBusy, match="Wait for it to finish, then try again."):
+            update_index(corpus_store, index_path)
+    corpus_store.put(_draft("fixture-new", "Fresh news."))
+    assert update_index(corpus_store, index_path) == 1
+
+
+def test_record_uses_the_first_day_of_a_partial_date() -> None:
+    from corpus.model import Document
+
+    doc = Document(
+        id="d", version=3, text="Talks.", date=PartialDate(dt.date(2013, 6, 1), "month"), seq=9
+    )
+    fields = record(doc)
+    assert (fields["date"], fields["year"], fields["version"], fields["seq"]) == (
+        dt.datetime(2013, 6, 1),
+        "2013",
+        3,
+        9,
+    )
