@@ -182,13 +182,13 @@ def parse_period(text: str) -> PartialDate:
     m = _DATE_RE.fullmatch(text.strip())
     if not m:
         raise QueryError(f'"{_quote(text)}" is not a date. {_DATE_HELP}')
-    year, month, day = (int(g) if g else None for g in m.groups())
+    year, month, day = m.groups()
     try:
-        if day is not None:
-            return PartialDate(dt.date(year, month or 1, day), "day")
-        if month is not None:
-            return PartialDate(dt.date(year, month, 1), "month")
-        return PartialDate(dt.date(year or 1, 1, 1), "year")
+        if day:
+            return PartialDate(dt.date(int(year), int(month), int(day)), "day")
+        if month:
+            return PartialDate(dt.date(int(year), int(month), 1), "month")
+        return PartialDate(dt.date(int(year), 1, 1), "year")
     except ValueError:
         raise QueryError(f'"{_quote(text)}" is not a date. {_DATE_HELP}') from None
 

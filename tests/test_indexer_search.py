@@ -7,8 +7,9 @@ import datetime as dt
 import string
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -31,7 +32,8 @@ TASS = "tass-report"
 NOTES = "analyst-notes"
 
 
-class Corpus(NamedTuple):
+@dataclass(frozen=True)
+class Corpus:
     store: Any
     index: SearchIndex
     index_dir: Path
