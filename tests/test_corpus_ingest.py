@@ -232,7 +232,7 @@ def test_the_demo_collection_ingests_cleanly_and_again_as_unchanged(
 
 
 def test_drafts_from_elsewhere_are_stored_and_reported_like_files(empty_store: Any) -> None:
-    items = [
+    items: list[DocumentDraft | ReadFailure] = [
         DocumentDraft(text="Made by a script.", id="scripted-1", origin="script:1"),
         ReadFailure("script:2", "the generator could not build this one"),
         DocumentDraft(text="Another one.", id="scripted-1", origin="script:3"),
