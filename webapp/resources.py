@@ -19,7 +19,7 @@ from typing import Any
 from flask import Flask, current_app
 
 from corpus.store import Store
-from indexer.build import ensure_index
+from indexer.build import ensure_index, index_status
 from indexer.errors import IndexBusy
 from indexer.search import SearchIndex
 
@@ -41,6 +41,23 @@ def get_index() -> SearchIndex:
     index_dir = Path(current_app.config["INDEX_DIR"])
     index: SearchIndex = _get(_INDEX, lambda: SearchIndex.open(index_dir))
     return index
+
+
+def staleness_notice() -> str:
+    """A sentence for the results page when the index is behind the store, else ``""``.
+
+    The index is caught up at start-up; this says so when documents were written since (by a
+    CLI ingest without indexing, say), instead of silently serving results that miss them.
+    """
+    status = index_status(get_store(), Path(current_app.config["INDEX_DIR"]))
+    if status.is_current or not status.exists:
+        return ""
+    behind = max(status.store_seq - status.indexed_seq, abs(status.store_count - status.doc_count))
+    changes = "change" if behind == 1 else "changes"
+    return (
+        f"The search index is {behind} {changes} behind the document store, so these results "
+        'may miss recent documents. Run "dossier index" to bring it up to date.'
+    )
 
 
 def close_resources(app: Flask) -> None:

@@ -78,7 +78,7 @@ def demo_instance(
         lines = [line for line in demo if json.loads(line)["id"] in DEMO_IDS]
     assert len(lines) == len(DEMO_IDS)
     subset.write_text("".join(lines), encoding="utf-8")
-    config = {
+    config: dict[str, Any] = {
         "TESTING": True,
         "HOME": str(home),
         "DATABASE_URL": f"sqlite:///{home / 'dossier.db'}",

@@ -13,7 +13,7 @@ from flask.typing import ResponseReturnValue
 from corpus.model import Document, PartialDate
 from indexer.search import Hit, hit_spans
 from webapp.params import search_request, version_number
-from webapp.resources import get_index, get_store
+from webapp.resources import get_index, get_store, staleness_notice
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -35,7 +35,7 @@ def search() -> ResponseReturnValue:
                 for name, counts in result.facets.items()
             },
             "suggestion": result.suggestion or None,
-            "notices": list(result.notices),
+            "notices": [*result.notices, *filter(None, [staleness_notice()])],
         }
     )
 

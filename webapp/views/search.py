@@ -17,7 +17,7 @@ from indexer.search import SearchRequest, SearchResult, Snippet
 from webapp.errors import InvalidParameter
 from webapp.highlight import Mark, render_layers
 from webapp.params import FILTERS, MAX_PAGE, SORTS, search_request
-from webapp.resources import get_index, get_store
+from webapp.resources import get_index, get_store, staleness_notice
 
 bp = Blueprint("search", __name__)
 
@@ -60,6 +60,7 @@ def index() -> tuple[str, int]:
             else search_request(args, per_page=current_app.config["PER_PAGE"])
         )
         result = get_index().search(search, get_store())
+        context["stale"] = staleness_notice()
     except (QueryError, InvalidParameter) as exc:
         message = exc.description if isinstance(exc, InvalidParameter) else str(exc)
         return render_template("search/index.html", error=message, **context), 400
@@ -88,9 +89,9 @@ def _snippets_html(snippets: Iterable[Snippet]) -> list[Markup]:
 def _facets(result: SearchResult, args: MultiDict[str, str]) -> list[tuple[str, list[FacetLink]]]:
     out = []
     for name in FACET_ORDER:
-        counts = result.facets.get(name) or ()
+        counts = list(result.facets.get(name) or ())
         if name == "year":
-            counts = sorted(counts, reverse=True)  # newest first, not most frequent
+            counts.sort(reverse=True)  # newest first, not most frequent
         links = [_facet_link(name, str(value), count, args) for value, count in counts]
         if links:
             out.append((FACET_TITLES[name], links))
