@@ -35,8 +35,6 @@ DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": None,
     # Hits per page of search results (web and API).
     "PER_PAGE": 20,
-    # Longest query accepted, in characters; longer ones are refused with a message.
-    "MAX_QUERY_LENGTH": 1000,
     # Load the demo collection (NLTK speeches, chat and news) when the store is empty at setup.
     "DEMO_CORPUS": True,
     # Largest source of one document (a .txt/.md/.html file or one JSONL line), in MB.
@@ -58,7 +56,6 @@ _PATH_KEYS = ("HOME", "INDEX_DIR", "MODELS_DIR")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _POSITIVE_NUMBERS = (
     "PER_PAGE",
-    "MAX_QUERY_LENGTH",
     "INGEST_MAX_DOCUMENT_MB",
     "INGEST_MAX_FILE_MB",
     "INGEST_MAX_TOTAL_MB",

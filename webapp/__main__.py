@@ -1,0 +1,5 @@
+"""``python -m webapp``: the ``dossier`` command without the console script."""
+
+from webapp.cli import main
+
+main()

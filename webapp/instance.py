@@ -1,0 +1,159 @@
+"""The instance folder: opening its store, and the first-run step that makes it ready to serve.
+
+``prepare_instance`` is what ``dossier setup`` (and so ``make run``) does: NLTK resources, the
+store at its newest schema, the demo collection when the store is empty, and an index that is
+neither missing nor behind the store. Each step is an explicit call; nothing here prints.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from corpus.demo import demo_drafts
+from corpus.errors import StoreUnavailable
+from corpus.store import PutOutcome, Store
+from indexer.analyse import (
+    DEMO_RESOURCES,
+    RESOURCES,
+    download_resources,
+    missing_resources,
+    resource_dir,
+)
+from indexer.build import IndexStatus, build_index, ensure_index, index_status
+from indexer.errors import NltkResourceMissing
+
+Progress = Callable[[str, int, int], object]
+"""Called as ``progress(step, done, total)`` in the long steps: ``"demo"`` (documents stored,
+total 0: unknown) and ``"index"`` (documents indexed of ``total``)."""
+
+DEMO_BATCH = 250  # demo documents per store transaction
+
+
+@dataclass(frozen=True)
+class PreparedInstance:
+    """What ``prepare_instance`` found and did, for ``dossier setup`` to report."""
+
+    home: str
+    database: str  # the store's URL, password hidden
+    downloaded: tuple[str, ...]  # NLTK packages fetched by this run
+    is_demo_wanted: bool
+    demo_added: int  # documents the demo collection added (0 when the store was not empty)
+    documents: int  # documents in the store afterwards
+    index_before: IndexStatus
+    index: IndexStatus
+
+
+def open_store(config: Mapping[str, Any], *, create: bool = False) -> Store:
+    """The instance's store. Unless ``create``, a SQLite file that does not exist is an error
+    rather than a new empty database (a mistyped DOSSIER_HOME should not look like no hits).
+
+    Raises ``StoreUnavailable`` naming the instance and the command that creates it.
+    """
+    url = config["DATABASE_URL"]
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        if not create:
+            raise StoreUnavailable(
+                f"No Dossier instance at {config['HOME']}: the database {path} does not exist. "
+                'Run "dossier setup" to create it, or set DOSSIER_HOME to an existing instance.'
+            )
+        path.parent.mkdir(parents=True, exist_ok=True)
+    return Store.open(url)
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The database file of a ``sqlite:///`` URL; None for other databases and in-memory ones."""
+    scheme, _, rest = url.partition(":///")
+    if scheme.split("+")[0] != "sqlite":
+        return None
+    path = rest.split("?")[0]
+    return Path(path) if path and path != ":memory:" else None
+
+
+def prepare_instance(
+    config: Mapping[str, Any], *, download: bool = False, progress: Progress | None = None
+) -> PreparedInstance:
+    """Make the instance ready to serve, doing only what is not done yet.
+
+    With ``download``, missing NLTK resources are fetched with NLTK's own downloader (the only
+    place Dossier downloads anything). Raises ``NltkResourceMissing`` when some are still
+    missing, ``StoreUnavailable`` or ``IndexerError`` when the store or index cannot be prepared.
+    """
+    is_demo_wanted = bool(config["DEMO_CORPUS"])
+    resources = RESOURCES + (DEMO_RESOURCES if is_demo_wanted else ())
+    downloaded = tuple(download_resources(resources)) if download else ()
+    _require_resources(resources, is_demo_wanted)
+
+    with open_store(config, create=True) as store:
+        index_dir = Path(config["INDEX_DIR"])
+        demo_added = load_demo(store, progress) if is_demo_wanted and store.count() == 0 else 0
+        index_before = index_status(store, index_dir)
+        catch_up_index(store, index_dir, progress=_step(progress, "index"))
+        return PreparedInstance(
+            home=config["HOME"],
+            database=store.url,
+            downloaded=downloaded,
+            is_demo_wanted=is_demo_wanted,
+            demo_added=demo_added,
+            documents=store.count(),
+            index_before=index_before,
+            index=index_status(store, index_dir),
+        )
+
+
+def catch_up_index(
+    store: Store, index_dir: Path, *, progress: Callable[[int, int], None] | None = None
+) -> IndexStatus:
+    """Make the index current: build it, with ``progress``, when it is missing or from another
+    schema version; otherwise ``ensure_index`` (catch up, or rebuild if it does not match)."""
+    status = index_status(store, index_dir)
+    if status.exists and status.schema_version_ok:
+        return ensure_index(store, index_dir)
+    return build_index(store, index_dir, progress=progress)
+
+
+def load_demo(store: Store, progress: Progress | None = None) -> int:
+    """Put the demo collection (NLTK's speeches, chat and news) into ``store``; documents added."""
+    roots = {package: resource_dir(path) for package, path in DEMO_RESOURCES}
+    drafts = demo_drafts(roots)
+    added = 0
+    while batch := list(itertools.islice(drafts, DEMO_BATCH)):
+        outcomes = store.put_many(batch)
+        added += sum(1 for o in outcomes if isinstance(o, PutOutcome) and o.status == "added")
+        if progress is not None:
+            progress("demo", added, 0)
+    return added
+
+
+def _step(progress: Progress | None, step: str) -> Callable[[int, int], None] | None:
+    """``progress`` for one step, in the ``(done, total)`` form ``build_index`` calls."""
+    if progress is None:
+        return None
+    report_step = progress
+
+    def report(done: int, total: int) -> None:
+        report_step(step, done, total)
+
+    return report
+
+
+def _require_resources(resources: tuple[tuple[str, str], ...], is_demo_wanted: bool) -> None:
+    missing = missing_resources(resources)
+    if not missing:
+        return
+    where = os.environ.get("NLTK_DATA") or "NLTK's default locations"
+    demo_hint = (
+        ', or skip the demo collection with "dossier setup --no-demo"'
+        if is_demo_wanted and set(missing) <= {p for p, _ in DEMO_RESOURCES}
+        else ""
+    )
+    raise NltkResourceMissing(
+        f"NLTK resources not installed (looked in {where}): {', '.join(missing)}. Run "
+        f'"dossier setup" with internet access, or set NLTK_DATA to a folder that '
+        f"holds them{demo_hint}."
+    )
