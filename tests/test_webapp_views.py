@@ -74,6 +74,16 @@ def test_snippets_mark_exactly_the_matched_words(client: Any) -> None:
     assert [m.get_text() for m in marks] == ["nuclear", "nuclear"]
 
 
+def test_a_snippet_links_to_its_passage_through_the_hit_it_starts_at(client: Any) -> None:
+    page = soup_of(client.get("/?q=talks&kind=forum"))
+    (link,) = page.select("li.hit-result a.snippet-link")
+    response = client.get(link["href"])
+    assert response.status_code == 302
+    assert response.location == "/documents/fixture-eastern-forum-2019?q=talks&kind=forum#hit-1"
+    text_after_last_hit = client.get("/documents/fixture-eastern-forum-2019?q=talks&at=100000")
+    assert text_after_last_hit.location == "/documents/fixture-eastern-forum-2019?q=talks"
+
+
 def test_a_facet_link_filters_and_the_selected_value_links_back(client: Any) -> None:
     page = soup_of(client.get("/?q=Pyongyang"))
     speech = next(a for a in page.select('[data-facet="Kind"] li a') if "speech" in a.get_text())

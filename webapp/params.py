@@ -70,6 +70,18 @@ def version_number(args: MultiDict[str, str]) -> int | None:
     return _whole_number(args, "version", default=1, maximum=2**31 - 1)
 
 
+def text_offset(args: MultiDict[str, str], name: str) -> int | None:
+    """A character offset into a document text (0 or more), or None when not given."""
+    raw = args.get(name, "").strip()
+    if not raw:
+        return None
+    if not raw.isascii() or not raw.isdigit():
+        raise InvalidParameter(
+            f'Parameter "{name}" must be a character offset (0 or more), not "{_short(raw)}".'
+        )
+    return int(raw)
+
+
 def _whole_number(args: MultiDict[str, str], name: str, *, default: int, maximum: int) -> int:
     raw = args.get(name, "").strip()
     if not raw:

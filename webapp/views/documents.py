@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import bisect
 from typing import Any
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from indexer.errors import QueryError
 from indexer.search import hit_spans
 from webapp.highlight import Mark, render_layers
-from webapp.params import version_number
+from webapp.params import text_offset, version_number
 from webapp.resources import get_store
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
@@ -21,10 +23,12 @@ SEARCH_PARAMS: tuple[str, ...] = (
 
 
 @bp.get("/<id>")
-def show(id: str) -> str:
+def show(id: str) -> ResponseReturnValue:
     """One version of a document (``?version=N``, default current), hits of ``?q=`` marked.
 
-    An unknown id or version is a 404 (``DocumentNotFound``).
+    ``?at=OFFSET`` (from a snippet) redirects to the same page scrolled to the first hit that
+    ends after that offset, so the link works without JavaScript. An unknown id or version is
+    a 404 (``DocumentNotFound``).
     """
     version = version_number(request.args)
     store = get_store()
@@ -37,10 +41,17 @@ def show(id: str) -> str:
             spans = hit_spans(document.text, query)
         except QueryError as exc:
             notice = f"The search could not be highlighted here. {exc}"
-    marks = [Mark(span, "hit", element_id=f"hit-{n}") for n, span in enumerate(spans, 1)]
     search_args: dict[str, Any] = {
         k: request.args.getlist(k) for k in SEARCH_PARAMS if request.args.get(k)
     }
+    at = text_offset(request.args, "at")
+    if at is not None:
+        n = bisect.bisect_right([span.end for span in spans], at) + 1
+        anchor = f"hit-{n}" if n <= len(spans) else None
+        if version is not None:
+            search_args["version"] = version
+        return redirect(url_for("documents.show", id=id, _anchor=anchor, **search_args))
+    marks = [Mark(span, "hit", element_id=f"hit-{n}") for n, span in enumerate(spans, 1)]
     return render_template(
         "documents/show.html",
         document=document,

@@ -82,8 +82,15 @@ def index() -> tuple[str, int]:
     )
 
 
-def _snippets_html(snippets: Iterable[Snippet]) -> list[Markup]:
-    return [render_layers(s.text, [Mark(span, "hit") for span in s.spans]) for s in snippets]
+def _snippets_html(snippets: Iterable[Snippet]) -> list[tuple[Markup, int]]:
+    """Each snippet's markup, and the document offset its link jumps to (its first hit)."""
+    return [
+        (
+            render_layers(s.text, [Mark(span, "hit") for span in s.spans]),
+            s.start + (s.spans[0].start if s.spans else 0),
+        )
+        for s in snippets
+    ]
 
 
 def _facets(result: SearchResult, args: MultiDict[str, str]) -> list[tuple[str, list[FacetLink]]]:
