@@ -125,8 +125,12 @@ def make_app(
 
 
 @pytest.fixture
-def app(make_app: Callable[..., Any]) -> Any:
-    return make_app()
+def app(make_app: Callable[..., Any]) -> Iterator[Any]:
+    from webapp.resources import close_resources
+
+    app = make_app()
+    yield app
+    close_resources(app)
 
 
 @pytest.fixture
