@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from indexer.analyse import RESOURCES
 from webapp.cli import cli
+
+REPO = Path(__file__).resolve().parent.parent
 
 # The test corpus files these tests ingest (copied, so files added to tests/data later do not
 # change the counts asserted here).
@@ -243,6 +252,37 @@ def test_setup_loads_the_demo_collection_into_an_empty_store_once(runner: Any) -
     assert lines[2].endswith(f", {loaded} documents.")
     again = _lines(_run(runner, "setup", "--no-download"))
     assert again[3] == "Demo collection: not loaded, the database already holds documents."
+    result = json.loads(_run(runner, "search", "--json", "nuclear", "--kind", "speech"))
+    assert result["total"] > 0
+    assert {hit["kind"] for hit in result["hits"]} == {"speech"}
+    assert any(hit["id"].startswith("sotu-") for hit in result["hits"])
+
+
+def test_setup_without_the_demo_corpora_names_them_and_writes_nothing(tmp_path: Path) -> None:
+    if any(Path(p).exists() for p in ("/usr/share/nltk_data", "/usr/local/share/nltk_data")):
+        pytest.skip("NLTK data installed system-wide would be found")
+    shared = Path(os.environ["NLTK_DATA"])
+    partial = tmp_path / "nltk_data"
+    for _, path in RESOURCES:
+        kind, name = path.split("/")[:2]
+        (partial / kind).mkdir(parents=True, exist_ok=True)
+        (partial / kind / name).symlink_to(shared / kind / name)
+    home = tmp_path / "home"
+    env = {
+        **os.environ,
+        "NLTK_DATA": str(partial),
+        "DOSSIER_HOME": str(home),
+        "HOME": str(tmp_path),
+    }
+    command = [sys.executable, "-m", "webapp", "setup", "--no-download"]
+    result = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"Error: NLTK resources not installed (looked in {partial}): state_union, inaugural, "
+        'webtext, nps_chat, abc. Run "dossier setup" with internet access, or set NLTK_DATA to a '
+        'folder that holds them, or skip the demo collection with "dossier setup --no-demo".\n'
+    )
+    assert not home.exists()
 
 
 def test_version_names_the_package(runner: Any) -> None:
@@ -284,7 +324,7 @@ def test_search_json_has_ranked_ids_scores_titles_and_snippets(ingested: Any) ->
 
 
 def test_search_filters_and_sorts_newest_first(ingested: Any) -> None:
-    result = json.loads(_run(ingested, "search", "--json", "--kind", "NEWS", "--sort", "-date"))
+    result = json.loads(_run(ingested, "search", "--json", "--kind", "news", "--sort", "newest"))
     assert [h["id"] for h in result["hits"]] == ["tass-report", "fixture-news-pipeline-2018"]
     dated = json.loads(
         _run(ingested, "search", "--json", "peace", "--from", "2018", "--to", "2019")
@@ -308,14 +348,18 @@ def test_a_bad_query_is_one_message_and_exit_1(ingested: Any) -> None:
     assert _err(ingested, "search", "AND OR") == (
         'Error: Nothing to search for in "AND OR". Try a word, or a phrase in quotes.\n'
     )
-    assert _err(ingested, "search", "peace", "--from", "yesterday").startswith(
-        'Error: "yesterday" is not a date.'
+    assert _err(ingested, "search", "peace", "--from", "yesterday") == (
+        'Error: Option "--from": "yesterday" is not a date. Use a year, month or day such as '
+        "2013, 2013-06 or 2013-06-05.\n"
+    )
+    assert _err(ingested, "search", "peace", "--kind", "memo") == (
+        'Error: Unknown kind "memo". Use one of: speech, forum, news, other.\n'
     )
 
 
-def test_an_unknown_kind_is_a_usage_error(ingested: Any) -> None:
-    assert "'memo' is not one of 'speech', 'forum', 'news', 'other'" in _err(
-        ingested, "search", "peace", "--kind", "memo", code=2
+def test_a_page_size_over_the_limit_is_a_usage_error(ingested: Any) -> None:
+    assert "Invalid value for '--limit': 101 is not in the range 1<=x<=100." in _err(
+        ingested, "search", "peace", "--limit", "101", code=2
     )
 
 
@@ -335,3 +379,44 @@ def test_search_sees_only_the_instance_dossier_home_names(
     _run(runner, "ingest", str(sources / "valdai-remarks.md"), env=second)
     assert json.loads(_run(runner, "search", "--json", "pyongyang", env=first))["total"] == 1
     assert json.loads(_run(runner, "search", "--json", "pyongyang", env=second))["total"] == 0
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_serve_answers_on_the_address_it_prints(runner: Any, sources: Path, tmp_path: Path) -> None:
+    _run(runner, "ingest", str(sources))
+    port = _free_port()
+    env = {**os.environ, "DOSSIER_HOME": str(tmp_path / "home")}
+    command = [sys.executable, "-m", "webapp", "serve", "--port", str(port)]
+    with subprocess.Popen(
+        command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    ) as server:
+        try:
+            url = f"http://127.0.0.1:{port}/api/search?q=%22zone+of+peace%22"
+            body = _wait_for_json(url, server)
+        finally:
+            server.terminate()
+            output = server.communicate(timeout=30)[0]
+    assert [hit["id"] for hit in body["hits"]] == ["fixture-eastern-forum-2019"]
+    assert output.startswith(
+        f"Serving 7 documents from {tmp_path / 'home'}\n"
+        f"Open http://127.0.0.1:{port}/  (Ctrl+C to stop)\n"
+    )
+
+
+def _wait_for_json(url: str, server: subprocess.Popen[str]) -> Any:
+    """The JSON at ``url`` once the server answers; fails with its output if it never does."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return json.load(response)
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail(f"the server never answered {url}:\n{server.communicate()[0]}")
+            time.sleep(0.2)

@@ -16,16 +16,18 @@ from typing import Any
 
 import click
 from tqdm import tqdm
+from werkzeug.datastructures import MultiDict
 
 from corpus.errors import CorpusError
 from corpus.ingest import IngestProgress, IngestReport, ingest
-from corpus.model import KINDS
 from indexer.build import IndexStatus, build_index, index_status
 from indexer.errors import IndexerError
-from indexer.search import MAX_PER_PAGE, SORTS, SearchIndex, SearchRequest, SearchResult, Snippet
+from indexer.search import SearchIndex, SearchResult, Snippet
 from webapp.config import ConfigError, ingest_limits, load_config
+from webapp.errors import InvalidParameter
 from webapp.instance import catch_up_index, open_store, prepare_instance
 from webapp.logs import configure_logging
+from webapp.params import MAX_PAGE, MAX_PER_PAGE, SORTS, search_request
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 SHOWN_FAILURES = 50  # failures listed in the human summary; --json lists them all
@@ -45,12 +47,12 @@ class _Group(click.Group):
             raise click.ClickException(str(exc)) from exc
 
 
-@click.group(cls=_Group, invoke_without_command=True, context_settings=CONTEXT_SETTINGS)
+@click.group("dossier", cls=_Group, invoke_without_command=True, context_settings=CONTEXT_SETTINGS)
 @click.version_option(package_name="dossier", prog_name="dossier")
 @click.option("-v", "--verbose", is_flag=True, help="Log what the library does (INFO level).")
 @click.pass_context
 def cli(ctx: click.Context, verbose: bool) -> None:
-    """Dossier: search and annotate a corpus of speeches, forum remarks and news.
+    """Dossier: a searchable corpus of speeches, forum remarks and news.
 
     Every command works on the instance folder named by DOSSIER_HOME (default ./instance).
     With no command, runs "dossier serve".
@@ -189,25 +191,20 @@ def index_command(rebuild: bool, show_status: bool) -> None:
 
 @cli.command("search")
 @click.argument("query", default="")
+@click.option("--kind", multiple=True, help="Only this kind: speech, forum, news, other.")
+@click.option("--speaker", multiple=True, help="Only this speaker or author, exactly.")
+@click.option("--source", multiple=True, help="Only this source, exactly.")
+@click.option("--tag", multiple=True, help="Only documents with this tag.")
 @click.option(
-    "--kind",
-    multiple=True,
-    type=click.Choice(KINDS, case_sensitive=False),
-    help="Only this kind (repeatable).",
+    "--from", "from_", metavar="DATE", help="Dated on or after: 2013, 2013-06, 2013-06-05."
 )
-@click.option("--speaker", multiple=True, help="Only this speaker or author, exactly (repeatable).")
-@click.option("--source", multiple=True, help="Only this source, exactly (repeatable).")
-@click.option("--tag", multiple=True, help="Only documents with this tag (repeatable).")
-@click.option(
-    "--from", "date_from", metavar="DATE", help="Dated on or after: 2013, 2013-06 or 2013-06-05."
-)
-@click.option("--to", "date_to", metavar="DATE", help="Dated on or before, as --from.")
+@click.option("--to", metavar="DATE", help="Dated on or before the end of: 2013, 2013-06, ...")
 @click.option(
     "--sort",
-    type=click.Choice(SORTS),
+    type=click.Choice(tuple(SORTS)),
     default="relevance",
     show_default=True,
-    help="-date: newest first.",
+    help="Order of the hits; undated documents come last.",
 )
 @click.option(
     "--limit",
@@ -217,26 +214,30 @@ def index_command(rebuild: bool, show_status: bool) -> None:
     help="Hits per page.",
 )
 @click.option(
-    "--page", type=click.IntRange(1), default=1, show_default=True, help="Page of hits to show."
+    "--page", type=click.IntRange(1, MAX_PAGE), default=1, show_default=True, help="Page to show."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
-def search_command(query: str, as_json: bool, limit: int, **filters: Any) -> None:
-    """Search the documents; QUERY uses the query language of the web app.
+def search_command(query: str, limit: int, as_json: bool, **options: Any) -> None:
+    """Search the documents, as the web app's search box does.
 
-    Examples: dossier search '"zone of peace"'; dossier search 'sanction* -oil' --kind news
+    QUERY uses the same query language (see the README); --kind, --speaker, --source and --tag
+    may be repeated (any of the values matches). Examples:
+
+    \b
+      dossier search '"zone of peace"'
+      dossier search 'sanction* -oil' --kind news --from 2016 --sort newest
     """
-    request = SearchRequest(
-        query=query,
-        kinds=tuple(k.lower() for k in filters["kind"]),
-        speakers=filters["speaker"],
-        sources=filters["source"],
-        tags=filters["tag"],
-        date_from=filters["date_from"],
-        date_to=filters["date_to"],
-        sort=filters["sort"],
-        page=filters["page"],
-        per_page=limit,
-    )
+    args = MultiDict([("q", query), ("per_page", str(limit))])
+    for name, values in options.items():
+        for value in values if isinstance(values, tuple) else (values,):
+            if value is not None:
+                args.add(name.rstrip("_"), str(value))
+    try:
+        request = search_request(args, per_page=limit)
+    except InvalidParameter as exc:
+        raise click.ClickException(
+            str(exc.description).replace('Parameter "', 'Option "--')
+        ) from exc
     config = _config()
     with open_store(config) as store:
         index = SearchIndex.open(Path(config["INDEX_DIR"]))
