@@ -317,7 +317,7 @@ def _index_change(before: IndexStatus, after: IndexStatus, *, rebuilt: bool = Fa
     if before.is_current:
         return f"already up to date ({where})."
     if before.generation != after.generation:
-        return f"rebuilt, it did not match the database ({where})."
+        return f"rebuilt as a new generation ({where})."
     return f"caught up {_count(after.indexed_seq - before.indexed_seq, 'write')} ({where})."
 
 

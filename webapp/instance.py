@@ -24,7 +24,13 @@ from indexer.analyse import (
     missing_resources,
     resource_dir,
 )
-from indexer.build import IndexStatus, build_index, ensure_index, index_status
+from indexer.build import (
+    MIN_PARALLEL_DOCS,
+    IndexStatus,
+    build_index,
+    index_status,
+    update_index,
+)
 from indexer.errors import NltkResourceMissing
 
 Progress = Callable[[str, int, int], object]
@@ -109,12 +115,24 @@ def prepare_instance(
 def catch_up_index(
     store: Store, index_dir: Path, *, progress: Callable[[int, int], None] | None = None
 ) -> IndexStatus:
-    """Make the index current: build it, with ``progress``, when it is missing or from another
-    schema version; otherwise ``ensure_index`` (catch up, or rebuild if it does not match)."""
+    """Make the index current, as ``ensure_index`` decides, but with ``progress`` and without
+    waiting for another process: update it when a little behind, else build a new generation.
+
+    Raises ``IndexBusy`` when another process holds the index.
+    """
     status = index_status(store, index_dir)
-    if status.exists and status.schema_version_ok:
-        return ensure_index(store, index_dir)
+    if status.is_current:
+        return status
+    behind = status.store_seq - status.indexed_seq
+    if status.exists and status.schema_version_ok and 0 < behind <= _update_limit(status):
+        update_index(store, index_dir, progress=progress)
+        return index_status(store, index_dir)
     return build_index(store, index_dir, progress=progress)
+
+
+def _update_limit(status: IndexStatus) -> int:
+    """Writes behind beyond which a two-process rebuild beats a one-process update."""
+    return max(MIN_PARALLEL_DOCS, status.doc_count)
 
 
 def load_demo(store: Store, progress: Progress | None = None) -> int:
