@@ -420,3 +420,9 @@ def _wait_for_json(url: str, server: subprocess.Popen[str]) -> Any:
                 server.kill()
                 pytest.fail(f"the server never answered {url}:\n{server.communicate()[0]}")
             time.sleep(0.2)
+
+
+def test_the_shared_demo_collection_ingests_cleanly(runner: Any, shared_data_dir: Path) -> None:
+    path = shared_data_dir / "demo" / "demo.jsonl"
+    report = json.loads(_run(runner, "ingest", "--no-index", "--json", str(path)))
+    assert (len(report["added"]), report["failed"], report["skipped"]) == (362, [], [])

@@ -19,18 +19,26 @@ from tqdm import tqdm
 from werkzeug.datastructures import MultiDict
 
 from corpus.errors import CorpusError
-from corpus.ingest import IngestProgress, IngestReport, ingest
-from indexer.build import IndexStatus, build_index, index_status
+from corpus.ingest import IngestProgress, ingest
+from indexer.build import build_index, index_status
 from indexer.errors import IndexerError
-from indexer.search import SearchIndex, SearchResult, Snippet
+from indexer.search import SearchIndex
+from webapp import create_app
 from webapp.config import ConfigError, ingest_limits, load_config
 from webapp.errors import InvalidParameter
 from webapp.instance import catch_up_index, open_store, prepare_instance
 from webapp.logs import configure_logging
 from webapp.params import MAX_PAGE, MAX_PER_PAGE, SORTS, search_request
+from webapp.terminal import (
+    index_change,
+    report_json,
+    report_lines,
+    result_json,
+    result_lines,
+    status_lines,
+)
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-SHOWN_FAILURES = 50  # failures listed in the human summary; --json lists them all
 
 
 class _Group(click.Group):
@@ -96,7 +104,7 @@ def setup(no_demo: bool, download: bool) -> None:
         click.echo(f"Demo collection: loaded {done.demo_added} documents.")
     else:
         click.echo("Demo collection: not loaded, the database already holds documents.")
-    click.echo(f"Index: {_index_change(done.index_before, done.index)}")
+    click.echo(f"Index: {index_change(done.index_before, done.index)}")
     click.echo(f'Ready: run "dossier serve" and open {_url(config["HOST"], config["PORT"])}')
 
 
@@ -109,8 +117,6 @@ def serve(host: str | None, port: int | None, debug: bool) -> None:
 
     Flask's threaded server, for one user. For a team, run it under gunicorn: see the README.
     """
-    from webapp import create_app
-
     overrides = {k: v for k, v in (("HOST", host), ("PORT", port)) if v is not None}
     config = _config(overrides)
     with open_store(config) as store:
@@ -153,11 +159,11 @@ def ingest_command(paths: tuple[Path, ...], index: bool, strict: bool, as_json: 
         else:
             after = before
     if as_json:
-        click.echo(json.dumps(_report_json(report, after), indent=2))
+        click.echo(json.dumps(report_json(report, after), indent=2))
     else:
-        _echo_report(report)
+        click.echo("\n".join(report_lines(report)))
         if index:
-            click.echo(f"Index: {_index_change(before, after)}")
+            click.echo(f"Index: {index_change(before, after)}")
         elif not after.is_current:
             click.echo('Index: not updated (--no-index); run "dossier index" to catch up.')
     stored = len(report.added) + len(report.updated) + len(report.unchanged)
@@ -181,12 +187,12 @@ def index_command(rebuild: bool, show_status: bool) -> None:
     with open_store(config) as store:
         before = index_status(store, index_dir)
         if show_status:
-            _echo_status(before)
+            click.echo("\n".join(status_lines(before)))
             return
         with tqdm(desc="Indexing", unit=" documents", disable=None, leave=False) as bar:
             build = build_index if rebuild else catch_up_index
             after = build(store, index_dir, progress=_index_bar(bar))
-    click.echo(f"Index: {_index_change(before, after, rebuilt=rebuild)}")
+    click.echo(f"Index: {index_change(before, after, rebuilt=rebuild)}")
 
 
 @cli.command("search")
@@ -246,9 +252,9 @@ def search_command(query: str, limit: int, as_json: bool, **options: Any) -> Non
         finally:
             index.close()
     if as_json:
-        click.echo(json.dumps(_result_json(result), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(result_json(result), indent=2, ensure_ascii=False))
     else:
-        _echo_result(result, is_tty=sys.stdout.isatty())
+        click.echo("\n".join(result_lines(result, is_tty=sys.stdout.isatty())))
 
 
 def _config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -306,131 +312,3 @@ def _index_bar(bar: tqdm) -> Any:
         _advance(bar, done, total)
 
     return update
-
-
-def _index_change(before: IndexStatus, after: IndexStatus, *, rebuilt: bool = False) -> str:
-    where = f"generation {after.generation}, {after.doc_count} documents"
-    if rebuilt:
-        return f"rebuilt ({where})."
-    if not before.exists:
-        return f"built ({where})."
-    if before.is_current:
-        return f"already up to date ({where})."
-    if before.generation != after.generation:
-        return f"rebuilt as a new generation ({where})."
-    return f"caught up {_count(after.indexed_seq - before.indexed_seq, 'write')} ({where})."
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
-
-
-def _echo_status(status: IndexStatus) -> None:
-    click.echo(f"Index folder: {status.index_dir}")
-    click.echo(f"Generation:   {status.generation or '(none)'}")
-    click.echo(f"Documents:    {status.store_count} in the database, {status.doc_count} indexed")
-    click.echo(f"Seq:          database {status.store_seq}, index {status.indexed_seq}")
-    if status.is_current:
-        state = "up to date"
-    elif not status.exists:
-        state = 'missing: run "dossier index" to build it'
-    elif not status.schema_version_ok:
-        state = 'built by another version of Dossier: run "dossier index --rebuild"'
-    else:
-        state = 'behind the database: run "dossier index" to catch up'
-    click.echo(f"State:        {state}")
-
-
-def _echo_report(report: IngestReport) -> None:
-    click.echo(f"Ingested: {report.summary()}.")
-    if report.failed:
-        click.echo("Failed (nothing stored for these):")
-        for failure in report.failed[:SHOWN_FAILURES]:
-            click.echo(f"  {failure.origin}: {failure.reason}")
-        if len(report.failed) > SHOWN_FAILURES:
-            click.echo(f"  ... and {len(report.failed) - SHOWN_FAILURES} more (--json lists all)")
-    if report.skipped:
-        click.echo(
-            f"Skipped {_count(len(report.skipped), 'file')} of a type Dossier does not read."
-        )
-
-
-def _report_json(report: IngestReport, status: IndexStatus) -> dict[str, Any]:
-    return {
-        "added": list(report.added),
-        "updated": list(report.updated),
-        "unchanged": list(report.unchanged),
-        "failed": [{"origin": f.origin, "reason": f.reason} for f in report.failed],
-        "skipped": list(report.skipped),
-        "files": report.files,
-        "index": {
-            "is_current": status.is_current,
-            "generation": status.generation,
-            "documents": status.doc_count,
-            "seq": status.indexed_seq,
-        },
-    }
-
-
-def _echo_result(result: SearchResult, *, is_tty: bool) -> None:
-    request = result.request
-    first = (request.page - 1) * request.per_page
-    shown = f"{first + 1}-{first + len(result.hits)} of " if result.hits else ""
-    click.echo(f"{shown}{_count(result.total, 'hit')} ({result.took_ms:g} ms)")
-    for notice in result.notices:
-        click.echo(f"Note: {notice}")
-    if result.suggestion:
-        click.echo(f"Did you mean: {result.suggestion}")
-    for rank, hit in enumerate(result.hits, start=first + 1):
-        date = hit.date.iso() if hit.date else "undated"
-        click.echo(f"{rank:>3}. {hit.score:6.2f}  {hit.id}  {date}  {hit.title}")
-        if hit.snippets:
-            click.echo(f"     {_marked(hit.snippets[0], is_tty)}")
-
-
-def _marked(snippet: Snippet, is_tty: bool) -> str:
-    """The snippet on one line, matches in bold on a terminal and in [brackets] otherwise."""
-    parts, at = [], 0
-    for span in snippet.spans:
-        match = snippet.text[span.start : span.end]
-        parts += [
-            snippet.text[at : span.start],
-            click.style(match, bold=True) if is_tty else f"[{match}]",
-        ]
-        at = span.end
-    parts.append(snippet.text[at:])
-    line = " ".join("".join(parts).split())
-    return f"...{line}" if snippet.start > 0 else line
-
-
-def _result_json(result: SearchResult) -> dict[str, Any]:
-    """The shape of GET /api/search, without URLs (see docs/API.md)."""
-    return {
-        "query": result.request.query,
-        "total": result.total,
-        "page": result.request.page,
-        "per_page": result.request.per_page,
-        "hits": [
-            {
-                "id": hit.id,
-                "score": hit.score,
-                "title": hit.title,
-                "kind": hit.kind,
-                "date": hit.date.iso() if hit.date else None,
-                "date_precision": hit.date.precision if hit.date else None,
-                "speaker": hit.speaker,
-                "source": hit.source,
-                "snippets": [
-                    {"text": s.text, "spans": [[p.start, p.end] for p in s.spans], "start": s.start}
-                    for s in hit.snippets
-                ],
-            }
-            for hit in result.hits
-        ],
-        "facets": {
-            name: [{"value": value, "count": count} for value, count in counts]
-            for name, counts in result.facets.items()
-        },
-        "suggestion": result.suggestion or None,
-        "notices": list(result.notices),
-    }
