@@ -26,7 +26,13 @@ HOMES = {
     "whoosh": ("indexer/",),
     "flask": ("webapp/",),
     "click": ("webapp/",),
-    "sqlalchemy": ("corpus/store", "corpus/tables", "corpus/migrations/", "annotations/store"),
+    "sqlalchemy": (
+        "corpus/store",
+        "corpus/tables",
+        "corpus/migrations/",
+        "corpus/entity_",  # entity_store, entity_tables, entity_corrections, ...
+        "annotations/store",
+    ),
     "alembic": ("corpus/store", "corpus/migrations/"),
 }
 
