@@ -212,7 +212,7 @@ def _build(store: Store, index_dir: Path, procs: int, progress: Progress | None)
                 writer.add_document, _upto(store.iter_documents(), target), total, progress
             )
         except BaseException:
-            writer.cancel()
+            _cancel(writer)
             raise
         writer.commit()
         if ix.doc_count() != added:
@@ -241,7 +241,7 @@ def _update(store: Store, index_dir: Path, procs: int, progress: Progress | None
         docs = _upto(store.iter_documents(since_seq=state.seq), target)
         count = _feed(writer.update_document, docs, target - state.seq, progress)
     except BaseException:
-        writer.cancel()
+        _cancel(writer)
         raise
     writer.commit(merge=False)
     write_state(
@@ -256,6 +256,15 @@ def _update(store: Store, index_dir: Path, procs: int, progress: Progress | None
         log.info("index generation %s has %d segments: rebuilding", generation, segments)
         _build(store, index_dir, procs, None)
     return count
+
+
+def _cancel(writer: Any) -> None:
+    """Cancel a writer, stopping its worker processes first: Whoosh's multi-process writer only
+    flags its own copies of them, so they would wait for work forever."""
+    for task in getattr(writer, "tasks", ()):
+        task.terminate()
+        task.join()
+    writer.cancel()
 
 
 def _upto(documents: Iterator[Document], target: int) -> Iterator[Document]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import multiprocessing
 import os
 from pathlib import Path
 from typing import Any
@@ -277,6 +278,24 @@ def test_failed_build_leaves_the_live_generation_untouched(
         build_index(corpus_store, index_path, procs=1, progress=interrupt)
     assert _generations(index_path) == [live]
     assert index_status(corpus_store, index_path).is_current
+
+
+def test_failed_parallel_build_stops_its_writer_processes(
+    empty_store: Any, index_path: Path
+) -> None:
+    empty_store.put_many(
+        [_draft(f"doc-{n:05d}", f"Note {n}.") for n in range(build.MIN_PARALLEL_DOCS + 500)]
+    )
+
+    def interrupt(done: int, total: int) -> None:
+        if done == 3 * build.PROGRESS_EVERY:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        build_index(empty_store, index_path, procs=2, progress=interrupt)
+    assert multiprocessing.active_children() == []
+    assert _generations(index_path) == []
+    assert index_status(empty_store, index_path).exists is False
 
 
 def test_parallel_build_indexes_every_document_once(empty_store: Any, index_path: Path) -> None:
