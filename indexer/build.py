@@ -49,7 +49,7 @@ Progress = Callable[[int, int], None]
 # and merges them in Python: kremlin (18.5 MB of text) took 46 s of CPU at 128, 29 s at 256.
 LIMIT_MB = 256
 MAX_SEGMENTS = 8  # more after an update: rebuild into a new generation
-MIN_PARALLEL_DOCS = 1000  # below this, starting writer processes costs more than it saves
+MIN_PARALLEL_DOCS = 200  # fewer: Whoosh hands out batches of 100, so one process would do it all
 PROGRESS_EVERY = 100
 ENSURE_WAIT = 600.0  # seconds ensure_index waits for another process's build
 
