@@ -14,7 +14,7 @@ from typing import Any
 
 from whoosh import query as wq
 
-from .errors import QueryError
+from .errors import QueryError, QueryTooComplex
 from .matching import Pattern, pattern_of
 from .query import (
     And,
@@ -31,9 +31,15 @@ from .query import (
     empty_query,
 )
 from .schema import text_terms
-from .vocabulary import Budget, expand_fuzzy, expand_prefix, stems_of, surface
+from .vocabulary import Budget, expand_fuzzy, expand_prefix, surface
 
 BODY_FIELDS = ("text", "title")
+# A rough cost model of Whoosh in pure Python (measured on the 18k-document bench index): the
+# estimate for a whole query must stay under MAX_COST_US, so that none takes much over a second.
+US_PER_POSTING = 8.0  # read and score one posting of a term
+US_PER_CANDIDATE = 40.0  # set up phrase matching in one document holding every word
+US_PER_POSITION = 1.0  # decode one position of a phrase word
+MAX_COST_US = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -46,14 +52,14 @@ class Plan:
     notices: tuple[str, ...]
 
 
-def plan_query(parsed: ParsedQuery, reader: Any) -> Plan:
-    """Build the plan; raises ``EmptyQuery`` when no word is left, ``QueryError`` for a filter
-    OR-ed with words (only AND can join them)."""
+def plan_query(parsed: ParsedQuery, reader: Any, *, max_cost_us: float = MAX_COST_US) -> Plan:
+    """Build the plan; raises ``EmptyQuery`` when no word is left, ``QueryTooComplex`` when the
+    estimated work exceeds ``max_cost_us``, ``QueryError`` for a filter OR-ed with words."""
     root = parsed.root
     children = root.children if isinstance(root, And) else (root,) if root is not None else ()
     filters = tuple(child for child in children if _is_filter(child))
     budget = Budget()
-    compiler = _Compiler(reader, budget, parsed.source)
+    compiler = _Compiler(reader, budget, parsed.source, max_cost_us)
     positive: list[wq.Query] = []
     negative: list[wq.Query] = []
     for child in children:
@@ -89,10 +95,13 @@ def _join(cls: type[wq.And] | type[wq.Or], parts: list[wq.Query]) -> wq.Query:
 
 
 class _Compiler:
-    def __init__(self, reader: Any, budget: Budget, source: str) -> None:
+    def __init__(self, reader: Any, budget: Budget, source: str, max_cost_us: float) -> None:
         self.reader = reader
         self.budget = budget
         self.source = source
+        self.max_cost_us = max_cost_us
+        self.cost = 0.0
+        self.costliest = ("", 0.0)
 
     def compile(self, node: Node) -> wq.Query | None:
         """A Whoosh query for a tree of words; None when nothing searchable is in it."""
@@ -120,15 +129,59 @@ class _Compiler:
             if not terms:
                 return None
             if len(terms) == 1:
+                self._charge(node, sum(self._postings(f, terms[0]) for f in fields))
                 return _join(wq.Or, [wq.Term(f, terms[0]) for f in fields])
+            self._charge(node, sum(self._phrase_cost(f, terms) for f in fields))
             return _join(wq.Or, [wq.Phrase(f, list(terms), slop=slop + 1) for f in fields])
         if not surface(node.text):
             return None
         if isinstance(node, Prefix):
-            words = expand_prefix(self.reader, node, self.budget)
+            stems = expand_prefix(self.reader, node, self.budget)
         else:
-            words = expand_fuzzy(self.reader, node, self.budget)
-        stems = stems_of(words)
+            stems = expand_fuzzy(self.reader, node, self.budget)
         if not stems:
             return wq.NullQuery
+        self._charge(node, sum(self._postings(f, t) for f in fields for t in stems))
         return _join(wq.Or, [wq.Term(f, stem) for f in fields for stem in stems])
+
+    def _postings(self, field: str, term: str) -> float:
+        """Estimated microseconds to read and score a term's postings."""
+        return US_PER_POSTING * self.reader.doc_frequency(field, term)
+
+    def _phrase_cost(self, field: str, terms: tuple[str, ...]) -> float:
+        """Estimated microseconds for a phrase: its rarest word bounds the candidate documents,
+        and at each candidate every word's positions are decoded."""
+        freqs = [
+            (self.reader.doc_frequency(field, t), self.reader.frequency(field, t)) for t in terms
+        ]
+        candidates = min(df for df, _ in freqs)
+        positions = sum(total / df * candidates for df, total in freqs if df)
+        return sum(US_PER_POSTING * df for df, _ in freqs) + (
+            US_PER_CANDIDATE * candidates + US_PER_POSITION * positions
+        )
+
+    def _charge(self, node: Word | Phrase | Prefix | Fuzzy, cost: float) -> None:
+        self.cost += cost
+        if cost > self.costliest[1]:
+            self.costliest = (_label(node), cost)
+        if self.cost > self.max_cost_us:
+            raise QueryTooComplex(
+                f'"{_short(self.source)}" would read too much of the index to answer quickly '
+                f"(the most costly part is {self.costliest[0]}). Use fewer very common words, "
+                "or a phrase with at least one less common word."
+            )
+
+
+def _label(node: Word | Phrase | Prefix | Fuzzy) -> str:
+    field = f"{node.field}:" if node.field else ""
+    if isinstance(node, Phrase):
+        return f'the phrase {field}"{node.text}"'
+    if isinstance(node, Prefix):
+        return f'the prefix "{field}{node.text}*"'
+    if isinstance(node, Fuzzy):
+        return f'the fuzzy word "{field}{node.text}~{node.distance}"'
+    return f'the word "{field}{node.text}"'
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"

@@ -8,7 +8,6 @@ Every expansion draws on one ``Budget`` per query, so no query can turn into tho
 
 from __future__ import annotations
 
-import heapq
 import itertools
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,7 +19,8 @@ from .schema import SURFACE_ANALYZER, text_terms
 
 VOCABULARY_FIELD = "words"
 MAX_EXPANSIONS = 1_024  # expanded words across the whole query
-MAX_SCAN = 20_000  # vocabulary words looked at for one prefix
+MAX_EXPANSION_POSTINGS = 100_000  # postings those words may add (each costs a few us to read)
+MAX_SCAN = 5_000  # vocabulary words looked at for one prefix
 MAX_WORD_CHARS = 40  # longer words are not expanded (no real word is that long)
 RARE = 2  # a word in at most this many documents may get a "did you mean"
 
@@ -29,7 +29,8 @@ RARE = 2  # a word in at most this many documents may get a "did you mean"
 class Budget:
     """What one query may still expand, and the notices about what it could not."""
 
-    remaining: int = MAX_EXPANSIONS
+    words: int = MAX_EXPANSIONS
+    postings: int = MAX_EXPANSION_POSTINGS
     notices: list[str] = field(default_factory=list)
 
 
@@ -39,25 +40,28 @@ def surface(word: str) -> str:
 
 
 def expand_prefix(reader: Any, prefix: Prefix, budget: Budget) -> list[str]:
-    """Vocabulary words starting with the prefix, most frequent first, within the budget."""
+    """``text`` terms of the vocabulary words starting with the prefix, most frequent words
+    first, as many as the budget allows (a notice says when some were left out)."""
     start = surface(prefix.text)
     if not start:
         return []
     scanned = list(itertools.islice(reader.expand_prefix(VOCABULARY_FIELD, start), MAX_SCAN + 1))
-    words = [w.decode("utf-8") if isinstance(w, bytes) else w for w in scanned[:MAX_SCAN]]
-    kept = _most_frequent(reader, words, budget.remaining)
-    if len(scanned) > MAX_SCAN or len(kept) < len(words):
+    words = [_text(w) for w in scanned[:MAX_SCAN]]
+    freq = {w: reader.doc_frequency(VOCABULARY_FIELD, w) for w in words}
+    words.sort(key=lambda w: (-freq[w], w))
+    stems, kept = _take(reader, words, budget)
+    if len(scanned) > MAX_SCAN or kept < len(words):
         more = "more than " if len(scanned) > MAX_SCAN else ""
         budget.notices.append(
-            f'"{prefix.text}*" matches {more}{len(words):,} words; searched the {len(kept):,} '
+            f'"{prefix.text}*" matches {more}{len(words):,} words; searched the {kept:,} '
             "most frequent. Type more letters to narrow it."
         )
-    budget.remaining -= len(kept)
-    return kept
+    return stems
 
 
 def expand_fuzzy(reader: Any, fuzzy: Fuzzy, budget: Budget) -> list[str]:
-    """Vocabulary words within the allowed edit distance (same first letter), within budget."""
+    """``text`` terms of the vocabulary words within the allowed edit distance (same first
+    letter), nearest and most frequent first, as many as the budget allows."""
     word = surface(fuzzy.text)
     if not word:
         return []
@@ -68,17 +72,17 @@ def expand_fuzzy(reader: Any, fuzzy: Fuzzy, budget: Budget) -> list[str]:
             f"edit{'s' if distance != 1 else ''} only."
         )
     if distance == 0 or len(word) > MAX_WORD_CHARS:
-        return [word]
-    found = list(reader.terms_within(VOCABULARY_FIELD, word, distance, prefix=1))
-    words = sorted(w.decode("utf-8") if isinstance(w, bytes) else w for w in found)
-    kept = _most_frequent(reader, words, budget.remaining)
-    if len(kept) < len(words):
+        return stems_of([word])
+    words = [_text(w) for w in reader.terms_within(VOCABULARY_FIELD, word, distance, prefix=1)]
+    key = {w: (levenshtein(word, w), -reader.doc_frequency(VOCABULARY_FIELD, w), w) for w in words}
+    words.sort(key=key.__getitem__)
+    stems, kept = _take(reader, words, budget)
+    if kept < len(words):
         budget.notices.append(
-            f'"{fuzzy.text}~{distance}" matches {len(words):,} words; searched the '
-            f"{len(kept):,} most frequent."
+            f'"{fuzzy.text}~{distance}" matches {len(words):,} words; searched the {kept:,} '
+            "closest and most frequent."
         )
-    budget.remaining -= len(kept)
-    return kept or [word]
+    return stems or stems_of([word])
 
 
 def stems_of(words: list[str]) -> list[str]:
@@ -88,6 +92,27 @@ def stems_of(words: list[str]) -> list[str]:
         for term in text_terms(word):
             seen.setdefault(term, None)
     return list(seen)
+
+
+def _take(reader: Any, words: list[str], budget: Budget) -> tuple[list[str], int]:
+    """Stems of ``words``, in order, until the word or postings budget is spent (the first
+    word is always taken); returns the stems and how many words they stand for."""
+    stems: dict[str, None] = {}
+    kept = 0
+    for word in words:
+        new = [t for t in text_terms(word) if t not in stems]
+        cost = sum(reader.doc_frequency("text", t) for t in new)
+        if kept and (budget.words <= 0 or cost > budget.postings):
+            break
+        stems.update(dict.fromkeys(new))
+        budget.words -= 1
+        budget.postings -= cost
+        kept += 1
+    return list(stems), kept
+
+
+def _text(term: bytes | str) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else term
 
 
 def suggest(reader: Any, parsed: ParsedQuery) -> str | None:
@@ -117,7 +142,7 @@ def _better_word(reader: Any, text: str) -> str | None:
         return None
     best: tuple[int, int, str] | None = None
     for candidate in reader.terms_within(VOCABULARY_FIELD, word, 2, prefix=1):
-        candidate = candidate.decode("utf-8") if isinstance(candidate, bytes) else candidate
+        candidate = _text(candidate)
         if candidate == word:
             continue
         freq = reader.doc_frequency(VOCABULARY_FIELD, candidate)
@@ -127,15 +152,6 @@ def _better_word(reader: Any, text: str) -> str | None:
         if best is None or key < best:
             best = key
     return best[2] if best else None
-
-
-def _most_frequent(reader: Any, words: list[str], limit: int) -> list[str]:
-    if len(words) <= limit:
-        return words
-    if limit <= 0:
-        return []
-    freq = {w: reader.doc_frequency(VOCABULARY_FIELD, w) for w in words}
-    return heapq.nlargest(limit, words, key=lambda w: (freq[w], w))
 
 
 def _same_case(original: str, word: str) -> str:

@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 
 from corpus.model import DocumentDraft, PartialDate, Span
 from indexer.errors import EmptyQuery, QueryError, QueryTooComplex
-from indexer.query import Prefix
+from indexer.query import Fuzzy, Prefix, parse_query
 from indexer.search import Hit, SearchIndex, SearchRequest, SearchResult, Snippet, hit_spans
 from indexer.snippets import make_snippets
-from indexer.vocabulary import Budget, expand_prefix
+from indexer.vocabulary import Budget, expand_fuzzy, expand_prefix
 
 TESTS_DIR = Path(__file__).parent
 EASTERN = "fixture-eastern-forum-2019"
@@ -327,21 +327,42 @@ def test_did_you_mean_corrects_rare_words_in_the_whole_query(
     assert run(corpus, "zqxj").suggestion is None
 
 
-def test_prefix_expansion_keeps_the_most_frequent_words_within_the_budget(
-    corpus: Corpus,
-) -> None:
+def test_expansions_keep_the_most_frequent_words_within_the_budget(corpus: Corpus) -> None:
     from indexer.build import open_index
 
     whoosh_index, _ = open_index(corpus.index_dir)
-    budget = Budget(remaining=1)
     with whoosh_index.reader() as reader:
-        words = expand_prefix(reader, Prefix("ne"), budget)
-    # "negotiations" is in two documents; negotiating, negotiators, needs, neighbours in one.
-    assert words == ["negotiations"]
-    assert budget.remaining == 0
-    assert budget.notices == [
-        '"ne*" matches 5 words; searched the 1 most frequent. Type more letters to narrow it.'
-    ]
+        # "ne*": negotiations (2 documents), then needs, negotiating, negotiators, neighbours.
+        one_word = Budget(words=1)
+        assert expand_prefix(reader, Prefix("ne"), one_word) == ["negoti"]
+        assert one_word.notices == [
+            '"ne*" matches 5 words; searched the 1 most frequent. Type more letters to narrow it.'
+        ]
+        # negoti is in 3 documents, need in 1; negotiating and negotiators add no new postings.
+        few_postings = Budget(postings=4)
+        assert expand_prefix(reader, Prefix("ne"), few_postings) == ["negoti", "need"]
+        assert few_postings.notices == [
+            '"ne*" matches 5 words; searched the 4 most frequent. Type more letters to narrow it.'
+        ]
+        assert (few_postings.words, few_postings.postings) == (1_020, 0)
+        assert expand_fuzzy(reader, Fuzzy("pyongyng", 2), Budget()) == ["pyongyang"]
+
+
+def test_a_query_estimated_to_take_too_long_is_refused_before_it_runs(corpus: Corpus) -> None:
+    from indexer.build import open_index
+    from indexer.plan import plan_query
+
+    whoosh_index, _ = open_index(corpus.index_dir)
+    with whoosh_index.reader() as reader:
+        # "the" is in every text and in most titles: 12 postings, 96 us in the cost model.
+        plan_query(parse_query("korea the"), reader, max_cost_us=120)
+        with pytest.raises(QueryTooComplex) as info:
+            plan_query(parse_query('korea the "zone of peace"'), reader, max_cost_us=120)
+    assert str(info.value) == (
+        '"korea the "zone of peace"" would read too much of the index to answer quickly (the '
+        'most costly part is the phrase "zone of peace"). Use fewer very common words, or a '
+        "phrase with at least one less common word."
+    )
 
 
 def hostile_queries() -> list[str]:
