@@ -28,7 +28,7 @@ from indexer.errors import IndexBusy, IndexMissing
 from indexer.generations import current_generation, index_lock, read_state, write_state
 from indexer.schema import SCHEMA_VERSION, text_terms
 
-# The written test corpus, without tests/data/hostile_queries.txt (query strings, not a document).
+# The written test corpus, file by file, so that fixtures added later leave these counts alone.
 FILES = ("speeches.jsonl", "valdai-remarks.md", "tass-report.html", "analyst-notes.txt")
 FORUM = "fixture-eastern-forum-2019"
 

@@ -22,7 +22,7 @@ from indexer.schema import (
     text_terms,
 )
 
-# The written test corpus, without tests/data/hostile_queries.txt (query strings, not a document).
+# The written test corpus, file by file, so that fixtures added later leave these counts alone.
 FILES = ("speeches.jsonl", "valdai-remarks.md", "tass-report.html", "analyst-notes.txt")
 FORUM = "fixture-eastern-forum-2019"
 
