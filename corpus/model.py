@@ -249,7 +249,7 @@ class EntityCorrections:
 # dots and apostrophes vanish ("U.S." = "US", "O'Brien" = "OBrien") and every other
 # non-alphanumeric character separates words ("Jong-un" = "Jong un"). The store keys aliases and
 # suppressions with it; the matcher in ``indexer/`` applies the same rule token by token.
-_JOINERS = frozenset(".'\u2019\u02bc")
+_JOINERS = frozenset(".'\u2019\u02bc\u00ad\u200c\u200d")  # and combining marks
 _LETTERS = str.maketrans(
     {"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
     | {"Ø": "o", "Æ": "ae", "Œ": "oe", "Ł": "l", "Đ": "d", "Ð": "d", "Þ": "th"}
@@ -258,8 +258,9 @@ _LETTERS = str.maketrans(
 
 @functools.lru_cache(maxsize=8192)
 def _fold_char(ch: str) -> str | None:
-    """A character's folded form: "" for a separator, None for a joiner (dot, apostrophe)."""
-    if ch in _JOINERS:
+    """A character's folded form: "" for a separator, None for a joiner (dot, apostrophe,
+    soft hyphen, combining mark)."""
+    if ch in _JOINERS or unicodedata.combining(ch):
         return None
     decomposed = unicodedata.normalize("NFKD", ch.translate(_LETTERS))
     folded = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
@@ -280,8 +281,8 @@ def alias_pieces(text: str) -> list[tuple[str, int, int]]:
     for i, ch in enumerate(text):
         folded = _fold_char(ch)
         if folded is None:
-            if ch == "." and word and end == i:
-                end = i + 1
+            if word and end == i and (ch == "." or unicodedata.combining(ch)):
+                end = i + 1  # "U.S." keeps its final dot, "Nu\u0301" its accent
         elif folded:
             if not word:
                 start = i
