@@ -12,9 +12,10 @@ from alembic.runtime.migration import MigrationContext
 
 from corpus import entity_corrections as corrections
 from corpus import entity_mentions as stored
+from corpus import entity_queries as queries
 from corpus import entity_tables  # noqa: F401  (puts the entity tables on corpus.tables.metadata)
 from corpus import entity_tagging as tagging
-from corpus.entity_mentions import Cooccurrence, EntityDocument, Passage
+from corpus.entity_queries import Cooccurrence, EntityDocument, Passage
 from corpus.entity_store import EntityNotFound, EntityStore, InvalidEntity
 from corpus.migrations import VERSION_TABLE
 from corpus.model import DocumentDraft, Entity, Mention, PartialDate, Span
@@ -286,15 +287,15 @@ def test_entity_queries_count_documents_passages_and_cooccurrence(es: EntityStor
     store_analysis_of_a(es, putin.id, kim.id, nk.id)
     other = [Mention(Span(0, 11), "PERSON", "Kim Jong-un", "registry", 1.0, kim.id)]
     stored.replace_mentions(es, "b", 1, other, [0])
-    assert stored.entity_mention_counts(es) == {putin.id: 2, nk.id: 2, kim.id: 2}
-    assert stored.entity_mention_counts(es, "LOCATION") == {nk.id: 2}
-    assert stored.documents_for_entity(es, kim.id) == [
+    assert queries.entity_mention_counts(es) == {putin.id: 2, nk.id: 2, kim.id: 2}
+    assert queries.entity_mention_counts(es, "LOCATION") == {nk.id: 2}
+    assert queries.documents_for_entity(es, kim.id) == [
         EntityDocument("a", 1, "", "other", PartialDate(dt.date(2019, 4, 25)), 1),
         EntityDocument("b", 1, "", "other", PartialDate(dt.date(2021, 1, 1), "year"), 1),
     ]
-    assert stored.timeline(es, kim.id) == [("2019", 1), ("2020", 0), ("2021", 1)]
-    assert stored.timeline(es, kim.id, "month") == [("2019-04", 1)]
-    assert stored.passages(es, nk.id, width=12) == [
+    assert queries.timeline(es, kim.id) == [("2019", 1), ("2020", 0), ("2021", 1)]
+    assert queries.timeline(es, kim.id, "month") == [("2019-04", 1)]
+    assert queries.passages(es, nk.id, width=12) == [
         Passage(
             "a",
             1,
@@ -316,11 +317,11 @@ def test_entity_queries_count_documents_passages_and_cooccurrence(es: EntityStor
             " is a",
         ),
     ]
-    assert stored.cooccurring(es, putin.id) == [
+    assert queries.cooccurring(es, putin.id) == [
         Cooccurrence(kim.id, "Kim Jong-un", "PERSON", 1),
         Cooccurrence(nk.id, "North Korea", "LOCATION", 1),
     ]
-    assert stored.cooccurring(es, kim.id) == [Cooccurrence(putin.id, "Putin", "PERSON", 1)]
+    assert queries.cooccurring(es, kim.id) == [Cooccurrence(putin.id, "Putin", "PERSON", 1)]
 
 
 def test_queries_count_only_current_versions(es: EntityStore) -> None:
@@ -329,6 +330,6 @@ def test_queries_count_only_current_versions(es: EntityStore) -> None:
         es, "b", 1, [Mention(Span(0, 11), "PERSON", "Kim Jong-un", "registry", 1.0, kim.id)], [0]
     )
     es.store.put(DocumentDraft("Nobody inspected anything.", id="b"))
-    assert stored.entity_mention_counts(es) == {}
-    assert stored.documents_for_entity(es, kim.id) == []
+    assert queries.entity_mention_counts(es) == {}
+    assert queries.documents_for_entity(es, kim.id) == []
     assert len(stored.mentions(es, "b", version=1)) == 1

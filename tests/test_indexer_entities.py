@@ -10,6 +10,7 @@ import pytest
 
 from corpus import entity_corrections as corrections
 from corpus import entity_mentions as stored
+from corpus import entity_queries as queries
 from corpus import entity_tagging as tagging
 from corpus.entity_store import EntityStore
 from corpus.model import (
@@ -215,8 +216,8 @@ def test_an_alias_added_later_is_found_in_the_affected_documents(es: EntityStore
     for document_id in result.affected:
         analyse_and_store(es, document_id)
     kim = result.entity
-    assert kim is not None and stored.entity_mention_counts(es) == {kim.id: 1}
-    assert [d.document_id for d in stored.documents_for_entity(es, kim.id)] == ["a"]
+    assert kim is not None and queries.entity_mention_counts(es) == {kim.id: 1}
+    assert [d.document_id for d in queries.documents_for_entity(es, kim.id)] == ["a"]
 
 
 @pytest.fixture(scope="session")
