@@ -164,6 +164,20 @@ def _pos_tagger():  # type: ignore[no-untyped-def]
     return PerceptronTagger()
 
 
+@functools.cache
+def word_list(corpus: str, fileid: str) -> tuple[str, ...]:
+    """Entries of an NLTK word list, e.g. ``("names", "male.txt")`` or ``("gazetteers", ...)``.
+
+    Used for the entity recogniser's gazetteer features. Raises ``NltkResourceMissing`` when the
+    corpus is not installed.
+    """
+    require(corpus, f"corpora/{corpus}")
+    import nltk.corpus
+
+    reader = getattr(nltk.corpus, corpus)
+    return tuple(w.strip() for w in reader.words(fileid) if w.strip())
+
+
 def _whitespace_spans(text: str) -> Iterator[tuple[int, int]]:
     start = None
     for i, ch in enumerate(text):

@@ -29,3 +29,15 @@ class EmptyQuery(QueryError):
 
 class QueryTooComplex(QueryError):
     """The query would expand past the limits that keep every search fast."""
+
+
+class ModelMissing(IndexerError):
+    """No trained entity model exists where the configuration says it should be."""
+
+
+class ModelInvalid(IndexerError):
+    """An entity model file is unreadable, from another format version, or not a model at all."""
+
+
+class IobCorpusInvalid(IndexerError):
+    """An IOB2 training or evaluation file is missing or malformed (the message names the line)."""

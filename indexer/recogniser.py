@@ -1,0 +1,441 @@
+"""Typed entity recognition: a greedy left-to-right averaged-perceptron tagger over IOB2 labels.
+
+A token's features are (1) properties of one word seen from a fixed offset (the token itself or
+a neighbour up to two places away: lowercase form, shape, affixes, gazetteer lists), (2) pairs
+of neighbouring words and shapes, and (3) the two previous labels. Features of kind (1) are
+computed once per distinct word and, at run time, folded into one score vector per (word,
+offset), so tagging a token costs five vector additions, a handful of lookups for kinds (2) and
+(3), and an argmax over the labels IOB2 allows after the previous one.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import math
+import random
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from corpus.model import MENTION_SOURCES, Mention, Span
+
+from . import analyse, rules
+from .errors import ModelInvalid, ModelMissing
+from .iob import GMB_TYPE_MAP, Scores, entities, file_sha256, map_tags, read_iob, score
+from .perceptron import AveragedPerceptron
+
+log = logging.getLogger(__name__)
+
+FORMAT = "dossier-entity-model"
+FORMAT_VERSION = 1
+FEATURE_VERSION = 1
+MODEL_TYPES: tuple[str, ...] = ("PERSON", "ORGANIZATION", "LOCATION", "NORP")
+# Tagging works on chunks of at most this many tokens, so one endless "sentence" stays linear.
+MAX_CHUNK_TOKENS = 1000
+# Gazetteer features: (NLTK corpus, file, feature name).
+GAZETTEERS: tuple[tuple[str, str, str], ...] = (
+    ("names", "male.txt", "first"),
+    ("names", "female.txt", "first"),
+    ("gazetteers", "countries.txt", "country"),
+    ("gazetteers", "isocountries.txt", "country"),
+    ("gazetteers", "uscities.txt", "city"),
+    ("gazetteers", "usstates.txt", "region"),
+    ("gazetteers", "caprovinces.txt", "region"),
+    ("gazetteers", "mexstates.txt", "region"),
+    ("gazetteers", "nationalities.txt", "nationality"),
+)
+_OFFSETS = ("-2", "-1", "0", "+1", "+2")
+_PAD = ("<s2>", "<s1>", "</s1>", "</s2>")
+_CACHE_LIMIT = 200_000
+
+# Per distinct word: five offset feature tuples (or score vectors), then lowercase and shape.
+WordFeatures = tuple[Any, Any, Any, Any, Any, str, str]
+
+
+class Lexicon:
+    """Word lists behind the gazetteer features, from NLTK's ``names``, ``gazetteers``, ``words``.
+
+    Multi-word entries ("North Korea") mark each of their capitalised words as ``part-<kind>``.
+    """
+
+    def __init__(self) -> None:
+        kinds: dict[str, set[str]] = {}
+        digest = hashlib.sha256()
+        for corpus, fileid, kind in GAZETTEERS:
+            for entry in analyse.word_list(corpus, fileid):
+                digest.update(entry.encode("utf-8") + b"\n")
+                parts = entry.split()
+                for part in parts if len(parts) > 1 else ():
+                    if part[:1].isupper():
+                        kinds.setdefault(part, set()).add(f"part-{kind}")
+                if len(parts) == 1:
+                    kinds.setdefault(entry, set()).add(kind)
+        self.kinds = {word: tuple(sorted(k)) for word, k in kinds.items()}
+        self.common = frozenset(w for w in analyse.word_list("words", "en") if w.islower())
+        digest.update(str(len(self.common)).encode())
+        self.sha256 = digest.hexdigest()
+
+
+@functools.cache
+def _lexicon() -> Lexicon:
+    return Lexicon()
+
+
+def shape(word: str) -> str:
+    """Character classes with runs collapsed: ``Putin`` -> ``Xx``, ``U.S.`` -> ``X.X.``."""
+    out: list[str] = []
+    last = ""
+    for ch in word[:32]:
+        c = "X" if ch.isupper() else "x" if ch.islower() else "d" if ch.isdigit() else ch
+        if c != last:
+            out.append(c)
+            last = c
+    return "".join(out)[:8]
+
+
+class Featuriser:
+    """The features of single words, seen from each offset; cached per distinct word."""
+
+    config: dict[str, Any] = {"version": FEATURE_VERSION, "offsets": list(_OFFSETS)}
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self._cache: dict[str, WordFeatures] = {}
+
+    def __call__(self, word: str) -> WordFeatures:
+        found = self._cache.get(word)
+        if found is None:
+            if len(self._cache) > _CACHE_LIMIT:
+                self._cache.clear()
+            found = self._cache[word] = self.features(word)
+        return found
+
+    def features(self, word: str) -> WordFeatures:
+        """Feature tuples of ``word`` as the token two before, ..., two after; lower; shape."""
+        lower = word[:40].lower()
+        s = shape(word)
+        lists = tuple(f"g={k}" for k in self.lexicon.kinds.get(word, ()))
+        if lower in self.lexicon.common:
+            lists += ("lex",)
+        far = (f"w={lower}", f"s={s}")
+        near = (*far, *lists)
+        own = (
+            "b",
+            *near,
+            f"p3={lower[:3]}",
+            f"x2={lower[-2:]}",
+            f"x3={lower[-3:]}",
+            f"x4={lower[-4:]}",
+        )
+        m2, m1, zero, p1, p2 = (
+            tuple(f"{offset}{f}" for f in feats)
+            for offset, feats in zip(_OFFSETS, (far, near, own, near, far), strict=True)
+        )
+        return m2, m1, zero, p1, p2, lower, s
+
+
+def _pairs(prev: WordFeatures, cur: WordFeatures, nxt: WordFeatures, label: str) -> tuple[str, ...]:
+    """Conjunctions a linear model cannot build from single words: word/shape pairs, label."""
+    return (
+        f"bw={prev[5]}|{cur[5]}",
+        f"fw={cur[5]}|{nxt[5]}",
+        f"ws={prev[5]}|{cur[6]}",
+        f"sw={cur[6]}|{nxt[5]}",
+        f"sss={prev[6]}|{cur[6]}|{nxt[6]}",
+        f"t1s={label}|{cur[6]}",
+    )
+
+
+class _Labels:
+    """The IOB2 label set, which labels may follow which, and the label-history features."""
+
+    def __init__(self, labels: Sequence[str]) -> None:
+        self.names = tuple(labels)
+        self.start = len(self.names)  # the "label" before the first token
+        self.width = self.start + 1
+        names = [*self.names, "<s>"]
+        self.names_or_start = tuple(names)
+        self.allowed = [
+            [i for i, label in enumerate(self.names) if label[:2] != "I-" or prev[2:] == label[2:]]
+            for prev in [*self.names, "O"]
+        ]
+        self.history = [
+            (f"t1={names[p1]}", f"t2={names[p2]}|{names[p1]}")
+            for p2 in range(self.width)
+            for p1 in range(self.width)
+        ]
+
+    @classmethod
+    def for_types(cls, types: Sequence[str]) -> _Labels:
+        return cls(["O", *(f"{p}-{t}" for t in types for p in ("B", "I"))])
+
+
+class _Decoder:
+    """Greedy IOB2-constrained decoding; per-word score vectors are cached across calls."""
+
+    def __init__(self, model: AveragedPerceptron, featuriser: Featuriser) -> None:
+        self.labels = _Labels(model.classes)
+        self._weights = model.weights
+        self._scores = model.scores
+        self._featuriser = featuriser
+        self._history = [model.scores(feats) for feats in self.labels.history]
+        self._vectors: dict[str, WordFeatures] = {}
+
+    def _word(self, word: str) -> WordFeatures:
+        found = self._vectors.get(word)
+        if found is None:
+            if len(self._vectors) > _CACHE_LIMIT:
+                self._vectors.clear()
+            m2, m1, zero, p1, p2, lower, s = self._featuriser.features(word)
+            vectors = [self._scores(feats) for feats in (m2, m1, zero, p1, p2)]
+            found = (vectors[0], vectors[1], vectors[2], vectors[3], vectors[4], lower, s)
+            self._vectors[word] = found
+        return found
+
+    def decode(self, words: Sequence[str]) -> tuple[list[int], list[float]]:
+        """Label indices for ``words`` and, per token, the probability of its label."""
+        cached, word = self._vectors.get, self._word
+        vec = [cached(w) or word(w) for w in (_PAD[0], _PAD[1], *words, _PAD[2], _PAD[3])]
+        labels, weights, history = self.labels, self._weights, self._history
+        allowed, names, width = labels.allowed, labels.names_or_start, labels.width
+        p2 = p1 = labels.start
+        out: list[int] = []
+        sure: list[float] = []
+        for i in range(len(words)):
+            cur = vec[i + 2]
+            s = [
+                a + b + c + d + e + h
+                for a, b, c, d, e, h in zip(
+                    vec[i][0], vec[i + 1][1], cur[2], vec[i + 3][3], vec[i + 4][4],
+                    history[p2 * width + p1], strict=True,
+                )
+            ]  # fmt: skip
+            for feature in _pairs(vec[i + 1], cur, vec[i + 3], names[p1]):
+                row = weights.get(feature)
+                if row:
+                    for cls, weight in row.items():
+                        s[cls] += weight
+            options = allowed[p1]
+            best = max(options, key=s.__getitem__)
+            out.append(best)
+            sure.append(_probability(s, best, options) if best else 1.0)
+            p2, p1 = p1, best
+        return out, sure
+
+
+def _probability(scores: list[float], best: int, options: list[int]) -> float:
+    """Softmax of the winning score among the allowed labels (a relative, uncalibrated score)."""
+    top = scores[best]
+    return 1.0 / sum(math.exp(scores[j] - top) for j in options)
+
+
+class Recogniser:
+    """A trained entity model: tags token sequences and finds typed mentions in raw text."""
+
+    def __init__(self, model: AveragedPerceptron, header: dict[str, Any]) -> None:
+        self.model = model
+        self.header = header
+        self.types: tuple[str, ...] = tuple(header["types"])
+        self._decoder = _Decoder(model, Featuriser(_lexicon()))
+
+    def tag(self, words: Sequence[str]) -> list[str]:
+        """IOB2 labels for one tokenized sentence (chunked as at ingest)."""
+        names = self._decoder.labels.names
+        out: list[str] = []
+        for start in range(0, len(words), MAX_CHUNK_TOKENS):
+            found, _ = self._decoder.decode(words[start : start + MAX_CHUNK_TOKENS])
+            out.extend(names[i] for i in found)
+        return out
+
+    def recognise(self, text: str) -> list[Mention]:
+        """Typed mentions in ``text`` from the model and the rules, overlaps merged."""
+        found = list(self._model_mentions(text))
+        for match in rules.find(text):
+            found.append(Mention(match.span, match.type, _cut(text, match.span), "rule", 1.0))
+        return merge(found)
+
+    def _model_mentions(self, text: str) -> Iterator[Mention]:
+        names = self._decoder.labels.names
+        for sentence in analyse.sentences(text):
+            tokens = analyse.tokens(text, sentence)
+            for first in range(0, len(tokens), MAX_CHUNK_TOKENS):
+                chunk = tokens[first : first + MAX_CHUNK_TOKENS]
+                found, sure = self._decoder.decode([t.text for t in chunk])
+                for entity in entities([names[i] for i in found]):
+                    span = Span(chunk[entity.start].span.start, chunk[entity.end - 1].span.end)
+                    confidence = sum(sure[entity.start : entity.end]) / (entity.end - entity.start)
+                    yield Mention(
+                        span, entity.type, _cut(text, span), "model", round(confidence, 3)
+                    )
+
+    def save(self, path: str | Path) -> Path:
+        """Write the model as JSON (gzip'd when the name ends in ``.gz``), atomically."""
+        return self.model.save(path, self.header)
+
+    @classmethod
+    def load(cls, path: str | Path) -> Recogniser:
+        """Read a model written by ``save``; raises ``ModelMissing`` or ``ModelInvalid``."""
+        path = Path(path)
+        if not path.is_file():
+            raise ModelMissing(
+                f'No entity model at "{path}". Train one with "dossier entities train --corpus '
+                'FILE" (an IOB2 file such as gmb.train.tsv).'
+            )
+        try:
+            model, header = AveragedPerceptron.load(path, functools.partial(_check_header, path))
+        except (OSError, ValueError) as exc:
+            raise ModelInvalid(
+                f'"{path}" is not a readable Dossier entity model ({exc}). Delete it and train a '
+                'new one with "dossier entities train --corpus FILE".'
+            ) from exc
+        return cls(model, header)
+
+
+def _check_header(path: Path, header: dict[str, Any]) -> None:
+    features = header.get("features")
+    got = (
+        header.get("format"),
+        header.get("format_version"),
+        features.get("version") if isinstance(features, dict) else None,
+    )
+    if got != (FORMAT, FORMAT_VERSION, FEATURE_VERSION):
+        raise ModelInvalid(
+            f'"{path}" is a model of format {got[0]!r} version {got[1]!r} with features '
+            f"version {got[2]!r}; this Dossier reads {FORMAT!r} {FORMAT_VERSION} with features "
+            f'{FEATURE_VERSION}. Retrain it with "dossier entities train --corpus FILE".'
+        )
+    types = header.get("types")
+    if not isinstance(types, list) or not types or not set(types) <= set(MODEL_TYPES):
+        raise ModelInvalid(
+            f'"{path}" declares entity types {types!r}; expected some of {list(MODEL_TYPES)}. '
+            'Retrain it with "dossier entities train --corpus FILE".'
+        )
+    if isinstance(features, dict) and features.get("lexicon_sha256") != _lexicon().sha256:
+        log.warning("%s was trained with other NLTK word lists; retrain it for best results", path)
+
+
+def train(
+    corpus_path: str | Path,
+    *,
+    passes: int = 5,
+    seed: int = 0,
+    type_map: Mapping[str, str] = GMB_TYPE_MAP,
+    max_tokens: int | None = None,
+    progress: Callable[[int, int, float], None] | None = None,
+) -> Recogniser:
+    """Train a recogniser on an IOB2 file (types renamed by ``type_map``, others dropped).
+
+    ``max_tokens`` keeps only the first sentences up to that many tokens (for quick models);
+    ``progress(pass, passes, accuracy)`` is called after each pass. Deterministic for a seed.
+    Raises ``IobCorpusInvalid`` for a bad file and ``ValueError`` for a map with no known type.
+    """
+    types = tuple(t for t in MODEL_TYPES if t in type_map.values())
+    if not types:
+        raise ValueError(
+            f"The type map {dict(type_map)} names none of {', '.join(MODEL_TYPES)}: map the "
+            "corpus's types onto them, e.g. PER=PERSON,GEO=LOCATION."
+        )
+    labels = _Labels.for_types(types)
+    index = {label: i for i, label in enumerate(labels.names)}
+    featuriser = Featuriser(_lexicon())
+    data = []
+    n_tokens = 0
+    for sentence in read_iob(corpus_path):
+        if max_tokens is not None and n_tokens + len(sentence.words) > max_tokens:
+            break
+        n_tokens += len(sentence.words)
+        padded = (_PAD[0], _PAD[1], *sentence.words, _PAD[2], _PAD[3])
+        gold = [index[t] for t in map_tags(sentence.tags, type_map)]
+        data.append(([featuriser(w) for w in padded], gold))
+    model = AveragedPerceptron(labels.names)
+    accuracy = []
+    rng = random.Random(seed)
+    for n in range(passes):
+        rng.shuffle(data)
+        right = sum(_train_sentence(model, labels, words, gold) for words, gold in data)
+        accuracy.append(round(right / max(n_tokens, 1), 5))
+        if progress:
+            progress(n + 1, passes, accuracy[-1])
+    model.average()
+    header = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "corpus": {
+            "name": Path(corpus_path).name,
+            "sha256": file_sha256(corpus_path),
+            "sentences": len(data),
+            "tokens": n_tokens,
+        },
+        "passes": passes,
+        "seed": seed,
+        "types": list(types),
+        "type_map": dict(type_map),
+        "features": {**featuriser.config, "lexicon_sha256": featuriser.lexicon.sha256},
+        "training_accuracy": accuracy,
+    }
+    return Recogniser(model, header)
+
+
+def _train_sentence(
+    model: AveragedPerceptron, labels: _Labels, words: list[WordFeatures], gold: list[int]
+) -> int:
+    """One greedy pass over a padded sentence, learning from each token; returns # right."""
+    history, width, names, allowed = (
+        labels.history,
+        labels.width,
+        labels.names_or_start,
+        labels.allowed,
+    )
+    p2 = p1 = labels.start
+    right = 0
+    for i, truth in enumerate(gold):
+        cur = words[i + 2]
+        features = (
+            words[i][0] + words[i + 1][1] + cur[2] + words[i + 3][3] + words[i + 4][4]
+            + history[p2 * width + p1] + _pairs(words[i + 1], cur, words[i + 3], names[p1])
+        )  # fmt: skip
+        guess = model.predict(features, allowed[p1])
+        model.update(truth, guess, features)
+        right += guess == truth
+        p2, p1 = p1, guess
+    return right
+
+
+def evaluate(
+    recogniser: Recogniser, corpus_path: str | Path, type_map: Mapping[str, str] | None = None
+) -> Scores:
+    """Entity-level exact-match scores of the model on an IOB2 file's own tokens.
+
+    Gold types are renamed by ``type_map`` (unnamed ones dropped; ``None`` keeps them); types
+    the model does not produce are left out of the scores and listed in ``ignored_types``.
+    """
+    gold, predicted = [], []
+    for sentence in read_iob(corpus_path):
+        gold.append(map_tags(sentence.tags, type_map))
+        predicted.append(recogniser.tag(sentence.words))
+    return score(gold, predicted, types=recogniser.types)
+
+
+def merge(mentions: Iterable[Mention]) -> list[Mention]:
+    """Non-overlapping mentions in text order. Who wins an overlap:
+
+    1. a rule's DATE/MONEY/PERCENT beats any other source's mention of those types it overlaps;
+    2. otherwise the longest span wins, then the leftmost, then the more trusted source
+       (``MENTION_SOURCES``: analyst, registry, rule, model), then the type name.
+    """
+    mentions = list(mentions)
+    dated = rules.resolve_overlaps(
+        [m for m in mentions if m.type in rules.RULE_TYPES],
+        lambda m: (m.source != "rule", -len(m.span), m.span.start, m.type),
+    )
+    kept = rules.resolve_overlaps(
+        dated + [m for m in mentions if m.type not in rules.RULE_TYPES],
+        lambda m: (-len(m.span), m.span.start, MENTION_SOURCES.index(m.source), m.type),
+    )
+    return sorted(kept, key=lambda m: (m.span, m.type))
+
+
+def _cut(text: str, span: Span) -> str:
+    return text[span.start : span.end]
