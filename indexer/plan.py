@@ -34,12 +34,15 @@ from .schema import text_terms
 from .vocabulary import Budget, expand_fuzzy, expand_prefix, surface
 
 BODY_FIELDS = ("text", "title")
-# A rough cost model of Whoosh in pure Python (measured on the 18k-document bench index): the
-# estimate for a whole query must stay under MAX_COST_US, so that none takes much over a second.
-US_PER_POSTING = 8.0  # read and score one posting of a term
-US_PER_CANDIDATE = 40.0  # set up phrase matching in one document holding every word
-US_PER_POSITION = 1.0  # decode one position of a phrase word
-MAX_COST_US = 1_000_000
+# A rough cost model of Whoosh in pure Python, fitted on the 18k-document bench index with both
+# cores busy (timings about twice an idle machine's): a query whose estimate passes MAX_COST_US
+# (about a second when idle) is refused before it runs. The phrase "the of": 10 s, refused;
+# "united nations": 0.5-1 s, allowed.
+US_PER_TERM = 4_000.0  # open a term's postings (large unions of expansions pay it many times)
+US_PER_POSTING = 5.0  # read and score one posting of a term
+US_PER_CANDIDATE = 15.0  # set up phrase matching in one document holding every word
+US_PER_POSITION = 2.0  # decode one position of a phrase word
+MAX_COST_US = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -146,7 +149,7 @@ class _Compiler:
 
     def _postings(self, field: str, term: str) -> float:
         """Estimated microseconds to read and score a term's postings."""
-        return US_PER_POSTING * self.reader.doc_frequency(field, term)
+        return US_PER_TERM + US_PER_POSTING * self.reader.doc_frequency(field, term)
 
     def _phrase_cost(self, field: str, terms: tuple[str, ...]) -> float:
         """Estimated microseconds for a phrase: its rarest word bounds the candidate documents,
@@ -156,7 +159,7 @@ class _Compiler:
         ]
         candidates = min(df for df, _ in freqs)
         positions = sum(total / df * candidates for df, total in freqs if df)
-        return sum(US_PER_POSTING * df for df, _ in freqs) + (
+        return sum(US_PER_TERM + US_PER_POSTING * df for df, _ in freqs) + (
             US_PER_CANDIDATE * candidates + US_PER_POSITION * positions
         )
 

@@ -9,7 +9,7 @@ query length, so hostile input is refused here, in linear time, with a message t
 
 ``OR`` binds tighter than ``AND`` (``nuclear weapons OR missiles`` needs *nuclear*). Operators are
 upper case; ``and``/``or``/``not`` are ordinary words. Unbalanced quotes and parentheses are
-repaired, with a notice. The result is a tree of frozen nodes; ``indexer/expansion.py`` turns it
+repaired, with a notice. The result is a tree of frozen nodes; ``indexer/plan.py`` turns it
 into Whoosh queries.
 """
 

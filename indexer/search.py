@@ -134,9 +134,9 @@ class SearchIndex:
             searcher, table = self._current()
             reader = searcher.reader()
             plan = plan_query(parsed, reader) if parsed else Plan(None, (), Pattern(), ())
-            matched = self._matching(searcher, table, plan, extra)
+            matched, filtered = self._matching(searcher, table, plan, extra)
             facets = table.facets(matched) if request.facets else {}
-            page = self._page(searcher, table, plan, matched, request)
+            page = self._page(searcher, table, plan, matched, filtered, request)
             suggestion = suggest(reader, parsed) if parsed else None
         documents = store.get_many([h.fields["id"] for h in page]) if page else {}
         hits = tuple(_hit(h, documents.get(h.fields["id"]), plan.pattern) for h in page)
@@ -174,13 +174,14 @@ class SearchIndex:
 
     def _matching(
         self, searcher: Any, table: DocTable, plan: Plan, extra: list[Node]
-    ) -> frozenset[int]:
+    ) -> tuple[frozenset[int], bool]:
+        """Every matching live document, and whether filters narrowed the query's matches."""
         sets = sorted((table.docs_for(node) for node in (*plan.filters, *extra)), key=len)
         allowed = sets[0].intersection(*sets[1:]) if sets else table.live
         if plan.scoring is None:
-            return frozenset(allowed)
-        found = searcher.docs_for_query(plan.scoring)
-        return frozenset(allowed.intersection(found)) if sets else frozenset(found) & table.live
+            return frozenset(allowed), bool(sets)
+        found = searcher.docs_for_query(plan.scoring)  # never yields deleted documents
+        return (frozenset(allowed.intersection(found)) if sets else frozenset(found)), bool(sets)
 
     def _page(
         self,
@@ -188,6 +189,7 @@ class SearchIndex:
         table: DocTable,
         plan: Plan,
         matched: frozenset[int],
+        filtered: bool,
         request: SearchRequest,
     ) -> list[_PageHit]:
         first = (request.page - 1) * request.per_page
@@ -195,7 +197,9 @@ class SearchIndex:
             return []
         count = first + request.per_page
         if request.sort == "relevance" and plan.scoring is not None:
-            results = searcher.search(plan.scoring, limit=count, filter=set(matched))
+            # A filter stops Whoosh from skipping low-scoring blocks: pass one only if needed.
+            allowed = set(matched) if filtered else None
+            results = searcher.search(plan.scoring, limit=count, filter=allowed)
             ranked = [(hit.docnum, hit.score) for hit in results][first:]
         else:
             newest = request.sort != "date"

@@ -18,7 +18,8 @@ from .query import Fuzzy, ParsedQuery, Prefix, Word, positive_leaves
 from .schema import SURFACE_ANALYZER, text_terms
 
 VOCABULARY_FIELD = "words"
-MAX_EXPANSIONS = 1_024  # expanded words across the whole query
+MAX_EXPANSIONS = 256  # expanded words across the whole query
+MAX_FUZZY_WORDS = 32  # words one fuzzy term may stand for (nearest, then most frequent)
 MAX_EXPANSION_POSTINGS = 100_000  # postings those words may add (each costs a few us to read)
 MAX_SCAN = 5_000  # vocabulary words looked at for one prefix
 MAX_WORD_CHARS = 40  # longer words are not expanded (no real word is that long)
@@ -76,7 +77,7 @@ def expand_fuzzy(reader: Any, fuzzy: Fuzzy, budget: Budget) -> list[str]:
     words = [_text(w) for w in reader.terms_within(VOCABULARY_FIELD, word, distance, prefix=1)]
     key = {w: (levenshtein(word, w), -reader.doc_frequency(VOCABULARY_FIELD, w), w) for w in words}
     words.sort(key=key.__getitem__)
-    stems, kept = _take(reader, words, budget)
+    stems, kept = _take(reader, words[:MAX_FUZZY_WORDS], budget)
     if kept < len(words):
         budget.notices.append(
             f'"{fuzzy.text}~{distance}" matches {len(words):,} words; searched the {kept:,} '
