@@ -81,7 +81,7 @@ class DocTable:
 
     def _cached(self, leaf: Filter | DateFilter) -> DocSet:
         key = (
-            (leaf.field, leaf.value.casefold())
+            (leaf.field, leaf.value.casefold(), leaf.exact)
             if isinstance(leaf, Filter)
             else (leaf.first, leaf.last)
         )
@@ -107,6 +107,9 @@ class DocTable:
             return frozenset(n for n in self.live if column[n] == value)
         if leaf.field == "tag":
             return self._query_docs(_tag_query(self.searcher.reader(), leaf.value))
+        if leaf.exact:
+            column, value = self.columns[leaf.field], " ".join(leaf.value.split()).casefold()
+            return frozenset(n for n in self.live if column[n].casefold() == value)
         return self._query_docs(_name_query(f"{leaf.field}_text", leaf.value))
 
     def _query_docs(self, query: wq.Query) -> DocSet:

@@ -80,10 +80,15 @@ class Phrase:
 
 @dataclass(frozen=True)
 class Filter:
-    """``kind:``, ``speaker:``, ``source:`` or ``tag:`` with a value (case-insensitive)."""
+    """``kind:``, ``speaker:``, ``source:`` or ``tag:`` with a value (case-insensitive).
+
+    ``speaker:putin`` matches the words of a name ("Vladimir Putin"); an ``exact`` filter (a
+    facet value chosen in the web app) matches the whole name only.
+    """
 
     field: str
     value: str
+    exact: bool = False
 
 
 @dataclass(frozen=True)

@@ -42,8 +42,13 @@ SORTS = ("relevance", "date", "-date")
 
 @dataclass(frozen=True)
 class SearchRequest:
-    """A query string plus filters that combine with it by AND; ``sort`` is ``relevance``,
-    ``date`` (oldest first) or ``-date`` (newest first), unknown dates last either way."""
+    """A query string plus filters that combine with it by AND.
+
+    Several values of one filter combine by OR. ``speakers`` and ``sources`` match whole names
+    (as the facets count them); ``speaker:`` in the query matches words of a name. ``sort`` is
+    ``relevance``, ``date`` (oldest first) or ``-date`` (newest first), unknown dates last
+    either way; with filters only (no words to score), relevance order is newest first.
+    """
 
     query: str
     kinds: tuple[str, ...] = ()
@@ -237,7 +242,8 @@ def _request_filters(request: SearchRequest) -> list[Node]:
         ("source", request.sources),
         ("tag", request.tags),
     ):
-        leaves = [Filter(field, value) for value in values if value.strip()]
+        exact = field in ("speaker", "source")
+        leaves = [Filter(field, value, exact) for value in values if value.strip()]
         if leaves:
             nodes.append(leaves[0] if len(leaves) == 1 else Or(tuple(leaves)))
     if request.date_from or request.date_to:

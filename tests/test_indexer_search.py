@@ -134,6 +134,26 @@ def test_request_filters_combine_with_the_query_by_and(corpus: Corpus) -> None:
     assert found(corpus, "korea", date_to=PartialDate(dt.date(2017, 9, 1), "month")) == [UN]
 
 
+def test_request_names_match_whole_names_and_query_names_match_words(corpus: Corpus) -> None:
+    assert found(corpus, "", speakers=("vladimir putin",)) == [EASTERN, VALDAI]
+    assert found(corpus, "", speakers=("Putin",)) == []
+    assert found(corpus, "speaker:Putin") == [EASTERN, VALDAI]
+    assert found(corpus, "", sources=("Fixture Forum",)) == []
+    assert found(corpus, 'source:"Fixture Forum"') == [EASTERN, VALDAI]
+
+
+def test_choosing_a_facet_value_gives_as_many_hits_as_it_counted(corpus: Corpus) -> None:
+    result = run(corpus, "talks OR korea OR railway")
+    options = {"kind": "kinds", "source": "sources", "speaker": "speakers"}
+    for facet, option in options.items():
+        for value, count in result.facets[facet]:
+            chosen = run(corpus, "talks OR korea OR railway", **{option: (value,)})
+            assert chosen.total == count, (facet, value)
+    for year, count in result.facets["year"]:
+        chosen = run(corpus, "talks OR korea OR railway", date_from=year, date_to=year)
+        assert chosen.total == count, year
+
+
 def test_filters_alone_browse_newest_first(corpus: Corpus) -> None:
     result = run(corpus, "", kinds=("news", "speech"))
     assert [hit.id for hit in result.hits] == [TASS, NEWS, UN]
