@@ -26,10 +26,10 @@ from .query import (
     Phrase,
     Prefix,
     Word,
-    parse_query,
     positive_leaves,
 )
 from .schema import TOKEN_PATTERN, text_terms
+from .syntax import parse_query
 from .vocabulary import surface
 
 MAX_FUZZY_WORD = 40

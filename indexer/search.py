@@ -27,8 +27,9 @@ from .filters import DocTable
 from .generations import current_generation
 from .matching import Pattern, hit_spans, match_spans
 from .plan import Plan, plan_query
-from .query import DateFilter, Filter, Node, Or, parse_period, parse_query
+from .query import DateFilter, Filter, Node, Or, parse_period
 from .snippets import Snippet, make_snippets
+from .syntax import parse_query
 from .vocabulary import suggest
 
 __all__ = ["Hit", "SearchIndex", "SearchRequest", "SearchResult", "Snippet", "hit_spans"]

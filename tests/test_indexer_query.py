@@ -1,5 +1,6 @@
-"""The query language: what each piece of syntax parses to, and the limits checked before any
-search runs (no index needed here; tests/test_indexer_search.py runs queries for real)."""
+"""The query language (indexer/query.py, indexer/syntax.py): what each piece of syntax parses
+to, and the limits checked before any search runs (no index needed here;
+tests/test_indexer_search.py runs queries for real)."""
 
 from __future__ import annotations
 
@@ -23,9 +24,9 @@ from indexer.query import (
     Prefix,
     Word,
     leaves,
-    parse_query,
     positive_leaves,
 )
+from indexer.syntax import parse_query
 
 
 def root(query: str) -> Node | None:

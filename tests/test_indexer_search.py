@@ -17,9 +17,10 @@ from hypothesis import strategies as st
 
 from corpus.model import DocumentDraft, PartialDate, Span
 from indexer.errors import EmptyQuery, QueryError, QueryTooComplex
-from indexer.query import Fuzzy, Prefix, parse_query
+from indexer.query import Fuzzy, Prefix
 from indexer.search import Hit, SearchIndex, SearchRequest, SearchResult, Snippet, hit_spans
 from indexer.snippets import make_snippets
+from indexer.syntax import parse_query
 from indexer.vocabulary import Budget, expand_fuzzy, expand_prefix
 
 TESTS_DIR = Path(__file__).parent
