@@ -10,7 +10,6 @@ mark nothing. No index is needed, so a document view can highlight any stored ve
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -28,12 +27,11 @@ from .query import (
     Word,
     positive_leaves,
 )
-from .schema import TOKEN_PATTERN, text_terms
+from .schema import WORD_RE, text_terms
 from .syntax import parse_query
 from .vocabulary import surface
 
 MAX_FUZZY_WORD = 40
-_WORD = re.compile(TOKEN_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -108,7 +106,7 @@ def match_spans(text: str, pattern: Pattern) -> list[Span]:
     """
     if pattern.is_empty():
         return []
-    raw_words: list[str] = _WORD.findall(text)
+    raw_words: list[str] = WORD_RE.findall(text)
     analysed = {raw: _analyse_word(raw) for raw in set(raw_words)}
     wanted = {
         raw
@@ -119,7 +117,7 @@ def match_spans(text: str, pattern: Pattern) -> list[Span]:
     phrases = [(stems, slop) for stems, slop in pattern.phrases if present.issuperset(stems)]
     if not wanted and not phrases:
         return []
-    offsets = [m.span() for m in _WORD.finditer(text)]
+    offsets = [m.span() for m in WORD_RE.finditer(text)]
     found = [offsets[i] for i, raw in enumerate(raw_words) if raw in wanted]
     if phrases:
         stems = [analysed[raw][0] for raw in raw_words]
@@ -131,7 +129,7 @@ def match_spans(text: str, pattern: Pattern) -> list[Span]:
 def analyse_text(text: str) -> list[Token]:
     """``TEXT_ANALYZER``'s tokens of ``text`` with offsets, fast: the tokenizer's own pattern
     finds the words and each distinct word is analysed once (its filters work word by word)."""
-    return [Token(*_analyse_word(m.group()), *m.span()) for m in _WORD.finditer(text)]
+    return [Token(*_analyse_word(m.group()), *m.span()) for m in WORD_RE.finditer(text)]
 
 
 @functools.lru_cache(maxsize=200_000)

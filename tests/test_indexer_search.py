@@ -317,6 +317,26 @@ def test_hit_spans_mark_every_match_for_the_document_view(corpus: Corpus) -> Non
     assert marked('"russia korea"~2') == ["Russia", "Korea"]
 
 
+def test_highlighting_analyses_text_exactly_as_the_index_does() -> None:
+    from indexer.matching import analyse_text
+    from indexer.schema import TEXT_ANALYZER
+
+    text = "M\u00e9dv\u00e9dev\u2019s talks: U.S. negotiators didn't stall; Jong-un's 3.5% rise."
+    expected = [(t.text, t.startchar, t.endchar) for t in TEXT_ANALYZER(text, chars=True)]
+    assert [(t.stem, t.start, t.end) for t in analyse_text(text)] == expected
+    assert [t.surface for t in analyse_text(text)][:3] == ["medvedev", "talks", "u.s"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200))
+def test_highlighting_and_the_index_agree_on_any_text(text: str) -> None:
+    from indexer.matching import analyse_text
+    from indexer.schema import TEXT_ANALYZER
+
+    expected = [(t.text, t.startchar, t.endchar) for t in TEXT_ANALYZER(text, chars=True)]
+    assert [(t.stem, t.start, t.end) for t in analyse_text(text)] == expected
+
+
 def test_exact_phrases_are_exact_in_both_directions(empty_store: Any, tmp_path: Path) -> None:
     from indexer.build import build_index
 
