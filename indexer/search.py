@@ -56,8 +56,8 @@ class SearchRequest:
     speakers: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
-    date_from: PartialDate | str | None = None
-    date_to: PartialDate | str | None = None
+    date_from: PartialDate | dt.date | str | None = None
+    date_to: PartialDate | dt.date | str | None = None
     sort: str = "relevance"
     page: int = 1
     per_page: int = 10
@@ -256,10 +256,14 @@ def _request_filters(request: SearchRequest) -> list[Node]:
     return nodes
 
 
-def _period(value: PartialDate | str | None) -> PartialDate | None:
+def _period(value: PartialDate | dt.date | str | None) -> PartialDate | None:
     if value is None or value == "":
         return None
-    return value if isinstance(value, PartialDate) else parse_period(value)
+    if isinstance(value, PartialDate):
+        return value
+    if isinstance(value, dt.date):
+        return PartialDate(value, "day")
+    return parse_period(value)
 
 
 def _hit(page_hit: _PageHit, document: Any, pattern: Pattern) -> Hit:

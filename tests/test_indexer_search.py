@@ -133,6 +133,7 @@ def test_request_filters_combine_with_the_query_by_and(corpus: Corpus) -> None:
     assert found(corpus, "talks", tags=("energy",)) == [EASTERN, NEWS]
     assert found(corpus, "korea", date_from="2017-10", date_to="2019") == [EASTERN, VALDAI]
     assert found(corpus, "korea", date_to=PartialDate(dt.date(2017, 9, 1), "month")) == [UN]
+    assert found(corpus, "korea", date_from=dt.date(2017, 9, 2)) == [EASTERN, VALDAI]
 
 
 def test_request_names_match_whole_names_and_query_names_match_words(corpus: Corpus) -> None:
