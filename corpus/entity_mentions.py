@@ -12,6 +12,7 @@ of the registry touches.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -41,6 +42,18 @@ _D = documents.c
 _CURRENT = (_D.id == _M.document_id) & (_D.current_version == _M.version)
 
 
+@dataclass(frozen=True)
+class MentionSet:
+    """The analysis of one version as stored: its mentions in text order, the sentence index
+    of each, and where its tags were found (None: orphaned)."""
+
+    document_id: str
+    version: int
+    mentions: Sequence[Mention]
+    sentences: Sequence[int]
+    tag_locations: Mapping[int, Span | None] = field(default_factory=dict, compare=False)
+
+
 def replace_mentions(
     store: EntityStore,
     document_id: str,
@@ -50,50 +63,87 @@ def replace_mentions(
     *,
     tag_locations: Mapping[int, Span | None] | None = None,
 ) -> None:
-    """Store an analysis of one version: its mentions (``sentences[i]`` is the sentence index
-    of ``mentions[i]``) and where its tags were found (None: orphaned). Entity ids merged
-    away meanwhile are followed; unknown ones are dropped. Raises ``InvalidEntity`` for
-    overlapping or malformed mentions, ``DocumentNotFound`` for a missing version."""
-    _check(mentions, sentences)
-    where = (_M.document_id == document_id) & (_M.version == version)
+    """Store the analysis of one version (see ``replace_many``)."""
+    found = MentionSet(document_id, version, mentions, sentences, tag_locations or {})
+    replace_many(store, [found])
+
+
+def replace_many(store: EntityStore, analyses: Iterable[MentionSet]) -> int:
+    """Store analyses of many versions in one transaction (an ingest batch); returns how many.
+
+    Each replaces all mentions of its version. Entity ids merged away meanwhile are followed;
+    unknown ones are dropped. Raises ``InvalidEntity`` for overlapping or malformed mentions,
+    ``DocumentNotFound`` for a missing version; then nothing is stored.
+    """
+    batch = list(analyses)
+    for item in batch:
+        _check(item.mentions, item.sentences)
+    if not batch:
+        return 0
+    keys = [{"d": item.document_id, "v": item.version} for item in batch]
     with store.connect(write=True) as conn:
-        v = document_versions.c
-        found = sa.select(v.version).where(v.document_id == document_id, v.version == version)
-        if conn.scalar(found) is None:
-            raise DocumentNotFound(f"Document {document_id!r} has no version {version}.")
-        ids = _current_ids(conn, {m.entity_id for m in mentions if m.entity_id})
-        conn.execute(entity_mentions.delete().where(where))
+        _check_versions(conn, {(item.document_id, item.version) for item in batch})
+        ids = _current_ids(conn, {m.entity_id for i in batch for m in i.mentions if m.entity_id})
+        d, v = sa.bindparam("d", type_=sa.String), sa.bindparam("v", type_=sa.Integer)
+        conn.execute(entity_mentions.delete().where(_M.document_id == d, _M.version == v), keys)
+        a = entity_analyses.c
+        conn.execute(entity_analyses.delete().where(a.document_id == d, a.version == v), keys)
         rows = [
-            {
-                "document_id": document_id,
-                "version": version,
-                "start_offset": m.span.start,
-                "end_offset": m.span.end,
-                "type": m.type,
-                "source": m.source,
-                "confidence": float(m.confidence),
-                "entity_id": ids.get(m.entity_id) if m.entity_id else None,
-                "key": alias_key(m.text),
-                "text": m.text,
-                "sentence": n,
-            }
-            for m, n in zip(mentions, sentences, strict=True)
+            _row(item, m, n, ids)
+            for item in batch
+            for m, n in zip(item.mentions, item.sentences, strict=True)
         ]
         if rows:
             conn.execute(entity_mentions.insert(), rows)
-        a = entity_analyses.c
-        conn.execute(
-            entity_analyses.delete().where(a.document_id == document_id, a.version == version)
+        revision, now = read_revision(conn), utc_now()
+        done = [
+            {
+                "document_id": i.document_id,
+                "version": i.version,
+                "registry_revision": revision,
+                "analysed_at": now,
+            }
+            for i in batch
+        ]
+        conn.execute(entity_analyses.insert(), done)
+        for item in batch:
+            _record_tag_locations(conn, item.document_id, item.version, item.tag_locations)
+    return len(batch)
+
+
+def _row(item: MentionSet, m: Mention, sentence: int, ids: Mapping[str, str]) -> dict[str, object]:
+    return {
+        "document_id": item.document_id,
+        "version": item.version,
+        "start_offset": m.span.start,
+        "end_offset": m.span.end,
+        "type": m.type,
+        "source": m.source,
+        "confidence": float(m.confidence),
+        "entity_id": ids.get(m.entity_id) if m.entity_id else None,
+        "key": alias_key(m.text),
+        "text": m.text,
+        "sentence": sentence,
+    }
+
+
+def _check_versions(conn: Connection, wanted: set[tuple[str, int]]) -> None:
+    """Raise ``DocumentNotFound`` unless every (document id, version) is stored."""
+    v = document_versions.c
+    found: set[tuple[str, int]] = set()
+    documents_ids = sorted({d for d, _ in wanted})
+    for start in range(0, len(documents_ids), 500):
+        stmt = sa.select(v.document_id, v.version).where(
+            v.document_id.in_(documents_ids[start : start + 500])
         )
-        conn.execute(
-            entity_analyses.insert().values(
-                document_id=document_id,
-                version=version,
-                registry_revision=read_revision(conn),
-                analysed_at=utc_now(),
-            )
+        found.update((r.document_id, r.version) for r in conn.execute(stmt))
+    missing = sorted(wanted - found)
+    if missing:
+        document_id, version = missing[0]
+        raise DocumentNotFound(
+            f"Document {document_id!r} has no version {version} ({len(missing)} analysed "
+            "versions are not in the store); nothing was stored."
         )
-        _record_tag_locations(conn, document_id, version, tag_locations or {})
 
 
 def mentions(store: EntityStore, document_id: str, version: int | None = None) -> list[Mention]:
@@ -151,23 +201,28 @@ def documents_mentioning(
 def documents_containing(conn: Connection, names: Sequence[str]) -> tuple[set[str], bool]:
     """Documents whose current text may contain one of ``names``; True when that is all of them.
 
-    A text is a candidate when it contains the longest word of a name, as written or folded
-    (case-insensitively), so "Núñez" finds "Nunez" and "NÚÑEZ" (PostgreSQL) alike.
+    A text is a candidate for a name when it contains each of the name's words, as written or
+    folded (case-insensitively), so "Núñez" finds "Nunez" and, on PostgreSQL, "NÚÑEZ".
     """
     if len(names) > SCAN_LIMIT:
         return set(conn.scalars(sa.select(documents.c.id))), True
-    words: set[str] = set()
-    for name in names:
-        pieces = alias_pieces(name)
-        if pieces:
-            key, start, end = max(pieces, key=lambda p: len(p[0]))
-            words.update((key, name[start:end].lower()))
-    if not words:
-        return set(), False
     v = document_versions.c
+    found = []
+    for name in names:
+        words = [(key, name[start:end].lower()) for key, start, end in alias_pieces(name)]
+        if words:
+            found.append(
+                sa.and_(
+                    *(
+                        sa.or_(*(v.text.icontains(w, autoescape=True) for w in sorted(set(pair))))
+                        for pair in words
+                    )
+                )
+            )
+    if not found:
+        return set(), False
     current = (documents.c.id == v.document_id) & (documents.c.current_version == v.version)
-    found = sa.or_(*(v.text.icontains(w, autoescape=True) for w in sorted(words)))
-    stmt = sa.select(v.document_id).join(documents, current).where(found)
+    stmt = sa.select(v.document_id).join(documents, current).where(sa.or_(*found))
     return set(conn.scalars(stmt)), False
 
 

@@ -122,22 +122,35 @@ def timeline(store: EntityStore, entity_id: str, precision: str = "year") -> lis
 def passages(
     store: EntityStore, entity_id: str, *, limit: int = 20, offset: int = 0, width: int = 80
 ) -> list[Passage]:
-    """Mentions of the entity in context, newest documents first; the database cuts the
-    windows, so no whole text is read."""
-    v, reach = document_versions.c, width + 1  # one more character tells a cut word
-    start = sa.case((_M.start_offset > reach, _M.start_offset - reach), else_=0).label("ws")
-    window = sa.func.substr(v.text, start + 1, _M.end_offset - start + reach).label("window")
-    stmt = (
-        sa.select(_M.document_id, _M.version, _M.start_offset, _M.end_offset, start, window)
-        .add_columns(_D.title, _D.date, _D.date_precision)
-        .join(documents, _CURRENT)
-        .join(document_versions, (v.document_id == _M.document_id) & (v.version == _M.version))
-        .order_by(_D.date.is_(None), _D.date.desc(), _M.document_id, _M.start_offset)
-        .limit(limit)
-        .offset(offset)
-    )
+    """Mentions of the entity in context, newest documents first. The database picks the page
+    of mentions first, then cuts a window of each text: no whole text is read or sorted."""
+    reach = width + 1  # one more character tells whether a word was cut
+    order = (_D.date.is_(None), _D.date.desc(), _M.document_id, _M.start_offset)
     with store.connect() as conn:
-        rows = conn.execute(stmt.where(_M.entity_id == resolve(conn, entity_id))).all()
+        page = (
+            sa.select(_M.document_id, _M.version, _M.start_offset, _M.end_offset)
+            .add_columns(
+                _D.title,
+                _D.date,
+                _D.date_precision,
+                sa.func.row_number().over(order_by=order).label("n"),
+            )
+            .join(documents, _CURRENT)
+            .where(_M.entity_id == resolve(conn, entity_id))
+            .order_by(*order)
+            .limit(limit)
+            .offset(offset)
+            .subquery()
+        )
+        p, v = page.c, document_versions.c
+        start = sa.case((p.start_offset > reach, p.start_offset - reach), else_=0).label("ws")
+        window = sa.func.substr(v.text, start + 1, p.end_offset - start + reach).label("window")
+        stmt = (
+            sa.select(page, start, window)
+            .join(document_versions, (v.document_id == p.document_id) & (v.version == p.version))
+            .order_by(p.n)
+        )
+        rows = conn.execute(stmt).all()
     out = []
     for r in rows:
         cut, end = r.start_offset - r.ws, r.end_offset - r.ws

@@ -132,6 +132,7 @@ entity_mentions = sa.Table(
     ),
     sa.Index("ix_entity_mentions_entity_id", "entity_id"),
     sa.Index("ix_entity_mentions_key", "key"),
+    sa.Index("ix_entity_mentions_sentence", "document_id", "version", "sentence"),
 )
 
 entity_analyses = sa.Table(

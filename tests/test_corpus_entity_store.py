@@ -17,6 +17,7 @@ from corpus import entity_tables  # noqa: F401  (puts the entity tables on corpu
 from corpus import entity_tagging as tagging
 from corpus.entity_queries import Cooccurrence, EntityDocument, Passage
 from corpus.entity_store import EntityNotFound, EntityStore, InvalidEntity
+from corpus.errors import DocumentNotFound
 from corpus.migrations import VERSION_TABLE
 from corpus.model import DocumentDraft, Entity, Mention, PartialDate, Span
 from corpus.store import Store
@@ -333,3 +334,23 @@ def test_queries_count_only_current_versions(es: EntityStore) -> None:
     assert queries.entity_mention_counts(es) == {}
     assert queries.documents_for_entity(es, kim.id) == []
     assert len(stored.mentions(es, "b", version=1)) == 1
+
+
+def test_a_new_name_affects_only_documents_that_hold_all_its_words(es: EntityStore) -> None:
+    assert corrections.add_entity(es, "Russia Today", "ORGANIZATION").affected == frozenset()
+    assert corrections.add_entity(es, "Núñez", "PERSON").affected == frozenset()
+    assert corrections.add_entity(es, "Russia", "LOCATION").affected == {"a", "b"}
+
+
+def test_many_analyses_are_stored_together_or_not_at_all(es: EntityStore) -> None:
+    kim = add(es, "Kim Jong-un", "PERSON")
+    a = stored.MentionSet("a", 1, [mention(20, 31, "PERSON", kim.id)], [0])
+    b = stored.MentionSet(
+        "b", 1, [Mention(Span(0, 11), "PERSON", "Kim Jong-un", "registry", 1.0, kim.id)], [0]
+    )
+    missing = stored.MentionSet("b", 2, [], [])
+    with pytest.raises(DocumentNotFound, match="Document 'b' has no version 2"):
+        stored.replace_many(es, [a, b, missing])
+    assert stored.unanalysed(es) == [("a", 1), ("b", 1)]
+    assert stored.replace_many(es, [a, b]) == 2
+    assert queries.entity_mention_counts(es) == {kim.id: 2} and stored.unanalysed(es) == []

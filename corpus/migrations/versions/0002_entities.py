@@ -131,6 +131,9 @@ def upgrade() -> None:
     )
     op.create_index("ix_entity_mentions_entity_id", "entity_mentions", ["entity_id"])
     op.create_index("ix_entity_mentions_key", "entity_mentions", ["key"])
+    op.create_index(
+        "ix_entity_mentions_sentence", "entity_mentions", ["document_id", "version", "sentence"]
+    )
     op.create_table(
         "entity_analyses",
         sa.Column("document_id", sa.String(_DOC_ID), nullable=False),
