@@ -6,8 +6,10 @@
   The id never changes: a rename keeps it, a merge leaves a redirect from the old id.
 - Aliases are keyed by ``alias_key``: one entity never holds two aliases with the same key, and
   two entities may share one ("Georgia" the country and the US state); the matcher decides.
-- Writes go through ``corpus/entity_corrections.py`` (each one logged with who and when);
-  mentions through ``corpus/entity_mentions.py``.
+- Writes are corrections, each logged with who and when: ``corpus/entity_corrections.py``
+  (the registry), ``corpus/entity_tagging.py`` (suppressions and tags), ``corpus/entity_import.py``
+  (many at once). Mentions: ``corpus/entity_mentions.py``; entity pages:
+  ``corpus/entity_queries.py``.
 """
 
 from __future__ import annotations
@@ -134,14 +136,21 @@ class EntityStore:
 
     def corrections_for(self, document_id: str) -> EntityCorrections:
         """What analysing ``document_id`` must apply: the suppressions and its tagged spans."""
-        t = entity_suppressions
+        return self.corrections_for_many([document_id])[document_id]
+
+    def corrections_for_many(self, document_ids: Iterable[str]) -> dict[str, EntityCorrections]:
+        """``corrections_for`` of a batch of documents, in two queries per 500 ids."""
+        wanted = sorted(set(document_ids))
+        t, s = entity_tags.c, entity_suppressions.c
+        tagged: dict[str, list[TaggedSpan]] = {d: [] for d in wanted}
         with self.connect() as conn:
-            suppressed = frozenset(
-                (r.key, r.type) for r in conn.execute(sa.select(t.c.key, t.c.type))
-            )
-            stmt = sa.select(entity_tags).where(entity_tags.c.document_id == document_id)
-            tagged = tuple(tagged_span(r._mapping) for r in conn.execute(stmt.order_by("id")))
-        return EntityCorrections(suppressed, tagged)
+            suppressed = frozenset((r.key, r.type) for r in conn.execute(sa.select(s.key, s.type)))
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                stmt = sa.select(entity_tags).where(t.document_id.in_(chunk)).order_by(t.id)
+                for row in conn.execute(stmt):
+                    tagged[row.document_id].append(tagged_span(row._mapping))
+        return {d: EntityCorrections(suppressed, tuple(tagged[d])) for d in wanted}
 
     # -- plumbing shared with the correction and mention modules -----------------------------
 

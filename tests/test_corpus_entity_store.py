@@ -354,3 +354,28 @@ def test_many_analyses_are_stored_together_or_not_at_all(es: EntityStore) -> Non
     assert stored.unanalysed(es) == [("a", 1), ("b", 1)]
     assert stored.replace_many(es, [a, b]) == 2
     assert queries.entity_mention_counts(es) == {kim.id: 2} and stored.unanalysed(es) == []
+
+
+def test_removing_an_alias_unlinks_its_mentions(es: EntityStore) -> None:
+    nk = add(es, "North Korea", "LOCATION", "DPRK")
+    found = [mention(56, 67, "LOCATION", nk.id), mention(114, 118, "LOCATION", nk.id)]
+    stored.replace_mentions(es, "a", 1, found, [1, 2])
+    result = corrections.remove_alias(es, nk.id, "dprk", who="hal")
+    assert result.entity == Entity(nk.id, "North Korea", "LOCATION") and result.affected == {"a"}
+    assert [m.entity_id for m in stored.mentions(es, "a")] == [nk.id, None]
+    with pytest.raises(InvalidEntity, match="'North Korea' is not an alias of 'North Korea'"):
+        corrections.remove_alias(es, nk.id, "North Korea")
+
+
+def test_untag_deletes_a_tag_and_batches_of_corrections_match_single_ones(es: EntityStore) -> None:
+    first = tagging.tag(es, "a", Span(35, 44), type="LOCATION")
+    tagging.tag(es, "b", Span(33, 39), type="LOCATION")
+    tagging.suppress(es, "Monday")
+    batch = es.corrections_for_many(["a", "b", "c"])
+    assert batch == {d: es.corrections_for(d) for d in ("a", "b", "c")}
+    assert [len(batch[d].tagged) for d in ("a", "b", "c")] == [1, 1, 0]
+    tag_id = first.correction.detail["tag"]
+    assert isinstance(tag_id, int) and tagging.untag(es, tag_id).affected == {"a"}
+    assert es.tags("a") == [] and len(es.tags()) == 1
+    with pytest.raises(InvalidEntity, match="No tag with id 999"):
+        tagging.untag(es, 999)
