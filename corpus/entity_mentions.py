@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -155,12 +156,29 @@ def mentions(store: EntityStore, document_id: str, version: int | None = None) -
         stmt = stmt.where(_M.document_id == document_id, _M.version == version)
     with store.connect() as conn:
         rows = conn.execute(stmt).all()
-    return [
-        Mention(
-            Span(r.start_offset, r.end_offset), r.type, r.text, r.source, r.confidence, r.entity_id
-        )
-        for r in rows
-    ]
+    return [_mention(r) for r in rows]
+
+
+def mentions_many(
+    store: EntityStore, versions: Iterable[tuple[str, int]]
+) -> dict[tuple[str, int], list[Mention]]:
+    """Stored mentions of many (document id, version) pairs, for building index records in
+    batches: one query per 500 documents. Pairs without mentions map to []."""
+    wanted = set(versions)
+    found: dict[tuple[str, int], list[Mention]] = {pair: [] for pair in wanted}
+    ids = sorted({d for d, _ in wanted})
+    with store.connect() as conn:
+        for start in range(0, len(ids), 500):
+            stmt = sa.select(entity_mentions).where(_M.document_id.in_(ids[start : start + 500]))
+            for r in conn.execute(stmt.order_by(_M.document_id, _M.version, _M.start_offset)):
+                if (r.document_id, r.version) in wanted:
+                    found[(r.document_id, r.version)].append(_mention(r))
+    return found
+
+
+def _mention(r: sa.Row[Any]) -> Mention:
+    span = Span(r.start_offset, r.end_offset)
+    return Mention(span, r.type, r.text, r.source, r.confidence, r.entity_id)
 
 
 def unanalysed(store: EntityStore, limit: int | None = None) -> list[tuple[str, int]]:

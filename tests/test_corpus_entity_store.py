@@ -379,3 +379,12 @@ def test_untag_deletes_a_tag_and_batches_of_corrections_match_single_ones(es: En
     assert es.tags("a") == [] and len(es.tags()) == 1
     with pytest.raises(InvalidEntity, match="No tag with id 999"):
         tagging.untag(es, 999)
+
+
+def test_mentions_of_many_versions_come_back_in_one_batch(es: EntityStore) -> None:
+    stored.replace_mentions(
+        es, "a", 1, [mention(72, 78, "LOCATION"), mention(0, 15, "PERSON")], [1, 0]
+    )
+    got = stored.mentions_many(es, [("a", 1), ("b", 1), ("c", 1)])
+    assert got == {("a", 1): stored.mentions(es, "a"), ("b", 1): [], ("c", 1): []}
+    assert [m.text for m in got[("a", 1)]] == ["President Putin", "Russia"]
