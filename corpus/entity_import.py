@@ -26,9 +26,7 @@ from corpus.entity_corrections import (
 )
 from corpus.entity_mentions import documents_containing, documents_mentioning, link_mentions
 from corpus.entity_store import (
-    EntityNotFound,
     EntityStore,
-    InvalidEntity,
     is_id_taken,
     new_entity_id,
     read_entity,
@@ -36,6 +34,7 @@ from corpus.entity_store import (
     utc_now,
 )
 from corpus.entity_tables import entities
+from corpus.errors import EntityNotFound, InvalidEntity
 from corpus.model import Entity, alias_key
 
 

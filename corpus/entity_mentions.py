@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from corpus.entity_store import EntityStore, InvalidEntity, read_revision, utc_now
+from corpus.entity_store import EntityStore, read_revision, utc_now
 from corpus.entity_tables import (
     entities,
     entity_analyses,
@@ -26,7 +26,7 @@ from corpus.entity_tables import (
     entity_redirects,
     entity_tags,
 )
-from corpus.errors import DocumentNotFound
+from corpus.errors import DocumentNotFound, InvalidEntity
 from corpus.model import (
     ENTITY_TYPES,
     MENTION_SOURCES,

@@ -33,7 +33,7 @@ from corpus.entity_tables import (
     entity_suppressions,
     entity_tags,
 )
-from corpus.errors import CorpusError, StoreUnavailable
+from corpus.errors import EntityNotFound, InvalidEntity, StoreUnavailable
 from corpus.migrations import WRITE
 from corpus.model import (
     ENTITY_TYPES,
@@ -51,14 +51,6 @@ ID_PATTERN = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._:-]{{0,{ENTITY_ID_LENGTH - 1}}
 EXTERNAL_ID_PATTERN = re.compile(r"Q[1-9][0-9]{0,11}")  # a Wikidata item id
 MAX_NAME_CHARS = 300
 _SLUG_CHARS = 50
-
-
-class EntityNotFound(CorpusError):
-    """No entity with that id (and no redirect from it) in the registry."""
-
-
-class InvalidEntity(CorpusError):
-    """An entity, alias, type or correction is not acceptable (the reason is in the message)."""
 
 
 @dataclass(frozen=True)

@@ -21,3 +21,11 @@ class InvalidDocument(CorpusError):
 
 class StoreUnavailable(CorpusError):
     """The database cannot be opened or migrated."""
+
+
+class EntityNotFound(CorpusError):
+    """No entity with that id (and no redirect from it) in the registry."""
+
+
+class InvalidEntity(CorpusError):
+    """An entity, alias, type or correction is not acceptable (the reason is in the message)."""

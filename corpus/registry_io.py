@@ -22,12 +22,12 @@ from corpus.entity_corrections import LOCAL, check_who
 from corpus.entity_import import ImportReport, SkippedRow, upsert_entities
 from corpus.entity_store import (
     EntityStore,
-    InvalidEntity,
     check_external_id,
     check_id,
     check_name,
     check_type,
 )
+from corpus.errors import InvalidEntity
 from corpus.model import Entity
 
 __all__ = ["ImportReport", "SkippedRow", "export_registry", "import_file", "import_registry"]

@@ -16,8 +16,8 @@ from corpus import entity_queries as queries
 from corpus import entity_tables  # noqa: F401  (puts the entity tables on corpus.tables.metadata)
 from corpus import entity_tagging as tagging
 from corpus.entity_queries import Cooccurrence, EntityDocument, Passage
-from corpus.entity_store import EntityNotFound, EntityStore, InvalidEntity
-from corpus.errors import DocumentNotFound
+from corpus.entity_store import EntityStore
+from corpus.errors import DocumentNotFound, EntityNotFound, InvalidEntity
 from corpus.migrations import VERSION_TABLE
 from corpus.model import DocumentDraft, Entity, Mention, PartialDate, Span
 from corpus.store import Store

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from corpus import entity_corrections as corrections
-from corpus.entity_store import EntityStore, InvalidEntity
+from corpus.entity_store import EntityStore
+from corpus.errors import InvalidEntity
 from corpus.model import DocumentDraft, Entity
 from corpus.registry_io import (
     ImportReport,
