@@ -9,6 +9,11 @@ SHARED_NLTK := $(abspath ../shared/nltk_data)
 ifneq ($(wildcard $(SHARED_NLTK)),)
 export NLTK_DATA ?= $(SHARED_NLTK)
 endif
+# Training corpus for the entity recogniser, when the shared data is next to the checkout.
+SHARED_NER := $(abspath ../shared/data/ner-train/gmb.train.tsv)
+ifneq ($(wildcard $(SHARED_NER)),)
+export DOSSIER_NER_TRAIN_CORPUS ?= $(SHARED_NER)
+endif
 
 .PHONY: run test lint install install-test clean
 
