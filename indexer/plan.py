@@ -9,6 +9,7 @@ budget per query.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,15 +35,14 @@ from .schema import text_terms
 from .vocabulary import Budget, expand_fuzzy, expand_prefix, surface
 
 BODY_FIELDS = ("text", "title")
-# A rough cost model of Whoosh in pure Python, fitted on the 18k-document bench index with both
-# cores busy (timings about twice an idle machine's): a query whose estimate passes MAX_COST_US
-# (about a second when idle) is refused before it runs. The phrase "the of": 10 s, refused;
-# "united nations": 0.5-1 s, allowed.
-US_PER_TERM = 4_000.0  # open a term's postings (large unions of expansions pay it many times)
-US_PER_POSTING = 5.0  # read and score one posting of a term
-US_PER_CANDIDATE = 15.0  # set up phrase matching in one document holding every word
-US_PER_POSITION = 2.0  # decode one position of a phrase word
-MAX_COST_US = 2_000_000
+# A rough cost model of Whoosh in pure Python, fitted on the 18k-document bench index on an idle
+# machine (a busy one takes about twice as long): a query whose estimate passes MAX_COST_US is
+# refused before it runs. The phrase "the of" (6 s) is refused; "united nations" (0.7 s) runs.
+US_PER_TERM = 3_000.0  # open a term's postings
+US_PER_POSTING = 3.5  # read and score one posting of a term
+US_PER_CANDIDATE = 19.0  # match a phrase in one document holding all its words
+US_PER_POSITION = 1.1  # decode one position of a phrase word
+MAX_COST_US = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -144,12 +144,15 @@ class _Compiler:
             stems = expand_fuzzy(self.reader, node, self.budget)
         if not stems:
             return wq.NullQuery
-        self._charge(node, sum(self._postings(f, t) for f in fields for t in stems))
-        return _join(wq.Or, [wq.Term(f, stem) for f in fields for stem in stems])
+        terms = [wq.Term(f, stem) for f in fields for stem in stems]
+        # A union of many terms costs more per posting: Whoosh merges them pairwise.
+        depth = 1 + math.log2(len(terms)) / 4
+        self._charge(node, sum(self._postings(t.fieldname, t.text, depth) for t in terms))
+        return _join(wq.Or, terms)
 
-    def _postings(self, field: str, term: str) -> float:
+    def _postings(self, field: str, term: str, depth: float = 1.0) -> float:
         """Estimated microseconds to read and score a term's postings."""
-        return US_PER_TERM + US_PER_POSTING * self.reader.doc_frequency(field, term)
+        return US_PER_TERM + US_PER_POSTING * depth * self.reader.doc_frequency(field, term)
 
     def _phrase_cost(self, field: str, terms: tuple[str, ...]) -> float:
         """Estimated microseconds for a phrase: its rarest word bounds the candidate documents,

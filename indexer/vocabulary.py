@@ -14,6 +14,7 @@ from typing import Any
 
 from whoosh.support.levenshtein import levenshtein
 
+from .errors import QueryTooComplex
 from .query import Fuzzy, ParsedQuery, Prefix, Word, positive_leaves
 from .schema import SURFACE_ANALYZER, text_terms
 
@@ -50,7 +51,7 @@ def expand_prefix(reader: Any, prefix: Prefix, budget: Budget) -> list[str]:
     words = [_text(w) for w in scanned[:MAX_SCAN]]
     freq = {w: reader.doc_frequency(VOCABULARY_FIELD, w) for w in words}
     words.sort(key=lambda w: (-freq[w], w))
-    stems, kept = _take(reader, words, budget)
+    stems, kept = _take(reader, words, budget, f"{prefix.text}*")
     if len(scanned) > MAX_SCAN or kept < len(words):
         more = "more than " if len(scanned) > MAX_SCAN else ""
         budget.notices.append(
@@ -77,7 +78,7 @@ def expand_fuzzy(reader: Any, fuzzy: Fuzzy, budget: Budget) -> list[str]:
     words = [_text(w) for w in reader.terms_within(VOCABULARY_FIELD, word, distance, prefix=1)]
     key = {w: (levenshtein(word, w), -reader.doc_frequency(VOCABULARY_FIELD, w), w) for w in words}
     words.sort(key=key.__getitem__)
-    stems, kept = _take(reader, words[:MAX_FUZZY_WORDS], budget)
+    stems, kept = _take(reader, words[:MAX_FUZZY_WORDS], budget, f"{fuzzy.text}~{distance}")
     if kept < len(words):
         budget.notices.append(
             f'"{fuzzy.text}~{distance}" matches {len(words):,} words; searched the {kept:,} '
@@ -95,9 +96,15 @@ def stems_of(words: list[str]) -> list[str]:
     return list(seen)
 
 
-def _take(reader: Any, words: list[str], budget: Budget) -> tuple[list[str], int]:
-    """Stems of ``words``, in order, until the word or postings budget is spent (the first
-    word is always taken); returns the stems and how many words they stand for."""
+def _take(reader: Any, words: list[str], budget: Budget, label: str) -> tuple[list[str], int]:
+    """Stems of ``words``, in order, until the word or postings budget is spent; returns the
+    stems and how many words they stand for. The first word is taken while any budget is left;
+    with none left, ``QueryTooComplex`` names the expansion that no longer fits."""
+    if words and (budget.words <= 0 or budget.postings <= 0):
+        raise QueryTooComplex(
+            f'"{label}" does not fit: the prefixes and fuzzy words before it already expand '
+            f"to as many words as one query may search. Use fewer of them, or longer prefixes."
+        )
     stems: dict[str, None] = {}
     kept = 0
     for word in words:

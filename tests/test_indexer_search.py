@@ -388,6 +388,12 @@ def test_expansions_keep_the_most_frequent_words_within_the_budget(corpus: Corpu
         ]
         assert (few_postings.words, few_postings.postings) == (252, 0)
         assert expand_fuzzy(reader, Fuzzy("pyongyng", 2), Budget()) == ["pyongyang"]
+        with pytest.raises(QueryTooComplex) as info:
+            expand_fuzzy(reader, Fuzzy("pyongyng", 2), few_postings)
+    assert str(info.value) == (
+        '"pyongyng~2" does not fit: the prefixes and fuzzy words before it already expand to as '
+        "many words as one query may search. Use fewer of them, or longer prefixes."
+    )
 
 
 def test_a_query_estimated_to_take_too_long_is_refused_before_it_runs(corpus: Corpus) -> None:
@@ -396,7 +402,7 @@ def test_a_query_estimated_to_take_too_long_is_refused_before_it_runs(corpus: Co
 
     whoosh_index, _ = open_index(corpus.index_dir)
     with whoosh_index.reader() as reader:
-        # Two terms each (text and title), 15 postings in all: 16,075 us in the cost model.
+        # Two terms each (text and title), 15 postings in all: about 12,050 us in the model.
         plan_query(parse_query("korea the"), reader, max_cost_us=17_000)
         with pytest.raises(QueryTooComplex) as info:
             plan_query(parse_query('korea the "zone of peace"'), reader, max_cost_us=17_000)
