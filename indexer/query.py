@@ -95,16 +95,22 @@ class DateFilter:
 
 @dataclass(frozen=True)
 class Not:
+    """Documents that do not match ``child`` (``NOT x`` or ``-x``)."""
+
     child: Node
 
 
 @dataclass(frozen=True)
 class And:
+    """Documents matching every child (a space or ``AND``)."""
+
     children: tuple[Node, ...]
 
 
 @dataclass(frozen=True)
 class Or:
+    """Documents matching any child (``OR``)."""
+
     children: tuple[Node, ...]
 
 

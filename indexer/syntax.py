@@ -84,6 +84,7 @@ class _Lexer:
         self.tokens: list[_Token] = []
 
     def run(self) -> list[_Token]:
+        """All tokens, unclosed parentheses closed at the end (with a notice)."""
         text = self.text
         while self.i < len(text):
             ch = text[self.i]
@@ -298,12 +299,11 @@ class _Parser:
         self.i = 0
 
     def parse(self) -> Node | None:
-        node = self._and()
-        while self.i < len(self.tokens):  # only stray ")" can stop _and early; skip them
-            self.i += 1
-            more = self._and()
-            node = _join(And, [n for n in (node, more) if n is not None])
-        return node
+        """The tree of the whole token list, or None when nothing searchable is in it.
+
+        The lexer balanced the parentheses, so the top-level conjunction reads every token.
+        """
+        return self._and()
 
     def _peek(self) -> _Token | None:
         return self.tokens[self.i] if self.i < len(self.tokens) else None
