@@ -144,11 +144,11 @@ class _Compiler:
             stems = expand_fuzzy(self.reader, node, self.budget)
         if not stems:
             return wq.NullQuery
-        terms = [wq.Term(f, stem) for f in fields for stem in stems]
+        pairs = [(f, stem) for f in fields for stem in stems]
         # A union of many terms costs more per posting: Whoosh merges them pairwise.
-        depth = 1 + math.log2(len(terms)) / 4
-        self._charge(node, sum(self._postings(t.fieldname, t.text, depth) for t in terms))
-        return _join(wq.Or, terms)
+        depth = 1 + math.log2(len(pairs)) / 4
+        self._charge(node, sum(self._postings(f, stem, depth) for f, stem in pairs))
+        return _join(wq.Or, [wq.Term(f, stem) for f, stem in pairs])
 
     def _postings(self, field: str, term: str, depth: float = 1.0) -> float:
         """Estimated microseconds to read and score a term's postings."""
