@@ -1,4 +1,4 @@
-"""Latency of hostile queries (tests/data/hostile_queries.txt plus generated giants).
+"""Latency of hostile queries (tests/hostile_queries.txt plus generated giants).
 
     python bench/bench_hostile.py --collection bench
 
@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parent.parent
 def hostile_queries() -> list[tuple[str, str]]:
     """(label, query) pairs: the test file's queries and the generated giants."""
     out = []
-    path = REPO / "tests" / "data" / "hostile_queries.txt"
+    path = REPO / "tests" / "hostile_queries.txt"
     if path.exists():
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip() and not line.startswith("#"):
