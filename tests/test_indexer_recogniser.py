@@ -45,6 +45,8 @@ def trained_recogniser(ner_dir: Path, request: pytest.FixtureRequest) -> Recogni
     path = folder / f"{key}.json.gz"
     if path.is_file():
         return Recogniser.load(path)
+    for stale in folder.glob("*.json.gz"):
+        stale.unlink()
     model = train(corpus, passes=SMALL_PASSES, seed=0, max_tokens=SMALL_TOKENS)
     model.save(path)
     return model
@@ -132,6 +134,7 @@ def test_recognise_on_empty_or_wordless_text_finds_nothing(
 def test_recognise_without_sentence_punctuation_still_finds_names(
     trained_recogniser: Recogniser,
 ) -> None:
+    # Training sentences end in full stops: a name at the very end must still be found.
     text = "Vladimir Putin met Kim Jong Un in Vladivostok and then they flew to Moscow"
 
     assert found(trained_recogniser, text) == [
@@ -178,6 +181,14 @@ def test_recognise_on_a_long_unbroken_cjk_text_completes(trained_recogniser: Rec
     mentions = trained_recogniser.recognise(text)
 
     assert all(text[m.span.start : m.span.end] == m.text for m in mentions)
+
+
+def test_names_made_only_of_titles_are_not_mentions(trained_recogniser: Recogniser) -> None:
+    words = ["Mr.", "said", "the", "Prime", "Minister", "spoke", "."]
+    named = ["Prime", "Minister", "Mr.", "Mousavi", "said", "."]
+
+    assert trained_recogniser.tag(words) == ["O"] * len(words)
+    assert trained_recogniser.tag(named) == ["O", "O", "B-PERSON", "I-PERSON", "O", "O"]
 
 
 def test_tag_labels_every_token_even_past_one_chunk(trained_recogniser: Recogniser) -> None:
