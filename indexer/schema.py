@@ -80,7 +80,8 @@ TOKEN_PATTERN = r"\w+(?:[.'\u2019]\w+)*"
 WORD_RE = re.compile(TOKEN_PATTERN)
 
 # Typographic apostrophes made plain and accents folded ("Médvédev" = "Medvedev").
-_FOLD = str.maketrans({**accent_map, ord("\u2019"): "'"})
+_FOLD_MAP: dict[str | int, str] = {**accent_map, ord("\u2019"): "'"}
+_FOLD = str.maketrans(_FOLD_MAP)
 _STEM_CACHE_SIZE = 200_000
 
 
@@ -152,7 +153,7 @@ class WordAnalyzer(Analyzer):
             token.boost = 1.0
             token.stopped = False
             if keeporiginal:
-                token.original = word
+                token.original = word  # type: ignore[attr-defined]  # Token grows attrs
             if positions:
                 token.pos = start_pos + pos
             if chars:

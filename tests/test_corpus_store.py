@@ -340,7 +340,7 @@ def test_reopening_keeps_the_data_and_does_not_migrate_twice(store_url: str) -> 
         revisions = conn.execute(sa.text(f"SELECT version_num FROM {VERSION_TABLE}")).all()
         counters = conn.execute(sa.text("SELECT name, value FROM store_state")).all()
         assert [tuple(r) for r in revisions] == [(head_revision(),)]
-        assert dict(counters)["seq"] == 1
+        assert {name: value for name, value in counters}["seq"] == 1
         assert store.get("doc-1").text == "The zone of peace."
 
 
