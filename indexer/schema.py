@@ -80,7 +80,8 @@ TOKEN_PATTERN = r"\w+(?:[.'\u2019]\w+)*"
 WORD_RE = re.compile(TOKEN_PATTERN)
 
 # Typographic apostrophes made plain and accents folded ("Médvédev" = "Medvedev").
-_FOLD_MAP: dict[str | int, str] = {**accent_map, ord("\u2019"): "'"}
+# (Whoosh annotates accent_map with str keys, but builds it with code points.)
+_FOLD_MAP: dict[int, str] = {ord("\u2019"): "'", **accent_map}  # type: ignore[dict-item]
 _FOLD = str.maketrans(_FOLD_MAP)
 _STEM_CACHE_SIZE = 200_000
 
