@@ -31,7 +31,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from webapp import csrf, errors, filters, resources
     from webapp.config import load_config
     from webapp.logs import configure_logging
-    from webapp.views import api, documents, search
+    from webapp.views import api, documents, entities, search
 
     app = Flask(__name__)
     app.config.update(load_config(config))
@@ -45,6 +45,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(search.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(entities.bp)
 
     # The index is derived from the store: build or catch it up now rather than serve it stale.
     resources.prepare_index(app)

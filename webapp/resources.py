@@ -18,15 +18,23 @@ from typing import Any
 
 from flask import Flask, current_app
 
+from corpus.entity_store import EntityStore
+from corpus.model import Entity
 from corpus.store import Store
 from indexer.build import ensure_index, index_status
-from indexer.errors import IndexBusy
+from indexer.errors import IndexBusy, ModelInvalid, ModelMissing
+from indexer.recogniser import Recogniser
 from indexer.search import SearchIndex
 
 log = logging.getLogger(__name__)
 
 _STORE = "dossier.store"
 _INDEX = "dossier.index"
+_ENTITIES = "dossier.entity_store"
+_NAMES = "dossier.entity_names"
+_RECOGNISER = "dossier.recogniser"
+# HOOK(issue 3): the file name the entity CLI trains into; use its constant once it lands.
+ENTITY_MODEL = "entities.json.gz"
 _lock = threading.Lock()
 
 
@@ -34,6 +42,47 @@ def get_store() -> Store:
     """This process's store; raises ``StoreUnavailable`` when the database cannot be opened."""
     store: Store = _get(_STORE, lambda: Store.open(current_app.config["DATABASE_URL"]))
     return store
+
+
+def get_entity_store() -> EntityStore:
+    """The entity registry, its corrections and the stored mentions, on this process's store."""
+    found = current_app.extensions.get(_ENTITIES)
+    if found is None or found.store is not get_store():
+        found = current_app.extensions[_ENTITIES] = EntityStore(get_store())
+    entity_store: EntityStore = found
+    return entity_store
+
+
+def entity_names() -> dict[str, Entity]:
+    """Every entity by id, kept per process and re-read only when the registry revision moves.
+
+    Pages show the canonical names of the entities their mentions link to; one small query
+    (the revision) per page instead of reading the registry every time.
+    """
+    entity_store = get_entity_store()
+    revision = entity_store.revision()
+    cached = current_app.extensions.get(_NAMES)
+    if cached is None or cached[0] != revision:
+        registry = entity_store.registry()
+        cached = (registry.revision, {e.id: e for e in registry.entities})
+        current_app.extensions[_NAMES] = cached
+    names: dict[str, Entity] = cached[1]
+    return names
+
+
+def get_recogniser() -> Recogniser | None:
+    """This process's trained entity model, or None when there is none (or it is unreadable):
+    analysis then uses the registry and the rules only."""
+    if _RECOGNISER not in current_app.extensions:
+        path = Path(current_app.config["MODELS_DIR"]) / ENTITY_MODEL
+        try:
+            recogniser: Recogniser | None = Recogniser.load(path)
+        except (ModelMissing, ModelInvalid) as exc:
+            log.warning("%s", exc)
+            recogniser = None
+        current_app.extensions[_RECOGNISER] = recogniser
+    found: Recogniser | None = current_app.extensions[_RECOGNISER]
+    return found
 
 
 def get_index() -> SearchIndex:
@@ -66,6 +115,8 @@ def close_resources(app: Flask) -> None:
     The next ``get_store``/``get_index`` opens them again. Resources an app still holds when it
     is garbage-collected are closed then too.
     """
+    for key in (_ENTITIES, _NAMES, _RECOGNISER):
+        app.extensions.pop(key, None)
     for key in (_INDEX, _STORE):
         app.extensions.pop(key, None)
         closer = app.extensions.pop(f"{key}.close", None)

@@ -1,4 +1,5 @@
-"""The document view: metadata, versions, and the full text with the query's hits highlighted."""
+"""The document view: metadata, versions, and the full text with two highlight layers: the
+query's hits and the entity mentions stored for the version shown."""
 
 from __future__ import annotations
 
@@ -8,11 +9,14 @@ from typing import Any
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
+from corpus.entity_mentions import mentions
+from corpus.model import ENTITY_TYPES
 from indexer.errors import QueryError
 from indexer.search import hit_spans
+from webapp.entity_layer import NAMED_TYPES, document_layer, entity_choices, legend
 from webapp.highlight import Mark, render_layers
 from webapp.params import text_offset, version_number
-from webapp.resources import get_store
+from webapp.resources import entity_names, get_entity_store, get_store
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
 
@@ -24,16 +28,20 @@ SEARCH_PARAMS: tuple[str, ...] = (
 
 @bp.get("/<id>")
 def show(id: str) -> ResponseReturnValue:
-    """One version of a document (``?version=N``, default current), hits of ``?q=`` marked.
+    """One version of a document (``?version=N``, default current), hits of ``?q=`` and the
+    stored entity mentions marked.
 
-    ``?at=OFFSET`` (from a snippet) redirects to the same page scrolled to the first hit that
-    ends after that offset, so the link works without JavaScript. An unknown id or version is
-    a 404 (``DocumentNotFound``).
+    ``?at=OFFSET`` (from a snippet or an entity's passage) redirects to the same page scrolled
+    to the first hit that ends after that offset, or without hits to the first mention that
+    does, so the link works without JavaScript. An unknown id or version is a 404
+    (``DocumentNotFound``).
     """
     version = version_number(request.args)
     store = get_store()
     document = store.get(id, version)
     versions = store.versions(id)
+    names = entity_names()
+    layer = document_layer(mentions(get_entity_store(), id, document.version), names)
     query = request.args.get("q", "").strip()
     spans, notice = [], ""
     if query:
@@ -48,6 +56,8 @@ def show(id: str) -> ResponseReturnValue:
     if at is not None:
         n = bisect.bisect_right([span.end for span in spans], at) + 1
         anchor = f"hit-{n}" if n <= len(spans) else None
+        if not spans:
+            anchor = layer.mention_at(at)
         if version is not None:
             search_args["version"] = version
         return redirect(url_for("documents.show", id=id, _anchor=anchor, **search_args))
@@ -56,8 +66,13 @@ def show(id: str) -> ResponseReturnValue:
         "documents/show.html",
         document=document,
         versions=versions,
-        body=render_layers(document.text, marks, paragraphs=True),
+        body=render_layers(document.text, [*layer.marks, *marks], paragraphs=True),
         hit_count=len(marks),
+        layer=layer,
+        legend=legend(layer, len(marks) if query else None),
+        entity_types=ENTITY_TYPES,
+        named_types=NAMED_TYPES,
+        choices=entity_choices(names, layer.linked_ids()),
         query=query,
         notice=notice,
         back_url=url_for("search.index", **search_args) if search_args else "",

@@ -11,13 +11,20 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
-from corpus.model import KINDS
+from corpus.model import KINDS, Entity, Mention
 from indexer.errors import QueryError
 from indexer.search import SearchRequest, SearchResult, Snippet
+from webapp.entity_layer import hit_mentions, snippet_marks
 from webapp.errors import InvalidParameter
 from webapp.highlight import Mark, render_layers
 from webapp.params import FILTERS, MAX_PAGE, SORTS, search_request
-from webapp.resources import get_index, get_store, staleness_notice
+from webapp.resources import (
+    entity_names,
+    get_entity_store,
+    get_index,
+    get_store,
+    staleness_notice,
+)
 
 bp = Blueprint("search", __name__)
 
@@ -25,6 +32,9 @@ bp = Blueprint("search", __name__)
 FACET_PARAMS = {"kind": "kind", "source": "source", "speaker": "speaker", "year": "year"}
 FACET_TITLES = {"kind": "Kind", "year": "Year", "speaker": "Speaker or author", "source": "Source"}
 FACET_ORDER = ("kind", "year", "speaker", "source")
+# Entity facets of a SearchResult -> (title, the query prefix that filters on one value).
+ENTITY_FACETS = {"person": ("People", "person"), "org": ("Organisations", "org"),
+                 "place": ("Places", "place")}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -65,6 +75,8 @@ def index() -> tuple[str, int]:
         message = exc.description if isinstance(exc, InvalidParameter) else str(exc)
         return render_template("search/index.html", error=message, **context), 400
     context["facets"] = _facets(result, args)
+    names = entity_names()
+    context["entity_facets"] = _entity_facets(result, args, names)
     if is_browsing:
         return render_template("search/index.html", total=result.total, **context), 200
     return (
@@ -72,7 +84,7 @@ def index() -> tuple[str, int]:
             "search/index.html",
             search=search,
             result=result,
-            snippets={hit.id: _snippets_html(hit.snippets) for hit in result.hits},
+            snippets=_snippets(result, names),
             pages=_pages(search, result, args),
             suggestion_url=_with(args, q=result.suggestion) if result.suggestion else "",
             document_args=_document_args(args),
@@ -82,15 +94,46 @@ def index() -> tuple[str, int]:
     )
 
 
-def _snippets_html(snippets: Iterable[Snippet]) -> list[tuple[Markup, int]]:
-    """Each snippet's markup, and the document offset its link jumps to (its first hit)."""
+def _snippets(result: SearchResult, names: dict[str, Entity]) -> dict[str, Any]:
+    found = hit_mentions(get_entity_store(), [hit.id for hit in result.hits])
+    return {hit.id: _snippets_html(hit.snippets, found[hit.id], names) for hit in result.hits}
+
+
+def _snippets_html(
+    snippets: Iterable[Snippet], mentions: list[Mention], names: dict[str, Entity]
+) -> list[tuple[Markup, int]]:
+    """Each snippet's markup (hits and entity mentions), and the document offset its link
+    jumps to (its first hit)."""
     return [
         (
-            render_layers(s.text, [Mark(span, "hit") for span in s.spans]),
+            render_layers(
+                s.text, [*snippet_marks(s, mentions, names), *(Mark(sp, "hit") for sp in s.spans)]
+            ),
             s.start + (s.spans[0].start if s.spans else 0),
         )
         for s in snippets
     ]
+
+
+def _entity_facets(
+    result: SearchResult, args: MultiDict[str, str], names: dict[str, Entity]
+) -> list[tuple[str, str, list[FacetLink]]]:
+    """(title, facet key, links) of the entity facets the result has. A value is an entity
+    id (shown by its name); a link adds ``entity:<id>`` to the query, or takes it out."""
+    query = args.get("q", "").strip()
+    out = []
+    for key, (title, _prefix) in ENTITY_FACETS.items():
+        links = []
+        for value, count in result.facets.get(key) or ():
+            term, words = f"entity:{value}", query.split()
+            selected = term in words
+            changed = " ".join(w for w in words if w != term) if selected else f"{query} {term}"
+            entity = names.get(str(value))
+            label = entity.name if entity else str(value)
+            links.append(FacetLink(label, count, selected, _with(args, q=changed.strip())))
+        if links:
+            out.append((title, key, links))
+    return out
 
 
 def _facets(result: SearchResult, args: MultiDict[str, str]) -> list[tuple[str, list[FacetLink]]]:

@@ -1,0 +1,152 @@
+"""Analysts' corrections from the web app: find the entity a form names, run the correction,
+re-analyse the documents it affects, and say what happened in one sentence.
+
+The web app is single-user for now: every correction is made as ``LOCAL``. A correction
+returns the documents whose mentions may change; only those are re-analysed (and re-indexed),
+never the whole corpus.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+
+from flask import current_app
+
+from corpus.entity_corrections import CorrectionResult
+from corpus.entity_mentions import MentionSet, replace_many
+from corpus.entity_store import EntityStore
+from corpus.errors import EntityNotFound, InvalidEntity
+from corpus.model import Span
+from indexer.alias_matcher import AliasMatcher
+from indexer.entities import analyse_document
+from webapp import resources
+from webapp.entity_layer import type_label
+
+log = logging.getLogger(__name__)
+
+BATCH = 200  # documents analysed and stored per transaction
+
+
+def entity_ref(store: EntityStore, text: str, type: str | None = None) -> str:
+    """The id of the entity a form field names: an id (merged ids followed) or a name or alias
+    that exactly one entity (of ``type``, if given) has. Raises ``InvalidEntity``."""
+    text = " ".join(text.split())
+    if not text:
+        raise InvalidEntity("Name an entity: give its id or its name.")
+    try:
+        return store.resolve(text)
+    except EntityNotFound:
+        pass
+    found = store.find(text, type)
+    if len(found) == 1:
+        return found[0].id
+    kind = f"{type} " if type else ""
+    if not found:
+        raise InvalidEntity(
+            f"No {kind}entity is called {text!r}. Check the spelling, or add it to the "
+            "registry first."
+        )
+    ids = ", ".join(e.id for e in found[:5])
+    raise InvalidEntity(f"{text!r} names {len(found)} {kind}entities ({ids}): give an id.")
+
+
+def check_selection(text: str, span: Span, quote: str) -> Span:
+    """The span of ``text`` that a selection in the browser covers, trimmed of white space.
+
+    The page sends the offsets it computed and the text it saw; if the two disagree (the page
+    is of another version, or a script miscounted), the tag is refused rather than put on
+    the wrong words.
+    """
+    if span.end > len(text) or text[span.start : span.end] != quote:
+        raise InvalidEntity(
+            f"The selection {quote[:60]!r} is not at [{span.start}, {span.end}) of this version "
+            "of the document. Reload the page and select the words again."
+        )
+    lead = len(quote) - len(quote.lstrip())
+    trail = len(quote) - len(quote.rstrip())
+    if lead + trail >= len(quote):
+        raise InvalidEntity("The selection is only white space: select the words to tag.")
+    return Span(span.start + lead, span.end - trail)
+
+
+def after(result: CorrectionResult) -> str:
+    """Re-analyse the documents ``result`` affects; say what the correction did and how many
+    documents were re-analysed."""
+    count = reanalyse(result.affected)
+    done = describe(result)
+    if not count:
+        return f"{done}. No documents needed re-analysis."
+    return f"{done}. Re-analysed {count:,} document{'' if count == 1 else 's'}."
+
+
+def describe(result: CorrectionResult) -> str:
+    """A correction in a few words, from its log entry: ``Added the alias “Putin”``."""
+    c, d = result.correction, result.correction.detail
+    name = result.entity.name if result.entity else c.entity_id
+    type = type_label(str(d.get("type") or ""))
+    if c.kind == "add":
+        return f"Added {d['name']} ({type}) to the registry"
+    if c.kind == "alias":
+        return f"Added the alias “{d['alias']}” to {name}"
+    if c.kind == "unalias":
+        return f"Removed the alias “{d['alias']}” from {name}"
+    if c.kind == "rename":
+        return f"Renamed “{d['from']}” to “{d['to']}”"
+    if c.kind == "retype":
+        return f"{name} is now filed under {type_label(str(d['to']), plural=True)}"
+    if c.kind == "describe":
+        return f"Saved the description of {name}"
+    if c.kind == "merge":
+        return f"Merged {d['name']} into {name}"
+    if c.kind == "split":
+        return f"Split {', '.join(f'“{a}”' for a in d['aliases'])} off into {d['name']}"  # type: ignore[attr-defined]
+    if c.kind == "suppress":
+        what = type_label(str(d["type"])).lower() if d.get("type") else "entity"
+        article = "an" if what[0] in "aeiou" else "a"
+        return f"Marked “{d['surface']}” as not {article} {what}, everywhere"
+    if c.kind == "tag":
+        return f"Tagged “{' '.join(str(d['quote']).split())}” ({type})"
+    return f"Saved the correction ({c.kind})"
+
+
+def reanalyse(document_ids: Iterable[str]) -> int:
+    """Analyse the current versions of these documents again with the registry and the
+    corrections as they are now, store their mentions, and re-index them; returns how many."""
+    store, entity_store = resources.get_store(), resources.get_entity_store()
+    ids = sorted(set(document_ids))
+    recogniser = resources.get_recogniser()
+    registry = entity_store.registry()
+    matcher = AliasMatcher(registry.entities, registry.revision)
+    done = 0
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        documents = store.get_many(chunk)
+        corrections = entity_store.corrections_for_many(documents)
+        batch = []
+        for document in documents.values():
+            found = analyse_document(document, recogniser, matcher, corrections[document.id])
+            batch.append(
+                MentionSet(
+                    document.id,
+                    document.version,
+                    found.mentions,
+                    found.sentences,
+                    found.tag_locations,
+                )
+            )
+        done += replace_many(entity_store, batch)
+    _reindex(ids)
+    return done
+
+
+def _reindex(ids: list[str]) -> None:
+    """HOOK(issue 3): the index's entity fields (filters, facets) follow the stored mentions.
+
+    Calls ``reindex_documents`` from the indexer once it lands; until then the document view
+    and the entity pages (which read the store) are up to date and the index catches up on
+    its next rebuild.
+    """
+    index_dir = Path(current_app.config["INDEX_DIR"])
+    log.info("re-analysed %d documents; index at %s not yet refreshed", len(ids), index_dir)

@@ -1,0 +1,166 @@
+"""The entity layer of highlights: stored mentions as ``Mark``s, with what the legend and the
+"entities in this document" panel show.
+
+Every mention becomes one ``<mark class="entity" data-type="PERSON">``; a linked one also
+carries its entity's id and page (``data-entity``, ``data-href``) and says its canonical name in
+``title``. Each mention's first element has the id ``m-<start offset>``, so a passage on an
+entity page can link straight to it. Colours and underline styles per type live in
+``static/dossier.css``, clicks and layer toggles in ``static/dossier.js``.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from flask import url_for
+
+from corpus.entity_mentions import mentions
+from corpus.entity_store import EntityStore
+from corpus.model import ENTITY_TYPES, Entity, Mention, Span
+from indexer.snippets import Snippet
+from webapp.highlight import Mark
+
+# type -> (singular, plural), as the pages name them.
+TYPE_LABELS: Mapping[str, tuple[str, str]] = {
+    "PERSON": ("Person", "People"),
+    "ORGANIZATION": ("Organisation", "Organisations"),
+    "LOCATION": ("Place", "Places"),
+    "NORP": ("Nationality or group", "Nationalities and groups"),
+    "DATE": ("Date", "Dates"),
+    "MONEY": ("Money", "Money"),
+    "PERCENT": ("Percentage", "Percentages"),
+}
+SOURCE_LABELS: Mapping[str, str] = {
+    "analyst": "tagged by an analyst",
+    "registry": "registry name",
+    "rule": "date/number rule",
+    "model": "statistical model",
+}
+# Types that name something an analyst would put in the registry (dates and sums are not).
+NAMED_TYPES: tuple[str, ...] = ("PERSON", "ORGANIZATION", "LOCATION", "NORP")
+PANEL_LIMIT = 8  # entities per type in the "in this document" panel
+
+
+@dataclass(frozen=True)
+class Named:
+    """An entity (or an unlinked name) and how often the document mentions it."""
+
+    name: str
+    type: str
+    count: int
+    entity_id: str | None = None
+
+
+@dataclass(frozen=True)
+class EntityLayer:
+    """A document version's mentions as marks, counted per type and per entity."""
+
+    marks: tuple[Mark, ...]
+    type_counts: Mapping[str, int]
+    linked: Mapping[str, tuple[Named, ...]]  # type -> entities, most mentioned first
+    unlinked: tuple[Named, ...]  # names of NAMED_TYPES not in the registry, most frequent first
+
+    def linked_ids(self) -> list[str]:
+        """Ids of the entities the document mentions, by type then frequency."""
+        return [n.entity_id for group in self.linked.values() for n in group if n.entity_id]
+
+    def mention_at(self, offset: int) -> str | None:
+        """The element id of the first mention that ends after ``offset``, if any."""
+        marks = self.marks
+        i = bisect.bisect_right([m.span.end for m in marks], offset)
+        return marks[i].element_id if i < len(marks) else None
+
+
+def type_label(type: str, plural: bool = False) -> str:
+    """``Person``/``People`` for ``PERSON``; unknown types as they are."""
+    labels = TYPE_LABELS.get(type)
+    return labels[plural] if labels else type
+
+
+def mention_mark(mention: Mention, entity: Entity | None, *, element_id: str = "") -> Mark:
+    """One mention as a mark: type and source always, entity id, page and name when linked."""
+    label = type_label(mention.type)
+    attrs = {"data-type": mention.type, "data-source": mention.source}
+    if entity is not None:
+        attrs["title"] = f"{entity.name} · {label}"
+        attrs["data-entity"] = entity.id
+        attrs["data-name"] = entity.name
+        attrs["data-href"] = url_for("entities.show", id=entity.id)
+    else:
+        attrs["title"] = f"{mention.text} · {label} · not in the registry"
+    return Mark(mention.span, "entity", attrs, element_id)
+
+
+def document_layer(mentions: Sequence[Mention], names: Mapping[str, Entity]) -> EntityLayer:
+    """The entity layer of a document from its stored mentions and the registry's names."""
+    marks = tuple(
+        mention_mark(m, names.get(m.entity_id or ""), element_id=f"m-{m.span.start}")
+        for m in mentions
+    )
+    linked: Counter[str] = Counter()
+    unlinked: Counter[tuple[str, str]] = Counter()
+    for m in mentions:
+        if m.entity_id and m.entity_id in names:
+            linked[m.entity_id] += 1
+        elif m.type in NAMED_TYPES:
+            unlinked[(" ".join(m.text.split()), m.type)] += 1
+    by_type: dict[str, list[Named]] = {}
+    for entity_id, count in sorted(linked.items(), key=lambda kv: (-kv[1], names[kv[0]].name)):
+        entity = names[entity_id]
+        by_type.setdefault(entity.type, []).append(
+            Named(entity.name, entity.type, count, entity.id)
+        )
+    ordered = {t: tuple(by_type[t]) for t in ENTITY_TYPES if t in by_type}
+    others = tuple(
+        Named(text, type, count)
+        for (text, type), count in sorted(unlinked.items(), key=lambda kv: (-kv[1], kv[0]))
+    )
+    counts = Counter(m.type for m in mentions)
+    return EntityLayer(
+        marks,
+        {t: counts[t] for t in ENTITY_TYPES if counts[t]},
+        ordered,
+        others,
+    )
+
+
+def snippet_marks(
+    snippet: Snippet, mentions: Sequence[Mention], names: Mapping[str, Entity]
+) -> list[Mark]:
+    """Marks of the mentions inside a snippet, relative to its text.
+
+    A mention is kept only if the snippet says exactly what the mention says, so a snippet cut
+    from another version of the text can never be coloured at the wrong words.
+    """
+    first, last = snippet.start, snippet.start + len(snippet.text)
+    starts = [m.span.start for m in mentions]
+    out = []
+    for m in mentions[bisect.bisect_left(starts, first) :]:
+        if m.span.start >= last:
+            break
+        a, b = m.span.start - first, min(m.span.end, last) - first
+        if b <= len(snippet.text) and snippet.text[a:b] == m.text[: b - a]:
+            shifted = Mention(Span(a, b), m.type, m.text, m.source, m.confidence, m.entity_id)
+            out.append(mention_mark(shifted, names.get(m.entity_id or "")))
+    return out
+
+
+def hit_mentions(store: EntityStore, document_ids: Iterable[str]) -> dict[str, list[Mention]]:
+    """The stored mentions of the current version of each document (a page of hits)."""
+    return {document_id: mentions(store, document_id) for document_id in document_ids}
+
+
+def legend(layer: EntityLayer, hit_count: int | None) -> list[tuple[str, str, int]]:
+    """The legend's rows: (layer key, label, count); hits first when there is a query."""
+    rows = [("hit", "Search hits", hit_count)] if hit_count is not None else []
+    rows += [(t, type_label(t, plural=True), n) for t, n in layer.type_counts.items()]
+    return rows
+
+
+def entity_choices(names: Mapping[str, Entity], ids: Iterable[str]) -> list[Entity]:
+    """Entities to offer in a form's list (those of ``ids`` that exist), by type then name."""
+    found = [names[i] for i in dict.fromkeys(ids) if i in names]
+    return sorted(found, key=lambda e: (ENTITY_TYPES.index(e.type), e.name.casefold(), e.id))

@@ -1,0 +1,169 @@
+"""What the entity pages show, gathered from the registry and the stored mentions.
+
+``entity_page`` assembles one entity's page (documents over time as bar geometry for a small
+server-rendered SVG chart, passages in keyword-in-context form, co-occurring entities, the
+correction log); ``registry_page`` one page of the registry list. Both read only current
+versions, through ``corpus/entity_queries.py``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from corpus.entity_corrections import history
+from corpus.entity_queries import (
+    Cooccurrence,
+    EntityDocument,
+    Passage,
+    cooccurring,
+    documents_for_entity,
+    entity_mention_counts,
+    passages,
+    timeline,
+)
+from corpus.entity_store import EntityStore
+from corpus.model import ENTITY_TYPES, Correction, Entity
+
+PASSAGES_PER_PAGE = 25
+COOCCURRING = 15
+HISTORY = 20
+DOCUMENTS_SHOWN = 50
+REGISTRY_PER_PAGE = 100
+# The chart's drawing box, in SVG user units (the page scales it to its column).
+CHART_WIDTH = 560
+CHART_HEIGHT = 120
+CHART_TOP = 14  # room above the tallest bar for its count
+CHART_GAP = 0.2  # of each bar's slot
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One period of the documents-over-time chart, placed in the chart's box."""
+
+    label: str
+    count: int
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass(frozen=True)
+class Chart:
+    """Bars of documents per period, with the axis labels worth printing."""
+
+    bars: tuple[Bar, ...]
+    width: int
+    height: int
+    peak: int
+    ticks: tuple[Bar, ...]  # bars whose label is printed under the axis
+
+
+@dataclass(frozen=True)
+class EntityPage:
+    """Everything the page of one entity shows."""
+
+    entity: Entity
+    mention_count: int
+    documents: tuple[EntityDocument, ...]
+    chart: Chart | None
+    undated: int
+    passages: tuple[Passage, ...]
+    passage_page: int
+    passage_offset: int  # how many passages come before this page's first
+    has_more_passages: bool
+    cooccurring: tuple[Cooccurrence, ...]
+    history: tuple[Correction, ...]
+
+
+@dataclass(frozen=True)
+class RegistryPage:
+    """One page of the registry list, with the counts that drive its type filter."""
+
+    rows: tuple[tuple[Entity, int], ...]  # entity, mentions in current versions
+    total: int
+    type_counts: Mapping[str, int]
+    page: int
+    last_page: int
+
+
+def entity_page(store: EntityStore, entity: Entity, *, passage_page: int = 1) -> EntityPage:
+    """The page of ``entity`` (an entity as ``EntityStore.get`` returned it: merges followed)."""
+    documents = documents_for_entity(store, entity.id)
+    offset = (passage_page - 1) * PASSAGES_PER_PAGE
+    found = passages(store, entity.id, limit=PASSAGES_PER_PAGE + 1, offset=offset)
+    return EntityPage(
+        entity=entity,
+        mention_count=sum(d.mentions for d in documents),
+        documents=tuple(documents),
+        chart=bar_chart(timeline(store, entity.id)),
+        undated=sum(1 for d in documents if d.date is None),
+        passages=tuple(found[:PASSAGES_PER_PAGE]),
+        passage_page=passage_page,
+        passage_offset=offset,
+        has_more_passages=len(found) > PASSAGES_PER_PAGE,
+        cooccurring=tuple(cooccurring(store, entity.id, limit=COOCCURRING)),
+        history=tuple(history(store, entity.id, limit=HISTORY)),
+    )
+
+
+def bar_chart(periods: Sequence[tuple[str, int]]) -> Chart | None:
+    """Bars for (period, documents) pairs, tallest at the full height; None with no periods.
+
+    Bars with documents are at least 2 units tall so a single document still shows. At most
+    about eight period labels are printed, evenly spaced, always the first and the last.
+    """
+    if not periods:
+        return None
+    peak = max(count for _, count in periods)
+    slot = CHART_WIDTH / len(periods)
+    usable = CHART_HEIGHT - CHART_TOP
+    bars = []
+    for i, (label, count) in enumerate(periods):
+        height = 0.0 if not count else max(2.0, usable * count / max(peak, 1))
+        bars.append(
+            Bar(
+                label,
+                count,
+                x=round(i * slot + slot * CHART_GAP / 2, 2),
+                y=round(CHART_HEIGHT - height, 2),
+                width=round(slot * (1 - CHART_GAP), 2),
+                height=round(height, 2),
+            )
+        )
+    step = max(1, math.ceil(len(bars) / 8))
+    ticks = [b for i, b in enumerate(bars) if i % step == 0]
+    if ticks[-1] is not bars[-1]:
+        if len(ticks) > 1 and bars.index(ticks[-1]) > len(bars) - 1 - step / 2:
+            ticks.pop()  # too close to the last label to print both
+        ticks.append(bars[-1])
+    return Chart(tuple(bars), CHART_WIDTH, CHART_HEIGHT, peak, tuple(ticks))
+
+
+def registry_page(
+    store: EntityStore,
+    names: Mapping[str, Entity],
+    *,
+    type: str | None = None,
+    name: str = "",
+    page: int = 1,
+) -> RegistryPage:
+    """Entities (of one type, whose name or an alias contains ``name``), most mentioned first."""
+    counts = entity_mention_counts(store)
+    needle = " ".join(name.casefold().split())
+    chosen = [
+        e
+        for e in names.values()
+        if (type is None or e.type == type)
+        and (not needle or any(needle in form.casefold() for form in e.forms()))
+    ]
+    chosen.sort(key=lambda e: (-counts.get(e.id, 0), e.name.casefold(), e.id))
+    type_counts = {t: 0 for t in ENTITY_TYPES}
+    for e in names.values():
+        type_counts[e.type] = type_counts.get(e.type, 0) + 1
+    last = max(1, math.ceil(len(chosen) / REGISTRY_PER_PAGE))
+    start = (min(page, last) - 1) * REGISTRY_PER_PAGE
+    rows = tuple((e, counts.get(e.id, 0)) for e in chosen[start : start + REGISTRY_PER_PAGE])
+    return RegistryPage(rows, len(chosen), type_counts, min(page, last), last)

@@ -1,0 +1,199 @@
+"""The registry and the entity pages, and analysts' corrections from the web app.
+
+``GET /entities`` lists the registry (filter by type or name); ``GET /entities/<id>`` is an
+entity's page (a merged-away id redirects to the surviving entity). Every correction is a POST
+with the session's CSRF token; it runs one correction, re-analyses the documents it affects,
+flashes what happened and redirects back (to ``next``, a path on this site, or the entity).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from werkzeug.datastructures import MultiDict
+
+from corpus import entity_corrections as registry
+from corpus import entity_tagging as tagging
+from corpus.entity_corrections import CorrectionResult
+from corpus.entity_store import EntityStore
+from corpus.errors import EntityNotFound, InvalidEntity
+from corpus.model import ENTITY_TYPES, Span
+from webapp.corrections import after, check_selection, entity_ref
+from webapp.entity_layer import TYPE_LABELS, type_label
+from webapp.entity_pages import entity_page, registry_page
+from webapp.errors import InvalidParameter, error_response
+from webapp.params import text_offset
+from webapp.resources import entity_names, get_entity_store, get_store
+
+bp = Blueprint("entities", __name__, url_prefix="/entities")
+
+
+@bp.app_errorhandler(EntityNotFound)
+def _not_found(error: EntityNotFound) -> ResponseReturnValue:
+    return error_response(str(error), 404)
+
+
+@bp.app_errorhandler(InvalidEntity)
+def _invalid(error: InvalidEntity) -> ResponseReturnValue:
+    return error_response(str(error), 400)
+
+
+@bp.app_context_processor
+def _entity_globals() -> dict[str, Any]:
+    return {"entity_types": ENTITY_TYPES, "type_labels": TYPE_LABELS, "type_label": type_label}
+
+
+@bp.get("")
+def index() -> ResponseReturnValue:
+    """The registry: entities with their mention counts, most mentioned first."""
+    type = request.args.get("type", "").strip() or None
+    if type is not None and type not in ENTITY_TYPES:
+        raise InvalidParameter(
+            f'Unknown type "{type[:40]}". Use one of: {", ".join(ENTITY_TYPES)}.'
+        )
+    name = request.args.get("name", "").strip()
+    page = text_offset(request.args, "page") or 1
+    listing = registry_page(get_entity_store(), entity_names(), type=type, name=name, page=page)
+    return render_template("entities/index.html", listing=listing, type=type, name=name)
+
+
+@bp.get("/<id>")
+def show(id: str) -> ResponseReturnValue:
+    """An entity's page; a merged-away id redirects (301) to the entity it was merged into."""
+    entity_store = get_entity_store()
+    entity = entity_store.get(id)
+    if entity.id != id:
+        args: dict[str, Any] = request.args.to_dict(flat=False)
+        return redirect(url_for("entities.show", id=entity.id, **args), 301)
+    passage_page = text_offset(request.args, "passages") or 1
+    page = entity_page(entity_store, entity, passage_page=passage_page)
+    return render_template("entities/show.html", page=page, entity=entity)
+
+
+@bp.post("")
+def add() -> ResponseReturnValue:
+    """Add an entity (from the registry page, or an unlinked mention's "add to registry")."""
+    return _correct(_add)
+
+
+@bp.post("/<id>/aliases")
+def add_alias(id: str) -> ResponseReturnValue:
+    """Add an alias to an entity."""
+    return _correct(lambda form: registry.add_alias(_store(), id, form["alias"]))
+
+
+@bp.post("/<id>/aliases/remove")
+def remove_alias(id: str) -> ResponseReturnValue:
+    """Remove an alias; its mentions are unlinked."""
+    return _correct(lambda form: registry.remove_alias(_store(), id, form["alias"]))
+
+
+@bp.post("/<id>/rename")
+def rename(id: str) -> ResponseReturnValue:
+    """Give an entity a new canonical name (the old one stays as an alias)."""
+    return _correct(lambda form: registry.rename(_store(), id, form["name"]))
+
+
+@bp.post("/<id>/retype")
+def retype(id: str) -> ResponseReturnValue:
+    """Change an entity's type, with its mentions."""
+    return _correct(lambda form: registry.retype(_store(), id, form["type"]))
+
+
+@bp.post("/<id>/describe")
+def describe(id: str) -> ResponseReturnValue:
+    """Change an entity's description and external id."""
+    return _correct(
+        lambda form: registry.describe(
+            _store(), id, description=form["description"], external_id=form["external_id"]
+        )
+    )
+
+
+@bp.post("/<id>/merge")
+def merge(id: str) -> ResponseReturnValue:
+    """Merge this entity into another (named by id or name); the survivor's page follows."""
+    return _correct(lambda form: registry.merge(_store(), id, entity_ref(_store(), form["into"])))
+
+
+@bp.post("/<id>/split")
+def split(id: str) -> ResponseReturnValue:
+    """Move some aliases of this entity to a new entity."""
+    return _correct(
+        lambda form: registry.split(
+            _store(), id, form.getlist("alias"), form["name"], type=form.get("type") or None
+        )
+    )
+
+
+@bp.post("/suppressions")
+def suppress() -> ResponseReturnValue:
+    """Mark a surface form "not an entity" (of one type, or of any), everywhere."""
+    return _correct(lambda form: tagging.suppress(_store(), form["surface"], form.get("type", "")))
+
+
+@bp.post("/tags")
+def tag() -> ResponseReturnValue:
+    """Tag a span of a document version that the model missed (from a selection)."""
+    return _correct(_tag)
+
+
+def _add(form: MultiDict[str, str]) -> CorrectionResult:
+    aliases = [a.strip() for a in form.get("aliases", "").replace("\n", ",").split(",")]
+    return registry.add_entity(
+        _store(),
+        form["name"],
+        form["type"],
+        aliases=[a for a in aliases if a],
+        description=form.get("description", ""),
+        external_id=form.get("external_id", ""),
+    )
+
+
+def _tag(form: MultiDict[str, str]) -> CorrectionResult:
+    start, end = text_offset(form, "start"), text_offset(form, "end")
+    if start is None or end is None or end <= start:
+        raise InvalidEntity("Select the words to tag: the selection's offsets are missing.")
+    document = get_store().get(form["document_id"], text_offset(form, "version"))
+    span = check_selection(document.text, Span(start, end), form["quote"])
+    type = form.get("type") or None
+    named = form.get("entity", "").strip()
+    entity_id = entity_ref(_store(), named, type) if named else None
+    return tagging.tag(
+        _store(), document.id, span, type=type, entity_id=entity_id, version=document.version
+    )
+
+
+# -- plumbing ----------------------------------------------------------------------------------
+
+
+def _store() -> EntityStore:
+    return get_entity_store()
+
+
+def _correct(correction: Callable[[MultiDict[str, str]], CorrectionResult]) -> ResponseReturnValue:
+    """Run a correction on the posted form, re-analyse what it affects, flash the outcome (or
+    why it was refused) and go back where the form came from (303: a reload does not repost)."""
+    form = request.form
+    entity_id: str | None = None
+    try:
+        result = correction(form)
+        entity_id = result.entity.id if result.entity else None
+        flash(after(result), "success")
+    except (InvalidEntity, EntityNotFound) as exc:
+        flash(str(exc), "error")
+    except KeyError as exc:
+        flash(f"The form has no field {exc}. Reload the page and try again.", "error")
+    return redirect(_next(form.get("next", ""), entity_id), 303)
+
+
+def _next(target: str, entity_id: str | None) -> str:
+    """A path on this site to go back to: ``next`` if it is one, else the entity's page."""
+    if target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    if entity_id:
+        return url_for("entities.show", id=entity_id)
+    return url_for("entities.index")
