@@ -30,6 +30,7 @@ from .perceptron import AveragedPerceptron
 
 log = logging.getLogger(__name__)
 
+MODEL_FILE = "entities.json.gz"  # the active model's name in $DOSSIER_HOME/models/
 FORMAT = "dossier-entity-model"
 FORMAT_VERSION = 1
 FEATURE_VERSION = 2  # 2: BILOU labels
@@ -273,10 +274,17 @@ class Recogniser:
 
     def tag(self, words: Sequence[str]) -> list[str]:
         """IOB2 labels for one tokenized sentence, exactly as ``recognise`` finds them."""
-        out: list[str] = []
+        return self.tag_with_confidence(words)[0]
+
+    def tag_with_confidence(self, words: Sequence[str]) -> tuple[list[str], list[float]]:
+        """IOB2 labels and, per token, the probability the model gives its label."""
+        labels: list[str] = []
+        sure: list[float] = []
         for start in range(0, len(words), MAX_CHUNK_TOKENS):
-            out += self._chunk(words[start : start + MAX_CHUNK_TOKENS])[0]
-        return out
+            more, more_sure = self._chunk(words[start : start + MAX_CHUNK_TOKENS])
+            labels += more
+            sure += more_sure
+        return labels, sure
 
     def recognise(self, text: str) -> list[Mention]:
         """Typed mentions in ``text`` from the model and the rules, overlaps merged."""

@@ -198,6 +198,9 @@ def test_tag_labels_every_token_even_past_one_chunk(trained_recogniser: Recognis
 
     assert len(labels) == len(words)
     assert labels[:4] == ["B-PERSON", "O", "B-LOCATION", "O"]
+    same, sure = trained_recogniser.tag_with_confidence(words)
+    assert same == labels
+    assert len(sure) == len(words) and all(0.0 < p <= 1.0 for p in sure)
     assert set(labels) <= {"O", *(f"{p}-{t}" for t in MODEL_TYPES for p in "BI")}
 
 
