@@ -291,7 +291,7 @@ def test_entity_page_charts_documents_per_year_and_lists_passages_in_context(
             one(r, ".kwic-left").get_text(),
             one(r, ".kwic-match").get_text(),
             one(r, ".kwic-right").get_text(),
-            one(r, ".kwic-match a")["href"],
+            one(r, "a.kwic-match")["href"],
         )
         for r in page.select("tr.kwic-row")
     ]

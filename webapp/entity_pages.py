@@ -36,6 +36,7 @@ CHART_WIDTH = 560
 CHART_HEIGHT = 120
 CHART_TOP = 14  # room above the tallest bar for its count
 CHART_GAP = 0.2  # of each bar's slot
+CHART_BAR_MAX = 36  # widest bar, so that a few periods do not make slabs
 
 
 @dataclass(frozen=True)
@@ -121,15 +122,16 @@ def bar_chart(periods: Sequence[tuple[str, int]]) -> Chart | None:
     slot = CHART_WIDTH / len(periods)
     usable = CHART_HEIGHT - CHART_TOP
     bars = []
+    width = min(slot * (1 - CHART_GAP), CHART_BAR_MAX)
     for i, (label, count) in enumerate(periods):
         height = 0.0 if not count else max(2.0, usable * count / max(peak, 1))
         bars.append(
             Bar(
                 label,
                 count,
-                x=round(i * slot + slot * CHART_GAP / 2, 2),
+                x=round(i * slot + (slot - width) / 2, 2),
                 y=round(CHART_HEIGHT - height, 2),
-                width=round(slot * (1 - CHART_GAP), 2),
+                width=round(width, 2),
                 height=round(height, 2),
             )
         )

@@ -1,0 +1,178 @@
+"""Read a document with its entity layer: colours, layer toggles, a tag from a selection, and an
+entity link followed to the entity's page."""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from corpus import entity_corrections as corrections
+from corpus.entity_mentions import replace_mentions
+from corpus.entity_store import EntityStore
+from corpus.ingest import ingest
+from corpus.store import Store
+from indexer.alias_matcher import AliasMatcher
+from indexer.build import build_index
+from indexer.entities import analyse_document
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = "/tmp"
+ADDRESS = "sotu-2003-GWBush"
+# Flags and emoji are two UTF-16 units per code point: offsets must still be exact.
+EMOJI_ID = "fixture-emoji-note"
+EMOJI_TEXT = (
+    "\U0001f1f7\U0001f1fa Saddam Hussein met officials \U0001f600 in Baghdad.\n\n"
+    "The United Nations \u2014 \u00e9t\u00e9 \U0001d4d0 \u2014 said Beijing was silent."
+)
+REGISTRY = [
+    ("Saddam Hussein", "PERSON", ["Saddam"]),
+    ("Dick Cheney", "PERSON", ["Cheney"]),
+    ("Iraq", "LOCATION", []),
+    ("United Nations", "ORGANIZATION", ["UN"]),
+    ("Congress", "ORGANIZATION", []),
+]
+TRANSPARENT = "rgba(0, 0, 0, 0)"
+
+
+@pytest.fixture(scope="module")
+def demo_instance(demo_instance: dict[str, Any]) -> dict[str, Any]:
+    """The demo subset plus a note with emoji, a registry, and every document analysed."""
+    home = Path(demo_instance["HOME"])
+    note = home / "emoji.jsonl"
+    draft = {"id": EMOJI_ID, "title": "Emoji note", "kind": "other", "text": EMOJI_TEXT}
+    note.write_text(json.dumps(draft) + "\n", encoding="utf-8")
+    with Store.open(demo_instance["DATABASE_URL"]) as store:
+        assert not ingest([note], store).failed
+        entity_store = EntityStore(store)
+        for name, type, aliases in REGISTRY:
+            corrections.add_entity(entity_store, name, type, aliases=aliases)
+        registry = entity_store.registry()
+        matcher = AliasMatcher(registry.entities, registry.revision)
+        for document in store.iter_documents():
+            found = analyse_document(document, None, matcher)
+            replace_mentions(
+                entity_store, document.id, document.version, found.mentions, found.sentences
+            )
+        build_index(store, demo_instance["INDEX_DIR"], procs=1)
+    return demo_instance
+
+
+def text_of(live_server: str, document_id: str) -> str:
+    with urllib.request.urlopen(f"{live_server}/api/documents/{document_id}") as response:
+        text: str = json.load(response)["text"]
+    return text
+
+
+def style(page: Page, selector: str, prop: str) -> str:
+    value: str = page.locator(selector).first.evaluate(
+        "(el, prop) => getComputedStyle(el)[prop]", prop
+    )
+    return value
+
+
+SELECT = """([first, last]) => {
+  // Select from the start of `first` to the end of `last`, found in the text nodes directly.
+  const root = document.querySelector("[data-document-text]");
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  let node, started = false;
+  while ((node = walker.nextNode())) {
+    const a = node.data.indexOf(first);
+    if (!started && a >= 0) { range.setStart(node, a); started = true; }
+    const b = node.data.indexOf(last);
+    if (started && b >= 0) { range.setEnd(node, b + last.length); break; }
+  }
+  const selection = window.getSelection();
+  selection.removeAllRanges();
+  selection.addRange(range);
+  return window.dossierSelectionOffsets();
+}"""
+
+
+def test_entity_colours_toggle_off_and_stay_off_across_pages(page: Page, live_server: str) -> None:
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"{live_server}/documents/{ADDRESS}?q=Iraq")
+    person = "mark.entity[data-type='PERSON'][data-entity]"
+    expect(page.locator(person).first).to_be_visible()
+    assert style(page, person, "backgroundColor") != TRANSPARENT
+    assert style(page, person, "textDecorationLine") == "underline"
+    assert style(page, "mark.hit", "backgroundColor") != TRANSPARENT
+    page.screenshot(path=f"{SCREENSHOTS}/dossier-entities-document.png")
+
+    page.locator("label.layer-toggle[data-layer='PERSON']").click()
+    expect(page.locator("#layer-PERSON")).not_to_be_checked()
+    assert style(page, person, "backgroundColor") == TRANSPARENT
+    assert style(page, person, "textDecorationLine") == "none"
+    assert style(page, "mark.entity[data-type='LOCATION']", "backgroundColor") != TRANSPARENT
+    assert style(page, "mark.hit", "backgroundColor") != TRANSPARENT
+
+    page.reload()
+    expect(page.locator("#layer-PERSON")).not_to_be_checked()
+    assert style(page, person, "backgroundColor") == TRANSPARENT
+    page.locator("label.layer-toggle[data-layer='hit']").click()
+    assert style(page, "mark.hit", "backgroundColor") == TRANSPARENT
+    page.screenshot(path=f"{SCREENSHOTS}/dossier-entities-layers-off.png")
+    page.locator("label.layer-toggle[data-layer='PERSON']").click()
+    page.locator("label.layer-toggle[data-layer='hit']").click()
+    assert style(page, person, "backgroundColor") != TRANSPARENT
+
+
+def test_selection_offsets_are_exact_code_points_across_marks_and_paragraphs(
+    page: Page, live_server: str
+) -> None:
+    for document_id, first, last in [
+        (ADDRESS, "January 28, 2003", "Members of"),
+        (EMOJI_ID, "Saddam", "\U0001d4d0 \u2014 said"),
+        (EMOJI_ID, "\U0001f600", "Beijing"),
+    ]:
+        text = text_of(live_server, document_id)
+        page.goto(f"{live_server}/documents/{document_id}")
+        found = page.evaluate(SELECT, [first, last])
+        start, end = text.index(first), text.index(last) + len(last)
+        assert (found["start"], found["end"]) == (start, end), document_id
+        assert found["quote"] == text[start:end]
+
+
+def test_tag_a_selected_name_then_follow_an_entity_link_to_its_page(
+    page: Page, live_server: str
+) -> None:
+    page.set_viewport_size({"width": 1366, "height": 900})
+    text = text_of(live_server, EMOJI_ID)
+    page.goto(f"{live_server}/documents/{EMOJI_ID}")
+    page.evaluate(SELECT, ["Beijing", "Beijing"])
+    page.locator("[data-document-text]").dispatch_event("mouseup")
+    form = page.locator("form.tag-card")
+    expect(form).to_be_visible()
+    expect(form.locator("[data-tag-quote]")).to_have_text("Beijing")
+    form.get_by_label("Type").select_option("LOCATION")
+    page.screenshot(path=f"{SCREENSHOTS}/dossier-entities-tag.png")
+    form.get_by_role("button", name="Tag").click()
+
+    expect(page.locator(".flash")).to_have_text("Tagged “Beijing” (Place). Re-analysed 1 document.")
+    tagged = page.locator(f"mark.entity#m-{text.index('Beijing')}")
+    expect(tagged).to_have_text("Beijing")
+    expect(tagged).to_have_attribute("data-source", "analyst")
+    expect(tagged).to_have_attribute("data-type", "LOCATION")
+
+    tagged.click()
+    card = page.locator(".entity-card")
+    expect(card.locator("[data-card-type]")).to_have_text("Place")
+    expect(card.get_by_role("button", name="Add")).to_be_visible()
+    expect(card.get_by_role("button", name="Not an entity")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(card).to_have_count(0)
+
+    saddam = page.locator("mark.entity[data-entity]", has_text="Saddam Hussein")
+    expect(saddam).to_have_attribute("title", "Saddam Hussein · Person")
+    saddam.click()
+    expect(page).to_have_url(re.compile(r"/entities/saddam-hussein-[0-9a-f]{6}$"))
+    expect(page.locator(".entity-head h1")).to_have_text("Saddam Hussein")
+    expect(page.locator("tr.kwic-row").first).to_be_visible()
+    page.screenshot(path=f"{SCREENSHOTS}/dossier-entities-page.png", full_page=True)
