@@ -51,7 +51,8 @@ GAZETTEERS: tuple[tuple[str, str, str], ...] = (
 )
 _OFFSETS = ("-2", "-1", "0", "+1", "+2")
 _PAD = ("<s2>", "<s1>", "</s1>", "</s2>")
-_CACHE_LIMIT = 200_000
+# Distinct words whose score vectors a decoder keeps (~3.3 KB each, so ~165 MB at most).
+_CACHE_WORDS = 50_000
 # A model mention made only of these (or of lowercase words) names no one: GMB often tags a
 # lone "Prime" or "Mr." as a person when the name after it got another type.
 _TITLES = frozenset(
@@ -209,7 +210,7 @@ class _Decoder:
     def _word(self, word: str) -> WordFeatures:
         found = self._vectors.get(word)
         if found is None:
-            if len(self._vectors) > _CACHE_LIMIT:
+            if len(self._vectors) >= _CACHE_WORDS:
                 self._vectors.clear()
             m2, m1, zero, p1, p2, lower, s = word_features(word, self._lexicon)
             vectors = [self._scores(feats) for feats in (m2, m1, zero, p1, p2)]
