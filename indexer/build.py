@@ -13,16 +13,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from whoosh.index import EmptyIndexError, Index, create_in, open_dir
 
-from corpus.model import Document
+from corpus.entity_mentions import mentions_many
+from corpus.entity_store import EntityStore
+from corpus.model import Document, Mention
 
+from .entity_refs import entity_fields
 from .errors import IndexerError, IndexMissing
 from .generations import (
     IndexState,
@@ -51,6 +55,7 @@ LIMIT_MB = 256
 MAX_SEGMENTS = 8  # more after an update: rebuild into a new generation
 MIN_PARALLEL_DOCS = 200  # fewer: Whoosh hands out batches of 100, so one process would do it all
 PROGRESS_EVERY = 100
+RECORD_BATCH = 500  # documents whose stored mentions are read in one query
 ENSURE_WAIT = 600.0  # seconds ensure_index waits for another process's build
 
 
@@ -69,8 +74,14 @@ class IndexStatus:
     is_current: bool
 
 
-def record(document: Document) -> dict[str, Any]:
-    """The index record of one document version (fields in ``indexer/schema.py``)."""
+def record(
+    document: Document,
+    mentions: Iterable[Mention] = (),
+    names: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """The index record of one document version (fields in ``indexer/schema.py``): its own
+    fields, and the entity fields of its stored ``mentions``, with the canonical ``names`` of
+    the registry entities they link to (entity id -> name)."""
     fields: dict[str, Any] = {
         "id": document.id,
         "version": document.version,
@@ -98,6 +109,7 @@ def record(document: Document) -> dict[str, Any]:
     tags = ",".join(tag.replace(",", " ").strip() for tag in document.tags if tag.strip())
     if tags:
         fields["tags"] = tags
+    fields.update(entity_fields(mentions, names or {}))
     return fields
 
 
@@ -159,6 +171,35 @@ def update_index(
         return _update(store, index_dir, procs, progress)
 
 
+def update_records(
+    store: Store,
+    index_dir: Path | str,
+    doc_ids: Iterable[str],
+    *,
+    procs: int = 2,
+    progress: Progress | None = None,
+) -> int:
+    """Replace the records of these documents (current versions) in the live index, after
+    their stored mentions changed; returns how many. The index's ``seq`` stays: documents
+    written since are still caught up by ``update_index``.
+
+    Raises ``IndexMissing`` when there is no usable index, ``IndexBusy`` when another process
+    holds it.
+    """
+    index_dir = Path(index_dir)
+    ids = list(dict.fromkeys(doc_ids))
+    with index_lock(index_dir):
+        generation, state = _live(index_dir)
+        if not ids:
+            return 0
+        documents = (
+            document
+            for start in range(0, len(ids), RECORD_BATCH)
+            for document in store.get_many(ids[start : start + RECORD_BATCH]).values()
+        )
+        return _replace(store, index_dir, generation, state, documents, len(ids), procs, progress)
+
+
 def ensure_index(store: Store, index_dir: Path | str, *, procs: int = 2) -> IndexStatus:
     """Make the index current: build it when missing or outdated, catch it up when behind.
 
@@ -208,9 +249,8 @@ def _build(store: Store, index_dir: Path, procs: int, progress: Progress | None)
         options: dict[str, Any] = {"procs": procs, "multisegment": True} if parallel else {}
         writer = ix.writer(limitmb=LIMIT_MB, compound=False, **options)
         try:
-            added = _feed(
-                writer.add_document, _upto(store.iter_documents(), target), total, progress
-            )
+            documents = _upto(store.iter_documents(), target)
+            added = _feed(writer.add_document, _records(store, documents), total, progress)
         except BaseException:
             _cancel(writer)
             raise
@@ -235,21 +275,38 @@ def _update(store: Store, index_dir: Path, procs: int, progress: Progress | None
     target = store.max_seq()
     if target <= state.seq:
         return 0
+    docs = _upto(store.iter_documents(since_seq=state.seq), target)
+    total = target - state.seq
+    count = _replace(
+        store, index_dir, generation, replace(state, seq=target), docs, total, procs, progress
+    )
+    log.info("updated index generation %s: %d documents up to seq %d", generation, count, target)
+    return count
+
+
+def _replace(
+    store: Store,
+    index_dir: Path,
+    generation: str,
+    state: IndexState,
+    documents: Iterator[Document],
+    total: int,
+    procs: int,
+    progress: Progress | None,
+) -> int:
+    """Replace (or add) the records of ``documents`` in ``generation``, then save ``state``;
+    rebuilds into a new generation when updates have left too many segments."""
     ix = open_dir(str(index_dir / generation))
     writer = ix.writer(limitmb=LIMIT_MB, compound=False)
     try:
-        docs = _upto(store.iter_documents(since_seq=state.seq), target)
-        count = _feed(writer.update_document, docs, target - state.seq, progress)
+        count = _feed(writer.update_document, _records(store, documents), total, progress)
     except BaseException:
         _cancel(writer)
         raise
     writer.commit(merge=False)
     write_state(
-        index_dir,
-        generation,
-        replace(state, seq=target, doc_count=ix.doc_count(), updated_at=utc_now()),
+        index_dir, generation, replace(state, doc_count=ix.doc_count(), updated_at=utc_now())
     )
-    log.info("updated index generation %s: %d documents up to seq %d", generation, count, target)
     with ix.reader() as reader:
         segments = len(reader.leaf_readers())
     if segments > MAX_SEGMENTS:
@@ -275,12 +332,25 @@ def _upto(documents: Iterator[Document], target: int) -> Iterator[Document]:
         yield document
 
 
+def _records(store: Store, documents: Iterator[Document]) -> Iterator[dict[str, Any]]:
+    """The records of ``documents``, their stored mentions read ``RECORD_BATCH`` at a time."""
+    entity_store = EntityStore(store)
+    names = {e.id: e.name for e in entity_store.registry().entities}
+    while batch := list(itertools.islice(documents, RECORD_BATCH)):
+        found = mentions_many(entity_store, [(d.id, d.version) for d in batch])
+        for document in batch:
+            yield record(document, found[(document.id, document.version)], names)
+
+
 def _feed(
-    add: Callable[..., None], documents: Iterator[Document], total: int, progress: Progress | None
+    add: Callable[..., None],
+    records: Iterator[dict[str, Any]],
+    total: int,
+    progress: Progress | None,
 ) -> int:
     done = 0
-    for document in documents:
-        add(**record(document))
+    for fields in records:
+        add(**fields)
         done += 1
         if progress is not None and done % PROGRESS_EVERY == 0:
             progress(done, total)

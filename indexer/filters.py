@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import collections
 import heapq
+import itertools
 import threading
 from collections.abc import Iterable
 from typing import Any
@@ -18,9 +19,11 @@ from typing import Any
 from whoosh import query as wq
 
 from .query import And, DateFilter, Filter, Node, Not, Or
-from .schema import NAME_ANALYZER
+from .schema import ENTITY_FIELDS, NAME_ANALYZER
 
 FACETS = ("kind", "source", "speaker", "year")
+# Entity facets, named by their field prefix (``person``...): values are entity refs.
+ENTITY_FACETS = tuple(ENTITY_FIELDS.values())
 FACET_LIMIT = 20
 CACHE_SIZE = 256
 _DAY_MICROS = 86_400_000_000
@@ -39,6 +42,15 @@ class DocTable:
         self.size = reader.doc_count_all()
         self.live: DocSet = frozenset(reader.all_doc_ids())
         self.columns = {name: _text_column(reader, name, self.size) for name in FACETS}
+        self.refs = {
+            name: [
+                tuple(v.split(",")) if v else ()
+                for v in _text_column(reader, f"{name}_ids", self.size)
+            ]
+            for name in ENTITY_FACETS
+        }
+        self._names_column = _bytes_column(reader, "entity_names", self.size)
+        self._names: dict[str, str] = {}
         self.day = _day_column(reader, self.size)
         self._oldest = [(d or _LAST) * self.size + n for n, d in enumerate(self.day)]
         self._newest = [
@@ -63,7 +75,8 @@ class DocTable:
     def facets(
         self, docs: Iterable[int], limit: int = FACET_LIMIT
     ) -> dict[str, tuple[tuple[str, int], ...]]:
-        """Top values with counts per facet over ``docs`` (most frequent first, then by name)."""
+        """Top values with counts per facet over ``docs`` (most frequent first, then by name);
+        entity facets (``ENTITY_FACETS``) only where some of ``docs`` mention that type."""
         docs = list(docs)
         out = {}
         for name in FACETS:
@@ -72,7 +85,31 @@ class DocTable:
             counts.pop("", None)
             top = heapq.nsmallest(limit, counts.items(), key=lambda kv: (-kv[1], kv[0]))
             out[name] = tuple(top)
+        for name in ENTITY_FACETS:  # only where the documents mention entities of the type
+            refs = self.refs[name]
+            counts = collections.Counter(itertools.chain.from_iterable(map(refs.__getitem__, docs)))
+            if counts:
+                top = heapq.nsmallest(limit, counts.items(), key=lambda kv: (-kv[1], kv[0]))
+                out[name] = tuple(top)
         return out
+
+    def names(self, refs: Iterable[str], docs: Iterable[int]) -> dict[str, str]:
+        """Display names of entity refs, as indexed in one of ``docs`` that mentions each."""
+        wanted = [ref for ref in dict.fromkeys(refs) if ref not in self._names]
+        if wanted:
+            missing = set(wanted)
+            for n in docs:
+                if missing.isdisjoint(
+                    itertools.chain.from_iterable(r[n] for r in self.refs.values())
+                ):
+                    continue
+                for line in self._names_column[n].decode("utf-8").split("\n"):
+                    ref, _, name = line.partition("\t")
+                    self._names.setdefault(ref, name)
+                    missing.discard(ref)
+                if not missing:
+                    break
+        return {ref: self._names.get(ref, ref) for ref in dict.fromkeys(refs)}
 
     def by_date(self, docs: Iterable[int], count: int, *, newest: bool) -> list[int]:
         """The first ``count`` of ``docs`` by date (unknown dates last), ties by index order."""
@@ -81,7 +118,7 @@ class DocTable:
 
     def _cached(self, leaf: Filter | DateFilter) -> DocSet:
         key = (
-            (leaf.field, leaf.value.casefold(), leaf.exact)
+            (leaf.field, _folded(leaf), leaf.exact)
             if isinstance(leaf, Filter)
             else (leaf.first, leaf.last)
         )
@@ -107,6 +144,13 @@ class DocTable:
             return frozenset(n for n in self.live if column[n] == value)
         if leaf.field == "tag":
             return self._query_docs(_tag_query(self.searcher.reader(), leaf.value))
+        if leaf.field == "entity":
+            return self._query_docs(wq.Term("entities", leaf.value.strip()))
+        if leaf.field in ENTITY_FACETS:
+            names = _name_query(f"{leaf.field}_text", leaf.value)
+            return self._query_docs(
+                wq.Or([names, wq.Term(f"{leaf.field}_ids", leaf.value.strip())])
+            )
         if leaf.exact:
             column, value = self.columns[leaf.field], " ".join(leaf.value.split()).casefold()
             return frozenset(n for n in self.live if column[n].casefold() == value)
@@ -114,6 +158,11 @@ class DocTable:
 
     def _query_docs(self, query: wq.Query) -> DocSet:
         return frozenset(self.searcher.docs_for_query(query)) & self.live
+
+
+def _folded(leaf: Filter) -> str:
+    """A filter's value as cached: entity ids are case-sensitive, names and kinds are not."""
+    return leaf.value if leaf.field == "entity" else leaf.value.casefold()
 
 
 def _name_query(field: str, value: str) -> wq.Query:
@@ -150,6 +199,16 @@ def _text_column(reader: Any, name: str, size: int) -> list[str]:
                 values[offset + i] = (
                     value.decode("utf-8") if isinstance(value, bytes) else str(value)
                 )
+    return values
+
+
+def _bytes_column(reader: Any, name: str, size: int) -> list[bytes]:
+    """A ``COLUMN`` field's raw values by global document number (b"" where absent)."""
+    values = [b""] * size
+    for sub, offset in reader.leaf_readers():
+        if sub.has_column(name):
+            for i, value in enumerate(sub.column_reader(name, translate=False)):
+                values[offset + i] = value
     return values
 
 

@@ -3,6 +3,8 @@
     words (AND by default)   OR   NOT word / -word   ( groups )   "exact phrase"   "a b"~3
     prefix*   fuzzy~ fuzzy~2   kind:  speaker:  source:  tag:  title:   date:2013  date:2013-06
     date:[2013-06 TO 2014-01]  date:>2010  date:<=2012
+    person:"Vladimir Putin"  org:NATO  place:Pyongyang  nationality:Russian (or norp:)
+    entity:vladimir-putin-1c2f3a
 
 ``OR`` binds tighter than ``AND`` (``nuclear weapons OR missiles`` needs *nuclear*). Operators are
 upper case; ``and``/``or``/``not`` are ordinary words. Unbalanced quotes and parentheses are
@@ -27,7 +29,24 @@ MIN_PREFIX = 2
 MAX_FUZZY = 2
 MAX_SLOP = 50
 
-FILTER_FIELDS = ("kind", "speaker", "source", "tag")
+FILTER_FIELDS = (
+    "kind",
+    "speaker",
+    "source",
+    "tag",
+    "person",
+    "org",
+    "place",
+    "nationality",
+    "entity",
+)
+# Other names users write for the entity filters.
+FIELD_ALIASES = {
+    "organization": "org",
+    "organisation": "org",
+    "location": "place",
+    "norp": "nationality",
+}
 _DATE_RE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 DATE_HELP = "Use date:2013, date:2013-06, date:2013-06-05, date:[2013-06 TO 2014-01] or date:>2010."
 
@@ -70,10 +89,13 @@ class Phrase:
 
 @dataclass(frozen=True)
 class Filter:
-    """``kind:``, ``speaker:``, ``source:`` or ``tag:`` with a value (case-insensitive).
+    """``kind:``, ``speaker:``, ``source:``, ``tag:``, an entity type's prefix (``person:``,
+    ``org:``, ``place:``, ``nationality:``) or ``entity:`` with a value.
 
-    ``speaker:putin`` matches the words of a name ("Vladimir Putin"); an ``exact`` filter (a
-    facet value chosen in the web app) matches the whole name only.
+    ``speaker:putin`` matches the words of a name ("Vladimir Putin"), and so does
+    ``person:putin`` among the names of the people a document mentions; an ``exact`` filter (a
+    facet value chosen in the web app) matches the whole name only. ``entity:`` takes an entity
+    id (case-sensitive) or another entity ref from a facet; the other filters ignore case.
     """
 
     field: str

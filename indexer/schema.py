@@ -32,7 +32,18 @@ Fields (``record()`` in ``indexer/build.py`` is the one place that fills them):
 ``source``     and ``source_text``: as ``speaker`` and ``speaker_text``.
 ``language``   ID, stored, sortable: ``en``.
 ``tags``       KEYWORD, stored, comma-separated, lowercased, not scorable: ``countries:china``.
-``entities``   KEYWORD, comma-separated, not scorable: reserved for entity ids (entities issue).
+``entities``   KEYWORD, comma-separated, case kept, not scorable: the entity refs of the
+               document's mentions (what ``entity:`` and chosen entity facets filter on). A ref
+               is a registry entity id (``vladimir-putin-1c2f3a``) or, for a mention the
+               registry does not know, ``~<field>:<alias key, "_" for spaces>``
+               (``~person:vladimir_putin``), so facets work before anyone curates a registry.
+``person_ids`` and ``org_ids``, ``place_ids``, ``nationality_ids``: KEYWORD as ``entities``,
+               sortable (facets count them per document from the column), the refs of one type.
+``person_text`` and ``org_text``, ``place_text``, ``nationality_text``: TEXT, ``NAMES_ANALYZER``:
+               the canonical names of linked mentions and the surface text of the others, one
+               name a line, what ``person:putin`` searches. Names are far apart in positions, so
+               a phrase never runs from one name into the next.
+``entity_names`` COLUMN only: ``ref<TAB>display name`` lines, for showing facet values.
 ============== ================================================================================
 
 Fuzzy terms and spelling. A surface word maps to postings by analysing it: ``text_terms(word)``
@@ -53,6 +64,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from whoosh import columns, formats
 from whoosh.analysis import Analyzer, Token
@@ -71,7 +83,16 @@ from whoosh.lang.porter2 import stem
 from whoosh.support.charset import accent_map
 
 # Bump whenever a field or an analyzer changes: ensure_index() then rebuilds the index.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: entity fields
+
+# Entity types with their own fields and facets, and the field prefix of each (also the query
+# prefix: ``person:``, ``org:``, ``place:``, ``nationality:``).
+ENTITY_FIELDS: dict[str, str] = {
+    "PERSON": "person",
+    "ORGANIZATION": "org",
+    "LOCATION": "place",
+    "NORP": "nationality",
+}
 
 # A word: letters and digits, with inner dots and apostrophes (U.S, 3.5, don't, Putin's).
 # Hyphens and slashes split words: "Jong-un" is "jong" "un", and a query word that analyses
@@ -163,12 +184,50 @@ class WordAnalyzer(Analyzer):
             yield token
 
 
+class NameListAnalyzer(WordAnalyzer):
+    """Names one a line, each analysed as ``NAME_ANALYZER`` does, with ``GAP`` positions
+    between names, so ``person:"Vladimir Putin"`` cannot match "...Vladimir" + "Putin...".
+    """
+
+    GAP = 100
+
+    def __init__(self) -> None:
+        super().__init__(stemming=False)
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is NameListAnalyzer
+
+    def __hash__(self) -> int:
+        return hash(NameListAnalyzer)
+
+    def __call__(  # type: ignore[override]
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        start_pos: int = 0,
+        start_char: int = 0,
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        pos, offset = start_pos, start_char
+        for line in value.split("\n"):
+            last = pos - 1
+            for token in super().__call__(
+                line, positions, chars, start_pos=pos, start_char=offset, **kwargs
+            ):
+                last = token.pos if positions else last
+                yield token
+            pos = last + self.GAP
+            offset += len(line) + 1
+
+
 # Lowercase, accents folded, possessive 's dropped ("Putin's" = "Putin").
 NAME_ANALYZER: Analyzer = WordAnalyzer()
 SURFACE_ANALYZER: Analyzer = NAME_ANALYZER
 # The surface words, stemmed with Porter2 (the original Porter stems "negotiating" to
 # "negotiat" but "negotiations" to "negoti", and "news" to "new").
 TEXT_ANALYZER: Analyzer = WordAnalyzer(stemming=True)
+NAMES_ANALYZER: Analyzer = NameListAnalyzer()
 
 # Sort key for unknown dates in ``date_desc``: larger than any known day's key.
 _DATE_DESC_UNKNOWN = 2**32 - 1
@@ -177,7 +236,13 @@ _DATE_DESC_BASE = dt.date.max.toordinal() + 1
 
 def build_schema() -> Schema:
     """A fresh schema object (Whoosh pickles it into each index it creates)."""
+    entity_fields: dict[str, FieldType] = {}
+    for prefix in ENTITY_FIELDS.values():
+        entity_fields[f"{prefix}_ids"] = KEYWORD(commas=True, scorable=False, sortable=True)
+        entity_fields[f"{prefix}_text"] = TEXT(analyzer=NAMES_ANALYZER, multitoken_query="phrase")
     return Schema(
+        **entity_fields,
+        entity_names=COLUMN(columns.VarBytesColumn()),
         id=ID(stored=True, unique=True),
         version=STORED(),
         seq=NUMERIC(int, 64, stored=True, signed=False),

@@ -15,15 +15,16 @@ import datetime as dt
 import logging
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from corpus.model import KINDS, PartialDate
 
 from .build import open_index
+from .entity_refs import resolve_entities
 from .errors import EmptyQuery, QueryError
-from .filters import DocTable
+from .filters import ENTITY_FACETS, DocTable
 from .generations import current_generation
 from .matching import Pattern, hit_spans, match_spans
 from .plan import Plan, plan_query
@@ -46,7 +47,9 @@ class SearchRequest:
     """A query string plus filters that combine with it by AND.
 
     Several values of one filter combine by OR. ``speakers`` and ``sources`` match whole names
-    (as the facets count them); ``speaker:`` in the query matches words of a name. ``sort`` is
+    (as the facets count them); ``speaker:`` in the query matches words of a name. ``entities``
+    are entity refs (registry ids, or the refs entity facets show); an id merged into another
+    entity finds the other's documents. ``sort`` is
     ``relevance``, ``date`` (oldest first) or ``-date`` (newest first), unknown dates last
     either way; with filters only (no words to score), relevance order is newest first.
     """
@@ -56,6 +59,7 @@ class SearchRequest:
     speakers: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    entities: tuple[str, ...] = ()
     date_from: PartialDate | dt.date | str | None = None
     date_to: PartialDate | dt.date | str | None = None
     sort: str = "relevance"
@@ -80,7 +84,10 @@ class Hit:
 
 @dataclass(frozen=True)
 class SearchResult:
-    """A page of hits; ``facets`` count the whole matching set (kind, source, speaker, year)."""
+    """A page of hits; ``facets`` count the documents of the whole matching set by kind,
+    source, speaker and year, and by the entities they mention (``person``, ``org``,
+    ``place``, ``nationality``: entity refs, shown by their ``entity_names``). A ref that
+    ``is_unlinked`` is a name no registry entity claims (no entity page to link to)."""
 
     request: SearchRequest
     total: int
@@ -89,6 +96,7 @@ class SearchResult:
     suggestion: str | None
     notices: tuple[str, ...]
     took_ms: float
+    entity_names: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -133,7 +141,9 @@ class SearchIndex:
         started = time.perf_counter()
         request = _normalised(request)
         parsed = parse_query(request.query) if request.query.strip() else None
-        extra = _request_filters(request)
+        if parsed is not None:
+            parsed = dataclasses.replace(parsed, root=resolve_entities(parsed.root, store))
+        extra = _request_filters(request, store)
         if parsed is None and not extra:
             raise EmptyQuery("Nothing to search for. Try a word, or a phrase in quotes.")
         with self._lock:
@@ -142,12 +152,16 @@ class SearchIndex:
             plan = plan_query(parsed, reader) if parsed else Plan(None, (), Pattern(), ())
             matched, filtered = self._matching(searcher, table, plan, extra)
             facets = table.facets(matched) if request.facets else {}
+            shown = [ref for name in ENTITY_FACETS for ref, _ in facets.get(name, ())]
+            names = table.names(shown, matched) if shown else {}
             page = self._page(searcher, table, plan, matched, filtered, request)
             suggestion = suggest(reader, parsed) if parsed else None
         documents = store.get_many([h.fields["id"] for h in page]) if page else {}
         hits = tuple(_hit(h, documents.get(h.fields["id"]), plan.pattern) for h in page)
         took = round((time.perf_counter() - started) * 1000, 1)
-        return SearchResult(request, len(matched), hits, facets, suggestion, plan.notices, took)
+        return SearchResult(
+            request, len(matched), hits, facets, suggestion, plan.notices, took, names
+        )
 
     def _current(self) -> tuple[Any, DocTable]:
         now = time.monotonic()
@@ -234,19 +248,21 @@ def _normalised(request: SearchRequest) -> SearchRequest:
     )
 
 
-def _request_filters(request: SearchRequest) -> list[Node]:
+def _request_filters(request: SearchRequest, store: Any) -> list[Node]:
     """The request's filters as filter trees: OR within a field, AND across fields."""
     nodes: list[Node] = []
-    for field, values in (
+    for name, values in (
         ("kind", request.kinds),
         ("speaker", request.speakers),
         ("source", request.sources),
         ("tag", request.tags),
+        ("entity", request.entities),
     ):
-        exact = field in ("speaker", "source")
-        leaves = [Filter(field, value, exact) for value in values if value.strip()]
+        exact = name in ("speaker", "source", "entity")
+        leaves: list[Node] = [Filter(name, v.strip(), exact) for v in values if v.strip()]
         if leaves:
-            nodes.append(leaves[0] if len(leaves) == 1 else Or(tuple(leaves)))
+            node = leaves[0] if len(leaves) == 1 else Or(tuple(leaves))
+            nodes.append(resolve_entities(node, store) or node)
     if request.date_from or request.date_to:
         first = _period(request.date_from)
         last = _period(request.date_to)

@@ -16,6 +16,7 @@ from corpus.model import KINDS
 from .errors import QueryError, QueryTooComplex
 from .query import (
     DATE_HELP,
+    FIELD_ALIASES,
     MAX_CLAUSES,
     MAX_DEPTH,
     MAX_FUZZY,
@@ -39,7 +40,10 @@ from .query import (
     shorten,
 )
 
-_FIELD_RE = re.compile(r"(?i)(kind|speaker|source|tag|title|date):")
+_FIELD_RE = re.compile(
+    r"(?i)(kind|speaker|source|tag|title|date|person|org|organi[sz]ation|place|location"
+    r"|nationality|norp|entity):"
+)
 _QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"'})
 _STOP = frozenset(' \t\r\n\f\v()"')
 _COMPARE_RE = re.compile(r"(>=|<=|>|<)(.*)")
@@ -151,7 +155,8 @@ class _Lexer:
         m = _FIELD_RE.match(self.text, self.i)
         if m:
             self.i = m.end()
-            self._leaf(self._field(m.group(1).lower(), m.group(0)))
+            field = m.group(1).lower()
+            self._leaf(self._field(FIELD_ALIASES.get(field, field), m.group(0)))
             return
         start, end = self._read_word()
         word = self.text[start:end]
@@ -284,6 +289,11 @@ def _example(field: str) -> str:
         "tag": "tag:energy",
         "title": 'title:"General Debate"',
         "date": "date:2013-06",
+        "person": 'person:"Vladimir Putin"',
+        "org": "org:NATO",
+        "place": "place:Pyongyang",
+        "nationality": "nationality:Russian",
+        "entity": "entity:vladimir-putin-1c2f3a",
     }[field]
 
 
