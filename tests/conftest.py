@@ -145,4 +145,5 @@ def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
 
     monkeypatch.setenv("DOSSIER_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("DOSSIER_DATABASE_URL", raising=False)
+    monkeypatch.delenv("DOSSIER_NER_TRAIN_CORPUS", raising=False)  # make sets it; setup trains
     return CliRunner()

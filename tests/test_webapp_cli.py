@@ -34,6 +34,12 @@ CORPUS_IDS = [
 ]
 
 
+NO_MODEL = (
+    "; no trained model, so only the registry and the rules found mentions (train one with "
+    '"dossier entities train --corpus FILE").'
+)
+
+
 def _run(runner: Any, *args: str, code: int = 0, env: dict[str, str] | None = None) -> str:
     """stdout of ``dossier ARGS`` after checking its exit status (stderr is in ``_err``)."""
     result = _invoke(runner, *args, env=env)
@@ -78,8 +84,10 @@ def test_ingest_stores_the_test_corpus_and_builds_the_index(runner: Any, sources
     assert (
         lines[0] == "Ingested: 7 added, 0 updated, 0 unchanged, 0 failed (4 files read, 0 skipped)."
     )
-    assert lines[1].startswith("Index: built (generation gen-")
-    assert lines[1].endswith(", 7 documents).")
+    assert lines[1].startswith("Entities: analysed 7 documents, ")
+    assert lines[1].endswith(NO_MODEL)
+    assert lines[2].startswith("Index: built (generation gen-")
+    assert lines[2].endswith(", 7 documents).")
 
 
 def test_ingest_again_changes_nothing(ingested: Any, sources: Path) -> None:
@@ -87,7 +95,8 @@ def test_ingest_again_changes_nothing(ingested: Any, sources: Path) -> None:
     assert (
         lines[0] == "Ingested: 0 added, 0 updated, 7 unchanged, 0 failed (4 files read, 0 skipped)."
     )
-    assert lines[1].startswith("Index: already up to date (generation gen-")
+    assert lines[1] == "Entities: every document is analysed already."
+    assert lines[2].startswith("Index: already up to date (generation gen-")
 
 
 def test_ingest_json_lists_ids_by_outcome_and_the_index_state(runner: Any, sources: Path) -> None:
@@ -109,8 +118,9 @@ def test_a_changed_document_is_updated_and_the_index_caught_up(
     assert (
         lines[0] == "Ingested: 0 added, 1 updated, 0 unchanged, 0 failed (1 files read, 0 skipped)."
     )
-    assert lines[1].startswith("Index: caught up 1 write (generation gen-")
-    assert lines[1].endswith(", 7 documents).")
+    assert lines[1].startswith("Entities: analysed 1 document, ")
+    assert lines[2].startswith("Index: caught up 1 write (generation gen-")
+    assert lines[2].endswith(", 7 documents).")
 
 
 def _broken_folder(tmp_path: Path, corpus_dir: Path, *, with_good: bool) -> Path:
@@ -137,7 +147,8 @@ def test_broken_sources_are_named_and_the_rest_goes_in(
     assert lines[2].startswith(f"  {folder / 'broken.jsonl'}:2: ")
     assert lines[3].startswith(f"  {folder / 'empty.txt'}: ")
     assert lines[4] == "Skipped 1 file of a type Dossier does not read."
-    assert lines[5].startswith("Index: built")
+    assert lines[5].startswith("Entities: analysed 2 documents, ")
+    assert lines[6].startswith("Index: built")
 
 
 def test_strict_ingest_fails_when_any_source_failed(
@@ -165,7 +176,7 @@ def test_ingest_of_a_missing_path_is_a_usage_error(runner: Any, tmp_path: Path) 
 
 def test_ingest_without_index_leaves_it_for_the_index_command(runner: Any, sources: Path) -> None:
     lines = _lines(_run(runner, "ingest", "--no-index", str(sources)))
-    assert lines[1] == 'Index: not updated (--no-index); run "dossier index" to catch up.'
+    assert lines[2] == 'Index: not updated (--no-index); run "dossier index" to catch up.'
     status = _lines(_run(runner, "index", "--status"))
     assert status[1:] == [
         "Generation:   (none)",
@@ -235,14 +246,19 @@ def test_setup_without_demo_creates_database_and_index(runner: Any, tmp_path: Pa
     assert lines[1].startswith("NLTK data: everything needed is installed (")
     assert lines[2] == f"Database: sqlite:///{home / 'dossier.db'}, schema up to date, 0 documents."
     assert lines[3] == "Demo collection: not loaded (--no-demo or DEMO_CORPUS=false)."
-    assert lines[4].startswith("Index: built (generation gen-")
-    assert lines[5] == 'Ready: run "dossier serve" and open http://127.0.0.1:5000/'
+    assert lines[4] == (
+        "Entities: no trained model and no training corpus (NER_TRAIN_CORPUS), so entities come "
+        "from the registry and the date, money and percent rules only; train a model with "
+        '"dossier entities train --corpus FILE"; analysed 0 documents.'
+    )
+    assert lines[5].startswith("Index: built (generation gen-")
+    assert lines[6] == 'Ready: run "dossier serve" and open http://127.0.0.1:5000/'
 
 
 def test_setup_again_does_nothing_new(runner: Any) -> None:
     _run(runner, "setup", "--no-demo", "--no-download")
     lines = _lines(_run(runner, "setup", "--no-demo", "--no-download"))
-    assert lines[4].startswith("Index: already up to date (generation gen-")
+    assert lines[5].startswith("Index: already up to date (generation gen-")
 
 
 def test_setup_loads_the_demo_collection_into_an_empty_store_once(runner: Any) -> None:

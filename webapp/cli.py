@@ -18,13 +18,17 @@ import click
 from tqdm import tqdm
 from werkzeug.datastructures import MultiDict
 
+from corpus.entity_store import EntityStore
 from corpus.errors import CorpusError
 from corpus.ingest import IngestProgress, ingest
 from indexer.build import build_index, index_status
 from indexer.errors import IndexerError
 from indexer.search import SearchIndex
 from webapp import create_app
+from webapp.cli_analysis import analyse, analyse_command
+from webapp.cli_entities import entities
 from webapp.config import ConfigError, ingest_limits, load_config
+from webapp.entity_terminal import analysis_json, analysis_line, model_status
 from webapp.errors import InvalidParameter
 from webapp.instance import catch_up_index, open_store, prepare_instance
 from webapp.logs import configure_logging
@@ -84,7 +88,7 @@ def main() -> None:
     help="Fetch missing NLTK resources with NLTK's downloader (needs internet).",
 )
 def setup(no_demo: bool, download: bool) -> None:
-    """Prepare the instance: NLTK data, database, demo collection, index.
+    """Prepare the instance: NLTK data, database, demo collection, entity model, index.
 
     Safe to run again: it only does what is not done yet. "make run" runs it before serving.
     """
@@ -104,6 +108,7 @@ def setup(no_demo: bool, download: bool) -> None:
         click.echo(f"Demo collection: loaded {done.demo_added} documents.")
     else:
         click.echo("Demo collection: not loaded, the database already holds documents.")
+    click.echo(f"Entities: {model_status(done)}")
     click.echo(f"Index: {index_change(done.index_before, done.index)}")
     click.echo(f'Ready: run "dossier serve" and open {_url(config["HOST"], config["PORT"])}')
 
@@ -137,21 +142,33 @@ def serve(host: str | None, port: int | None, debug: bool) -> None:
     show_default=True,
     help="Bring the index up to date afterwards.",
 )
+@click.option(
+    "--analyse/--no-analyse",
+    "entities",
+    default=True,
+    show_default=True,
+    help="Find the entities of new and changed documents before indexing.",
+)
 @click.option("--strict", is_flag=True, help="Exit with status 1 if any source failed.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def ingest_command(paths: tuple[Path, ...], index: bool, strict: bool, as_json: bool) -> None:
+def ingest_command(
+    paths: tuple[Path, ...], index: bool, entities: bool, strict: bool, as_json: bool
+) -> None:
     """Add documents from files and folders.
 
     Reads .txt and .md (optional front matter), .html and .htm, and .jsonl (one document a
     line), each also gzipped (.gz); folders recursively. A bad source is named with the reason
     and skipped; the rest goes in. Exit status 1 when sources failed and no document was stored
-    (with --strict: when any source failed). Then brings the index up to date (--no-index: not).
+    (with --strict: when any source failed). Three steps: store the documents, find the entities
+    of the new and changed ones (--no-analyse: later, with "dossier analyse"), then bring the
+    index up to date (--no-index: later, with "dossier index").
     """
     config = _config()
     index_dir = Path(config["INDEX_DIR"])
     with open_store(config, create=True) as store:
         with tqdm(desc="Ingesting", unit=" documents", disable=None, leave=False) as bar:
             report = ingest(paths, store, limits=ingest_limits(config), progress=_ingest_bar(bar))
+        analysis = analyse(store, EntityStore(store)) if entities else None
         before = index_status(store, index_dir)
         if index:
             with tqdm(desc="Indexing", unit=" documents", disable=None, leave=False) as bar:
@@ -159,9 +176,13 @@ def ingest_command(paths: tuple[Path, ...], index: bool, strict: bool, as_json: 
         else:
             after = before
     if as_json:
-        click.echo(json.dumps(report_json(report, after), indent=2))
+        data = report_json(report, after)
+        data["entities"] = analysis_json(analysis) if analysis else None
+        click.echo(json.dumps(data, indent=2))
     else:
         click.echo("\n".join(report_lines(report)))
+        if analysis:
+            click.echo(analysis_line(analysis))
         if index:
             click.echo(f"Index: {index_change(before, after)}")
         elif not after.is_current:
@@ -257,6 +278,10 @@ def search_command(query: str, limit: int, as_json: bool, **options: Any) -> Non
         click.echo("\n".join(result_lines(result, is_tty=sys.stdout.isatty())))
 
 
+cli.add_command(analyse_command)
+cli.add_command(entities)
+
+
 def _config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The instance configuration for a command (no secret key is created: nothing is served)."""
     return load_config(overrides, generate_secret=False)
@@ -270,7 +295,12 @@ def _url(host: str, port: int) -> str:
 class _StepBars:
     """One stderr progress bar per long step of ``prepare_instance`` (none when not a TTY)."""
 
-    LABELS = {"demo": "Loading the demo collection", "index": "Building the index"}
+    LABELS = {
+        "demo": "Loading the demo collection",
+        "train": "Training the entity model",
+        "analyse": "Analysing entities",
+        "index": "Building the index",
+    }
 
     def __init__(self) -> None:
         self.bars: dict[str, tqdm] = {}

@@ -31,6 +31,8 @@ DEFAULTS: dict[str, Any] = {
     "INDEX_DIR": None,
     # Folder of trained models (JSON); None means <HOME>/models.
     "MODELS_DIR": None,
+    # IOB2 corpus "dossier setup" trains the entity model on when none exists; None: no training.
+    "NER_TRAIN_CORPUS": None,
     # Session signing key; None means one generated once and kept in <HOME>/secret_key (0600).
     "SECRET_KEY": None,
     # Hits per page of search results (web and API).
@@ -51,7 +53,16 @@ DEFAULTS: dict[str, Any] = {
     "PORT": 5000,
 }
 
-_TEXT_KEYS = ("HOME", "DATABASE_URL", "INDEX_DIR", "MODELS_DIR", "SECRET_KEY", "LOG_LEVEL", "HOST")
+_TEXT_KEYS = (
+    "HOME",
+    "DATABASE_URL",
+    "INDEX_DIR",
+    "MODELS_DIR",
+    "NER_TRAIN_CORPUS",
+    "SECRET_KEY",
+    "LOG_LEVEL",
+    "HOST",
+)
 _PATH_KEYS = ("HOME", "INDEX_DIR", "MODELS_DIR")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _POSITIVE_NUMBERS = (
@@ -117,6 +128,8 @@ def _resolve(config: dict[str, Any]) -> dict[str, Any]:
     config["MODELS_DIR"] = config["MODELS_DIR"] or str(home / "models")
     for key in _PATH_KEYS:
         config[key] = os.path.abspath(config[key])
+    if config["NER_TRAIN_CORPUS"]:
+        config["NER_TRAIN_CORPUS"] = os.path.abspath(config["NER_TRAIN_CORPUS"])
     config["DATABASE_URL"] = config["DATABASE_URL"] or f"sqlite:///{home / 'dossier.db'}"
     return config
 

@@ -1,13 +1,16 @@
 """The instance folder: opening its store, and the first-run step that makes it ready to serve.
 
 ``prepare_instance`` is what ``dossier setup`` (and so ``make run``) does: NLTK resources, the
-store at its newest schema, the demo collection when the store is empty, and an index that is
-neither missing nor behind the store. Each step is an explicit call; nothing here prints.
+store at its newest schema, the demo collection when the store is empty, the entity model
+(trained from ``NER_TRAIN_CORPUS`` when there is none), the entities of documents not analysed
+yet, and an index that is neither missing nor behind the store. Each step is an explicit call;
+nothing here prints.
 """
 
 from __future__ import annotations
 
 import itertools
+import logging
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -15,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from corpus.demo import demo_drafts
+from corpus.entity_store import EntityStore
 from corpus.errors import StoreUnavailable
 from corpus.store import PutOutcome, Store
 from indexer.analyse import (
@@ -31,13 +35,20 @@ from indexer.build import (
     index_status,
     update_index,
 )
-from indexer.errors import NltkResourceMissing
+from indexer.errors import ModelInvalid, NltkResourceMissing
+from indexer.extraction import analyse_documents, load_recogniser, model_path
+from indexer.recogniser import Recogniser, train
+from webapp.config import ConfigError
 
 Progress = Callable[[str, int, int], object]
 """Called as ``progress(step, done, total)`` in the long steps: ``"demo"`` (documents stored,
-total 0: unknown) and ``"index"`` (documents indexed of ``total``)."""
+total 0: unknown), ``"train"`` (training passes done of ``total``), ``"analyse"`` (documents
+analysed for entities of ``total``) and ``"index"`` (documents indexed of ``total``)."""
 
 DEMO_BATCH = 250  # demo documents per store transaction
+TRAINING_PASSES = 5  # passes when setup trains the entity model (~2 minutes on the GMB corpus)
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,10 @@ class PreparedInstance:
     documents: int  # documents in the store afterwards
     index_before: IndexStatus
     index: IndexStatus
+    model: str | None = None  # the entity model in use; None: registry and rules only
+    is_model_trained: bool = False  # trained by this run, from ``training_corpus``
+    training_corpus: str | None = None  # NER_TRAIN_CORPUS
+    analysed: int = 0  # documents whose entities this run analysed
 
 
 def open_store(config: Mapping[str, Any], *, create: bool = False) -> Store:
@@ -95,9 +110,17 @@ def prepare_instance(
     downloaded = tuple(download_resources(resources)) if download else ()
     _require_resources(resources, is_demo_wanted)
 
+    recogniser, is_trained = entity_model(config, progress)
     with open_store(config, create=True) as store:
         index_dir = Path(config["INDEX_DIR"])
         demo_added = load_demo(store, progress) if is_demo_wanted and store.count() == 0 else 0
+        analysis = analyse_documents(
+            store,
+            EntityStore(store),
+            None,
+            recogniser=recogniser,
+            progress=_step(progress, "analyse"),
+        )
         index_before = index_status(store, index_dir)
         catch_up_index(store, index_dir, progress=_step(progress, "index"))
         return PreparedInstance(
@@ -109,7 +132,45 @@ def prepare_instance(
             documents=store.count(),
             index_before=index_before,
             index=index_status(store, index_dir),
+            model=str(model_path(config["MODELS_DIR"])) if recogniser else None,
+            is_model_trained=is_trained,
+            training_corpus=config["NER_TRAIN_CORPUS"] or None,
+            analysed=analysis.documents,
         )
+
+
+def entity_model(
+    config: Mapping[str, Any], progress: Progress | None = None
+) -> tuple[Recogniser | None, bool]:
+    """The instance's entity model, trained from ``NER_TRAIN_CORPUS`` first when there is no
+    usable one; and whether it was trained now. None when there is neither model nor corpus.
+
+    Raises ``ConfigError`` when ``NER_TRAIN_CORPUS`` names no file, ``ModelInvalid`` for an
+    unreadable model with no corpus to retrain it from.
+    """
+    corpus = config["NER_TRAIN_CORPUS"]
+    try:
+        recogniser = load_recogniser(config["MODELS_DIR"])
+    except ModelInvalid as exc:
+        if not corpus:
+            raise
+        log.warning("%s Retraining it from %s.", exc, corpus)
+        recogniser = None
+    if recogniser is not None or not corpus:
+        return recogniser, False
+    if not Path(corpus).is_file():
+        raise ConfigError(
+            f"NER_TRAIN_CORPUS names {corpus}, which is not a file. Fix the path, or unset it "
+            "(entities then come from the registry and the rules only)."
+        )
+    report = _step(progress, "train")
+    passes = TRAINING_PASSES
+    model = train(
+        corpus, passes=passes, progress=(lambda n, *_: report(n, passes)) if report else None
+    )
+    model.save(model_path(config["MODELS_DIR"]))
+    log.info("trained the entity model on %s", corpus)
+    return model, True
 
 
 def catch_up_index(
