@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from corpus.entity_mentions import mentions, replace_mentions
 from corpus.entity_store import EntityStore
 from corpus.store import Store
 from indexer.alias_matcher import AliasMatcher
+from indexer.build import build_index
 from indexer.entities import analyse_document
 
 FORUM = "fixture-eastern-forum-2019"
@@ -51,8 +53,9 @@ def analyse_all(store: Store, entity_store: EntityStore) -> None:
 
 
 @pytest.fixture
-def ids(store: Store) -> dict[str, str]:
-    """The registry above, added to the test store, and every document analysed with it."""
+def ids(store: Store, index_dir: Path) -> dict[str, str]:
+    """The registry above, added to the test store, every document analysed with it, and the
+    index built again with the mentions."""
     entity_store = EntityStore(store)
     found = {}
     for name, type, aliases, description, external_id in REGISTRY:
@@ -67,6 +70,7 @@ def ids(store: Store) -> dict[str, str]:
         assert result.entity is not None
         found[name] = result.entity.id
     analyse_all(store, entity_store)
+    build_index(store, index_dir, procs=1)
     return found
 
 
@@ -256,6 +260,46 @@ def test_snippets_colour_the_mentions_they_contain(client: Any, ids: dict[str, s
     place = next(m for m in forum.select("mark.entity") if m.get_text() == "Pyongyang")
     assert [h.get_text() for h in place.select("mark.hit")] == ["Pyongyang"]
     assert place["title"] == "Pyongyang · Place"
+
+
+def facet(page: BeautifulSoup, title: str) -> dict[str, int]:
+    section = one(page, f'section.entity-facet[data-facet="{title}"]')
+    return {
+        one(a, ".facet-value").get_text(): int(one(a, ".count").get_text())
+        for a in section.select("li a")
+    }
+
+
+def test_facets_count_the_people_organisations_and_places_of_the_results(
+    client: Any, ids: dict[str, str]
+) -> None:
+    page = soup_of(client.get("/?q=Pyongyang"))
+    assert facet(page, "Places") == {"Pyongyang": 3, "Russia": 3, "North Korea": 2}
+    assert facet(page, "People") == {"Sergey Lavrov": 1, "Vladimir Putin": 1}
+    assert facet(page, "Organisations") == {"United Nations": 1}
+    assert not page.select('section.entity-facet[data-facet="Nationalities and groups"]')
+
+
+def test_choosing_an_entity_facet_filters_the_results_and_shows_a_removable_chip(
+    client: Any, ids: dict[str, str]
+) -> None:
+    page = soup_of(client.get("/?q=Pyongyang"))
+    link = one(page, f'section.entity-facet a[data-ref="{ids["Vladimir Putin"]}"]')
+    filtered = soup_of(client.get(str(link["href"])))
+    assert [li["data-id"] for li in filtered.select("li.hit-result")] == [FORUM]
+    (chip,) = filtered.select(".active-filters a")
+    assert chip.get_text() == "entity: Vladimir Putin"
+    assert one(filtered, f'section.entity-facet a[data-ref="{ids["Vladimir Putin"]}"]')[
+        "class"
+    ] == ["selected"]
+    hidden = filtered.select('form.search-form input[type=hidden][name="entity"]')
+    assert [h["value"] for h in hidden] == [ids["Vladimir Putin"]]
+
+
+def test_a_correction_reindexes_what_it_affects(client: Any, ids: dict[str, str]) -> None:
+    post(client, "/entities/suppressions", surface="Pyongyang", type="LOCATION")
+    page = soup_of(client.get("/?q=Pyongyang"))
+    assert facet(page, "Places") == {"Russia": 3, "North Korea": 2}
 
 
 # -- the entity page -----------------------------------------------------------------------

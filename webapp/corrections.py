@@ -2,31 +2,27 @@
 re-analyse the documents it affects, and say what happened in one sentence.
 
 The web app is single-user for now: every correction is made as ``LOCAL``. A correction
-returns the documents whose mentions may change; only those are re-analysed (and re-indexed),
-never the whole corpus.
+returns the documents whose mentions may change; only those are re-analysed and re-indexed
+(``reindex_documents``), never the whole corpus unless the correction says it affects all.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from pathlib import Path
 
 from flask import current_app
 
 from corpus.entity_corrections import CorrectionResult
-from corpus.entity_mentions import MentionSet, replace_many
 from corpus.entity_store import EntityStore
 from corpus.errors import EntityNotFound, InvalidEntity
 from corpus.model import Span
-from indexer.alias_matcher import AliasMatcher
-from indexer.entities import analyse_document
+from indexer.errors import IndexBusy
+from indexer.extraction import reindex_documents
 from webapp import resources
 from webapp.entity_layer import type_label
 
 log = logging.getLogger(__name__)
-
-BATCH = 200  # documents analysed and stored per transaction
 
 
 def entity_ref(store: EntityStore, text: str, type: str | None = None) -> str:
@@ -72,12 +68,28 @@ def check_selection(text: str, span: Span, quote: str) -> Span:
 
 
 def after(result: CorrectionResult) -> str:
-    """Re-analyse the documents ``result`` affects; say what the correction did and how many
-    documents were re-analysed."""
-    count = reanalyse(result.affected)
+    """Re-analyse and re-index the documents ``result`` affects; say what the correction did
+    and how many documents were re-analysed."""
     done = describe(result)
-    if not count:
+    affected = None if result.is_everything else result.affected
+    if affected is not None and not affected:
         return f"{done}. No documents needed re-analysis."
+    try:
+        report = reindex_documents(
+            resources.get_store(),
+            resources.get_entity_store(),
+            Path(current_app.config["INDEX_DIR"]),
+            affected,
+            resources.get_recogniser(),
+            procs=1,  # no worker processes forked from a web server's threads
+        )
+    except IndexBusy as exc:
+        log.warning("%s", exc)
+        return (
+            f"{done}. Its documents were re-analysed, but the search index is busy: run "
+            '"dossier index" to bring search up to date.'
+        )
+    count = report.analysis.documents
     return f"{done}. Re-analysed {count:,} document{'' if count == 1 else 's'}."
 
 
@@ -109,44 +121,3 @@ def describe(result: CorrectionResult) -> str:
     if c.kind == "tag":
         return f"Tagged “{' '.join(str(d['quote']).split())}” ({type})"
     return f"Saved the correction ({c.kind})"
-
-
-def reanalyse(document_ids: Iterable[str]) -> int:
-    """Analyse the current versions of these documents again with the registry and the
-    corrections as they are now, store their mentions, and re-index them; returns how many."""
-    store, entity_store = resources.get_store(), resources.get_entity_store()
-    ids = sorted(set(document_ids))
-    recogniser = resources.get_recogniser()
-    registry = entity_store.registry()
-    matcher = AliasMatcher(registry.entities, registry.revision)
-    done = 0
-    for start in range(0, len(ids), BATCH):
-        chunk = ids[start : start + BATCH]
-        documents = store.get_many(chunk)
-        corrections = entity_store.corrections_for_many(documents)
-        batch = []
-        for document in documents.values():
-            found = analyse_document(document, recogniser, matcher, corrections[document.id])
-            batch.append(
-                MentionSet(
-                    document.id,
-                    document.version,
-                    found.mentions,
-                    found.sentences,
-                    found.tag_locations,
-                )
-            )
-        done += replace_many(entity_store, batch)
-    _reindex(ids)
-    return done
-
-
-def _reindex(ids: list[str]) -> None:
-    """HOOK(issue 3): the index's entity fields (filters, facets) follow the stored mentions.
-
-    Calls ``reindex_documents`` from the indexer once it lands; until then the document view
-    and the entity pages (which read the store) are up to date and the index catches up on
-    its next rebuild.
-    """
-    index_dir = Path(current_app.config["INDEX_DIR"])
-    log.info("re-analysed %d documents; index at %s not yet refreshed", len(ids), index_dir)

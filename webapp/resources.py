@@ -22,7 +22,8 @@ from corpus.entity_store import EntityStore
 from corpus.model import Entity
 from corpus.store import Store
 from indexer.build import ensure_index, index_status
-from indexer.errors import IndexBusy, ModelInvalid, ModelMissing
+from indexer.errors import IndexBusy, ModelInvalid
+from indexer.extraction import load_recogniser
 from indexer.recogniser import Recogniser
 from indexer.search import SearchIndex
 
@@ -33,8 +34,6 @@ _INDEX = "dossier.index"
 _ENTITIES = "dossier.entity_store"
 _NAMES = "dossier.entity_names"
 _RECOGNISER = "dossier.recogniser"
-# HOOK(issue 3): the file name the entity CLI trains into; use its constant once it lands.
-ENTITY_MODEL = "entities.json.gz"
 _lock = threading.Lock()
 
 
@@ -72,12 +71,11 @@ def entity_names() -> dict[str, Entity]:
 
 def get_recogniser() -> Recogniser | None:
     """This process's trained entity model, or None when there is none (or it is unreadable):
-    analysis then uses the registry and the rules only."""
+    analysis then uses the registry and the rules only. Loaded once, on the first correction."""
     if _RECOGNISER not in current_app.extensions:
-        path = Path(current_app.config["MODELS_DIR"]) / ENTITY_MODEL
         try:
-            recogniser: Recogniser | None = Recogniser.load(path)
-        except (ModelMissing, ModelInvalid) as exc:
+            recogniser = load_recogniser(current_app.config["MODELS_DIR"])
+        except ModelInvalid as exc:
             log.warning("%s", exc)
             recogniser = None
         current_app.extensions[_RECOGNISER] = recogniser

@@ -22,7 +22,7 @@ bp = Blueprint("documents", __name__, url_prefix="/documents")
 
 # Search parameters a document link carries, so "Back to results" returns to the same page.
 SEARCH_PARAMS: tuple[str, ...] = (
-    "q", "kind", "speaker", "source", "tag", "from", "to", "sort", "page", "per_page",
+    "q", "kind", "speaker", "source", "tag", "entity", "from", "to", "sort", "page", "per_page",
 )  # fmt: skip
 
 

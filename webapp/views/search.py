@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,12 +13,14 @@ from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from corpus.model import KINDS, Entity, Mention
+from indexer.entity_refs import is_unlinked
 from indexer.errors import QueryError
+from indexer.schema import ENTITY_FIELDS
 from indexer.search import SearchRequest, SearchResult, Snippet
-from webapp.entity_layer import hit_mentions, snippet_marks
+from webapp.entity_layer import hit_mentions, snippet_marks, type_label
 from webapp.errors import InvalidParameter
 from webapp.highlight import Mark, render_layers
-from webapp.params import FILTERS, MAX_PAGE, SORTS, search_request
+from webapp.params import FILTERS, MAX_FILTER_VALUES, MAX_PAGE, SORTS, search_request
 from webapp.resources import (
     entity_names,
     get_entity_store,
@@ -32,19 +35,27 @@ bp = Blueprint("search", __name__)
 FACET_PARAMS = {"kind": "kind", "source": "source", "speaker": "speaker", "year": "year"}
 FACET_TITLES = {"kind": "Kind", "year": "Year", "speaker": "Speaker or author", "source": "Source"}
 FACET_ORDER = ("kind", "year", "speaker", "source")
-# Entity facets of a SearchResult -> (title, the query prefix that filters on one value).
-ENTITY_FACETS = {"person": ("People", "person"), "org": ("Organisations", "org"),
-                 "place": ("Places", "place")}  # fmt: skip
+# Entity facets of a SearchResult (named by field prefix) -> the entity type they count.
+ENTITY_FACETS: Mapping[str, str] = {prefix: type for type, prefix in ENTITY_FIELDS.items()}
+# The parameter that filters by entity facet values (refs); several combine by OR.
+ENTITY_PARAM = "entity"
 
 
 @dataclass(frozen=True)
 class FacetLink:
-    """One facet value as shown: its count, whether it is selected, and the URL that toggles it."""
+    """One facet value as shown: its count, whether it is selected, and the URL that toggles it
+    (``ref``: an entity facet's entity ref)."""
 
     value: str
     count: int
     selected: bool
     url: str
+    ref: str = ""
+
+    @property
+    def is_unlinked(self) -> bool:
+        """True for an entity facet value that no registry entity claims."""
+        return is_unlinked(self.ref)
 
 
 @dataclass(frozen=True)
@@ -61,13 +72,18 @@ def index() -> tuple[str, int]:
     browse, with the query syntax."""
     args = request.args
     query = args.get("q", "").strip()
-    context: dict[str, Any] = {"query": query, "sorts": SORTS, "filters": _active_filters(args)}
-    is_browsing = not query and not any(args.get(p) for p in (*FILTERS, "from", "to"))
+    names = entity_names()
+    context: dict[str, Any] = {
+        "query": query,
+        "sorts": SORTS,
+        "filters": _active_filters(args, names),
+    }
+    is_browsing = not query and not any(args.get(p) for p in (*FILTERS, ENTITY_PARAM, "from", "to"))
     try:
         search = (
             SearchRequest(query="", kinds=KINDS, per_page=1)  # every document, for facets
             if is_browsing
-            else search_request(args, per_page=current_app.config["PER_PAGE"])
+            else _with_entities(search_request(args, per_page=current_app.config["PER_PAGE"]))
         )
         result = get_index().search(search, get_store())
         context["stale"] = staleness_notice()
@@ -75,7 +91,6 @@ def index() -> tuple[str, int]:
         message = exc.description if isinstance(exc, InvalidParameter) else str(exc)
         return render_template("search/index.html", error=message, **context), 400
     context["facets"] = _facets(result, args)
-    names = entity_names()
     context["entity_facets"] = _entity_facets(result, args, names)
     if is_browsing:
         return render_template("search/index.html", total=result.total, **context), 200
@@ -115,25 +130,45 @@ def _snippets_html(
     ]
 
 
+def _with_entities(search: SearchRequest) -> SearchRequest:
+    """The search with the entity facet values chosen (``?entity=``); raises
+    ``InvalidParameter`` past ``MAX_FILTER_VALUES`` of them."""
+    values = (v.strip() for v in request.args.getlist(ENTITY_PARAM))
+    chosen = tuple(dict.fromkeys(v for v in values if v))
+    if len(chosen) > MAX_FILTER_VALUES:
+        raise InvalidParameter(
+            f'Parameter "{ENTITY_PARAM}" is given {len(chosen)} times; the limit is '
+            f"{MAX_FILTER_VALUES}."
+        )
+    return dataclasses.replace(search, entities=chosen) if chosen else search
+
+
 def _entity_facets(
-    result: SearchResult, args: MultiDict[str, str], names: dict[str, Entity]
+    result: SearchResult, args: MultiDict[str, str], names: Mapping[str, Entity]
 ) -> list[tuple[str, str, list[FacetLink]]]:
-    """(title, facet key, links) of the entity facets the result has. A value is an entity
-    id (shown by its name); a link adds ``entity:<id>`` to the query, or takes it out."""
-    query = args.get("q", "").strip()
+    """(title, entity type, links) of each entity facet the result has; a link toggles its
+    entity in ``?entity=``. Names not in the registry show as the text that was found."""
+    chosen = args.getlist(ENTITY_PARAM)
     out = []
-    for key, (title, _prefix) in ENTITY_FACETS.items():
+    for prefix, type in ENTITY_FACETS.items():
         links = []
-        for value, count in result.facets.get(key) or ():
-            term, words = f"entity:{value}", query.split()
-            selected = term in words
-            changed = " ".join(w for w in words if w != term) if selected else f"{query} {term}"
-            entity = names.get(str(value))
-            label = entity.name if entity else str(value)
-            links.append(FacetLink(label, count, selected, _with(args, q=changed.strip())))
+        for ref, count in result.facets.get(prefix) or ():
+            selected = ref in chosen
+            values = [v for v in chosen if v != ref] if selected else [*chosen, ref]
+            label = _entity_label(ref, result.entity_names, names)
+            links.append(FacetLink(label, count, selected, _with(args, entity=values), ref))
         if links:
-            out.append((title, key, links))
+            out.append((type_label(type, plural=True), type, links))
     return out
+
+
+def _entity_label(ref: str, shown: Mapping[str, str], names: Mapping[str, Entity]) -> str:
+    """How an entity ref reads: the registry's name, else the name the index shows for it."""
+    if ref in names:
+        return names[ref].name
+    if ref in shown:
+        return shown[ref]
+    return ref.partition(":")[2].replace("_", " ") if is_unlinked(ref) else ref
 
 
 def _facets(result: SearchResult, args: MultiDict[str, str]) -> list[tuple[str, list[FacetLink]]]:
@@ -159,13 +194,14 @@ def _facet_link(name: str, value: str, count: int, args: MultiDict[str, str]) ->
     return FacetLink(value, count, selected, _with(args, **{name: values}))
 
 
-def _active_filters(args: MultiDict[str, str]) -> list[Filter]:
+def _active_filters(args: MultiDict[str, str], names: Mapping[str, Entity]) -> list[Filter]:
     filters = []
-    for name in FILTERS:
+    for name in (*FILTERS, ENTITY_PARAM):
         for value in args.getlist(name):
             if value.strip():
                 rest = [v for v in args.getlist(name) if v != value]
-                filters.append(Filter(f"{name}: {value}", _with(args, **{name: rest})))
+                label = _entity_label(value, {}, names) if name == ENTITY_PARAM else value
+                filters.append(Filter(f"{name}: {label}", _with(args, **{name: rest})))
     for name in ("from", "to"):
         if args.get(name, "").strip():
             filters.append(Filter(f"{name} {args[name]}", _with(args, **{name: None})))
@@ -190,7 +226,7 @@ def _pages(
 
 def _document_args(args: MultiDict[str, str]) -> dict[str, list[str]]:
     """The search parameters a result link carries (for highlights and "back to results")."""
-    keep = ("q", *FILTERS, "from", "to", "sort", "page", "per_page")
+    keep = ("q", *FILTERS, ENTITY_PARAM, "from", "to", "sort", "page", "per_page")
     return {k: args.getlist(k) for k in keep if args.get(k)}
 
 
