@@ -147,3 +147,32 @@ def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.delenv("DOSSIER_DATABASE_URL", raising=False)
     monkeypatch.delenv("DOSSIER_NER_TRAIN_CORPUS", raising=False)  # make sets it; setup trains
     return CliRunner()
+
+
+@pytest.fixture(scope="session")
+def trained_recogniser(shared_data_dir: Path, request: pytest.FixtureRequest) -> Any:
+    """A small entity model: the first 200k tokens of gmb.train.tsv, 2 passes (~10 s), cached
+    in pytest's cache under the corpus hash and the model code's hash (read-only)."""
+    import hashlib
+
+    from indexer import perceptron, recogniser
+    from indexer.iob import file_sha256
+
+    corpus = shared_data_dir / "ner-train" / "gmb.train.tsv"
+    code = hashlib.sha256()
+    for module in (recogniser, perceptron):
+        code.update(Path(module.__file__ or "").read_bytes())
+    key = f"{file_sha256(corpus)[:16]}-{code.hexdigest()[:16]}-200000-2"
+    cache = getattr(request.config, "cache", None)  # absent with -p no:cacheprovider
+    if cache is not None:
+        folder = cache.mkdir("dossier-entity-models")
+    else:
+        folder = request.getfixturevalue("tmp_path_factory").mktemp("models")
+    path = folder / f"{key}.json.gz"
+    if path.is_file():
+        return recogniser.Recogniser.load(path)
+    for stale in folder.glob("*.json.gz"):
+        stale.unlink()
+    model = recogniser.train(corpus, passes=2, seed=0, max_tokens=200_000)
+    model.save(path)
+    return model
