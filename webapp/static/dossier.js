@@ -141,7 +141,7 @@
     } else {
       linked.remove();
       if (unlinked) {
-        unlinked.querySelector("[data-card-field='name']").value = surface;
+        unlinked.querySelector("[data-card-field='name']").value = surface.replace(/[\s:;,]+$/, "");
         const select = unlinked.querySelector("[data-card-field='type']");
         if (Array.from(select.options).some((o) => o.value === type)) select.value = type;
         else unlinked.remove(); // dates and sums are not registry entities
