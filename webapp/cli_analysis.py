@@ -75,8 +75,9 @@ def eval_command(corpus: Path, spec: str | None, as_json: bool) -> None:
     Entities count as found only with exactly the gold tokens and type. The model tags the
     file's own tokens. Without --map, types are renamed as when the model was trained.
     """
+    given = type_map(spec) if spec else None
     model = Recogniser.load(model_path(config()["MODELS_DIR"]))
-    mapping = type_map(spec) if spec else dict(model.header.get("type_map") or {})
+    mapping = given if given is not None else dict(model.header.get("type_map") or {})
     scores = evaluate(model, corpus, mapping or None)
     if as_json:
         click.echo(json.dumps(scores_json(scores, corpus, mapping), indent=2))

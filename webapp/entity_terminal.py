@@ -63,14 +63,19 @@ def model_status(done: PreparedInstance) -> str:
 def reindex_line(report: ReindexReport) -> str:
     """What re-analysis after a correction did to the mentions and the index."""
     analysis = report.analysis
-    line = f"Re-analysed {count(analysis.documents, 'document')} ({analysis.mentions:,} mentions)"
+    found = count(analysis.mentions, "mention")
+    line = f"Re-analysed {count(analysis.documents, 'document')} ({found})"
     if not report.has_index:
         line += '; no index yet (run "dossier index")'
     elif report.is_rebuilt:
         line += f"; rebuilt the index ({report.indexed:,} documents)"
     else:
         line += f"; re-indexed {count(report.indexed, 'document')}"
-    return f"{line}; {NO_MODEL}." if not analysis.has_model else f"{line}."
+    return (
+        f"{line}; registry and rules only (no trained model)."
+        if not analysis.has_model
+        else f"{line}."
+    )
 
 
 def entity_lines(entities: Sequence[Entity], mentions: Mapping[str, int]) -> list[str]:
