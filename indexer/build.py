@@ -5,7 +5,9 @@
 - An update replaces the records of documents written since the ``seq`` in ``state.json``. It
   commits without merging segments, because a merge deletes segment files that searchers opened
   earlier read lazily (``compound=False`` segments); when updates have left more than
-  ``MAX_SEGMENTS`` segments, the index is rebuilt into a new generation instead.
+  ``MAX_SEGMENTS`` segments, their small segments are merged in a clone of the generation (hard
+  links to its files) that then goes live, so re-indexing a few documents after each correction
+  never costs a rebuild.
 - ``state.json`` is written after each Whoosh commit. A crash in between only makes the next
   update index the same documents again (``update_document`` replaces by ``id``).
 """
@@ -30,12 +32,14 @@ from .entity_refs import entity_fields
 from .errors import IndexerError, IndexMissing
 from .generations import (
     IndexState,
+    compact,
     current_generation,
     discard,
     index_lock,
     new_generation,
     publish,
     read_state,
+    segment_count,
     utc_now,
     write_state,
 )
@@ -52,7 +56,7 @@ Progress = Callable[[int, int], None]
 # Posting buffer per writer process (~330 MB resident at 256). Past it Whoosh spills sorted runs
 # and merges them in Python: kremlin (18.5 MB of text) took 46 s of CPU at 128, 29 s at 256.
 LIMIT_MB = 256
-MAX_SEGMENTS = 8  # more after an update: rebuild into a new generation
+MAX_SEGMENTS = 8  # more after an update: merge the small ones in a new generation
 MIN_PARALLEL_DOCS = 200  # fewer: Whoosh hands out batches of 100, so one process would do it all
 PROGRESS_EVERY = 100
 RECORD_BATCH = 500  # documents whose stored mentions are read in one query
@@ -307,11 +311,10 @@ def _replace(
     write_state(
         index_dir, generation, replace(state, doc_count=ix.doc_count(), updated_at=utc_now())
     )
-    with ix.reader() as reader:
-        segments = len(reader.leaf_readers())
-    if segments > MAX_SEGMENTS:
-        log.info("index generation %s has %d segments: rebuilding", generation, segments)
-        _build(store, index_dir, procs, None)
+    if segment_count(ix) > MAX_SEGMENTS:
+        if not compact(index_dir, generation, limitmb=LIMIT_MB, max_segments=MAX_SEGMENTS):
+            log.warning("index generation %s has too many large segments: rebuilding", generation)
+            _build(store, index_dir, procs, None)
     return count
 
 

@@ -6,10 +6,11 @@ Layout of an index folder::
     LOCK                          held (flock) by whoever builds or updates; holds its pid
     gen-<UTC timestamp>-<rand>/   one Whoosh index, plus state.json (store seq reached, ...)
 
-A rebuild writes a new generation and then swaps ``CURRENT``. The previous generation is kept, so
-a searcher opened on it keeps answering until it refreshes; older ones are deleted at the next
-swap. A generation is never changed in a way that deletes files an open searcher may still read
-(see ``indexer/build.py``).
+A rebuild writes a new generation and then swaps ``CURRENT``; so does a compaction, which merges
+the small segments of a clone of the live generation (``compact``). The previous generation is
+kept, so a searcher opened on it keeps answering until it refreshes; older ones are deleted at
+the next swap. A generation is never changed in a way that deletes files an open searcher may
+still read (see ``indexer/build.py``).
 """
 
 from __future__ import annotations
@@ -24,8 +25,12 @@ import secrets
 import shutil
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import Any
+
+from whoosh.index import Index, open_dir
+from whoosh.reading import SegmentReader
 
 from .errors import IndexBusy
 
@@ -35,6 +40,7 @@ CURRENT = "CURRENT"
 LOCK = "LOCK"
 STATE = "state.json"
 PREFIX = "gen-"
+SMALL_SHARE = 10  # compaction merges segments holding under 1/10 of the documents each
 
 
 @dataclass(frozen=True)
@@ -86,6 +92,57 @@ def new_generation(index_dir: Path) -> str:
     name = f"{PREFIX}{stamp}-{secrets.token_hex(4)}"
     (index_dir / name).mkdir()
     return name
+
+
+def compact(index_dir: Path, generation: str, *, limitmb: int, max_segments: int) -> bool:
+    """Merge the small segments that updates leave (``_merge_small``) in a clone of
+    ``generation`` and make the clone live; False (nothing changed) when that would still leave
+    more than ``max_segments``. Seconds, where a rebuild from the store takes minutes.
+
+    The clone holds hard links to the generation's files (copies where links are unsupported):
+    Whoosh never changes a file once written, so the clone's merge deletes only its own links
+    while searchers of ``generation`` keep reading theirs.
+    """
+    state = read_state(index_dir, generation)
+    clone = new_generation(index_dir)
+    try:
+        for path in (index_dir / generation).iterdir():
+            if path.is_file() and path.name != STATE:
+                try:
+                    os.link(path, index_dir / clone / path.name)
+                except OSError:
+                    shutil.copy2(path, index_dir / clone / path.name)
+        ix = open_dir(str(index_dir / clone))
+        ix.writer(limitmb=limitmb, compound=False).commit(mergetype=_merge_small)
+        segments = segment_count(ix)
+    except BaseException:
+        discard(index_dir, clone)
+        raise
+    if state is None or segments > max_segments:
+        discard(index_dir, clone)
+        return False
+    write_state(index_dir, clone, replace(state, updated_at=utc_now()))
+    publish(index_dir, clone)
+    log.info("compacted index generation %s into %s (%d segments)", generation, clone, segments)
+    return True
+
+
+def segment_count(ix: Index) -> int:
+    """How many segments a Whoosh index has."""
+    with ix.reader() as reader:
+        return len(reader.leaf_readers())
+
+
+def _merge_small(writer: Any, segments: list[Any]) -> list[Any]:
+    """Whoosh merge policy: merge the segments holding under ``1/SMALL_SHARE`` of the documents
+    each (what updates leave); keep the large ones (what builds write) as they are."""
+    total = sum(s.doc_count_all() for s in segments)
+    small = [s for s in segments if s.doc_count_all() * SMALL_SHARE < total]
+    for segment in small:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return [s for s in segments if s not in small]
 
 
 def publish(index_dir: Path, generation: str) -> None:

@@ -224,7 +224,7 @@ def test_searcher_opened_before_an_update_keeps_answering(
     fresh.close()
 
 
-def test_updates_past_max_segments_rebuild_into_a_new_generation(
+def test_updates_past_max_segments_merge_the_small_ones_in_a_new_generation(
     corpus_store: Any, index_path: Path
 ) -> None:
     build_index(corpus_store, index_path, procs=1)
@@ -238,7 +238,8 @@ def test_updates_past_max_segments_rebuild_into_a_new_generation(
     assert current_generation(index_path) != first
     ix, _ = open_index(index_path)
     with ix.reader() as reader:
-        assert len(reader.leaf_readers()) == 1
+        # the build's segment (7 documents) stays, the updates' are merged into one
+        assert [r.doc_count() for r, _ in reader.leaf_readers()] == [7, build.MAX_SEGMENTS]
         assert reader.doc_count() == 7 + build.MAX_SEGMENTS
     assert index_status(corpus_store, index_path).is_current
 

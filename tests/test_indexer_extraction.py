@@ -19,7 +19,7 @@ from corpus.entity_store import EntityStore
 from corpus.entity_tagging import suppress, tag
 from corpus.ingest import ingest
 from corpus.model import DocumentDraft, Span
-from indexer.build import build_index
+from indexer.build import MAX_SEGMENTS, build_index, open_index
 from indexer.extraction import (
     MIN_PARALLEL_DOCS,
     analyse_documents,
@@ -27,6 +27,7 @@ from indexer.extraction import (
     model_path,
     reindex_documents,
 )
+from indexer.generations import current_generation
 from indexer.search import SearchIndex, SearchRequest
 
 FORUM = "fixture-eastern-forum-2019"
@@ -338,3 +339,34 @@ def test_an_analysts_tag_survives_a_new_version_of_the_document(
     shutil.rmtree(tmp_path / "index")
     build_index(store, tmp_path / "index", procs=1)
     assert search('place:"Asia-Pacific"') == [valdai.id]
+
+
+def test_many_corrections_compact_the_index_instead_of_rebuilding_it(
+    store: Any,
+    entity_store: EntityStore,
+    ids: dict[str, str],
+    indexed: None,
+    search: Callable[..., list[str]],
+    tmp_path: Path,
+) -> None:
+    index_dir = tmp_path / "index"
+    old_searcher = SearchIndex.open(index_dir)
+    first = current_generation(index_dir)
+    for _ in range(MAX_SEGMENTS):  # the last update leaves one segment too many
+        reindex_documents(store, entity_store, index_dir, [FORUM], None)
+    assert current_generation(index_dir) != first
+    ix, _ = open_index(index_dir)
+    with ix.reader() as reader:  # the build's segment, and the updates' merged into one
+        assert [(r.doc_count(), r.doc_count_all()) for r, _ in reader.leaf_readers()] == [
+            (6, 7),
+            (1, 1),
+        ]
+    assert search(f"entity:{ids['Vladimir Putin']}") == [FORUM]
+    kept = old_searcher.search(SearchRequest("place:Russia", per_page=10), store)
+    assert sorted(hit.id for hit in kept.hits) == [
+        "analyst-notes",
+        FORUM,
+        "fixture-un-statement-2017",
+        "tass-report",
+    ]
+    old_searcher.close()
