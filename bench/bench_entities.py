@@ -5,7 +5,8 @@
 
 Each run starts from an empty SQLite store in a temporary folder and times, as ``dossier
 ingest`` runs them, the three steps: ingest (read + store), entity analysis (model, rules and a
-small registry, ``procs`` worker processes) and the index build (``procs`` writers). Tokens are
+small registry, ``procs`` worker processes) and the index build (``procs`` writers). Then, on
+the last run's index: searches with and without facets, and one correction re-indexed. Tokens are
 NLTK word tokens of the documents' texts, counted once beforehand (not timed). Without --model,
 a model is trained on ../shared/data/ner-train/gmb.train.tsv (5 passes, about 2 minutes) and
 kept in the temporary folder for the runs.
@@ -16,14 +17,19 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.sources import SHARED_DATA, collection_paths, machine  # noqa: E402
+
+if TYPE_CHECKING:
+    from indexer.recogniser import Recogniser
 
 # A small watch-list, so the registry matcher runs as it would on an analyst's instance.
 REGISTRY = [
@@ -119,6 +125,58 @@ def main() -> None:
                 f"{report.linked:,} linked; analysis alone {tokens / (t2 - t1):,.0f} tokens/s)",
                 file=sys.stderr,
             )
+        _searches(work / f"dossier-{procs}.db", work / f"index-{procs}")
+        _correction(work / f"dossier-{procs}.db", work / f"index-{procs}", model)
+
+
+def _searches(db: Path, index_dir: Path) -> None:
+    """Median search time with and without facets, on a kept searcher."""
+    from corpus.store import Store
+    from indexer.search import SearchIndex, SearchRequest
+
+    store = Store.open(f"sqlite:///{db}")
+    index = SearchIndex.open(index_dir)
+    every: dict[str, Any] = {"kinds": ("speech", "forum", "news", "other")}
+    print(
+        "\n| query | matching | without facets ms | with facets ms |\n| --- | ---: | ---: | ---: |"
+    )
+    for label, query, extra in [
+        ("sanctions", "sanctions", {}),
+        ("putin", "putin", {}),
+        ("every document", "", every),
+    ]:
+        medians = []
+        for facets in (False, True):
+            times = []
+            for _ in range(10):
+                t0 = time.perf_counter()
+                result = index.search(SearchRequest(query, facets=facets, **extra), store)
+                times.append((time.perf_counter() - t0) * 1000)
+            medians.append(statistics.median(times))
+        print(f"| {label} | {result.total:,} | {medians[0]:.1f} | {medians[1]:.1f} |")
+    index.close()
+    store.close()
+
+
+def _correction(db: Path, index_dir: Path, model: Recogniser) -> None:
+    """A correction that touches many documents: add a person, re-analyse and re-index."""
+    from corpus.entity_corrections import add_entity
+    from corpus.entity_store import EntityStore
+    from corpus.store import Store
+    from indexer.extraction import reindex_documents
+
+    store = Store.open(f"sqlite:///{db}")
+    entity_store = EntityStore(store)
+    t0 = time.perf_counter()
+    result = add_entity(entity_store, "Angela Merkel", "PERSON", aliases=["Merkel"])
+    t1 = time.perf_counter()
+    report = reindex_documents(store, entity_store, index_dir, result.affected, model)
+    t2 = time.perf_counter()
+    print(
+        f"\nCorrection (add Angela Merkel): {(t1 - t0) * 1000:.0f} ms, then "
+        f"{report.indexed} documents re-analysed and re-indexed in {t2 - t1:.1f} s."
+    )
+    store.close()
 
 
 if __name__ == "__main__":
