@@ -109,13 +109,9 @@ def analyse_documents(
     workers = procs if procs > 1 and len(ids) >= MIN_PARALLEL_DOCS else 1
     run = _Run(entity_store, len(ids), progress)
     batches = _batches(store, entity_store, ids)
-    if workers == 1:
-        _init_worker(recogniser, matcher)
-        try:
-            for batch in batches:
-                run.collect(_analyse_batch(batch))
-        finally:
-            _init_worker(None, None)
+    if workers == 1:  # in this process (and thread): no worker state involved
+        for batch in batches:
+            run.collect(_analyse_batch(batch, recogniser, matcher))
     else:
         with _pool(workers, recogniser, matcher) as pool:
             for found in _ordered(pool, batches, window=4 * workers):
@@ -234,10 +230,17 @@ def _init_worker(recogniser: Recogniser | None, matcher: AliasMatcher | None) ->
     _recogniser, _matcher = recogniser, matcher
 
 
-def _analyse_batch(batch: _Batch) -> list[MentionSet]:
+def _worker_batch(batch: _Batch) -> list[MentionSet]:
+    """A pool task: analyse with the worker's recogniser and matcher."""
+    return _analyse_batch(batch, _recogniser, _matcher)
+
+
+def _analyse_batch(
+    batch: _Batch, recogniser: Recogniser | None, matcher: AliasMatcher | None
+) -> list[MentionSet]:
     out = []
     for document, corrections in batch:
-        found = analyse_document(document, _recogniser, _matcher, corrections)
+        found = analyse_document(document, recogniser, matcher, corrections)
         out.append(
             MentionSet(
                 document.id, document.version, found.mentions, found.sentences, found.tag_locations
@@ -264,7 +267,7 @@ def _ordered(
     pending: list[Future[list[MentionSet]]] = []
     try:
         for batch in batches:
-            pending.append(pool.submit(_analyse_batch, batch))
+            pending.append(pool.submit(_worker_batch, batch))
             if len(pending) >= window:
                 yield pending.pop(0).result()
         while pending:
