@@ -190,3 +190,16 @@ def test_setup_with_a_missing_training_corpus_says_so(runner: Any, tmp_path: Pat
         f"Error: NER_TRAIN_CORPUS names {tmp_path / 'nowhere.tsv'}, which is not a file. Fix the "
         "path, or unset it (entities then come from the registry and the rules only).\n"
     )
+
+
+def test_a_model_trained_by_setup_reanalyses_documents_analysed_without_one(
+    runner: Any, iob_file: Path, sources: Path
+) -> None:
+    _run(runner, "ingest", str(sources))
+    env = {"DOSSIER_NER_TRAIN_CORPUS": str(iob_file)}
+    lines = _lines(_run(runner, "setup", "--no-demo", "--no-download", env=env))
+    assert lines[4].endswith("; analysed 7 documents.")
+    assert lines[5].startswith("Index: rebuilt (generation gen-")
+    again = _lines(_run(runner, "setup", "--no-demo", "--no-download", env=env))
+    assert again[4].endswith("; analysed 0 documents.")
+    assert again[5].startswith("Index: already up to date")

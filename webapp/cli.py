@@ -109,7 +109,9 @@ def setup(no_demo: bool, download: bool) -> None:
     else:
         click.echo("Demo collection: not loaded, the database already holds documents.")
     click.echo(f"Entities: {model_status(done)}")
-    click.echo(f"Index: {index_change(done.index_before, done.index)}")
+    click.echo(
+        f"Index: {index_change(done.index_before, done.index, rebuilt=done.is_index_rebuilt)}"
+    )
     click.echo(f'Ready: run "dossier serve" and open {_url(config["HOST"], config["PORT"])}')
 
 

@@ -67,6 +67,7 @@ class PreparedInstance:
     is_model_trained: bool = False  # trained by this run, from ``training_corpus``
     training_corpus: str | None = None  # NER_TRAIN_CORPUS
     analysed: int = 0  # documents whose entities this run analysed
+    is_index_rebuilt: bool = False  # rebuilt because a new model re-analysed every document
 
 
 def open_store(config: Mapping[str, Any], *, create: bool = False) -> Store:
@@ -114,15 +115,21 @@ def prepare_instance(
     with open_store(config, create=True) as store:
         index_dir = Path(config["INDEX_DIR"])
         demo_added = load_demo(store, progress) if is_demo_wanted and store.count() == 0 else 0
+        # A model trained just now re-analyses every document (some may have been analysed
+        # with the rules only), and then the whole index is stale; else only what is new.
         analysis = analyse_documents(
             store,
             EntityStore(store),
-            None,
+            store.ids() if is_trained else None,
             recogniser=recogniser,
             progress=_step(progress, "analyse"),
         )
         index_before = index_status(store, index_dir)
-        catch_up_index(store, index_dir, progress=_step(progress, "index"))
+        is_rebuilt = is_trained and index_before.exists
+        if is_rebuilt:
+            build_index(store, index_dir, progress=_step(progress, "index"))
+        else:
+            catch_up_index(store, index_dir, progress=_step(progress, "index"))
         return PreparedInstance(
             home=config["HOME"],
             database=store.url,
@@ -136,6 +143,7 @@ def prepare_instance(
             is_model_trained=is_trained,
             training_corpus=config["NER_TRAIN_CORPUS"] or None,
             analysed=analysis.documents,
+            is_index_rebuilt=is_rebuilt,
         )
 
 
