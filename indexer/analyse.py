@@ -56,7 +56,7 @@ def require(package: str, path: str) -> None:
         where = os.environ.get("NLTK_DATA") or "NLTK's default locations"
         raise NltkResourceMissing(
             f'NLTK resource "{package}" is not installed (looked in {where}). Run "dossier setup" '
-            f'with internet access, or python -m nltk.downloader {package}, or set NLTK_DATA.'
+            f"with internet access, or python -m nltk.downloader {package}, or set NLTK_DATA."
         ) from exc
 
 

@@ -103,9 +103,7 @@ def index_dir(store: Any, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def make_app(
-    tmp_path: Path, database_url: str, index_dir: Path
-) -> Callable[..., Any]:
+def make_app(tmp_path: Path, database_url: str, index_dir: Path) -> Callable[..., Any]:
     """Factory for apps on the test store and index; keyword overrides go into the config."""
     from webapp import create_app
 
