@@ -8,14 +8,13 @@ define the model, so an edited feature set never meets a stale model.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 from pathlib import Path
 
 import pytest
 
 from corpus.model import ENTITY_TYPES, MENTION_SOURCES, Mention, Span
-from indexer import perceptron, recogniser, rules
+from indexer import recogniser, rules
 from indexer.errors import ModelInvalid, ModelMissing
 from indexer.iob import GMB_TYPE_MAP, file_sha256, read_iob
 from indexer.recogniser import MAX_CHUNK_TOKENS, MODEL_TYPES, Recogniser, evaluate, merge, train
@@ -27,29 +26,6 @@ SMALL_PASSES = 2
 @pytest.fixture(scope="session")
 def ner_dir(shared_data_dir: Path) -> Path:
     return shared_data_dir / "ner-train"
-
-
-@pytest.fixture(scope="session")
-def trained_recogniser(ner_dir: Path, request: pytest.FixtureRequest) -> Recogniser:
-    """A small model trained on the first 200k tokens of gmb.train.tsv (read-only)."""
-    corpus = ner_dir / "gmb.train.tsv"
-    code = hashlib.sha256()
-    for module in (recogniser, perceptron):
-        code.update(Path(module.__file__ or "").read_bytes())
-    key = f"{file_sha256(corpus)[:16]}-{code.hexdigest()[:16]}-{SMALL_TOKENS}-{SMALL_PASSES}"
-    cache = getattr(request.config, "cache", None)  # absent with -p no:cacheprovider
-    if cache is not None:
-        folder = cache.mkdir("dossier-entity-models")
-    else:
-        folder = request.getfixturevalue("tmp_path_factory").mktemp("models")
-    path = folder / f"{key}.json.gz"
-    if path.is_file():
-        return Recogniser.load(path)
-    for stale in folder.glob("*.json.gz"):
-        stale.unlink()
-    model = train(corpus, passes=SMALL_PASSES, seed=0, max_tokens=SMALL_TOKENS)
-    model.save(path)
-    return model
 
 
 def found(model: Recogniser, text: str) -> list[tuple[str, str]]:
