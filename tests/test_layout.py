@@ -21,7 +21,7 @@ FORBIDDEN = {
 
 # third-party module -> the only files (or folders) allowed to import it
 HOMES = {
-    "bs4": ("corpus/readers.py",),
+    "bs4": ("corpus/readers_html.py",),
     "nltk": ("indexer/analyse.py",),
     "whoosh": ("indexer/",),
     "flask": ("webapp/",),
