@@ -2,3 +2,7 @@
 
 Reads ``corpus``; never imports ``indexer`` or ``webapp``.
 """
+
+from __future__ import annotations
+
+__all__: list[str] = []

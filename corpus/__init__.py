@@ -1,5 +1,48 @@
 """Source texts and their ingestion. Knows nothing about search or the web.
 
 The SQL store is the source of truth; every other artefact (the index, analyses) is derived
-from it and can be rebuilt.
+from it and can be rebuilt. The names below are the package's contract (docs/ARCHITECTURE.md).
+The ingest step itself is ``from corpus.ingest import ingest``: re-exporting the function here
+would hide the module of the same name (``import corpus.ingest as m`` would give the function).
+The entity registry lives in the ``entity_*`` modules, imported by name.
 """
+
+from __future__ import annotations
+
+from .dates import parse_date
+from .errors import (
+    CorpusError,
+    DocumentNotFound,
+    EntityNotFound,
+    InvalidDocument,
+    InvalidEntity,
+    StoreUnavailable,
+    UnreadableSource,
+)
+from .ingest import IngestReport
+from .limits import IngestLimits
+from .model import KINDS, Document, DocumentDraft, PartialDate, Span
+from .readers import ReadFailure, read_source
+from .store import PutOutcome, Store
+
+__all__ = [
+    "KINDS",
+    "CorpusError",
+    "Document",
+    "DocumentDraft",
+    "DocumentNotFound",
+    "EntityNotFound",
+    "IngestLimits",
+    "IngestReport",
+    "InvalidDocument",
+    "InvalidEntity",
+    "PartialDate",
+    "PutOutcome",
+    "ReadFailure",
+    "Span",
+    "Store",
+    "StoreUnavailable",
+    "UnreadableSource",
+    "parse_date",
+    "read_source",
+]

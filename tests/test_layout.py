@@ -4,6 +4,8 @@ third-party library has exactly one home."""
 from __future__ import annotations
 
 import ast
+import importlib
+import pkgutil
 from pathlib import Path
 
 import pytest
@@ -61,6 +63,16 @@ def test_module_imports_only_what_its_package_may(path: Path) -> None:
     for module, homes in HOMES.items():
         if module in imported:
             assert rel.startswith(homes), f"{rel} imports {module}; only {homes} may"
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_package_lists_its_public_names_without_hiding_a_module(package: str) -> None:
+    module = importlib.import_module(package)
+    names = module.__all__
+    assert len(names) == len(set(names)), f"{package}.__all__ repeats a name"
+    assert [n for n in names if not hasattr(module, n)] == [], f"{package}.__all__ names a ghost"
+    submodules = {info.name for info in pkgutil.iter_modules(module.__path__)}
+    assert set(names) & submodules == set(), f"{package} re-exports a name that hides a module"
 
 
 def test_layout_check_sees_the_packages() -> None:
