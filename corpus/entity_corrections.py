@@ -2,10 +2,11 @@
 
 Every correction runs in one write transaction that bumps the registry revision, applies what
 it can to stored mentions at once (a merge moves them, a retype retypes them, a suppression
-deletes them), logs itself, and returns the ids of the documents whose analysis may change.
-The caller re-analyses and re-indexes just those (``is_everything``: all documents). Documents
-that may newly match a name (an added entity or alias, a rename, a lifted suppression) are found
-by scanning current texts (``corpus/entity_mentions.py``, ``documents_containing``).
+deletes them), logs itself, queues the documents whose analysis may change for re-analysis
+(``corpus/entity_reanalysis.py``) and returns their ids (``is_everything``: all documents). A
+worker re-analyses and re-indexes just those; as the queue commits with the correction, a crash
+loses neither. Documents that may newly match a name (an added entity or alias, a rename, a
+lifted suppression) are found by scanning current texts (``documents_containing``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from corpus.entity_mentions import documents_containing, documents_mentioning, link_mentions
+from corpus.entity_reanalysis import enqueue
 from corpus.entity_store import (
     EntityStore,
     InvalidEntity,
@@ -73,14 +75,44 @@ def writing(store: EntityStore) -> Iterator[Connection]:
 
 
 def log_correction(
-    conn: Connection, kind: str, who: str, entity_id: str, detail: Mapping[str, object]
+    conn: Connection,
+    kind: str,
+    who: str,
+    entity_id: str,
+    detail: Mapping[str, object],
+    *,
+    affected: Iterable[str] | None = None,
+    is_everything: bool = False,
 ) -> Correction:
-    """Append one correction to the log and return it."""
+    """Append one correction to the log and queue the documents it affects for re-analysis
+    (``is_everything``: every document), in the correction's own transaction.
+
+    A caller that does not say what it affects (``affected=None``) gets the documents its
+    detail names: a tag's document; for a suppression, those whose text may hold the form.
+    """
     at = utc_now()
     values = {"kind": kind, "who": who, "at": at, "entity_id": entity_id}
     stmt = entity_corrections.insert().values(detail=json.dumps(detail, ensure_ascii=False))
     row_id = conn.execute(stmt.values(values).returning(entity_corrections.c.id)).scalar_one()
+    if affected is None:
+        affected, is_everything = _named_by(conn, kind, detail, is_everything)
+    if is_everything:
+        enqueue(conn, None, correction_id=row_id, now=at)
+    elif affected:
+        enqueue(conn, affected, correction_id=row_id, now=at)
     return Correction(row_id, kind, who, at, entity_id, dict(detail))
+
+
+def _named_by(
+    conn: Connection, kind: str, detail: Mapping[str, object], is_everything: bool
+) -> tuple[set[str], bool]:
+    """The documents a correction's detail names (see ``log_correction``)."""
+    if kind in ("tag", "untag"):
+        return {str(detail["document_id"])}, is_everything
+    if kind in ("suppress", "unsuppress"):
+        found, everything = documents_containing(conn, [str(detail["surface"])])
+        return found | documents_mentioning(conn, keys=[str(detail["key"])]), everything
+    return set(), is_everything
 
 
 def history(store: EntityStore, entity_id: str | None = None, limit: int = 100) -> list[Correction]:
@@ -176,7 +208,9 @@ def add_entity(
         affected, everything = documents_containing(conn, entity.forms())
         affected |= documents_mentioning(conn, keys=keys)
         detail = {"name": name, "type": type, "aliases": list(entity.aliases)}
-        correction = log_correction(conn, "add", who, entity_id, detail)
+        correction = log_correction(
+            conn, "add", who, entity_id, detail, affected=affected, is_everything=everything
+        )
     return CorrectionResult(correction, frozenset(affected), entity, everything)
 
 
@@ -192,7 +226,10 @@ def add_alias(store: EntityStore, entity_id: str, alias: str, who: str = LOCAL) 
         link_mentions(conn, entity.id, entity.type, [key])
         affected, everything = documents_containing(conn, [alias])
         affected |= documents_mentioning(conn, keys=[key])
-        correction = log_correction(conn, "alias", who, entity.id, {"alias": alias})
+        detail = {"alias": alias}
+        correction = log_correction(
+            conn, "alias", who, entity.id, detail, affected=affected, is_everything=everything
+        )
         entity = read_entity(conn, entity.id)
     return CorrectionResult(correction, frozenset(affected), entity, everything)
 
@@ -215,7 +252,8 @@ def remove_alias(
         m = entity_mentions.c
         unlink = entity_mentions.update().where(m.entity_id == entity.id, m.key == key)
         conn.execute(unlink.values(entity_id=None))
-        correction = log_correction(conn, "unalias", who, entity.id, {"alias": alias})
+        detail = {"alias": alias}
+        correction = log_correction(conn, "unalias", who, entity.id, detail, affected=affected)
         entity = read_entity(conn, entity.id)
     return CorrectionResult(correction, frozenset(affected), entity)
 
@@ -229,7 +267,9 @@ def rename(store: EntityStore, entity_id: str, name: str, who: str = LOCAL) -> C
         affected, everything = documents_containing(conn, [name])
         affected |= documents_mentioning(conn, entity_ids=[entity.id])
         detail = {"from": entity.name, "to": name}
-        correction = log_correction(conn, "rename", who, entity.id, detail)
+        correction = log_correction(
+            conn, "rename", who, entity.id, detail, affected=affected, is_everything=everything
+        )
         entity = read_entity(conn, entity.id)
     return CorrectionResult(correction, frozenset(affected), entity, everything)
 
@@ -253,7 +293,7 @@ def retype(store: EntityStore, entity_id: str, type: str, who: str = LOCAL) -> C
         apply_retype(conn, entity, type)
         affected = documents_mentioning(conn, entity_ids=[entity.id])
         detail = {"from": entity.type, "to": type}
-        correction = log_correction(conn, "retype", who, entity.id, detail)
+        correction = log_correction(conn, "retype", who, entity.id, detail, affected=affected)
         entity = read_entity(conn, entity.id)
     return CorrectionResult(correction, frozenset(affected), entity)
 
@@ -286,7 +326,7 @@ def describe(
         entity = read_entity(conn, resolve(conn, entity_id))
         stmt = entities.update().where(entities.c.id == entity.id)
         conn.execute(stmt.values(**values, updated_at=utc_now()))
-        correction = log_correction(conn, "describe", who, entity.id, dict(values))
+        correction = log_correction(conn, "describe", who, entity.id, dict(values), affected=())
         entity = read_entity(conn, entity.id)
     return CorrectionResult(correction, frozenset(), entity)
 
@@ -318,7 +358,7 @@ def merge(store: EntityStore, entity_id: str, into: str, who: str = LOCAL) -> Co
         }
         conn.execute(entities.update().where(entities.c.id == new.id).values(**kept))
         detail = {"merged": old.id, "name": old.name, "type": old.type}
-        correction = log_correction(conn, "merge", who, new.id, detail)
+        correction = log_correction(conn, "merge", who, new.id, detail, affected=affected)
         entity = read_entity(conn, new.id)
     return CorrectionResult(correction, frozenset(affected), entity)
 
@@ -366,5 +406,5 @@ def split(
         conn.execute(follow.values(entity_id=new_id, type=type))
         affected = documents_mentioning(conn, entity_ids=[old.id, new_id])
         detail = {"new_id": new_id, "name": name, "aliases": list(draft.aliases)}
-        correction = log_correction(conn, "split", who, old.id, detail)
+        correction = log_correction(conn, "split", who, old.id, detail, affected=affected)
     return CorrectionResult(correction, frozenset(affected), entity)

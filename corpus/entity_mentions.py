@@ -38,6 +38,7 @@ from corpus.model import (
 from corpus.tables import document_versions, documents
 
 SCAN_LIMIT = 20  # names per correction whose documents are found by scanning the texts
+_RANGES_PER_QUERY = 100  # offset ranges OR-ed in one query (4 parameters each)
 _M = entity_mentions.c
 _D = documents.c
 _CURRENT = (_D.id == _M.document_id) & (_D.current_version == _M.version)
@@ -173,6 +174,47 @@ def mentions_many(
             for r in conn.execute(stmt.order_by(_M.document_id, _M.version, _M.start_offset)):
                 if (r.document_id, r.version) in wanted:
                     found[(r.document_id, r.version)].append(_mention(r))
+    return found
+
+
+def mentions_starting_in(
+    store: EntityStore, ranges: Mapping[str, Sequence[Span]]
+) -> dict[str, list[Mention]]:
+    """Stored mentions of the current version of each document that start inside one of its
+    ranges (the snippets of a page of hits), in text order; documents without any map to [].
+
+    One query for the current versions and one for the mentions, whose every condition is an
+    equality on (document id, version) and a range of start offsets: a range scan of the
+    primary key, however many mentions a long document has.
+    """
+    found: dict[str, list[Mention]] = {document_id: [] for document_id in ranges}
+    by_start: dict[tuple[str, int], Mention] = {}
+    wanted = sorted(d for d, spans in ranges.items() if spans)
+    if not wanted:
+        return found
+    with store.connect() as conn:
+        versions = dict(
+            conn.execute(sa.select(_D.id, _D.current_version).where(_D.id.in_(wanted))).all()
+        )
+        conditions = [
+            (_M.document_id == d)
+            & (_M.version == versions[d])
+            & (_M.start_offset >= span.start)
+            & (_M.start_offset < span.end)
+            for d in wanted
+            if d in versions
+            for span in ranges[d]
+        ]
+        if not conditions:
+            return found
+        for start in range(0, len(conditions), _RANGES_PER_QUERY):
+            stmt = sa.select(entity_mentions).where(
+                sa.or_(*conditions[start : start + _RANGES_PER_QUERY])
+            )
+            for r in conn.execute(stmt):
+                by_start[(r.document_id, r.start_offset)] = _mention(r)  # ranges may overlap
+    for (document_id, _), mention in sorted(by_start.items()):
+        found[document_id].append(mention)
     return found
 
 
