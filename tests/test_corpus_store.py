@@ -7,9 +7,11 @@ import datetime as dt
 import gzip
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -441,6 +443,36 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
             conn.exec_driver_sql(f"PRAGMA {p}").scalar() for p in ("journal_mode", "foreign_keys")
         ]
         assert pragmas == ["wal", 1]
+
+
+def test_opening_a_new_sqlite_database_waits_for_another_process_creating_it(
+    tmp_path: Path,
+) -> None:
+    """Switching a new file to WAL needs it alone, and SQLite does not wait for that by itself."""
+    path = tmp_path / "dossier.db"
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process in its first write, before WAL
+    other.execute("CREATE TABLE elsewhere (x)")
+    opened: list[Store | BaseException] = []
+
+    def open_store() -> None:
+        try:
+            opened.append(Store.open(f"sqlite:///{path}"))
+        except BaseException as exc:
+            opened.append(exc)
+
+    opener = threading.Thread(target=open_store)
+    opener.start()
+    time.sleep(0.2)  # the opener meets the lock (when slower, it finds the file free)
+    other.execute("COMMIT")
+    other.close()
+    opener.join()
+
+    (store,) = opened
+    assert isinstance(store, Store), store
+    with store, store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert store.max_seq() == 0
 
 
 @pytest.mark.parametrize(

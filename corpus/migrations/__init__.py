@@ -8,6 +8,8 @@ independent migration history beside it.
 from __future__ import annotations
 
 import functools
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -122,13 +124,28 @@ def _create_engine(url: str) -> Engine:
 def _on_sqlite_connect(dbapi_connection: Any, _record: object) -> None:
     """WAL + busy timeout: readers never block, writers queue (PERF-NOTES: 0 errors)."""
     dbapi_connection.isolation_level = None  # BEGIN is ours (_on_sqlite_begin), not sqlite3's
-    for pragma in (
-        f"busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}",
-        "journal_mode = WAL",
-        "synchronous = FULL",
-        "foreign_keys = ON",
-    ):
+    dbapi_connection.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    _use_wal(dbapi_connection)
+    for pragma in ("synchronous = FULL", "foreign_keys = ON"):
         dbapi_connection.execute(f"PRAGMA {pragma}")
+
+
+def _use_wal(dbapi_connection: sqlite3.Connection) -> None:
+    """Switch the file to WAL, waiting for other connections as long as a writer would.
+
+    The switch needs the file to itself, and SQLite fails it at once ("database is locked")
+    instead of calling the busy handler: two processes opening a new database together would
+    see that error. The mode is kept in the file, so once switched this takes no lock.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            dbapi_connection.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                raise
+        time.sleep(0.01)
 
 
 def _on_sqlite_begin(conn: Connection) -> None:
