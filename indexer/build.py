@@ -82,20 +82,28 @@ def record(
     document: Document,
     mentions: Iterable[Mention] = (),
     names: Mapping[str, str] | None = None,
+    *,
+    known_words: set[str] | None = None,
 ) -> dict[str, Any]:
     """The index record of one document version (fields in ``indexer/schema.py``): its own
     fields, and the entity fields of its stored ``mentions``, with the canonical ``names`` of
-    the registry entities they link to (entity id -> name)."""
+    the registry entities they link to (entity id -> name).
+
+    ``known_words``: the words one writer has already put in the ``words`` vocabulary; this
+    record adds only the others (and records them there)."""
+    words = dict.fromkeys(w.lower() for w in WORD_RE.findall(f"{document.title}\n{document.text}"))
+    if known_words is not None:
+        words = {w: None for w in words if w not in known_words}
+        known_words.update(words)
     fields: dict[str, Any] = {
         "id": document.id,
         "version": document.version,
         "seq": document.seq,
         "kind": document.kind,
         "text": document.text,
-        # Each distinct raw token once (the field analyser normalises them): the same postings
-        # as the whole text, at a fraction of the analysis cost.
-        "words": " ".join(dict.fromkeys(WORD_RE.findall(f"{document.title}\n{document.text}"))),
     }
+    if words:
+        fields["words"] = " ".join(words)
     if document.title:
         fields["title"] = document.title
     if document.date is not None:
@@ -339,10 +347,11 @@ def _records(store: Store, documents: Iterator[Document]) -> Iterator[dict[str, 
     """The records of ``documents``, their stored mentions read ``RECORD_BATCH`` at a time."""
     entity_store = EntityStore(store)
     names = {e.id: e.name for e in entity_store.registry().entities}
+    known: set[str] = set()  # one writer: each vocabulary word goes in once
     while batch := list(itertools.islice(documents, RECORD_BATCH)):
         found = mentions_many(entity_store, [(d.id, d.version) for d in batch])
         for document in batch:
-            yield record(document, found[(document.id, document.version)], names)
+            yield record(document, found[(document.id, document.version)], names, known_words=known)
 
 
 def _feed(

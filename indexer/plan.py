@@ -17,6 +17,7 @@ from whoosh import query as wq
 
 from .errors import QueryError, QueryTooComplex
 from .matching import Pattern, pattern_of
+from .phrases import ExactPhrase
 from .query import (
     And,
     DateFilter,
@@ -135,7 +136,7 @@ class _Compiler:
                 self._charge(node, sum(self._postings(f, terms[0]) for f in fields))
                 return _join(wq.Or, [wq.Term(f, terms[0]) for f in fields])
             self._charge(node, sum(self._phrase_cost(f, terms) for f in fields))
-            return _join(wq.Or, [wq.Phrase(f, list(terms), slop=slop + 1) for f in fields])
+            return _join(wq.Or, [ExactPhrase(f, list(terms), slop=slop + 1) for f in fields])
         if not surface(node.text):
             return None
         if isinstance(node, Prefix):

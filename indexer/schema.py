@@ -16,9 +16,12 @@ Fields (``record()`` in ``indexer/build.py`` is the one place that fills them):
 ``text``       TEXT, ``TEXT_ANALYZER``, positions but no character offsets, not stored: the
                text is served from the store and highlights are recomputed from it for the
                page shown (``TEXT_ANALYZER`` with ``chars=True`` gives the offsets).
-``words``      surface words of title and text (``SURFACE_ANALYZER``: not stemmed), Existence
-               format: only which documents hold each word. The vocabulary for "did you mean"
-               and for fuzzy expansion, with document frequencies. Never query it for hits.
+``words``      surface words of title and text (``SURFACE_ANALYZER``: not stemmed), existence
+               format (``WordSetFormat``). Only its term dictionary is used: the vocabulary for
+               "did you mean" and fuzzy and prefix expansion. Each writer indexes a word in
+               the first document it sees holding it, not in every one (``record()``'s
+               ``known_words``): full postings cost 40% of the indexing CPU. Never query it
+               for hits; a word's frequency is its stem's in ``text``.
 ``date``       DATETIME, stored, sortable: first day of the period the date is known to (a
                year-precision 2013 is 2013-01-01). Absent when unknown, so date ranges exclude
                the document, and an ascending sort puts it last.
@@ -50,22 +53,30 @@ Fuzzy terms and spelling. A surface word maps to postings by analysing it: ``tex
 (``TEXT_ANALYZER``) gives the ``text``/``title`` terms, usually one stem, several for
 ``Jong-un``. So ``negotiatons~1`` is: ``reader.terms_within("words", "negotiatons", 1)`` ->
 ``negotiations``, ``negotiators`` -> ``text_terms`` of each -> ``Term("text", "negoti")``.
-"Did you mean" takes candidates from ``terms_within("words", ...)`` with their
-``doc_frequency("words", ...)``; rank by edit distance first (``searcher.corrector("words")``
+"Did you mean" takes candidates from ``terms_within("words", ...)`` with the document
+frequency of their stems in ``text``; rank by edit distance first (``searcher.corrector("words")``
 ranks by frequency alone once distance 1 leaves its limit unfilled: "nucler" -> "number").
 Expanding a fuzzy term against ``text`` itself compares against stems, and Whoosh's own
 ``spelling=True`` expands against surface words yet looks them up as stems: both miss.
-The ``words`` field costs about a third more indexing CPU and 40% more index size (measured on
-the demo and kremlin collections); ``record()`` passes each distinct word once to keep it there.
+A word whose only ``words`` posting was in a document since replaced by a version without it
+drops out of the vocabulary until the next rebuild; a replaced document's new version brings
+its own words back, so this needs an edited text, and costs only a suggestion.
+
+``title``, ``text`` and the other TEXT fields keep positions in ``PositionsFormat`` (raw
+``uint32``, read in bulk by ``indexer/phrases.py``). ``PositionsFormat`` and ``WordSetFormat``
+take their terms from ``WordAnalyzer.terms()`` in one list, not a ``Token`` per word.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
+from array import array
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+import numpy as np
 from whoosh import columns, formats
 from whoosh.analysis import Analyzer, Token
 from whoosh.fields import (
@@ -83,7 +94,7 @@ from whoosh.lang.porter2 import stem
 from whoosh.support.charset import accent_map
 
 # Bump whenever a field or an analyzer changes: ensure_index() then rebuilds the index.
-SCHEMA_VERSION = 3  # 3: entity fields
+SCHEMA_VERSION = 4  # 3: entity fields; 4: PositionsFormat
 
 # Entity types with their own fields and facets, and the field prefix of each (also the query
 # prefix: ``person:``, ``org:``, ``place:``, ``nationality:``).
@@ -105,6 +116,8 @@ WORD_RE = re.compile(TOKEN_PATTERN)
 _FOLD_MAP: dict[int, str] = {ord("\u2019"): "'", **accent_map}  # type: ignore[dict-item]
 _FOLD = str.maketrans(_FOLD_MAP)
 _STEM_CACHE_SIZE = 200_000
+_BIG_ENDIAN = sys.byteorder == "big"
+assert array("I").itemsize == 4, "PositionsFormat needs 4-byte unsigned ints"
 
 
 class WordAnalyzer(Analyzer):
@@ -147,6 +160,12 @@ class WordAnalyzer(Analyzer):
                 stemmed = cache[word] = stem(word)
             word = stemmed
         return word
+
+    def terms(self, value: str) -> list[str]:
+        """The normalised words of ``value`` in order (index position = list index): what
+        ``__call__`` yields as tokens, without building a ``Token`` per word."""
+        normalise = self._normalise
+        return [normalise(word) for word in WORD_RE.findall(value)]
 
     def __call__(  # type: ignore[override]
         self,
@@ -221,6 +240,75 @@ class NameListAnalyzer(WordAnalyzer):
             offset += len(line) + 1
 
 
+class PositionsFormat(formats.Positions):
+    """Positions as raw little-endian ``uint32`` values instead of Whoosh's pickled deltas, so
+    ``indexer/phrases.py`` turns the positions of thousands of documents into one numpy array
+    with a single call; encoding is a C call too (Whoosh's is a Python loop per position).
+    """
+
+    def word_values(
+        self, value: Any, analyzer: Any, **kwargs: Any
+    ) -> Iterator[tuple[str, int, float, bytes]]:
+        if type(analyzer) is not WordAnalyzer or not isinstance(value, str):
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        # Indexing spends most of its time here: one list of terms, no Token objects.
+        positions: dict[str, list[int]] = {}
+        for pos, term in enumerate(analyzer.terms(value)):
+            found = positions.get(term)
+            if found is None:
+                positions[term] = [pos]
+            else:
+                found.append(pos)
+        boost = self.field_boost
+        encode = self.encode
+        for term, poslist in positions.items():
+            yield term, len(poslist), len(poslist) * boost, encode(poslist)
+
+    def encode(self, poslist: Any) -> bytes:
+        values = array("I", poslist)
+        if _BIG_ENDIAN:
+            values.byteswap()
+        return values.tobytes()
+
+    def decode_positions(self, valuestring: bytes) -> list[int]:
+        values = array("I")
+        values.frombytes(valuestring)
+        if _BIG_ENDIAN:
+            values.byteswap()
+        return values.tolist()
+
+    def decode_frequency(self, valuestring: bytes) -> int:
+        return len(valuestring) // 4
+
+    def decode_weight(self, valuestring: bytes) -> float:
+        return len(valuestring) // 4 * self.field_boost
+
+    @staticmethod
+    def positions_array(valuestrings: bytes) -> np.ndarray:
+        """The positions in one or more concatenated encoded values."""
+        return np.frombuffer(valuestrings, dtype="<u4")
+
+
+class WordSetFormat(formats.Existence):
+    """Whoosh's existence format (which documents hold a word), with the same fast path."""
+
+    def word_values(
+        self, value: Any, analyzer: Any, **kwargs: Any
+    ) -> Iterable[tuple[str, int, float, bytes]]:
+        if type(analyzer) is not WordAnalyzer or not isinstance(value, str):
+            return super().word_values(value, analyzer, **kwargs)
+        boost = self.field_boost
+        return ((term, 1, boost, b"") for term in set(analyzer.terms(value)))
+
+
+def _text(**options: Any) -> TEXT:
+    """A ``TEXT`` field with positions kept in ``PositionsFormat``."""
+    field = TEXT(**options)
+    field.format = PositionsFormat(field_boost=options.get("field_boost", 1.0))
+    return field
+
+
 # Lowercase, accents folded, possessive 's dropped ("Putin's" = "Putin").
 NAME_ANALYZER: Analyzer = WordAnalyzer()
 SURFACE_ANALYZER: Analyzer = NAME_ANALYZER
@@ -239,7 +327,7 @@ def build_schema() -> Schema:
     entity_fields: dict[str, FieldType] = {}
     for prefix in ENTITY_FIELDS.values():
         entity_fields[f"{prefix}_ids"] = KEYWORD(commas=True, scorable=False, sortable=True)
-        entity_fields[f"{prefix}_text"] = TEXT(analyzer=NAMES_ANALYZER, multitoken_query="phrase")
+        entity_fields[f"{prefix}_text"] = _text(analyzer=NAMES_ANALYZER, multitoken_query="phrase")
     return Schema(
         **entity_fields,
         entity_names=COLUMN(columns.VarBytesColumn()),
@@ -247,16 +335,18 @@ def build_schema() -> Schema:
         version=STORED(),
         seq=NUMERIC(int, 64, stored=True, signed=False),
         kind=ID(stored=True, sortable=True),
-        title=TEXT(analyzer=TEXT_ANALYZER, stored=True, field_boost=2.0, multitoken_query="phrase"),
-        text=TEXT(analyzer=TEXT_ANALYZER, phrase=True, multitoken_query="phrase"),
-        words=FieldType(formats.Existence(), SURFACE_ANALYZER),
+        title=_text(
+            analyzer=TEXT_ANALYZER, stored=True, field_boost=2.0, multitoken_query="phrase"
+        ),
+        text=_text(analyzer=TEXT_ANALYZER, multitoken_query="phrase"),
+        words=FieldType(WordSetFormat(), SURFACE_ANALYZER),
         date=DATETIME(stored=True, sortable=True),
         date_desc=COLUMN(columns.NumericColumn("I", default=_DATE_DESC_UNKNOWN)),
         year=ID(sortable=True),
         speaker=ID(stored=True, sortable=True),
-        speaker_text=TEXT(analyzer=NAME_ANALYZER, multitoken_query="phrase"),
+        speaker_text=_text(analyzer=NAME_ANALYZER, multitoken_query="phrase"),
         source=ID(stored=True, sortable=True),
-        source_text=TEXT(analyzer=NAME_ANALYZER, multitoken_query="phrase"),
+        source_text=_text(analyzer=NAME_ANALYZER, multitoken_query="phrase"),
         language=ID(stored=True, sortable=True),
         tags=KEYWORD(stored=True, commas=True, lowercase=True, scorable=False),
         entities=KEYWORD(commas=True, scorable=False),

@@ -1,8 +1,10 @@
 """Expanding prefixes and fuzzy words, and "did you mean", against the surface vocabulary.
 
-The ``words`` field holds every unstemmed word of the collection with its document frequency.
-A prefix or fuzzy word is expanded there (so ``negotiat*`` and ``negotiatons~`` see real words,
-not stems), and each expansion is analysed into the stemmed ``text`` terms that hold postings.
+The ``words`` field's term dictionary holds every unstemmed word of the collection (its postings
+are sparse: see ``indexer/schema.py``). A prefix or fuzzy word is expanded there (so
+``negotiat*`` and ``negotiatons~`` see real words, not stems), and each expansion is analysed
+into the stemmed ``text`` terms that hold postings; a word's frequency is its stem's document
+frequency in ``text``.
 Every expansion draws on one ``Budget`` per query, so no query can turn into thousands of terms.
 """
 
@@ -49,7 +51,7 @@ def expand_prefix(reader: Any, prefix: Prefix, budget: Budget) -> list[str]:
         return []
     scanned = list(itertools.islice(reader.expand_prefix(VOCABULARY_FIELD, start), MAX_SCAN + 1))
     words = [_text(w) for w in scanned[:MAX_SCAN]]
-    freq = {w: reader.doc_frequency(VOCABULARY_FIELD, w) for w in words}
+    freq = {w: frequency(reader, w) for w in words}
     words.sort(key=lambda w: (-freq[w], w))
     stems, kept = _take(reader, words, budget, f"{prefix.text}*")
     if len(scanned) > MAX_SCAN or kept < len(words):
@@ -76,7 +78,7 @@ def expand_fuzzy(reader: Any, fuzzy: Fuzzy, budget: Budget) -> list[str]:
     if distance == 0 or len(word) > MAX_WORD_CHARS:
         return stems_of([word])
     words = [_text(w) for w in reader.terms_within(VOCABULARY_FIELD, word, distance, prefix=1)]
-    key = {w: (levenshtein(word, w), -reader.doc_frequency(VOCABULARY_FIELD, w), w) for w in words}
+    key = {w: (levenshtein(word, w), -frequency(reader, w), w) for w in words}
     words.sort(key=key.__getitem__)
     stems, kept = _take(reader, words[:MAX_FUZZY_WORDS], budget, f"{fuzzy.text}~{distance}")
     if kept < len(words):
@@ -85,6 +87,12 @@ def expand_fuzzy(reader: Any, fuzzy: Fuzzy, budget: Budget) -> list[str]:
             "closest and most frequent."
         )
     return stems or stems_of([word])
+
+
+def frequency(reader: Any, word: str) -> int:
+    """How many documents hold a vocabulary word: the document frequency of its rarest
+    ``text`` term (a stem, shared by its inflections)."""
+    return min((reader.doc_frequency("text", t) for t in text_terms(word)), default=0)
 
 
 def stems_of(words: list[str]) -> list[str]:
@@ -153,7 +161,7 @@ def _better_word(reader: Any, text: str) -> str | None:
         candidate = _text(candidate)
         if candidate == word:
             continue
-        freq = reader.doc_frequency(VOCABULARY_FIELD, candidate)
+        freq = frequency(reader, candidate)
         if freq < max(1, 10 * have):
             continue
         key = (levenshtein(word, candidate), -freq, candidate)
