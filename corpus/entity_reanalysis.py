@@ -125,11 +125,12 @@ def claim(
     policy: QueuePolicy,
     *,
     document_ids: Iterable[str] | None = None,
+    skip: Iterable[int] = (),
     now: dt.datetime | None = None,
 ) -> list[Job]:
-    """Claim up to ``limit`` jobs that are due (of ``document_ids`` only, if given), oldest
-    first, for ``lease_seconds``. Jobs whose worker died on their last attempt are marked
-    failed instead."""
+    """Claim up to ``limit`` jobs that are due (of ``document_ids`` only, if given; not the
+    job ids in ``skip``), oldest first, for ``lease_seconds``. Jobs whose worker died on their
+    last attempt are marked failed instead."""
     now = now or utc_now()
     lease = now + dt.timedelta(seconds=policy.lease_seconds)
     free = _J.claimed_by.is_(None) | (_J.claimed_until < now)
@@ -150,6 +151,8 @@ def claim(
         wanted = sorted(set(document_ids)) if document_ids is not None else []
         if document_ids is not None and len(wanted) <= _CHUNK:  # else: any job will do
             due = due.where(_J.document_id.in_(wanted))
+        if skipped := sorted(set(skip)):
+            due = due.where(_J.id.not_in(skipped))
         due = due.order_by(_J.id).limit(limit).with_for_update(skip_locked=True)
         ids = list(conn.scalars(due))
         if not ids:
