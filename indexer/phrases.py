@@ -125,19 +125,29 @@ def _segment_matches(reader: Any, fieldname: str, words: list[bytes]) -> tuple[n
     docs = np.fromiter(sorted(candidates), dtype=np.int64, count=len(candidates))
     ordered = docs.tolist()
     positions_array = reader.schema[fieldname].format.positions_array
-    starts: np.ndarray | None = None
+    keyed = []
     for offset, word in enumerate(words):
+        # Each occurrence as (candidate index << 32 | position - offset): sorted, since
+        # candidates are in order and so are positions within a document.
         blobs = list(map(postings[word].__getitem__, ordered))
         positions = positions_array(b"".join(blobs)).astype(np.int64) - offset
         counts = np.fromiter(map(len, blobs), dtype=np.int64, count=len(blobs)) // 4
         keys = (np.repeat(np.arange(len(ordered), dtype=np.int64), counts) << 32) | (
             positions & 0xFFFFFFFF
         )
-        keys = keys[positions >= 0]
-        starts = keys if starts is None else np.intersect1d(starts, keys, assume_unique=True)
-        if not len(starts):
+        keyed.append(keys[positions >= 0])
+    keyed.sort(key=len)
+    starts = keyed[0]
+    for keys in keyed[1:]:
+        # Keep the starts every other word has too: a binary search of the (few) starts in
+        # each longer sorted array, not a sort of both.
+        if not len(starts) or not len(keys):
             return empty, empty
-    assert starts is not None
+        at = np.searchsorted(keys, starts)
+        at[at == len(keys)] = 0
+        starts = starts[keys[at] == starts]
+    if not len(starts):
+        return empty, empty
     which, tf = np.unique(starts >> 32, return_counts=True)
     return docs[which], tf
 
@@ -154,7 +164,7 @@ def _postings(reader: Any, fieldname: str, word: bytes) -> dict[int, bytes]:
         while matcher.is_active():
             matcher._read_ids()
             matcher._read_values()
-            out.update(zip(matcher._ids, matcher._values, strict=True))
+            out.update(zip(matcher._ids or (), matcher._values or (), strict=True))
             matcher._next_block()
         for docnum in deleted:
             out.pop(docnum, None)

@@ -38,11 +38,16 @@ from .vocabulary import Budget, expand_fuzzy, expand_prefix, surface
 BODY_FIELDS = ("text", "title")
 # A rough cost model of Whoosh in pure Python, fitted on the 18k-document bench index on an idle
 # machine (a busy one takes about twice as long): a query whose estimate passes MAX_COST_US is
-# refused before it runs. The phrase "the of" (6 s) is refused; "united nations" (0.7 s) runs.
+# refused before it runs. Exact phrases (``indexer/phrases.py``) read their words' postings in
+# bulk and compare positions with numpy: "of the" (0.3 s) runs, a long quote made only of the
+# commonest words is refused. Phrases with slop walk documents one at a time, as Whoosh does.
 US_PER_TERM = 3_000.0  # open a term's postings
 US_PER_POSTING = 3.5  # read and score one posting of a term
-US_PER_CANDIDATE = 19.0  # match a phrase in one document holding all its words
-US_PER_POSITION = 1.1  # decode one position of a phrase word
+US_PER_PHRASE_POSTING = 1.5  # read one posting of an exact phrase's word (bulk)
+US_PER_PHRASE_CANDIDATE = 1.0  # gather one word's positions in a document holding all words
+US_PER_PHRASE_POSITION = 0.06  # compare one position of an exact phrase's word (numpy)
+US_PER_CANDIDATE = 19.0  # match a phrase with slop in one document holding all its words
+US_PER_POSITION = 1.1  # decode one position of a phrase-with-slop word
 MAX_COST_US = 1_000_000
 
 
@@ -135,7 +140,7 @@ class _Compiler:
             if len(terms) == 1:
                 self._charge(node, sum(self._postings(f, terms[0]) for f in fields))
                 return _join(wq.Or, [wq.Term(f, terms[0]) for f in fields])
-            self._charge(node, sum(self._phrase_cost(f, terms) for f in fields))
+            self._charge(node, sum(self._phrase_cost(f, terms, slop) for f in fields))
             return _join(wq.Or, [ExactPhrase(f, list(terms), slop=slop + 1) for f in fields])
         if not surface(node.text):
             return None
@@ -155,14 +160,24 @@ class _Compiler:
         """Estimated microseconds to read and score a term's postings."""
         return US_PER_TERM + US_PER_POSTING * depth * self.reader.doc_frequency(field, term)
 
-    def _phrase_cost(self, field: str, terms: tuple[str, ...]) -> float:
+    def _phrase_cost(self, field: str, terms: tuple[str, ...], slop: int) -> float:
         """Estimated microseconds for a phrase: its rarest word bounds the candidate documents,
-        and at each candidate every word's positions are decoded."""
+        and at each candidate every word's positions are read (once per place in the phrase).
+        """
         freqs = [
             (self.reader.doc_frequency(field, t), self.reader.frequency(field, t)) for t in terms
         ]
         candidates = min(df for df, _ in freqs)
         positions = sum(total / df * candidates for df, total in freqs if df)
+        if slop == 0:
+            read = sum(
+                US_PER_TERM + US_PER_PHRASE_POSTING * df
+                for df, _ in dict(zip(terms, freqs, strict=True)).values()
+            )
+            return read + (
+                US_PER_PHRASE_CANDIDATE * candidates * len(terms)
+                + US_PER_PHRASE_POSITION * positions
+            )
         return sum(US_PER_TERM + US_PER_POSTING * df for df, _ in freqs) + (
             US_PER_CANDIDATE * candidates + US_PER_POSITION * positions
         )

@@ -248,7 +248,7 @@ class PositionsFormat(formats.Positions):
 
     def word_values(
         self, value: Any, analyzer: Any, **kwargs: Any
-    ) -> Iterator[tuple[str, int, float, bytes]]:
+    ) -> Iterator[Any]:  # (term, frequency, weight, value); Whoosh's stub says bytes terms
         if type(analyzer) is not WordAnalyzer or not isinstance(value, str):
             yield from super().word_values(value, analyzer, **kwargs)
             return
@@ -295,7 +295,7 @@ class WordSetFormat(formats.Existence):
 
     def word_values(
         self, value: Any, analyzer: Any, **kwargs: Any
-    ) -> Iterable[tuple[str, int, float, bytes]]:
+    ) -> Iterable[Any]:  # (term, 1, weight, b"")
         if type(analyzer) is not WordAnalyzer or not isinstance(value, str):
             return super().word_values(value, analyzer, **kwargs)
         boost = self.field_boost
