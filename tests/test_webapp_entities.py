@@ -17,11 +17,13 @@ from bs4 import BeautifulSoup, Tag
 
 from corpus import entity_corrections as corrections
 from corpus.entity_mentions import mentions, replace_mentions
+from corpus.entity_reanalysis import QueuePolicy
 from corpus.entity_store import EntityStore
 from corpus.store import Store
 from indexer.alias_matcher import AliasMatcher
 from indexer.build import build_index
 from indexer.entities import analyse_document
+from indexer.reanalysis import drain
 
 FORUM = "fixture-eastern-forum-2019"
 UN = "fixture-un-statement-2017"
@@ -54,8 +56,9 @@ def analyse_all(store: Store, entity_store: EntityStore) -> None:
 
 @pytest.fixture
 def ids(store: Store, index_dir: Path) -> dict[str, str]:
-    """The registry above, added to the test store, every document analysed with it, and the
-    index built again with the mentions."""
+    """The registry above, added to the test store, every document analysed with it (and the
+    documents its corrections queued re-analysed), and the index built again with the
+    mentions."""
     entity_store = EntityStore(store)
     found = {}
     for name, type, aliases, description, external_id in REGISTRY:
@@ -70,6 +73,7 @@ def ids(store: Store, index_dir: Path) -> dict[str, str]:
         assert result.entity is not None
         found[name] = result.entity.id
     analyse_all(store, entity_store)
+    drain(store, entity_store, index_dir, None, worker="setup", policy=QueuePolicy())
     build_index(store, index_dir, procs=1)
     return found
 

@@ -28,10 +28,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """
     # Imported here, not at the top, so that importing the package (for the CLI or the config)
     # does not load the views, the store and the index.
-    from webapp import csrf, errors, filters, resources
+    from webapp import csrf, errors, filters, reanalysis, resources
     from webapp.config import load_config
     from webapp.logs import configure_logging
     from webapp.views import api, documents, entities, search
+    from webapp.views import reanalysis as reanalysis_views
 
     app = Flask(__name__)
     app.config.update(load_config(config))
@@ -46,9 +47,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(documents.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(entities.bp)
+    app.register_blueprint(reanalysis_views.bp)
 
     # The index is derived from the store: build or catch it up now rather than serve it stale.
     resources.prepare_index(app)
+    # Corrections' re-analysis: a background worker drains what is queued, a crash's too.
+    reanalysis.init_app(app)
     return app
 
 

@@ -24,6 +24,7 @@ from corpus.model import ENTITY_TYPES, Span
 from corpus.registry_io import FORMATS, export_registry, import_file
 from corpus.store import Store
 from webapp.cli_analysis import eval_command, reindex, session, train_command
+from webapp.cli_reanalysis import drain_now, reanalyse_command, report_lines
 from webapp.entity_terminal import entities_json, entity_lines, history_json, history_lines
 
 TYPE_CHOICE = click.Choice(ENTITY_TYPES, case_sensitive=False)
@@ -35,13 +36,15 @@ TYPE_CHOICE = click.Choice(ENTITY_TYPES, case_sensitive=False)
 def entities(ctx: click.Context, who: str) -> None:
     """Train and score the entity model; list and correct the entity registry.
 
-    A correction re-analyses and re-indexes only the documents it affects.
+    A correction re-analyses and re-indexes only the documents it affects (it queues them, then
+    drains the queue: see "dossier entities reanalyse").
     """
     ctx.obj = {"who": who}
 
 
 entities.add_command(train_command)
 entities.add_command(eval_command)
+entities.add_command(reanalyse_command)
 
 
 @entities.command("list")
@@ -309,6 +312,11 @@ def _entity(result: CorrectionResult) -> str:
 
 
 def _done(store: Store, entity_store: EntityStore, result: CorrectionResult, what: str) -> None:
-    """Say what the correction did, then re-analyse and re-index what it affects."""
+    """Say what the correction did, then re-analyse and re-index what it queued (draining
+    the queue, so work a server left is done too); failures stay queued and are shown."""
     click.echo(what)
-    reindex(store, entity_store, None if result.is_everything else result.affected)
+    if not result.is_everything and not result.affected:
+        click.echo("No document is affected.")
+        return
+    report = drain_now(store, entity_store)
+    click.echo("\n".join(report_lines(report)))

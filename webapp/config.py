@@ -51,6 +51,14 @@ DEFAULTS: dict[str, Any] = {
     "HOST": "127.0.0.1",
     # Port "dossier serve" listens on.
     "PORT": 5000,
+    # Who re-analyses after corrections: background, inline, queue; None: inline if TESTING.
+    "REANALYSIS": None,
+    # Seconds a re-analysis worker's claim on its documents lasts unless it renews it.
+    "REANALYSIS_LEASE_SECONDS": 300,
+    # Attempts at re-analysing a document before it is left as failed.
+    "REANALYSIS_MAX_ATTEMPTS": 3,
+    # Seconds before a failed document is tried again; doubles with each failure.
+    "REANALYSIS_RETRY_SECONDS": 30,
 }
 
 _TEXT_KEYS = (

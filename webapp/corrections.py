@@ -1,14 +1,16 @@
 """Analysts' corrections from the web app: find the entity a form names, run the correction,
-re-analyse the documents it affects, and say what happened in one sentence.
+and say in one sentence what happened and what happens next.
 
-The web app is single-user for now: every correction is made as ``LOCAL``. A correction
-returns the documents whose mentions may change; only those are re-analysed and re-indexed
-(``reindex_documents``), never the whole corpus unless the correction says it affects all.
+The web app is single-user for now: every correction is made as ``LOCAL``. A correction queues
+the documents whose mentions may change, in its own transaction; only those are re-analysed and
+re-indexed, never the whole corpus unless the correction says it affects all. Who does that
+depends on ``REANALYSIS`` (``webapp/reanalysis.py``): the background worker (the page says
+"re-analysing N documents"), this request (``inline``), or a later "dossier entities reanalyse".
 """
 
 from __future__ import annotations
 
-import logging
+from collections.abc import Iterable
 from pathlib import Path
 
 from flask import current_app
@@ -17,12 +19,10 @@ from corpus.entity_corrections import CorrectionResult
 from corpus.entity_store import EntityStore
 from corpus.errors import EntityNotFound, InvalidEntity
 from corpus.model import Span
-from indexer.errors import IndexBusy
-from indexer.extraction import reindex_documents
+from indexer.reanalysis import drain
 from webapp import resources
 from webapp.entity_layer import type_label
-
-log = logging.getLogger(__name__)
+from webapp.reanalysis import notify, settings_of, worker_name
 
 
 def entity_ref(store: EntityStore, text: str, type: str | None = None) -> str:
@@ -68,29 +68,52 @@ def check_selection(text: str, span: Span, quote: str) -> Span:
 
 
 def after(result: CorrectionResult) -> str:
-    """Re-analyse and re-index the documents ``result`` affects; say what the correction did
-    and how many documents were re-analysed."""
+    """Say what the correction did and what becomes of the documents it queued."""
     done = describe(result)
-    affected = None if result.is_everything else result.affected
-    if affected is not None and not affected:
+    count = resources.get_store().count() if result.is_everything else len(result.affected)
+    if not count:
         return f"{done}. No documents needed re-analysis."
-    try:
-        report = reindex_documents(
-            resources.get_store(),
-            resources.get_entity_store(),
-            Path(current_app.config["INDEX_DIR"]),
-            affected,
-            resources.get_recogniser(),
-            procs=1,  # no worker processes forked from a web server's threads
-        )
-    except IndexBusy as exc:
-        log.warning("%s", exc)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    mode = settings_of(app).mode
+    if mode == "inline":
+        return f"{done}. {reanalyse_now(None if result.is_everything else result.affected)}"
+    if mode == "background":
+        notify(app)
         return (
-            f"{done}. Its documents were re-analysed, but the search index is busy: run "
-            '"dossier index" to bring search up to date.'
+            f"{done}. Re-analysing {_documents(count)}: their entities and search results "
+            "change in a moment."
         )
-    count = report.analysis.documents
-    return f"{done}. Re-analysed {count:,} document{'' if count == 1 else 's'}."
+    return (
+        f"{done}. Queued {_documents(count)} for re-analysis: "
+        'run "dossier entities reanalyse" to bring them up to date.'
+    )
+
+
+def reanalyse_now(document_ids: Iterable[str] | None) -> str:
+    """Re-analyse the queued documents of a correction (None: all) in this request
+    (``inline``) and say how it went."""
+    report = drain(
+        resources.get_store(),
+        resources.get_entity_store(),
+        Path(current_app.config["INDEX_DIR"]),
+        resources.get_recogniser(),
+        worker=worker_name(),
+        policy=settings_of(current_app._get_current_object()).policy,  # type: ignore[attr-defined]
+        procs=1,  # no worker processes forked from a web server's threads
+        document_ids=document_ids,
+    )
+    said = f"Re-analysed {_documents(len(report.documents))}."
+    if report.failures:
+        first = report.failures[0]
+        said += (
+            f" {_documents(len(report.failures))} failed ({first.document_id}: {first.error}); "
+            'they stay queued: see "dossier entities reanalyse --status".'
+        )
+    return said
+
+
+def _documents(count: int) -> str:
+    return f"{count:,} document{'' if count == 1 else 's'}"
 
 
 def describe(result: CorrectionResult) -> str:

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 
 from flask import url_for
 
-from corpus.entity_mentions import mentions
+from corpus.entity_mentions import mentions, mentions_starting_in
 from corpus.entity_store import EntityStore
 from corpus.model import ENTITY_TYPES, Entity, Mention, Span
+from indexer.search import Hit
 from indexer.snippets import Snippet
 from webapp.highlight import Mark
 
@@ -149,8 +150,19 @@ def snippet_marks(
 
 
 def hit_mentions(store: EntityStore, document_ids: Iterable[str]) -> dict[str, list[Mention]]:
-    """The stored mentions of the current version of each document (a page of hits)."""
+    """Every stored mention of the current version of each document (a page of hits); prefer
+    ``snippet_mentions``, which reads only what the snippets show."""
     return {document_id: mentions(store, document_id) for document_id in document_ids}
+
+
+def snippet_mentions(store: EntityStore, hits: Iterable[Hit]) -> dict[str, list[Mention]]:
+    """The stored mentions (current versions) that start inside the snippets of each hit: all
+    that ``snippet_marks`` can show, read by offset range rather than every mention of a long
+    document."""
+    return mentions_starting_in(
+        store,
+        {hit.id: [Span(s.start, s.start + len(s.text)) for s in hit.snippets] for hit in hits},
+    )
 
 
 def legend(layer: EntityLayer, hit_count: int | None) -> list[tuple[str, str, int]]:

@@ -31,13 +31,17 @@ FILTERS: Mapping[str, str] = {
     "tag": "tags",
 }
 MAX_FILTER_VALUES = 20
+# Entity refs (registry ids, or the refs entity facets show); several combine by OR. Apart from
+# FILTERS because the search page labels its values with entity names.
+ENTITY_PARAM = "entity"
 _DATE_SHAPE = re.compile(r"\d{4}(-\d{1,2}){0,2}")
 
 
 def search_request(args: MultiDict[str, str], *, per_page: int) -> SearchRequest:
     """The search that ``args`` asks for; ``per_page`` is the default page size.
 
-    Raises ``InvalidParameter`` for a bad page, page size, sort, kind or date.
+    Raises ``InvalidParameter`` for a bad page, page size, sort, kind or date, or for more
+    than ``MAX_FILTER_VALUES`` values of one filter (``entity`` included).
     """
     fields: dict[str, Any] = {
         "query": args.get("q", "").strip(),
@@ -49,6 +53,7 @@ def search_request(args: MultiDict[str, str], *, per_page: int) -> SearchRequest
     }
     for name, field in FILTERS.items():
         fields[field] = _values(args, name)
+    fields["entities"] = _values(args, ENTITY_PARAM)
     for kind in fields["kinds"]:
         if kind not in KINDS:
             raise InvalidParameter(
