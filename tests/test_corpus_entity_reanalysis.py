@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -243,7 +244,7 @@ def test_mentions_starting_in_reads_the_current_version(es: EntityStore) -> None
 def test_the_snippet_query_is_a_range_scan_of_the_primary_key(database_url: str) -> None:
     with Store.open(database_url) as store:
         store.put(DocumentDraft(TEXT, id="a"))
-        seen: list[tuple[str, object]] = []
+        seen: list[tuple[str, Any]] = []
         sa.event.listen(
             store.engine,
             "before_cursor_execute",
