@@ -10,6 +10,7 @@ mark nothing. No index is needed, so a document view can highlight any stored ve
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -101,13 +102,14 @@ def hit_spans(text: str, query: str | ParsedQuery) -> list[Span]:
 def match_spans(text: str, pattern: Pattern) -> list[Span]:
     """The spans ``pattern`` marks in ``text``, sorted, overlapping ones merged.
 
-    Fast on long texts: each distinct word is analysed once, and the offsets are only
-    collected when some word (or every word of a phrase) is present.
+    Fast on long texts (a results page runs it on ten whole documents): each distinct word is
+    analysed once, and offsets are found only for the words wanted, by one regular expression
+    that matches exactly those tokens; a phrase is followed token by token from each
+    occurrence of its first word.
     """
     if pattern.is_empty():
         return []
-    raw_words: list[str] = WORD_RE.findall(text)
-    analysed = {raw: _analyse_word(raw) for raw in set(raw_words)}
+    analysed = {raw: _analyse_word(raw) for raw in set(WORD_RE.findall(text))}
     wanted = {
         raw
         for raw, (stem, word) in analysed.items()
@@ -115,15 +117,51 @@ def match_spans(text: str, pattern: Pattern) -> list[Span]:
     }
     present = {stem for stem, _ in analysed.values()}
     phrases = [(stems, slop) for stems, slop in pattern.phrases if present.issuperset(stems)]
-    if not wanted and not phrases:
-        return []
-    offsets = [m.span() for m in WORD_RE.finditer(text)]
-    found = [offsets[i] for i, raw in enumerate(raw_words) if raw in wanted]
-    if phrases:
-        stems = [analysed[raw][0] for raw in raw_words]
-        for phrase, slop in phrases:
-            found.extend(_phrase_spans(stems, offsets, phrase, slop))
+    found = [m.span() for m in _tokens_of(wanted).finditer(text)] if wanted else []
+    for phrase, slop in phrases:
+        firsts = {raw for raw, (stem, _) in analysed.items() if stem == phrase[0]}
+        for m in _tokens_of(firsts).finditer(text):
+            found.extend(_phrase_from(text, m, analysed, phrase, slop))
     return _merge(found)
+
+
+def _tokens_of(words: set[str]) -> re.Pattern[str]:
+    """A pattern matching exactly the ``WORD_RE`` tokens of a text that are in ``words``: not
+    inside a longer token (a word or an inner ``.``/apostrophe joins tokens)."""
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?<!\w[.'\u2019])(?:{alternatives})(?![.'\u2019]?\w)")
+
+
+def _phrase_from(
+    text: str,
+    first: re.Match[str],
+    analysed: dict[str, tuple[str, str]],
+    phrase: tuple[str, ...],
+    slop: int,
+) -> list[tuple[int, int]]:
+    """The spans of ``phrase`` starting at token ``first`` (whose stem is the phrase's first):
+    each next word within ``slop`` tokens after the previous one."""
+    hits = [first.span()]
+    following = WORD_RE.finditer(text, first.end())
+    window: list[re.Match[str]] = []  # tokens read ahead, not yet passed
+    for want in phrase[1:]:
+        found = None
+        for step in range(slop + 1):
+            if step >= len(window):
+                token = next(following, None)
+                if token is None:
+                    break
+                window.append(token)
+            if analysed[window[step].group()][0] == want:
+                found = step
+                break
+        if found is None:
+            return []
+        hits.append(window[found].span())
+        window = window[found + 1 :]
+    if slop == 0:
+        return [(hits[0][0], hits[-1][1])]
+    return hits
 
 
 def analyse_text(text: str) -> list[Token]:
@@ -152,33 +190,6 @@ def _loose_match(word: str, pattern: Pattern) -> bool:
         ):
             return True
     return False
-
-
-def _phrase_spans(
-    stems: list[str], offsets: list[tuple[int, int]], phrase: tuple[str, ...], slop: int
-) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    n = len(stems)
-    first = phrase[0]
-    for i, stem in enumerate(stems):
-        if stem != first:
-            continue
-        hits = [i]
-        for want in phrase[1:]:
-            last = hits[-1]
-            nxt = next(
-                (j for j in range(last + 1, min(n, last + slop + 2)) if stems[j] == want), None
-            )
-            if nxt is None:
-                break
-            hits.append(nxt)
-        if len(hits) != len(phrase):
-            continue
-        if slop == 0:
-            out.append((offsets[hits[0]][0], offsets[hits[-1]][1]))
-        else:
-            out.extend(offsets[j] for j in hits)
-    return out
 
 
 def _merge(pairs: list[tuple[int, int]]) -> list[Span]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import weakref
 from bisect import bisect_left
 from collections.abc import Sequence
+from itertools import accumulate
 from math import log
 from typing import Any
 
@@ -95,9 +96,17 @@ class _Scored(ListMatcher):
 
     def __init__(self, ids: list[int], scores: list[float], position: int = 0) -> None:
         super().__init__(ids, weights=scores, position=position)
+        self._best = max(scores, default=0.0)
 
     def copy(self) -> _Scored:
         return _Scored(self._ids, self._weights, self._i)
+
+    def max_quality(self) -> float:
+        # Unions ask this at every step; ListMatcher scans the whole list each time.
+        return self._best
+
+    def block_max_weight(self) -> float:
+        return self._best
 
     def skip_to(self, id: int) -> None:
         if self._i < len(self._ids) and self._ids[self._i] < id:
@@ -162,9 +171,13 @@ def _postings(reader: Any, fieldname: str, word: bytes) -> dict[int, bytes]:
     if isinstance(matcher, W3LeafMatcher):
         # A block at a time (its ids and values are decoded together), not a call per posting.
         while matcher.is_active():
-            matcher._read_ids()
+            if matcher._data is None:
+                matcher._read_data()
+            deltas = matcher._data[0]  # type: ignore[index]
+            # Whoosh's _read_ids() adds up the deltas in a Python generator; accumulate is C.
+            ids = deltas if matcher._byteids else accumulate(deltas)
             matcher._read_values()
-            out.update(zip(matcher._ids or (), matcher._values or (), strict=True))
+            out.update(zip(ids, matcher._values or (), strict=True))
             matcher._next_block()
         for docnum in deleted:
             out.pop(docnum, None)
