@@ -11,6 +11,7 @@ of the registry touches.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -193,29 +194,37 @@ def mentions_starting_in(
     if not wanted:
         return found
     with store.connect() as conn:
-        versions = dict(
-            conn.execute(sa.select(_D.id, _D.current_version).where(_D.id.in_(wanted))).all()
-        )
-        conditions = [
-            (_M.document_id == d)
-            & (_M.version == versions[d])
-            & (_M.start_offset >= span.start)
-            & (_M.start_offset < span.end)
-            for d in wanted
-            if d in versions
-            for span in ranges[d]
-        ]
-        if not conditions:
-            return found
-        for start in range(0, len(conditions), _RANGES_PER_QUERY):
-            stmt = sa.select(entity_mentions).where(
-                sa.or_(*conditions[start : start + _RANGES_PER_QUERY])
-            )
-            for r in conn.execute(stmt):
+        stmt = sa.select(_D.id, _D.current_version).where(_D.id.in_(wanted))
+        versions = dict(conn.execute(stmt).all())
+        wheres = [(d, versions[d], s) for d in wanted if d in versions for s in ranges[d]]
+        for start in range(0, len(wheres), _RANGES_PER_QUERY):
+            chunk = wheres[start : start + _RANGES_PER_QUERY]
+            values: dict[str, object] = {}
+            for n, (document_id, version, span) in enumerate(chunk):
+                values |= {f"d{n}": document_id, f"v{n}": version}
+                values |= {f"a{n}": span.start, f"b{n}": span.end}
+            for r in conn.execute(_ranges_query(len(chunk)), values):
                 by_start[(r.document_id, r.start_offset)] = _mention(r)  # ranges may overlap
     for (document_id, _), mention in sorted(by_start.items()):
         found[document_id].append(mention)
     return found
+
+
+@functools.cache
+def _ranges_query(count: int) -> sa.Select[Any]:
+    """Mentions starting in ``count`` ranges, as bound parameters ``d0 v0 a0 b0 ...``: built
+    once per count, so SQLAlchemy's statement cache skips compiling it again."""
+    return sa.select(entity_mentions).where(
+        sa.or_(
+            *(
+                (_M.document_id == sa.bindparam(f"d{n}"))
+                & (_M.version == sa.bindparam(f"v{n}"))
+                & (_M.start_offset >= sa.bindparam(f"a{n}"))
+                & (_M.start_offset < sa.bindparam(f"b{n}"))
+                for n in range(count)
+            )
+        )
+    )
 
 
 def _mention(r: sa.Row[Any]) -> Mention:
