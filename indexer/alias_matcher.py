@@ -30,14 +30,15 @@ from .aliases import (
     name_parts,
     person_key,
     required_shape,
+    sentence_words,
     strip_title,
-    words,
 )
-from .analyse import Token
+from .analyse import TokenizedSentence
 
 _END = ""  # trie key of a node's payload: never a word key
 NAME_PART_CONFIDENCE = 0.8
 SHARED_FORM_CONFIDENCE = 0.9
+LOOKUP_CACHE = 100_000  # (text, type) answers of ``lookup`` a matcher keeps
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ class AliasMatcher:
         self._titles: dict[str, Any] = {}  # titles reversed, word by word
         self._by_key: dict[tuple[str, str], str] = {}  # (key, type) -> entity id
         self._parts: dict[str, _Target] = {}
+        self._lookups: dict[tuple[str, str], str | None] = {}  # lookup's answers, bounded
         self.size = 0
         for title in TITLE_KEYS:
             _insert(self._titles, tuple(reversed(title)), True)
@@ -108,38 +110,54 @@ class AliasMatcher:
         return self.size
 
     def find(
-        self, text: str, sentences: Sequence[Sequence[Token]] | None = None
+        self, text: str, sentences: Sequence[TokenizedSentence] | None = None
     ) -> list[AliasMatch]:
         """Registry matches in ``text``, in text order; names never cross a sentence boundary.
 
-        ``sentences`` (tokens per sentence, as ``analyse.sentence_tokens`` gives) saves
-        tokenizing twice when the caller already has them.
+        ``sentences`` (``analyse.tokenize(text)``) saves tokenizing twice when the caller
+        already has them.
         """
         if sentences is None:
-            sentences = list(analyse.sentence_tokens(text))
+            sentences = analyse.tokenize(text)
         found: list[AliasMatch] = []
-        for tokens in sentences:
-            found.extend(self._find_in(words(tokens)))
+        for sentence in sentences:
+            found.extend(self._find_in(sentence_words(sentence)))
         return found
 
     def lookup(self, text: str, type: str) -> str | None:
         """The entity a mention of ``type`` saying ``text`` stands for: one with the same form
-        (titles aside, for a PERSON), or the one PERSON with that first or last name."""
+        (titles aside, for a PERSON), or the one PERSON with that first or last name.
+
+        Answers are cached (the same names recur in every document; tokenizing a name is
+        what costs).
+        """
+        try:
+            return self._lookups[text, type]
+        except KeyError:
+            pass
         key = person_key(text) if type == "PERSON" else " ".join(form_words(text)[0])
         found = self._by_key.get((key, type))
         if found is None and type == "PERSON" and key in self._parts:
             found = self._parts[key].entity_id  # "Mr. Putin", when one PERSON is a Putin
+        if len(self._lookups) >= LOOKUP_CACHE:
+            self._lookups.clear()
+        self._lookups[text, type] = found
         return found
 
     def _find_in(self, sentence: list[Word]) -> list[AliasMatch]:
         """Longest match per starting word, then overlaps resolved by length and position."""
         candidates: list[tuple[int, int, int, _Target]] = []  # (-n words, first, last, target)
-        for i in range(len(sentence)):
+        trie, parts = self._trie, self._parts
+        for i, (key, _, _, _) in enumerate(sentence):
+            if key is None or (key not in trie and key not in parts):
+                continue  # no form starts with this word
             hit = self._longest_at(sentence, i)
             if hit is not None:
                 last, target = hit
                 first = self._title_before(sentence, i) if target.type == "PERSON" else i
                 candidates.append((first - last - 1, first, last, target))
+        if not candidates:
+            return []
         candidates.sort(key=lambda c: (c[0], c[1]))
         taken = [False] * len(sentence)
         kept: list[AliasMatch] = []

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from corpus.model import alias_key, alias_pieces
 
 from . import analyse
-from .analyse import Token
+from .analyse import Token, TokenizedSentence
 
 TITLES: tuple[str, ...] = (
     "Mr",
@@ -109,26 +109,37 @@ def words(tokens: Sequence[Token]) -> list[Word]:
 
     An acronym whose final dot the tokenizer split off ("D.P.R.K" ".") gets the dot back.
     """
+    return _words(
+        [t.text for t in tokens], [t.span.start for t in tokens], [t.span.end for t in tokens]
+    )
+
+
+def sentence_words(sentence: TokenizedSentence) -> list[Word]:
+    """``words`` of a tokenized sentence."""
+    return _words(sentence.words, sentence.starts, sentence.ends)
+
+
+def _words(texts: Sequence[str], starts: Sequence[int], ends: Sequence[int]) -> list[Word]:
     out: list[Word] = []
     previous = ""
-    for token in tokens:
-        pieces = _cache.get(token.text)
+    for text, start, end in zip(texts, starts, ends, strict=True):
+        pieces = _cache.get(text)
         if pieces is None:
-            pieces = tuple(
-                (key, s, e, shape(token.text[s:e])) for key, s, e in alias_pieces(token.text)
-            )
+            pieces = tuple((key, s, e, shape(text[s:e])) for key, s, e in alias_pieces(text))
             if len(_cache) >= _CACHE_LIMIT:
                 _cache.clear()
-            _cache[token.text] = pieces
-        if not pieces:
-            if token.text == "." and "." in previous and out and out[-1][2] == token.span.start:
-                key, start, end, sh = out[-1]
-                out[-1] = (key, start, end + 1, sh)
-            out.append((None, token.span.start, token.span.end, LOWER))
+            _cache[text] = pieces
+        if len(pieces) == 1:
+            key, s, e, sh = pieces[0]
+            out.append((key, start + s, start + e, sh))
+        elif pieces:
+            out.extend((key, start + s, start + e, sh) for key, s, e, sh in pieces)
         else:
-            base = token.span.start
-            out.extend((key, base + s, base + e, sh) for key, s, e, sh in pieces)
-        previous = token.text
+            if text == "." and "." in previous and out and out[-1][2] == start:
+                acronym, first, last, upper = out[-1]
+                out[-1] = (acronym, first, last + 1, upper)
+            out.append((None, start, end, LOWER))
+        previous = text
     return out
 
 

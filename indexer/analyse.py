@@ -9,9 +9,11 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from corpus.model import Span
 
@@ -44,6 +46,26 @@ class Token:
 
     text: str
     span: Span
+
+
+@dataclass(frozen=True)
+class TokenizedSentence:
+    """A sentence and its tokens as parallel columns: ``words[i]`` is ``text[starts[i]:ends[i]]``.
+
+    One value per sentence rather than two per token: entity analysis reads every token of
+    every document, and building a ``Token`` and its ``Span`` costs more than tagging it.
+    """
+
+    span: Span
+    words: tuple[str, ...]
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def tokens(self) -> list[Token]:
+        """The same tokens as ``Token`` values."""
+        return [
+            Token(w, Span(s, e)) for w, s, e in zip(self.words, self.starts, self.ends, strict=True)
+        ]
 
 
 def require(package: str, path: str) -> None:
@@ -120,9 +142,39 @@ def _sentence_splitter():  # type: ignore[no-untyped-def]
 
 @functools.cache
 def _word_tokenizer():  # type: ignore[no-untyped-def]
+    """NLTK's word tokenizer (as ``nltk.word_tokenize``) with its patterns compiled by ``re``.
+
+    NLTK 3.10 runs each of its ~25 substitutions per sentence through ``nltk.redos`` (the
+    ``regex`` engine under a wall-clock timeout, a guard meant for caller-supplied patterns),
+    which doubles the cost of tokenizing. These are NLTK's own fixed patterns, linear on any
+    text; compiled by ``re`` they give the same tokens (``tests/test_indexer_analyse.py``)
+    at 1.8x the speed. A pattern ``re`` cannot compile keeps NLTK's guarded version.
+    """
     from nltk.tokenize.destructive import NLTKWordTokenizer
 
-    return NLTKWordTokenizer()
+    tokenizer = NLTKWordTokenizer()
+    for name in _RULE_LISTS:
+        rules = getattr(tokenizer, name, None)
+        if isinstance(rules, list):
+            setattr(tokenizer, name, [(_stdlib_pattern(p), r) for p, r in rules])
+    for name in _RULES:
+        rule = getattr(tokenizer, name, None)
+        if isinstance(rule, tuple) and len(rule) == 2:
+            setattr(tokenizer, name, (_stdlib_pattern(rule[0]), rule[1]))
+    return tokenizer
+
+
+# NLTKWordTokenizer's class attributes holding (pattern, replacement) pairs, or one such pair.
+_RULE_LISTS = ("STARTING_QUOTES", "PUNCTUATION", "CONVERT_PARENTHESES", "ENDING_QUOTES")
+_RULES = ("PARENS_BRACKETS", "DOUBLE_DASHES")
+_RE_FLAGS = re.IGNORECASE | re.MULTILINE | re.DOTALL | re.VERBOSE
+
+
+def _stdlib_pattern(pattern: Any) -> Any:
+    try:
+        return re.compile(pattern.pattern, pattern.flags & _RE_FLAGS)
+    except (AttributeError, TypeError, re.error):
+        return pattern
 
 
 def sentences(text: str) -> list[Span]:
@@ -134,21 +186,38 @@ def tokens(text: str, within: Span | None = None) -> list[Token]:
     """Word tokens (Treebank style, as ``nltk.word_tokenize``) with offsets into ``text``."""
     base = within.start if within else 0
     piece = text[within.start : within.end] if within else text
-    out: list[Token] = []
-    try:
-        pairs = list(_word_tokenizer().span_tokenize(piece))
-    except ValueError:
-        # align_tokens gives up on some quote rewrites; whitespace tokens keep offsets exact.
-        pairs = list(_whitespace_spans(piece))
-    for s, e in pairs:
-        out.append(Token(piece[s:e], Span(base + s, base + e)))
-    return out
+    return [Token(piece[s:e], Span(base + s, base + e)) for s, e in _token_spans(piece)]
 
 
 def sentence_tokens(text: str) -> Iterator[list[Token]]:
     """Tokens grouped by sentence, each with offsets into the whole ``text``."""
     for sent in sentences(text):
         yield tokens(text, sent)
+
+
+def tokenize(text: str) -> list[TokenizedSentence]:
+    """The sentences of ``text`` and their tokens, exactly as ``sentences`` and ``tokens``."""
+    out = []
+    for start, end in _sentence_splitter().span_tokenize(text):
+        piece = text[start:end]
+        pairs = _token_spans(piece)
+        out.append(
+            TokenizedSentence(
+                Span(start, end),
+                tuple([piece[s:e] for s, e in pairs]),
+                tuple([start + s for s, _ in pairs]),
+                tuple([start + e for _, e in pairs]),
+            )
+        )
+    return out
+
+
+def _token_spans(piece: str) -> list[tuple[int, int]]:
+    try:
+        return list(_word_tokenizer().span_tokenize(piece))
+    except ValueError:
+        # align_tokens gives up on some quote rewrites; whitespace tokens keep offsets exact.
+        return list(_whitespace_spans(piece))
 
 
 def pos_tag(words: list[str]) -> list[str]:

@@ -12,6 +12,9 @@ The order of authority, lowest first:
 4. tags: an analyst's span replaces whatever overlaps it. A tag made on an older version is
    found again by its offsets if the quote is still there, else by the occurrence of its quote
    whose context agrees best, nearest the old offset among equals; else it is orphaned.
+   A tag without an entity links to the entity one of whose forms it says, as in (2).
+
+The text is split into sentences and tokens once; the model and the registry share them.
 """
 
 from __future__ import annotations
@@ -74,23 +77,27 @@ def analyse_document(
     """Everything ``replace_mentions`` stores for a version: mentions, sentences, tag places."""
     text = document.text
     corrections = corrections or EntityCorrections()
-    sentence_spans = analyse.sentences(text)
+    has_registry = matcher is not None and matcher.size > 0
+    if recogniser is not None or has_registry:
+        sentences = analyse.tokenize(text)
+        sentence_spans = [s.span for s in sentences]
+    else:
+        sentences, sentence_spans = [], analyse.sentences(text)
     if recogniser is not None:
-        found = [_as_mention(m) for m in recogniser.recognise(text)]
+        found = [_as_mention(m) for m in recogniser.recognise(text, sentences)]
     else:
         found = [Mention(r.span, r.type, _cut(text, r.span), "rule", 1.0) for r in rules.find(text)]
     found = [m for m in found if m.type in ENTITY_TYPES]
-    if matcher is not None and matcher.size:
-        tokens = [analyse.tokens(text, s) for s in sentence_spans]
+    if matcher is not None and has_registry:
         registry = [
             Mention(m.span, m.type, _cut(text, m.span), "registry", m.confidence, m.entity_id)
-            for m in matcher.find(text, tokens)
+            for m in matcher.find(text, sentences)
         ]
         found = _link(found, registry, matcher) + registry
     kept = [m for m in found if not corrections.is_suppressed(alias_key(m.text), m.type)]
     mentions = merge(kept)
     locations = {t.id: locate(t, text) for t in corrections.tagged}
-    mentions = _apply_tags(mentions, corrections.tagged, locations, text)
+    mentions = _apply_tags(mentions, corrections.tagged, locations, text, matcher)
     starts = [s.start for s in sentence_spans]
     numbers = tuple(max(bisect.bisect_right(starts, m.span.start) - 1, 0) for m in mentions)
     return EntityAnalysis(tuple(mentions), numbers, locations)
@@ -155,19 +162,30 @@ def _apply_tags(
     tagged: Sequence[TaggedSpan],
     locations: dict[int, Span | None],
     text: str,
+    matcher: AliasMatcher | None,
 ) -> list[Mention]:
-    """Analysts' tags replace what they overlap; among overlapping tags the newest wins."""
-    tags = [
-        Mention(span, t.type, _cut(text, span), "analyst", 1.0, t.entity_id)
-        for t in sorted(tagged, key=lambda t: -t.id)
-        if (span := locations.get(t.id)) is not None
-    ]
+    """Analysts' tags replace what they overlap; among overlapping tags the newest wins.
+
+    A tag made without choosing an entity links to the one the registry knows by its text,
+    so naming that entity later links the tag on re-analysis.
+    """
+    tags = []
+    for t in sorted(tagged, key=lambda t: -t.id):
+        span = locations.get(t.id)
+        if span is not None:
+            quote = _cut(text, span)
+            entity_id = t.entity_id or _lookup(matcher, quote, t.type)
+            tags.append(Mention(span, t.type, quote, "analyst", 1.0, entity_id))
     if not tags:
         return mentions
     newest_first = {id(m): n for n, m in enumerate(tags)}
     tags = rules.resolve_overlaps(tags, lambda m: newest_first[id(m)])
     kept = [m for m in mentions if not any(m.span.overlaps(t.span) for t in tags)]
     return sorted(kept + tags, key=lambda m: m.span)
+
+
+def _lookup(matcher: AliasMatcher | None, text: str, type: str) -> str | None:
+    return matcher.lookup(text, type) if matcher is not None and matcher.size else None
 
 
 def _as_mention(m: Any) -> Mention:

@@ -16,10 +16,11 @@ from indexer.aliases import (
     name_parts,
     person_key,
     required_shape,
+    sentence_words,
     strip_title,
     words,
 )
-from indexer.analyse import Token, tokens
+from indexer.analyse import Token, tokenize, tokens
 
 
 @pytest.mark.parametrize(
@@ -83,6 +84,13 @@ def test_words_split_tokens_and_turn_punctuation_into_barriers() -> None:
         ("today", "today"),
     ]
     assert [w[3] for w in found] == [1, 1, 0, 0, 0, 0, 0, 0, 2, 0]
+
+
+def test_a_tokenized_sentence_has_the_words_of_its_tokens() -> None:
+    text = "Preamble. The D.P.R.K. and Kim Jong-un's U.S. visit, today."
+    for sentence in tokenize(text):
+        assert sentence_words(sentence) == words(sentence.tokens())
+    assert ("dprk", 14, 22, UPPER) in sentence_words(tokenize(text)[1])
 
 
 def test_words_keep_offsets_of_tokens_deep_in_a_text() -> None:

@@ -111,6 +111,23 @@ def test_a_tag_is_found_again_by_offsets_then_by_quote_and_context() -> None:
     assert locate(putin, "Nothing of the kind.") is None
 
 
+def test_a_tag_without_an_entity_links_to_the_one_the_registry_knows_by_its_text() -> None:
+    tags = (
+        tag(1, Span(29, 38), "Pyongyang", "LOCATION"),
+        tag(2, Span(110, 119), "Mr. Putin", "PERSON"),
+        tag(3, Span(66, 77), "North Korea", "ORGANIZATION"),
+    )
+    corrections = EntityCorrections(tagged=tags)
+
+    before = analyse_entities(doc(), None, AliasMatcher(REGISTRY), corrections)
+    pyongyang = Entity("pyongyang", "Pyongyang", "LOCATION")
+    after = analyse_entities(doc(), None, AliasMatcher([*REGISTRY, pyongyang]), corrections)
+
+    analyst = [(m.text, m.entity_id) for m in before if m.source == "analyst"]
+    assert analyst == [("Pyongyang", None), ("North Korea", None), ("Mr. Putin", "putin")]
+    assert ("Pyongyang", "pyongyang") in [(m.text, m.entity_id) for m in after]
+
+
 def test_an_orphaned_tag_is_reported_not_applied() -> None:
     tags = (tag(9, Span(29, 38), "Pyongyang", "LOCATION"),)
     analysis = analyse_document(

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from corpus.model import ENTITY_TYPES, MENTION_SOURCES, Mention, Span
-from indexer import recogniser, rules
+from indexer import analyse, recogniser, rules
 from indexer.errors import ModelInvalid, ModelMissing
 from indexer.iob import GMB_TYPE_MAP, file_sha256, read_iob
 from indexer.recogniser import MAX_CHUNK_TOKENS, MODEL_TYPES, Recogniser, evaluate, merge, train
@@ -263,6 +263,72 @@ def test_load_rejects_a_header_from_another_format(
 
     with pytest.raises(ModelInvalid, match="Retrain it"):
         Recogniser.load(path)
+
+
+def test_load_rejects_a_damaged_list_of_words_that_start_entities(
+    trained_recogniser: Recogniser, tmp_path: Path
+) -> None:
+    path = trained_recogniser.save(tmp_path / "model.json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["header"]["features"]["uncapitalised_starts"] = "the"
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+    with pytest.raises(ModelInvalid, match="words that start entities"):
+        Recogniser.load(path)
+
+
+def test_a_model_records_the_uncapitalised_words_that_began_entities(
+    trained_recogniser: Recogniser,
+) -> None:
+    starts = trained_recogniser.header["features"]["uncapitalised_starts"]
+
+    assert starts == sorted(set(starts))
+    assert {"the", "southern", "bin"} <= set(starts)
+    assert not [w for w in starts if any(c.isupper() for c in w)]
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ["*", "*", "*", "President", "of", "Russia", "Vladimir", "Putin", ":", "Good", "day", "."],
+        ["<", "part", ">", "rubles", "“", "Moscow", "”", "said", "southern", "Iraq", "."],
+    ],
+)
+def test_a_word_without_capitals_that_never_began_an_entity_starts_none(
+    trained_recogniser: Recogniser, words: list[str]
+) -> None:
+    starts = set(trained_recogniser.header["features"]["uncapitalised_starts"])
+
+    labels = trained_recogniser.tag(words)
+
+    first = [w for w, label in zip(words, labels, strict=True) if label.startswith("B-")]
+    assert first and all(w in starts or w[:1].isupper() for w in first)
+    assert labels[:3] == ["O", "O", "O"]
+
+
+def test_a_model_from_before_the_starts_were_recorded_loads_and_scores_every_token(
+    trained_recogniser: Recogniser, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = trained_recogniser.save(tmp_path / "old.json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    del data["header"]["features"]["uncapitalised_starts"]
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+    old = Recogniser.load(path)
+
+    assert "retrain it" in caplog.text
+    text = "Vladimir Putin met Kim Jong Un in Vladivostok on Tuesday."
+    assert old.recognise(text) == trained_recogniser.recognise(text)
+
+
+def test_recognise_on_the_callers_tokens_finds_what_it_finds_alone(
+    trained_recogniser: Recogniser,
+) -> None:
+    text = "Kim Jong Un met Vladimir Putin. The European Union said Iran paid $1 billion."
+
+    assert trained_recogniser.recognise(text, analyse.tokenize(text)) == (
+        trained_recogniser.recognise(text)
+    )
 
 
 TINY = "Putin\tB-PER\nvisited\tO\nMoscow\tB-GEO\n.\tO\n\nMedvedev\tB-PER\nleft\tO\nParis\tB-GEO\n"

@@ -491,11 +491,6 @@ def test_a_refused_correction_is_explained_and_changes_nothing(
     assert client.get(f"/entities/{ids['Russia']}").status_code == 200
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="indexer/entities.py _apply_tags keeps a tag's entity_id None on re-analysis "
-    "instead of looking its text up in the registry (reported to the entity back end)",
-)
 def test_adding_an_entity_links_the_analysts_tag_of_its_name(
     client: Any, ids: dict[str, str], store: Store
 ) -> None:

@@ -1,0 +1,63 @@
+"""Sentences and tokens: NLTK's own splitters, with exact offsets into the text.
+
+``analyse`` compiles the word tokenizer's patterns with ``re`` instead of NLTK's guarded
+``regex`` wrapper; these tests hold it to the stock ``NLTKWordTokenizer`` token for token.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from nltk.tokenize.destructive import NLTKWordTokenizer
+
+from corpus.model import Span
+from indexer import analyse
+
+TRICKY = [
+    "He said \"no\" and 'yes' (twice) [sic] {maybe} <b> -- then left...",
+    "I can't, won't and cannot; gonna wanna gimme lemme 'tis 'twas d'ye more'n.",
+    "Mr. Putin's aides met U.S. officials at 10:30 a.m. on 3/4/2021, paying $3.88 (3,36 euros).",
+    "“Quoted,” she wrote — ‘inner’ « guillemets » – en-dash — em-dash… ellipsis.",
+    "E-mail a@b.com #tag 50% & co.; what?! Really!? ''Double'' ``ticks'' end.\"",
+    "Ends with a bracket (like this.) And a quote.' Next one's here.",
+    "Tabs\tand\nnew lines\r\nand  spaces , odd ,spacing .",
+    "Пу́тин встретился с Ким Чен Ыном. 普京会见了金正恩。 Nguyễn Phú Trọng.",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_tokens_are_the_stock_nltk_tokens_with_exact_offsets(text: str) -> None:
+    stock = NLTKWordTokenizer()
+    for sentence in analyse.sentences(text):
+        piece = text[sentence.start : sentence.end]
+        expected = [
+            (piece[s:e], Span(sentence.start + s, sentence.start + e))
+            for s, e in stock.span_tokenize(piece)
+        ]
+        assert [(t.text, t.span) for t in analyse.tokens(text, sentence)] == expected
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_tokenize_gives_the_sentences_and_tokens_of_the_separate_calls(text: str) -> None:
+    found = analyse.tokenize(text)
+    assert [s.span for s in found] == analyse.sentences(text)
+    assert [s.tokens() for s in found] == list(analyse.sentence_tokens(text))
+    for sentence in found:
+        assert list(sentence.words) == [
+            text[s:e] for s, e in zip(sentence.starts, sentence.ends, strict=True)
+        ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab A.,;:'\"`()[]-–—“”‘’!?$%\n\t0 ")), max_size=80))
+def test_any_text_tokenizes_like_stock_nltk(text: str) -> None:
+    stock = NLTKWordTokenizer()
+    for sentence in analyse.tokenize(text):
+        piece = text[sentence.span.start : sentence.span.end]
+        try:
+            expected = [piece[s:e] for s, e in stock.span_tokenize(piece)]
+        except ValueError:  # NLTK cannot align these tokens; analyse falls back to whitespace
+            expected = piece.split()
+        assert list(sentence.words) == expected
