@@ -19,18 +19,18 @@ from __future__ import annotations
 import weakref
 from bisect import bisect_left
 from collections.abc import Sequence
-from itertools import accumulate
 from math import log
 from typing import Any
 
 import numpy as np
 from whoosh import matching
-from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import binary
 from whoosh.matching.mcore import ListMatcher
-from whoosh.matching.wrappers import FilterMatcher, WrappingMatcher
+from whoosh.matching.wrappers import WrappingMatcher
 from whoosh.query import Phrase, Term
 from whoosh.util import make_binary_tree
+
+from .postings import term_postings
 
 __all__ = ["ExactPhrase", "phrase_at"]
 
@@ -59,6 +59,24 @@ class ExactPhrase(Phrase):
         if not ids:
             return matching.NullMatcher()
         return _Scored(ids, [s * self.boost for s in scores])
+
+    def matching_docs(self, searcher: Any) -> set[int]:
+        """The documents (top-level numbers) holding the phrase: what ``docs_for_query``
+        gives, without walking a matcher."""
+        top = searcher.get_parent()
+        field = top.schema[self.fieldname] if self.fieldname in top.schema else None
+        if field is None or self.slop > 1 or not hasattr(field.format, "positions_array"):
+            return set(top.docs_for_query(self))
+        try:
+            words = [field.to_bytes(word) for word in self.words]
+        except ValueError:
+            return set()
+        results = self._results(top, self.fieldname, words)
+        out: set[int] = set()
+        for sub, offset in top.leaf_searchers():
+            ids, _ = results.get(id(sub.reader()), ([], []))
+            out.update(n + offset for n in ids)
+        return out
 
     def _results(
         self, searcher: Any, fieldname: str, words: list[bytes]
@@ -125,7 +143,7 @@ def _segment_matches(reader: Any, fieldname: str, words: list[bytes]) -> tuple[n
     if any((fieldname, word) not in reader for word in words):
         return empty, empty
     distinct = sorted(set(words), key=lambda w: reader.doc_frequency(fieldname, w))
-    postings = {w: _postings(reader, fieldname, w) for w in distinct}
+    postings = {w: term_postings(reader, fieldname, w) for w in distinct}
     candidates = set(postings[distinct[0]])
     for word in distinct[1:]:
         candidates.intersection_update(postings[word])
@@ -159,33 +177,6 @@ def _segment_matches(reader: Any, fieldname: str, words: list[bytes]) -> tuple[n
         return empty, empty
     which, tf = np.unique(starts >> 32, return_counts=True)
     return docs[which], tf
-
-
-def _postings(reader: Any, fieldname: str, word: bytes) -> dict[int, bytes]:
-    """Document id -> encoded value of every live posting of a term in one segment."""
-    matcher = reader.postings(fieldname, word)
-    deleted: frozenset[int] = frozenset()
-    if isinstance(matcher, FilterMatcher) and isinstance(matcher.child, W3LeafMatcher):
-        deleted, matcher = reader.deleted_docs_set, matcher.child
-    out: dict[int, bytes] = {}
-    if isinstance(matcher, W3LeafMatcher):
-        # A block at a time (its ids and values are decoded together), not a call per posting.
-        while matcher.is_active():
-            if matcher._data is None:
-                matcher._read_data()
-            deltas = matcher._data[0]  # type: ignore[index]
-            # Whoosh's _read_ids() adds up the deltas in a Python generator; accumulate is C.
-            ids = deltas if matcher._byteids else accumulate(deltas)
-            matcher._read_values()
-            out.update(zip(ids, matcher._values or (), strict=True))
-            matcher._next_block()
-        for docnum in deleted:
-            out.pop(docnum, None)
-    else:
-        while matcher.is_active():
-            out[matcher.id()] = matcher.value()
-            matcher.next()
-    return out
 
 
 def _field_lengths(reader: Any, fieldname: str) -> np.ndarray:

@@ -51,9 +51,9 @@ Fields (``record()`` in ``indexer/build.py`` is the one place that fills them):
 
 Fuzzy terms and spelling. A surface word maps to postings by analysing it: ``text_terms(word)``
 (``TEXT_ANALYZER``) gives the ``text``/``title`` terms, usually one stem, several for
-``Jong-un``. So ``negotiatons~1`` is: ``reader.terms_within("words", "negotiatons", 1)`` ->
+``Jong-un``. So ``negotiatons~1`` is: ``within(reader, "negotiatons", 1)`` (vocabulary.py) ->
 ``negotiations``, ``negotiators`` -> ``text_terms`` of each -> ``Term("text", "negoti")``.
-"Did you mean" takes candidates from ``terms_within("words", ...)`` with the document
+"Did you mean" takes candidates from ``within(reader, ...)`` with the document
 frequency of their stems in ``text``; rank by edit distance first (``searcher.corrector("words")``
 ranks by frequency alone once distance 1 leaves its limit unfilled: "nucler" -> "number").
 Expanding a fuzzy term against ``text`` itself compares against stems, and Whoosh's own

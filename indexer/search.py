@@ -28,6 +28,7 @@ from .filters import ENTITY_FACETS, DocTable
 from .generations import current_generation
 from .matching import Pattern, hit_spans, match_spans
 from .plan import Plan, plan_query
+from .postings import matching_docs
 from .query import DateFilter, Filter, Node, Or, parse_period
 from .snippets import Snippet, make_snippets
 from .syntax import parse_query
@@ -200,7 +201,7 @@ class SearchIndex:
         allowed = sets[0].intersection(*sets[1:]) if sets else table.live
         if plan.scoring is None:
             return frozenset(allowed), bool(sets)
-        found = searcher.docs_for_query(plan.scoring)  # never yields deleted documents
+        found = matching_docs(searcher, plan.scoring)  # never holds deleted documents
         return (frozenset(allowed.intersection(found)) if sets else frozenset(found)), bool(sets)
 
     def _page(

@@ -14,6 +14,7 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
+from whoosh.support.levenshtein import distance as edit_distance
 from whoosh.support.levenshtein import levenshtein
 
 from .errors import QueryTooComplex
@@ -77,7 +78,7 @@ def expand_fuzzy(reader: Any, fuzzy: Fuzzy, budget: Budget) -> list[str]:
         )
     if distance == 0 or len(word) > MAX_WORD_CHARS:
         return stems_of([word])
-    words = [_text(w) for w in reader.terms_within(VOCABULARY_FIELD, word, distance, prefix=1)]
+    words = within(reader, word, distance, prefix=1)
     key = {w: (levenshtein(word, w), -frequency(reader, w), w) for w in words}
     words.sort(key=key.__getitem__)
     stems, kept = _take(reader, words[:MAX_FUZZY_WORDS], budget, f"{fuzzy.text}~{distance}")
@@ -127,6 +128,20 @@ def _take(reader: Any, words: list[str], budget: Budget, label: str) -> tuple[li
     return list(stems), kept
 
 
+def within(reader: Any, word: str, distance: int, *, prefix: int) -> list[str]:
+    """Vocabulary words within ``distance`` edits of ``word`` that share its first ``prefix``
+    letters (Damerau-Levenshtein, as Whoosh's ``terms_within``, which computes it for every
+    word with the prefix: a word whose length differs by more than ``distance`` cannot be that
+    close)."""
+    low, high = len(word) - distance, len(word) + distance
+    out = []
+    for raw in reader.expand_prefix(VOCABULARY_FIELD, word[:prefix]):
+        candidate = _text(raw)
+        if low <= len(candidate) <= high and edit_distance(word, candidate, distance) <= distance:
+            out.append(candidate)
+    return out
+
+
 def _text(term: bytes | str) -> str:
     return term.decode("utf-8") if isinstance(term, bytes) else term
 
@@ -157,8 +172,9 @@ def _better_word(reader: Any, text: str) -> str | None:
     if have > RARE:
         return None
     best: tuple[int, int, str] | None = None
-    for candidate in reader.terms_within(VOCABULARY_FIELD, word, 2, prefix=1):
-        candidate = _text(candidate)
+    # Two shared letters: a misspelling rarely changes the start, and it scans a few hundred
+    # words instead of every word with the same first letter.
+    for candidate in within(reader, word, 2, prefix=2):
         if candidate == word:
             continue
         freq = frequency(reader, candidate)
