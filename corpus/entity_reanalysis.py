@@ -38,7 +38,7 @@ MAX_ERROR_CHARS = 2000
 class QueuePolicy:
     """How long a claim lasts unrenewed, how often a document is tried, how long between."""
 
-    lease_seconds: float = 300.0
+    lease_seconds: float = 60.0  # renewed every third of it while a worker works
     max_attempts: int = 3
     retry_seconds: float = 30.0  # before the second attempt; doubles after each failure
 

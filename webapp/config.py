@@ -54,7 +54,7 @@ DEFAULTS: dict[str, Any] = {
     # Who re-analyses after corrections: background, inline, queue; None: inline if TESTING.
     "REANALYSIS": None,
     # Seconds a re-analysis worker's claim on its documents lasts unless it renews it.
-    "REANALYSIS_LEASE_SECONDS": 300,
+    "REANALYSIS_LEASE_SECONDS": 60,
     # Attempts at re-analysing a document before it is left as failed.
     "REANALYSIS_MAX_ATTEMPTS": 3,
     # Seconds before a failed document is tried again; doubles with each failure.

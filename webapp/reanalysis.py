@@ -16,6 +16,7 @@ A correction queues the documents it affects (``corpus/entity_reanalysis.py``); 
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import logging
 import os
@@ -47,6 +48,7 @@ log = logging.getLogger(__name__)
 MODES = ("background", "inline", "queue")
 POLL_SECONDS = 5.0  # how often an idle worker looks for jobs queued by other processes
 BATCH = 32  # documents per claim: small enough to keep a lease short, large enough to batch
+EXIT_WAIT = 10.0  # seconds an exiting process waits for its worker's batch (else: lease runs out)
 _SETTINGS = "dossier.reanalysis"
 _WORKER = "dossier.reanalysis_worker"
 
@@ -109,8 +111,10 @@ class ReanalysisWorker:
         self._thread = threading.Thread(target=self._run, name="dossier-reanalysis", daemon=True)
 
     def start(self) -> None:
-        """Start the thread (it drains what is due at once)."""
+        """Start the thread (it drains what is due at once); it stops when the process exits,
+        after the batch in hand if that ends within ``EXIT_WAIT`` seconds."""
         self._thread.start()
+        atexit.register(self.stop, EXIT_WAIT)
 
     def is_running(self) -> bool:
         """True in the process that started the thread, while it runs."""
@@ -122,9 +126,10 @@ class ReanalysisWorker:
 
     def stop(self, timeout: float = 30.0) -> None:
         """Stop after the batch in hand; its jobs are finished or left to their lease."""
+        atexit.unregister(self.stop)
         self._stop.set()
         self._wake.set()
-        if self._thread.is_alive():
+        if self._thread.is_alive() and self._thread is not threading.current_thread():
             self._thread.join(timeout)
 
     def _run(self) -> None:
