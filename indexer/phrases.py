@@ -16,7 +16,6 @@ so counting the matches and ranking the page (two passes in ``indexer/search.py`
 
 from __future__ import annotations
 
-import weakref
 from bisect import bisect_left
 from collections.abc import Sequence
 from math import log
@@ -30,12 +29,9 @@ from whoosh.matching.wrappers import WrappingMatcher
 from whoosh.query import Phrase, Term
 from whoosh.util import make_binary_tree
 
-from .postings import term_postings
+from .postings import field_lengths, term_postings
 
 __all__ = ["ExactPhrase", "phrase_at"]
-
-# Per segment reader: field name -> each document's field length (BM25's length norm).
-_LENGTHS: weakref.WeakKeyDictionary[Any, dict[str, np.ndarray]] = weakref.WeakKeyDictionary()
 
 
 class ExactPhrase(Phrase):
@@ -78,6 +74,26 @@ class ExactPhrase(Phrase):
             out.update(n + offset for n in ids)
         return out
 
+    def scores(self, searcher: Any) -> dict[int, float]:
+        """Document (top-level number) -> score, for every document holding the phrase
+        (slop 1 only; ``indexer/ranking.py`` ranks with it)."""
+        top = searcher.get_parent()
+        field = top.schema[self.fieldname] if self.fieldname in top.schema else None
+        if field is None:
+            return {}
+        try:
+            words = [field.to_bytes(word) for word in self.words]
+        except ValueError:
+            return {}
+        results = self._results(top, self.fieldname, words)
+        out: dict[int, float] = {}
+        for sub, offset in top.leaf_searchers():
+            ids, scores = results.get(id(sub.reader()), ([], []))
+            out.update(
+                zip((n + offset for n in ids), (s * self.boost for s in scores), strict=True)
+            )
+        return out
+
     def _results(
         self, searcher: Any, fieldname: str, words: list[bytes]
     ) -> dict[int, tuple[list[int], list[float]]]:
@@ -101,7 +117,7 @@ class ExactPhrase(Phrase):
         for reader, docs, tf in found:
             if not len(docs):
                 continue
-            lengths = _field_lengths(reader, fieldname)[docs]
+            lengths = field_lengths(reader, fieldname)[docs]
             weight = tf * boost
             scores = idf * (weight * (k1 + 1)) / (weight + k1 * ((1 - b) + b * lengths / avg))
             out[id(reader)] = (docs.tolist(), scores.tolist())
@@ -177,21 +193,6 @@ def _segment_matches(reader: Any, fieldname: str, words: list[bytes]) -> tuple[n
         return empty, empty
     which, tf = np.unique(starts >> 32, return_counts=True)
     return docs[which], tf
-
-
-def _field_lengths(reader: Any, fieldname: str) -> np.ndarray:
-    """Every document's length in ``fieldname``, read once per segment reader."""
-    per_field = _LENGTHS.setdefault(reader, {})
-    lengths = per_field.get(fieldname)
-    if lengths is None:
-        count = reader.doc_count_all()
-        lengths = np.fromiter(
-            (reader.doc_field_length(n, fieldname, 0) for n in range(count)),
-            dtype=np.float64,
-            count=count,
-        )
-        per_field[fieldname] = lengths
-    return lengths
 
 
 def _positional_matcher(

@@ -11,14 +11,19 @@ types not handled here, go through Whoosh's own matchers.
 
 from __future__ import annotations
 
+import weakref
 from itertools import accumulate
 from typing import Any
 
+import numpy as np
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 
-__all__ = ["matching_docs", "term_postings"]
+__all__ = ["field_lengths", "matching_docs", "term_postings"]
+
+# Per segment reader: field name -> each document's field length (BM25's length norm).
+_LENGTHS: weakref.WeakKeyDictionary[Any, dict[str, np.ndarray]] = weakref.WeakKeyDictionary()
 
 
 def matching_docs(searcher: Any, query: Any) -> set[int]:
@@ -91,3 +96,50 @@ def term_postings(reader: Any, fieldname: str, btext: bytes, *, values: bool = T
             pairs.pop(docnum, None)
         return pairs
     return ids - deleted if deleted else ids
+
+
+def field_lengths(reader: Any, fieldname: str) -> np.ndarray:
+    """Every document's length in ``fieldname`` (as Whoosh stores it, for BM25), read once
+    per segment reader."""
+    per_field = _LENGTHS.setdefault(reader, {})
+    lengths = per_field.get(fieldname)
+    if lengths is None:
+        count = reader.doc_count_all()
+        lengths = np.fromiter(
+            (reader.doc_field_length(n, fieldname, 1) for n in range(count)),
+            dtype=np.float64,
+            count=count,
+        )
+        per_field[fieldname] = lengths
+    return lengths
+
+
+def term_weights(reader: Any, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """The live postings of a term in one segment: document ids and weights (term frequency
+    times field boost), as arrays."""
+    matcher = reader.postings(fieldname, btext)
+    deleted: frozenset[int] = frozenset()
+    if isinstance(matcher, FilterMatcher) and isinstance(matcher.child, W3LeafMatcher):
+        deleted, matcher = reader.deleted_docs_set, matcher.child
+    ids: list[int] = []
+    weights: list[float] = []
+    if isinstance(matcher, W3LeafMatcher):
+        while matcher.is_active():
+            if matcher._data is None:
+                matcher._read_data()
+            deltas = matcher._data[0]  # type: ignore[index]
+            ids.extend(deltas if matcher._byteids else accumulate(deltas))
+            matcher._read_weights()
+            weights.extend(matcher._weights or ())
+            matcher._next_block()
+    else:
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+    id_array = np.array(ids, dtype=np.int64)
+    weight_array = np.array(weights, dtype=np.float64)
+    if deleted:
+        keep = ~np.isin(id_array, np.fromiter(deleted, dtype=np.int64))
+        id_array, weight_array = id_array[keep], weight_array[keep]
+    return id_array, weight_array

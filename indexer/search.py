@@ -30,6 +30,7 @@ from .matching import Pattern, hit_spans, match_spans
 from .plan import Plan, plan_query
 from .postings import matching_docs
 from .query import DateFilter, Filter, Node, Or, parse_period
+from .ranking import rank
 from .snippets import Snippet, make_snippets
 from .syntax import parse_query
 from .vocabulary import suggest
@@ -151,11 +152,11 @@ class SearchIndex:
             searcher, table = self._current()
             reader = searcher.reader()
             plan = plan_query(parsed, reader) if parsed else Plan(None, (), Pattern(), ())
-            matched, filtered = self._matching(searcher, table, plan, extra)
+            matched = self._matching(searcher, table, plan, extra)
             facets = table.facets(matched) if request.facets else {}
             shown = [ref for name in ENTITY_FACETS for ref, _ in facets.get(name, ())]
             names = table.names(shown, matched) if shown else {}
-            page = self._page(searcher, table, plan, matched, filtered, request)
+            page = self._page(searcher, table, plan, matched, request)
             suggestion = suggest(reader, parsed) if parsed else None
         documents = store.get_many([h.fields["id"] for h in page]) if page else {}
         hits = tuple(_hit(h, documents.get(h.fields["id"]), plan.pattern) for h in page)
@@ -195,14 +196,14 @@ class SearchIndex:
 
     def _matching(
         self, searcher: Any, table: DocTable, plan: Plan, extra: list[Node]
-    ) -> tuple[frozenset[int], bool]:
-        """Every matching live document, and whether filters narrowed the query's matches."""
+    ) -> frozenset[int]:
+        """Every matching live document."""
         sets = sorted((table.docs_for(node) for node in (*plan.filters, *extra)), key=len)
         allowed = sets[0].intersection(*sets[1:]) if sets else table.live
         if plan.scoring is None:
-            return frozenset(allowed), bool(sets)
+            return frozenset(allowed)
         found = matching_docs(searcher, plan.scoring)  # never holds deleted documents
-        return (frozenset(allowed.intersection(found)) if sets else frozenset(found)), bool(sets)
+        return frozenset(allowed.intersection(found)) if sets else frozenset(found)
 
     def _page(
         self,
@@ -210,7 +211,6 @@ class SearchIndex:
         table: DocTable,
         plan: Plan,
         matched: frozenset[int],
-        filtered: bool,
         request: SearchRequest,
     ) -> list[_PageHit]:
         first = (request.page - 1) * request.per_page
@@ -218,10 +218,14 @@ class SearchIndex:
             return []
         count = first + request.per_page
         if request.sort == "relevance" and plan.scoring is not None:
-            # A filter stops Whoosh from skipping low-scoring blocks: pass one only if needed.
-            allowed = set(matched) if filtered else None
-            results = searcher.search(plan.scoring, limit=count, filter=allowed)
-            ranked = [(hit.docnum, hit.score) for hit in results][first:]
+            # numpy scores (indexer/ranking.py); Whoosh for what that does not cover.
+            top = rank(searcher, plan.scoring, matched, count)
+            if top is None:
+                # Always filtered: Whoosh's top-N search can return documents its own
+                # docs_for_query does not match (AndNot of a word in text and in title).
+                results = searcher.search(plan.scoring, limit=count, filter=set(matched))
+                top = [(hit.docnum, hit.score) for hit in results]
+            ranked = top[first:]
         else:
             newest = request.sort != "date"
             docnums = table.by_date(matched, count, newest=newest)[first:]
