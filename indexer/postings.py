@@ -20,28 +20,33 @@ from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 
-__all__ = ["field_lengths", "matching_docs", "term_postings"]
+__all__ = ["PostingCache", "field_lengths", "matching_docs", "term_postings", "term_weights"]
+
+# (segment reader id, field, term) -> ids and weights: one search's postings, read once.
+PostingCache = dict[tuple[int, str, bytes], tuple[np.ndarray, np.ndarray]]
 
 # Per segment reader: field name -> each document's field length (BM25's length norm).
 _LENGTHS: weakref.WeakKeyDictionary[Any, dict[str, np.ndarray]] = weakref.WeakKeyDictionary()
 
 
-def matching_docs(searcher: Any, query: Any) -> set[int]:
-    """The live documents (top-level numbers) ``query`` matches, as ``docs_for_query``."""
+def matching_docs(searcher: Any, query: Any, cache: PostingCache | None = None) -> set[int]:
+    """The live documents (top-level numbers) ``query`` matches, as ``docs_for_query``.
+
+    ``cache`` keeps the postings read, for ``indexer/ranking.py`` to score the same terms."""
     # ``phrases`` imports this module; imported here to keep the dependency one way.
     from .phrases import ExactPhrase
 
     if isinstance(query, wq.Term):
-        return _term_docs(searcher, query.fieldname, query.text)
+        return _term_docs(searcher, query.fieldname, query.text, cache)
     if isinstance(query, wq.And):
-        parts = sorted((matching_docs(searcher, q) for q in query.subqueries), key=len)
+        parts = sorted((matching_docs(searcher, q, cache) for q in query.subqueries), key=len)
         return parts[0].intersection(*parts[1:]) if parts else set()
     if isinstance(query, wq.Or) and not query.minmatch:
-        return set().union(*(matching_docs(searcher, q) for q in query.subqueries))
+        return set().union(*(matching_docs(searcher, q, cache) for q in query.subqueries))
     if isinstance(query, wq.AndNot):
-        return matching_docs(searcher, query.a) - matching_docs(searcher, query.b)
+        return matching_docs(searcher, query.a, cache) - matching_docs(searcher, query.b, cache)
     if isinstance(query, wq.Not):
-        return set(searcher.reader().all_doc_ids()) - matching_docs(searcher, query.query)
+        return set(searcher.reader().all_doc_ids()) - matching_docs(searcher, query.query, cache)
     if isinstance(query, ExactPhrase) and query.boost > 0:
         return query.matching_docs(searcher)
     if query is wq.NullQuery:
@@ -49,7 +54,7 @@ def matching_docs(searcher: Any, query: Any) -> set[int]:
     return set(searcher.docs_for_query(query))
 
 
-def _term_docs(searcher: Any, fieldname: str, text: Any) -> set[int]:
+def _term_docs(searcher: Any, fieldname: str, text: Any, cache: PostingCache | None) -> set[int]:
     out: set[int] = set()
     for sub, offset in searcher.leaf_searchers():
         reader = sub.reader()
@@ -59,43 +64,35 @@ def _term_docs(searcher: Any, fieldname: str, text: Any) -> set[int]:
         btext = field.to_bytes(text) if isinstance(text, str) else text
         if (fieldname, btext) not in reader:
             continue
-        ids = term_postings(reader, fieldname, btext, values=False)
-        out.update(ids if not offset else (n + offset for n in ids))
+        ids, _ = term_weights(reader, fieldname, btext, cache)
+        out.update((ids + offset).tolist() if offset else ids.tolist())
     return out
 
 
-def term_postings(reader: Any, fieldname: str, btext: bytes, *, values: bool = True) -> Any:
-    """Document id -> encoded value (``values=True``) or the set of document ids of every live
-    posting of a term in one segment reader."""
+def term_postings(reader: Any, fieldname: str, btext: bytes) -> dict[int, bytes]:
+    """Document id -> encoded value of every live posting of a term in one segment reader."""
     matcher = reader.postings(fieldname, btext)
     deleted: frozenset[int] = frozenset()
     if isinstance(matcher, FilterMatcher) and isinstance(matcher.child, W3LeafMatcher):
         deleted, matcher = reader.deleted_docs_set, matcher.child
+    found: dict[int, bytes] = {}
     if not isinstance(matcher, W3LeafMatcher):
-        found: dict[int, Any] = {}
         while matcher.is_active():
-            found[matcher.id()] = matcher.value() if values else None
+            found[matcher.id()] = matcher.value()
             matcher.next()
-        return found if values else set(found)
-    pairs: dict[int, bytes] = {}
-    ids: set[int] = set()
+        return found
     while matcher.is_active():
         if matcher._data is None:
             matcher._read_data()
         deltas = matcher._data[0]  # type: ignore[index]
         # Whoosh's _read_ids() adds up the deltas in a Python generator; accumulate is C.
         block = deltas if matcher._byteids else accumulate(deltas)
-        if values:
-            matcher._read_values()
-            pairs.update(zip(block, matcher._values or (), strict=True))
-        else:
-            ids.update(block)
+        matcher._read_values()
+        found.update(zip(block, matcher._values or (), strict=True))
         matcher._next_block()
-    if values:
-        for docnum in deleted:
-            pairs.pop(docnum, None)
-        return pairs
-    return ids - deleted if deleted else ids
+    for docnum in deleted:
+        found.pop(docnum, None)
+    return found
 
 
 def field_lengths(reader: Any, fieldname: str) -> np.ndarray:
@@ -114,9 +111,21 @@ def field_lengths(reader: Any, fieldname: str) -> np.ndarray:
     return lengths
 
 
-def term_weights(reader: Any, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
+def term_weights(
+    reader: Any, fieldname: str, btext: bytes, cache: PostingCache | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """The live postings of a term in one segment: document ids and weights (term frequency
     times field boost), as arrays."""
+    key = (id(reader), fieldname, btext)
+    if cache is not None and key in cache:
+        return cache[key]
+    found = _read_weights(reader, fieldname, btext)
+    if cache is not None:
+        cache[key] = found
+    return found
+
+
+def _read_weights(reader: Any, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
     matcher = reader.postings(fieldname, btext)
     deleted: frozenset[int] = frozenset()
     if isinstance(matcher, FilterMatcher) and isinstance(matcher.child, W3LeafMatcher):

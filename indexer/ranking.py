@@ -19,7 +19,7 @@ from whoosh import query as wq
 from whoosh import scoring
 
 from .phrases import ExactPhrase
-from .postings import field_lengths, term_weights
+from .postings import PostingCache, field_lengths, term_weights
 
 __all__ = ["rank"]
 
@@ -31,7 +31,11 @@ class _Unsupported(Exception):
 
 
 def rank(
-    searcher: Any, query: Any, docs: Collection[int], count: int
+    searcher: Any,
+    query: Any,
+    docs: Collection[int],
+    count: int,
+    cache: PostingCache | None = None,
 ) -> list[tuple[int, float]] | None:
     """The best ``count`` of ``docs`` (documents ``query`` matches) by ``query``'s score, best
     first, ties by document number, as ``searcher.search`` orders them; None when some part
@@ -39,7 +43,7 @@ def rank(
     if not isinstance(searcher.weighting, scoring.BM25F):
         return None
     try:
-        scores = _scores(searcher, query)
+        scores = _scores(searcher, query, cache)
     except _Unsupported:
         return None
     wanted = np.fromiter(docs, dtype=np.int64, count=len(docs))
@@ -48,10 +52,10 @@ def rank(
     return [(int(wanted[i]), float(values[i])) for i in best]
 
 
-def _scores(searcher: Any, query: Any) -> Scores:
+def _scores(searcher: Any, query: Any, cache: PostingCache | None) -> Scores:
     """Document -> score over every live document ``query`` matches."""
     if isinstance(query, wq.Term):
-        return _term(searcher, query)
+        return _term(searcher, query, cache)
     if isinstance(query, ExactPhrase):
         if query.slop > 1:
             raise _Unsupported
@@ -59,24 +63,24 @@ def _scores(searcher: Any, query: Any) -> Scores:
     if getattr(query, "boost", 1.0) != 1.0:
         raise _Unsupported
     if isinstance(query, wq.And):
-        parts = sorted((_scores(searcher, q) for q in query.subqueries), key=len)
+        parts = sorted((_scores(searcher, q, cache) for q in query.subqueries), key=len)
         if not parts:
             return {}
         common = set(parts[0]).intersection(*parts[1:])
         return {d: sum(part[d] for part in parts) for d in common}
     if isinstance(query, wq.Or) and not query.minmatch and query.scale is None:
         total: Scores = {}
-        for part in (_scores(searcher, q) for q in query.subqueries):
+        for part in (_scores(searcher, q, cache) for q in query.subqueries):
             for d, score in part.items():
                 total[d] = total.get(d, 0.0) + score
         return total
     if isinstance(query, wq.AndNot):
-        kept = _scores(searcher, query.a)
-        for d in _scores(searcher, query.b):
+        kept = _scores(searcher, query.a, cache)
+        for d in _scores(searcher, query.b, cache):
             kept.pop(d, None)
         return kept
     if isinstance(query, wq.Not):
-        excluded = _scores(searcher, query.query)
+        excluded = _scores(searcher, query.query, cache)
         return {d: 1.0 for d in searcher.reader().all_doc_ids() if d not in excluded}
     if isinstance(query, wq.Every) and query.fieldname in (None, "", "*"):
         return dict.fromkeys(searcher.reader().all_doc_ids(), 1.0)
@@ -85,7 +89,7 @@ def _scores(searcher: Any, query: Any) -> Scores:
     raise _Unsupported
 
 
-def _term(searcher: Any, term: wq.Term) -> Scores:
+def _term(searcher: Any, term: wq.Term, cache: PostingCache | None) -> Scores:
     fieldname = term.fieldname
     if fieldname not in searcher.schema:
         return {}
@@ -105,7 +109,7 @@ def _term(searcher: Any, term: wq.Term) -> Scores:
         if idf is None:
             idf = searcher.idf(fieldname, term.text)
             avg = searcher.avg_field_length(fieldname) or 1
-        ids, weights = term_weights(reader, fieldname, btext)
+        ids, weights = term_weights(reader, fieldname, btext, cache)
         lengths = field_lengths(reader, fieldname)[ids]
         scores = idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avg)))
         if term.boost != 1.0:

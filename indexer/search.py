@@ -28,7 +28,7 @@ from .filters import ENTITY_FACETS, DocTable
 from .generations import current_generation
 from .matching import Pattern, hit_spans, match_spans
 from .plan import Plan, plan_query
-from .postings import matching_docs
+from .postings import PostingCache, matching_docs
 from .query import DateFilter, Filter, Node, Or, parse_period
 from .ranking import rank
 from .snippets import Snippet, make_snippets
@@ -152,11 +152,12 @@ class SearchIndex:
             searcher, table = self._current()
             reader = searcher.reader()
             plan = plan_query(parsed, reader) if parsed else Plan(None, (), Pattern(), ())
-            matched = self._matching(searcher, table, plan, extra)
+            cache: PostingCache = {}
+            matched = self._matching(searcher, table, plan, extra, cache)
             facets = table.facets(matched) if request.facets else {}
             shown = [ref for name in ENTITY_FACETS for ref, _ in facets.get(name, ())]
             names = table.names(shown, matched) if shown else {}
-            page = self._page(searcher, table, plan, matched, request)
+            page = self._page(searcher, table, plan, matched, request, cache)
             suggestion = suggest(reader, parsed) if parsed else None
         documents = store.get_many([h.fields["id"] for h in page]) if page else {}
         hits = tuple(_hit(h, documents.get(h.fields["id"]), plan.pattern) for h in page)
@@ -195,14 +196,14 @@ class SearchIndex:
             old.close()
 
     def _matching(
-        self, searcher: Any, table: DocTable, plan: Plan, extra: list[Node]
+        self, searcher: Any, table: DocTable, plan: Plan, extra: list[Node], cache: PostingCache
     ) -> frozenset[int]:
         """Every matching live document."""
         sets = sorted((table.docs_for(node) for node in (*plan.filters, *extra)), key=len)
         allowed = sets[0].intersection(*sets[1:]) if sets else table.live
         if plan.scoring is None:
             return frozenset(allowed)
-        found = matching_docs(searcher, plan.scoring)  # never holds deleted documents
+        found = matching_docs(searcher, plan.scoring, cache)  # never holds deleted documents
         return frozenset(allowed.intersection(found)) if sets else frozenset(found)
 
     def _page(
@@ -212,6 +213,7 @@ class SearchIndex:
         plan: Plan,
         matched: frozenset[int],
         request: SearchRequest,
+        cache: PostingCache,
     ) -> list[_PageHit]:
         first = (request.page - 1) * request.per_page
         if first >= len(matched):
@@ -219,7 +221,7 @@ class SearchIndex:
         count = first + request.per_page
         if request.sort == "relevance" and plan.scoring is not None:
             # numpy scores (indexer/ranking.py); Whoosh for what that does not cover.
-            top = rank(searcher, plan.scoring, matched, count)
+            top = rank(searcher, plan.scoring, matched, count, cache)
             if top is None:
                 # Always filtered: Whoosh's top-N search can return documents its own
                 # docs_for_query does not match (AndNot of a word in text and in title).
