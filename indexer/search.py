@@ -40,6 +40,7 @@ __all__ = ["Hit", "SearchIndex", "SearchRequest", "SearchResult", "Snippet", "hi
 log = logging.getLogger(__name__)
 
 MAX_PER_PAGE = 100
+SNIPPET_SCAN_CHARS = 50_000
 REFRESH_SECONDS = 1.0
 SORTS = ("relevance", "date", "-date")
 
@@ -289,11 +290,26 @@ def _period(value: PartialDate | dt.date | str | None) -> PartialDate | None:
     return parse_period(value)
 
 
+def _snippets(text: str, pattern: Pattern) -> tuple[Snippet, ...]:
+    """Snippets from the first ``SNIPPET_SCAN_CHARS`` of a long text, or from the whole text
+    when the query marks nothing there: finding the marked words costs time in proportion to
+    the text, and a results page does it for ten documents (Lucene's highlighter reads the
+    first 51,200 characters by default)."""
+    cut = len(text)
+    if cut > SNIPPET_SCAN_CHARS:
+        cut = text.rfind(" ", 0, SNIPPET_SCAN_CHARS)  # never inside a word
+        cut = cut if cut > 0 else SNIPPET_SCAN_CHARS
+    spans = match_spans(text[:cut], pattern)
+    if not spans and cut < len(text):
+        spans = match_spans(text, pattern)
+    return make_snippets(text, spans)
+
+
 def _hit(page_hit: _PageHit, document: Any, pattern: Pattern) -> Hit:
     fields = page_hit.fields
     if document is not None:
         date = document.date
-        snippets = make_snippets(document.text, match_spans(document.text, pattern))
+        snippets = _snippets(document.text, pattern)
     else:
         stored = fields.get("date")
         date = PartialDate(stored.date(), "day") if isinstance(stored, dt.datetime) else None

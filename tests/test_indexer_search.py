@@ -635,3 +635,28 @@ def test_threads_can_search_while_the_index_changes(store: Any, index_dir: Path)
         assert "extra" in found_ids(index, store, "korea")
     finally:
         index.close()
+
+
+def test_snippets_of_a_long_text_come_from_its_opening_unless_only_its_end_matches(
+    empty_store: Any, tmp_path: Path
+) -> None:
+    from indexer.build import build_index
+    from indexer.search import SNIPPET_SCAN_CHARS
+
+    filler = "Delegates spoke at length about procedure. " * (SNIPPET_SCAN_CHARS // 40)
+    empty_store.put(
+        DocumentDraft(id="both", text=f"Sanctions opened the day. {filler} Sanctions closed it.")
+    )
+    empty_store.put(DocumentDraft(id="late", text=f"{filler} Only here: the pipeline."))
+    build_index(empty_store, tmp_path / "index", procs=1)
+    index = SearchIndex.open(tmp_path / "index")
+    try:
+        (both,) = index.search(SearchRequest("sanctions"), empty_store).hits
+        assert [s.start for s in both.snippets] == [0]
+        (late,) = index.search(SearchRequest("pipeline"), empty_store).hits
+        (snippet,) = late.snippets
+        assert snippet.start > SNIPPET_SCAN_CHARS
+        ((start, end),) = [(s.start, s.end) for s in snippet.spans]
+        assert snippet.text[start:end] == "pipeline"
+    finally:
+        index.close()
