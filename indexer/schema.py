@@ -145,27 +145,30 @@ class WordAnalyzer(Analyzer):
     def __hash__(self) -> int:
         return hash((WordAnalyzer, self.stemming))
 
-    def _normalise(self, word: str) -> str:
-        word = word.lower()
+    def _normalise(self, raw: str) -> str:
+        # Cached by the word as written: most words of a text were seen before, and one
+        # lookup is cheaper than lowercasing, folding and stemming again.
+        cache = self._cache
+        found = cache.get(raw)
+        if found is not None:
+            return found
+        word = raw.lower()
         if not word.isascii():
             word = word.translate(_FOLD)
         if word.endswith("'s"):
             word = word[:-2]
         if self.stemming:
-            cache = self._cache
-            stemmed = cache.get(word)
-            if stemmed is None:
-                if len(cache) > _STEM_CACHE_SIZE:
-                    cache.clear()
-                stemmed = cache[word] = stem(word)
-            word = stemmed
+            word = stem(word)
+        if len(cache) > _STEM_CACHE_SIZE:
+            cache.clear()
+        cache[raw] = word
         return word
 
     def terms(self, value: str) -> list[str]:
         """The normalised words of ``value`` in order (index position = list index): what
         ``__call__`` yields as tokens, without building a ``Token`` per word."""
-        normalise = self._normalise
-        return [normalise(word) for word in WORD_RE.findall(value)]
+        get, normalise = self._cache.get, self._normalise
+        return [get(word) or normalise(word) for word in WORD_RE.findall(value)]
 
     def __call__(  # type: ignore[override]
         self,
