@@ -17,7 +17,7 @@ from indexer.entity_refs import is_unlinked
 from indexer.errors import QueryError
 from indexer.schema import ENTITY_FIELDS
 from indexer.search import SearchRequest, SearchResult, Snippet
-from webapp.entity_layer import hit_mentions, snippet_marks, type_label
+from webapp.entity_layer import snippet_marks, snippet_mentions, type_label
 from webapp.errors import InvalidParameter
 from webapp.highlight import Mark, render_layers
 from webapp.params import FILTERS, MAX_FILTER_VALUES, MAX_PAGE, SORTS, search_request
@@ -110,7 +110,7 @@ def index() -> tuple[str, int]:
 
 
 def _snippets(result: SearchResult, names: dict[str, Entity]) -> dict[str, Any]:
-    found = hit_mentions(get_entity_store(), [hit.id for hit in result.hits])
+    found = snippet_mentions(get_entity_store(), result.hits)
     return {hit.id: _snippets_html(hit.snippets, found[hit.id], names) for hit in result.hits}
 
 
