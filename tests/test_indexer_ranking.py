@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from query_trees import query_trees, segmented_index, texts
 from whoosh import query as wq
 
 from indexer.postings import matching_docs
 from indexer.ranking import rank
-from tests.test_indexer_postings import _index, query_trees, texts
 
 
 def _ordered(pairs: list[tuple[int, float]]) -> list[tuple[float, int]]:
@@ -35,7 +35,7 @@ def test_rank_scores_as_whoosh_does(
     delete: list[int],
     query: Any,
 ) -> None:
-    ix = _index(tmp_path_factory.mktemp("ix"), batches, delete)
+    ix = segmented_index(tmp_path_factory.mktemp("ix"), batches, delete)
     with ix.searcher() as searcher:
         docs = matching_docs(searcher, query)
         ours = rank(searcher, query, docs, len(docs) + 1)
@@ -49,7 +49,7 @@ def test_rank_scores_as_whoosh_does(
 
 
 def test_rank_returns_the_best_first_and_leaves_slop_phrases_to_whoosh(tmp_path: Any) -> None:
-    ix = _index(tmp_path, [[("", "a b a"), ("", "b c"), ("", "a a a a b")]], [])
+    ix = segmented_index(tmp_path, [[("", "a b a"), ("", "b c"), ("", "a a a a b")]], [])
     with ix.searcher() as searcher:
         query = wq.Or([wq.Term("text", "a"), wq.Term("title", "a")])
         top = rank(searcher, query, matching_docs(searcher, query), 2)
