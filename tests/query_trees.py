@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 from whoosh import index as wi
 from whoosh import query as wq
 
-from indexer.phrases import ExactPhrase
-from indexer.schema import build_schema
+from indexer.phrases import ExactPhrase, phrase_at
+from indexer.schema import TEXT_ANALYZER, build_schema
 
 WORDS = ["a", "b", "c", "of", "the"]
 
@@ -55,3 +55,31 @@ def segmented_index(folder: Any, batches: list[list[tuple[str, str]]], delete: l
             writer.delete_by_term("id", str(docnum))
         writer.commit(merge=False)
     return ix
+
+
+def expected_docs(batches: list[list[tuple[str, str]]], delete: list[int], query: Any) -> set[int]:
+    """What ``query`` should match in ``segmented_index(batches, delete)``, worked out word by
+    word on the texts themselves (document n is the n-th (title, text) pair)."""
+    docs = [pair for batch in batches for pair in batch]
+    live = [n for n in range(len(docs)) if n not in delete]
+    return {n for n in live if _matches(query, dict(zip(("title", "text"), docs[n], strict=True)))}
+
+
+def _matches(query: Any, fields: dict[str, str]) -> bool:
+    if isinstance(query, ExactPhrase):
+        terms = TEXT_ANALYZER.terms(fields[query.fieldname])
+        positions = [[i for i, t in enumerate(terms) if t == w] for w in query.words]
+        return all(positions) and phrase_at(positions, query.slop)
+    if isinstance(query, wq.Term):
+        return query.text in TEXT_ANALYZER.terms(fields[query.fieldname])
+    if isinstance(query, wq.And):
+        return all(_matches(q, fields) for q in query.subqueries)
+    if isinstance(query, wq.Or):
+        return any(_matches(q, fields) for q in query.subqueries)
+    if isinstance(query, wq.AndNot):
+        return _matches(query.a, fields) and not _matches(query.b, fields)
+    if isinstance(query, wq.Not):
+        return not _matches(query.query, fields)
+    if isinstance(query, wq.Every):
+        return True
+    raise TypeError(f"no reference for {query!r}")
