@@ -94,8 +94,9 @@ def analyse_document(
             for m in matcher.find(text, sentences)
         ]
         found = _link(found, registry, matcher) + registry
-    kept = [m for m in found if not corrections.is_suppressed(alias_key(m.text), m.type)]
-    mentions = merge(kept)
+    if corrections.suppressed:
+        found = [m for m in found if not corrections.is_suppressed(alias_key(m.text), m.type)]
+    mentions = merge(found)
     locations = {t.id: locate(t, text) for t in corrections.tagged}
     mentions = _apply_tags(mentions, corrections.tagged, locations, text, matcher)
     starts = [s.start for s in sentence_spans]

@@ -283,7 +283,8 @@ def test_a_model_records_the_uncapitalised_words_that_began_entities(
     starts = trained_recogniser.header["features"]["uncapitalised_starts"]
 
     assert starts == sorted(set(starts))
-    assert {"the", "southern", "bin"} <= set(starts)
+    assert {"southern", "bin"} <= set(starts)
+    assert not {"the", "of", ","} & set(starts)  # under 1% of their occurrences begin one
     assert not [w for w in starts if any(c.isupper() for c in w)]
 
 
@@ -344,6 +345,19 @@ def test_train_is_deterministic_for_a_seed_and_learns_its_corpus(tmp_path: Path)
     assert first.model.weights == second.model.weights
     assert first.tag(["Medvedev", "left", "Paris"]) == ["B-PERSON", "O", "B-LOCATION"]
     assert first.types == MODEL_TYPES
+
+
+def test_train_records_words_without_capitals_that_often_begin_an_entity(
+    tmp_path: Path,
+) -> None:
+    sentences = ["the\tB-GEO\nbin\tB-PER\nLaden\tI-PER\n"]  # "the" begins 1 of 101
+    sentences += ["the\tO\nNetherlands\tB-GEO\nsouthern\tB-GEO\nIraq\tI-GEO\n"] * 100
+    corpus = tmp_path / "starts.tsv"
+    corpus.write_text("\n".join(sentences), encoding="utf-8")
+
+    model = train(corpus, passes=1)
+
+    assert model.header["features"]["uncapitalised_starts"] == ["bin", "southern"]
 
 
 def test_train_refuses_a_map_that_names_no_model_type(tmp_path: Path) -> None:
