@@ -348,6 +348,17 @@ def test_search_filters_and_sorts_newest_first(ingested: Any) -> None:
     assert [h["id"] for h in dated["hits"]] == ["fixture-eastern-forum-2019"]
 
 
+def test_search_filters_by_an_entity_ref_from_the_facets(ingested: Any) -> None:
+    _run(ingested, "entities", "add", "Vladimir Putin", "--type", "PERSON", "--alias", "Putin")
+    every = json.loads(_run(ingested, "search", "--json", "korea"))
+    ((person,),) = [every["facets"]["person"]]
+    ref, count = person["value"], person["count"]
+    assert 0 < count < every["total"]
+    narrowed = json.loads(_run(ingested, "search", "--json", "korea", "--entity", ref))
+    assert narrowed["total"] == count
+    assert narrowed["facets"]["person"] == [person]
+
+
 def test_search_pages_through_hits(ingested: Any) -> None:
     lines = _lines(_run(ingested, "search", "korea", "--limit", "2", "--page", "2"))
     assert lines[0].startswith("3-3 of 3 hits (")

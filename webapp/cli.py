@@ -225,6 +225,11 @@ def index_command(rebuild: bool, show_status: bool) -> None:
 @click.option("--source", multiple=True, help="Only this source, exactly.")
 @click.option("--tag", multiple=True, help="Only documents with this tag.")
 @click.option(
+    "--entity",
+    multiple=True,
+    help="Only documents mentioning this entity: a registry id, or a ref the facets show.",
+)
+@click.option(
     "--from", "from_", metavar="DATE", help="Dated on or after: 2013, 2013-06, 2013-06-05."
 )
 @click.option("--to", metavar="DATE", help="Dated on or before the end of: 2013, 2013-06, ...")
@@ -249,8 +254,8 @@ def index_command(rebuild: bool, show_status: bool) -> None:
 def search_command(query: str, limit: int, as_json: bool, **options: Any) -> None:
     """Search the documents, as the web app's search box does.
 
-    QUERY uses the same query language (see the README); --kind, --speaker, --source and --tag
-    may be repeated (any of the values matches). Examples:
+    QUERY uses the same query language (see the README); --kind, --speaker, --source, --tag
+    and --entity may be repeated (any of the values matches). Examples:
 
     \b
       dossier search '"zone of peace"'
