@@ -10,11 +10,16 @@ from whoosh import index as wi
 from whoosh import query as wq
 
 from indexer.phrases import ExactPhrase, phrase_at
-from indexer.schema import TEXT_ANALYZER, build_schema
+from indexer.schema import build_schema, text_terms
 
 WORDS = ["a", "b", "c", "of", "the"]
 
 texts = st.lists(st.sampled_from(WORDS), max_size=12).map(" ".join)
+# Batches of (title, text) documents, one segment a batch, and the document numbers to delete.
+corpora = st.lists(
+    st.lists(st.tuples(texts, texts), min_size=1, max_size=5), min_size=1, max_size=3
+)
+deletions = st.lists(st.integers(min_value=0, max_value=14), max_size=4, unique=True)
 
 
 def query_trees(slops: list[int]) -> st.SearchStrategy[Any]:
@@ -67,11 +72,11 @@ def expected_docs(batches: list[list[tuple[str, str]]], delete: list[int], query
 
 def _matches(query: Any, fields: dict[str, str]) -> bool:
     if isinstance(query, ExactPhrase):
-        terms = TEXT_ANALYZER.terms(fields[query.fieldname])
+        terms = list(text_terms(fields[query.fieldname]))
         positions = [[i for i, t in enumerate(terms) if t == w] for w in query.words]
         return all(positions) and phrase_at(positions, query.slop)
     if isinstance(query, wq.Term):
-        return query.text in TEXT_ANALYZER.terms(fields[query.fieldname])
+        return query.text in list(text_terms(fields[query.fieldname]))
     if isinstance(query, wq.And):
         return all(_matches(q, fields) for q in query.subqueries)
     if isinstance(query, wq.Or):

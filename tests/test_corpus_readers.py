@@ -9,6 +9,7 @@ import gzip
 from pathlib import Path
 
 import pytest
+from source_files import write_source
 
 from corpus.drafts import normalise_text
 from corpus.limits import DecompressionBudget, IngestLimits
@@ -20,15 +21,6 @@ BAD_DIR = Path(__file__).parent / "data-bad"
 
 def _read(path: Path, limits: IngestLimits | None = None) -> list[DocumentDraft | ReadFailure]:
     return list(read_source(path, limits))
-
-
-def _write(tmp_path: Path, name: str, content: str | bytes) -> Path:
-    path = tmp_path / name
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    return path
 
 
 def test_normalise_text_makes_one_canonical_form() -> None:
@@ -98,7 +90,7 @@ def test_a_file_over_the_document_limit_is_refused_unread(corpus_dir: Path) -> N
 
 
 def test_a_jsonl_line_over_the_limit_is_skipped_and_the_next_read(tmp_path: Path) -> None:
-    path = _write(tmp_path, "l.jsonl", '{"text": "' + "x" * 300 + '"}\n{"text": "short"}\n')
+    path = write_source(tmp_path, "l.jsonl", '{"text": "' + "x" * 300 + '"}\n{"text": "short"}\n')
     results = _read(path, IngestLimits(max_document_bytes=100))
     assert results[0] == ReadFailure(
         f"{path}:1",
@@ -109,7 +101,7 @@ def test_a_jsonl_line_over_the_limit_is_skipped_and_the_next_read(tmp_path: Path
 
 def test_a_gzip_bomb_stops_at_the_decompressed_file_limit(tmp_path: Path) -> None:
     line = b'{"text": "' + b"a" * 1000 + b'"}\n'
-    path = _write(tmp_path, "bomb.jsonl.gz", gzip.compress(line * 10_000))  # 10 MB -> ~30 KB
+    path = write_source(tmp_path, "bomb.jsonl.gz", gzip.compress(line * 10_000))  # 10 MB -> ~30 KB
     results = _read(path, IngestLimits(max_decompressed_file_bytes=100_000))
     drafts = [r for r in results if isinstance(r, DocumentDraft)]
     assert 0 < len(drafts) < 100_000 // len(line)  # read-ahead may stop a little early
@@ -124,8 +116,8 @@ def test_a_gzip_bomb_stops_at_the_decompressed_file_limit(tmp_path: Path) -> Non
 def test_the_run_budget_bounds_all_compressed_files_together(tmp_path: Path) -> None:
     text = gzip.compress(b"Compressed notes on the port.\n" * 100)  # 3,000 bytes inflated
     budget = DecompressionBudget(5_000)
-    first = list(read_source(_write(tmp_path, "a.txt.gz", text), None, budget))
-    second_path = _write(tmp_path, "b.txt.gz", text)
+    first = list(read_source(write_source(tmp_path, "a.txt.gz", text), None, budget))
+    second_path = write_source(tmp_path, "b.txt.gz", text)
     second = list(read_source(second_path, None, budget))
     assert isinstance(first[0], DocumentDraft)
     assert second == [
@@ -139,7 +131,7 @@ def test_the_run_budget_bounds_all_compressed_files_together(tmp_path: Path) -> 
 
 
 def test_a_damaged_gzip_file_fails_with_a_reason(tmp_path: Path) -> None:
-    path = _write(tmp_path, "bad.jsonl.gz", b"this is not gzip data")
+    path = write_source(tmp_path, "bad.jsonl.gz", b"this is not gzip data")
     (failure,) = _read(path)
     assert isinstance(failure, ReadFailure)
     assert failure.reason.startswith("the gzip data is damaged (Not a gzipped file")

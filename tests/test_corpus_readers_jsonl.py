@@ -6,6 +6,8 @@ import datetime as dt
 import gzip
 from pathlib import Path
 
+from source_files import write_source
+
 from corpus.model import DocumentDraft, PartialDate
 from corpus.readers import ReadFailure, read_source
 
@@ -14,15 +16,6 @@ BAD_DIR = Path(__file__).parent / "data-bad"
 
 def _read(path: Path) -> list[DocumentDraft | ReadFailure]:
     return list(read_source(path))
-
-
-def _write(tmp_path: Path, name: str, content: str | bytes) -> Path:
-    path = tmp_path / name
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    return path
 
 
 def test_jsonl_lines_give_exact_drafts_named_by_line(corpus_dir: Path) -> None:
@@ -101,7 +94,7 @@ def test_a_missing_id_is_stable_across_reads() -> None:
 
 def test_gzipped_jsonl_is_read_like_plain_jsonl(tmp_path: Path, corpus_dir: Path) -> None:
     raw = (corpus_dir / "speeches.jsonl").read_bytes()
-    path = _write(tmp_path, "speeches.jsonl.gz", gzip.compress(raw))
+    path = write_source(tmp_path, "speeches.jsonl.gz", gzip.compress(raw))
     drafts = _read(path)
     plain = _read(corpus_dir / "speeches.jsonl")
     assert [d.text for d in drafts] == [d.text for d in plain]  # type: ignore[union-attr]
@@ -109,19 +102,19 @@ def test_gzipped_jsonl_is_read_like_plain_jsonl(tmp_path: Path, corpus_dir: Path
 
 
 def test_a_file_of_non_json_lines_is_given_up_after_twenty(tmp_path: Path) -> None:
-    path = _write(tmp_path, "table.jsonl", "id,text\n" * 50)
+    path = write_source(tmp_path, "table.jsonl", "id,text\n" * 50)
     results = _read(path)
     assert len(results) == 21
     assert results[-1] == ReadFailure(str(path), "gave up: the first 20 lines are not JSONL")
 
 
 def test_a_binary_file_named_jsonl_fails_once(tmp_path: Path) -> None:
-    path = _write(tmp_path, "blob.jsonl", b"\x00\x01\x02\n" * 10)
+    path = write_source(tmp_path, "blob.jsonl", b"\x00\x01\x02\n" * 10)
     assert _read(path) == [ReadFailure(str(path), "looks binary (NUL byte on line 1)")]
 
 
 def test_jsonl_field_types_are_checked(tmp_path: Path) -> None:
-    path = _write(
+    path = write_source(
         tmp_path,
         "t.jsonl",
         '{"text": "a", "title": ["x"]}\n{"text": "b", "tags": "a, b,, a", "date": 2019}\n'

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from source_files import write_source
+
 from corpus.drafts import file_id
 from corpus.model import DocumentDraft, PartialDate
 from corpus.readers import read_source
@@ -14,15 +16,6 @@ def _one(path: Path) -> DocumentDraft:
     (draft,) = read_source(path)
     assert isinstance(draft, DocumentDraft), draft
     return draft
-
-
-def _write(tmp_path: Path, name: str, content: str | bytes) -> Path:
-    path = tmp_path / name
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    return path
 
 
 def test_markdown_front_matter_gives_the_metadata(corpus_dir: Path) -> None:
@@ -59,7 +52,7 @@ def test_plain_text_takes_its_title_from_the_first_line_and_its_id_from_the_name
 
 
 def test_front_matter_accepts_block_lists_quotes_and_aliases(tmp_path: Path) -> None:
-    path = _write(
+    path = write_source(
         tmp_path,
         "Brief Nº 7 (final).md",
         "\ufeff---\n# a comment\ntitle: 'Port of Rajin: a brief'\nauthor: Fixture Analyst\n"
@@ -79,13 +72,15 @@ def test_front_matter_accepts_block_lists_quotes_and_aliases(tmp_path: Path) -> 
 
 
 def test_markdown_title_defaults_to_the_first_heading_without_hashes(tmp_path: Path) -> None:
-    draft = _one(_write(tmp_path, "n.md", "\n\n## Sanctions relief, step by step ##\n\nText."))
+    draft = _one(
+        write_source(tmp_path, "n.md", "\n\n## Sanctions relief, step by step ##\n\nText.")
+    )
     assert draft.title == "Sanctions relief, step by step"
 
 
 def test_a_long_first_line_is_cut_at_a_word_for_the_title(tmp_path: Path) -> None:
     line = "The delegation " + "discussed the railway and the port " * 5
-    draft = _one(_write(tmp_path, "long.txt", line))
+    draft = _one(write_source(tmp_path, "long.txt", line))
     assert draft.title == (
         "The delegation discussed the railway and the port discussed the railway and the port "
         "discussed the railway and the port…"
@@ -94,17 +89,17 @@ def test_a_long_first_line_is_cut_at_a_word_for_the_title(tmp_path: Path) -> Non
 
 
 def test_unclosed_front_matter_is_read_as_text(tmp_path: Path) -> None:
-    draft = _one(_write(tmp_path, "rule.md", "---\nJust a rule, then text.\n"))
+    draft = _one(write_source(tmp_path, "rule.md", "---\nJust a rule, then text.\n"))
     assert draft.text == "---\nJust a rule, then text."
 
 
 def test_utf16_text_with_a_bom_is_read(tmp_path: Path) -> None:
-    draft = _one(_write(tmp_path, "u16.txt", "Notes from Pyongyang\n".encode("utf-16")))
+    draft = _one(write_source(tmp_path, "u16.txt", "Notes from Pyongyang\n".encode("utf-16")))
     assert draft.text == "Notes from Pyongyang"
 
 
 def test_unknown_kind_becomes_other_and_is_kept_as_a_genre_tag(tmp_path: Path) -> None:
-    draft = _one(_write(tmp_path, "i.md", "---\nkind: Interview\n---\nQ and A."))
+    draft = _one(write_source(tmp_path, "i.md", "---\nkind: Interview\n---\nQ and A."))
     assert (draft.kind, draft.tags) == ("other", ("genre:interview",))
 
 

@@ -9,31 +9,18 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from whoosh import index as wi
+from query_trees import segmented_index
 from whoosh import query as wq
 
 from indexer.phrases import ExactPhrase, phrase_at
-from indexer.schema import build_schema, text_terms
+from indexer.schema import text_terms
 
 WORDS = ["a", "b", "c", "of", "the", "peace"]
 
 
 def _index(folder: Path, batches: list[list[str]], delete: list[int]) -> Any:
-    """One segment per batch (no merging), then the ``delete`` document numbers removed."""
-    ix = wi.create_in(str(folder), build_schema())
-    n = 0
-    for batch in batches:
-        writer = ix.writer()
-        for text in batch:
-            writer.add_document(id=str(n), text=text, kind="other")
-            n += 1
-        writer.commit(merge=False)
-    if delete:
-        writer = ix.writer()
-        for docnum in delete:
-            writer.delete_by_term("id", str(docnum))
-        writer.commit(merge=False)
-    return ix
+    """One segment per batch of texts (no titles), then the ``delete`` documents removed."""
+    return segmented_index(folder, [[("", text) for text in batch] for batch in batches], delete)
 
 
 texts = st.lists(st.sampled_from(WORDS), min_size=0, max_size=25).map(" ".join)

@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from query_trees import expected_docs, query_trees, segmented_index, texts
+from query_trees import corpora, deletions, expected_docs, query_trees, segmented_index
 from whoosh import query as wq
 
 from indexer.postings import matching_docs
@@ -18,10 +17,8 @@ from indexer.postings import matching_docs
     max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
-    batches=st.lists(
-        st.lists(st.tuples(texts, texts), min_size=1, max_size=5), min_size=1, max_size=3
-    ),
-    delete=st.lists(st.integers(min_value=0, max_value=14), max_size=4, unique=True),
+    batches=corpora,
+    delete=deletions,
     query=query_trees([1, 2]),
 )
 def test_matching_docs_is_docs_for_query(
