@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from whoosh.lang.porter2 import exceptional_forms
 from whoosh.support.levenshtein import levenshtein
 
 from corpus.model import Span
@@ -102,14 +103,19 @@ def hit_spans(text: str, query: str | ParsedQuery) -> list[Span]:
 def match_spans(text: str, pattern: Pattern) -> list[Span]:
     """The spans ``pattern`` marks in ``text``, sorted, overlapping ones merged.
 
-    Fast on long texts (a results page runs it on ten whole documents): each distinct word is
-    analysed once, and offsets are found only for the words wanted, by one regular expression
+    Fast on long texts (a results page runs it on ten whole documents): only the words that
+    could be wanted are analysed (for stems, the words starting as the stems do, found by one
+    regular expression), once each; offsets are found only for the words wanted, by another
     that matches exactly those tokens; a phrase is followed token by token from each
     occurrence of its first word.
     """
     if pattern.is_empty():
         return []
-    analysed = {raw: _analyse_word(raw) for raw in set(WORD_RE.findall(text))}
+    if pattern.prefixes or pattern.fuzzy:
+        raws = set(WORD_RE.findall(text))
+    else:
+        raws = set(_candidates_of(pattern).findall(text))
+    analysed = {raw: _analyse_word(raw) for raw in raws}
     wanted = {
         raw
         for raw, (stem, word) in analysed.items()
@@ -121,8 +127,24 @@ def match_spans(text: str, pattern: Pattern) -> list[Span]:
     for phrase, slop in phrases:
         firsts = {raw for raw, (stem, _) in analysed.items() if stem == phrase[0]}
         for m in _tokens_of(firsts).finditer(text):
-            found.extend(_phrase_from(text, m, analysed, phrase, slop))
+            found.extend(_phrase_from(text, m, phrase, slop))
     return _merge(found)
+
+
+@functools.lru_cache(maxsize=256)
+def _candidates_of(pattern: Pattern) -> re.Pattern[str]:
+    """Whole tokens that may have one of the pattern's stems: Porter2 keeps a word's first two
+    letters (but for a few exceptional forms, "dying" -> "die"), so tokens starting with a
+    stem's first two letters, any case, and tokens with a non-ASCII letter among their first
+    two (accents are folded before stemming)."""
+    stems = set(pattern.stems).union(*(phrase for phrase, _ in pattern.phrases))
+    starts = {stem[:2] for stem in stems}
+    starts.update(word[:2] for word, stem in exceptional_forms.items() if stem in stems)
+    alternatives = "|".join(re.escape(start) for start in sorted(starts, key=len, reverse=True))
+    return re.compile(
+        rf"(?<!\w)(?<!\w[.'\u2019])(?:(?i:{alternatives})|\w?[^\W\x00-\x7f])"
+        rf"\w*(?:[.'\u2019]\w+)*"
+    )
 
 
 def _tokens_of(words: set[str]) -> re.Pattern[str]:
@@ -133,11 +155,7 @@ def _tokens_of(words: set[str]) -> re.Pattern[str]:
 
 
 def _phrase_from(
-    text: str,
-    first: re.Match[str],
-    analysed: dict[str, tuple[str, str]],
-    phrase: tuple[str, ...],
-    slop: int,
+    text: str, first: re.Match[str], phrase: tuple[str, ...], slop: int
 ) -> list[tuple[int, int]]:
     """The spans of ``phrase`` starting at token ``first`` (whose stem is the phrase's first):
     each next word within ``slop`` tokens after the previous one."""
@@ -152,7 +170,7 @@ def _phrase_from(
                 if token is None:
                     break
                 window.append(token)
-            if analysed[window[step].group()][0] == want:
+            if _analyse_word(window[step].group())[0] == want:
                 found = step
                 break
         if found is None:
