@@ -18,6 +18,7 @@ from typing import Any
 from corpus.model import Span
 
 from .errors import NltkResourceMissing
+from .word_spans import WordSpans
 
 log = logging.getLogger(__name__)
 
@@ -213,9 +214,18 @@ def tokenize(text: str) -> list[TokenizedSentence]:
 
 
 def _token_spans(piece: str) -> list[tuple[int, int]]:
+    return _word_spans().spans(piece)
+
+
+@functools.cache
+def _word_spans() -> WordSpans:
+    return WordSpans(_word_tokenizer().span_tokenize, _sentence_token_spans)
+
+
+def _sentence_token_spans(piece: str) -> list[tuple[int, int]]:
     try:
         return list(_word_tokenizer().span_tokenize(piece))
-    except ValueError:
+    except (ValueError, IndexError):
         # align_tokens gives up on some quote rewrites; whitespace tokens keep offsets exact.
         return list(_whitespace_spans(piece))
 
