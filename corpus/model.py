@@ -296,6 +296,9 @@ def alias_pieces(text: str) -> list[tuple[str, int, int]]:
     return out
 
 
+@functools.lru_cache(maxsize=65_536)
 def alias_key(text: str) -> str:
-    """The normalised form of a name: "Kim Jong-un", "KIM JONG UN" -> "kim jong un"."""
+    """The normalised form of a name: "Kim Jong-un", "KIM JONG UN" -> "kim jong un".
+
+    Cached: storing an analysis computes one per mention, and names recur across documents."""
     return " ".join(key for key, _, _ in alias_pieces(text))
