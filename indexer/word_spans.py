@@ -6,9 +6,10 @@ it and one character beyond. So the tokens of a sentence are the tokens of each
 whitespace-separated chunk, tokenized with its real neighbouring whitespace and a stand-in word
 on either side; those are cached by (left context, chunk, right context), and most chunks of a
 text ("Russia's", "said,") were met before; a chunk of letters and digits alone is one token
-and needs no tokenizer at all (but for "cannot" and five like it). The one rule that reaches further, the
-sentence-final period (which may be followed by closing quotes and brackets across spaces),
-is kept whole by treating the last word and the closer-only chunks after it as one unit.
+and needs no tokenizer at all (but for "cannot" and five like it). The one rule that reaches
+further, the sentence-final period (which may be followed by closing quotes and brackets
+across spaces), is kept whole by treating the last word and the closer-only chunks after it
+as one unit.
 
 A unit whose tokens the cache cannot vouch for (a stand-in word changed, a token straddles the
 unit's edge, quote realignment would differ, or the tokenizer gives up) sends the whole
