@@ -61,3 +61,31 @@ def test_any_text_tokenizes_like_stock_nltk(text: str) -> None:
         except ValueError:  # NLTK cannot align these tokens; analyse falls back to whitespace
             expected = piece.split()
         assert list(sentence.words) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "STATE OF THE UNION\n\nJanuary 28, 2003\n\nMr. Speaker, Vice President Cheney.",
+            ["STATE OF THE UNION", "January 28, 2003", "Mr. Speaker, Vice President Cheney."],
+        ),
+        (
+            "Security Council:\n“States Members agree.”",
+            ["Security Council:", "“States Members agree.”"],
+        ),
+        (
+            "FEDERAL PROGRAM\r\nINTERNATIONAL AFFAIRS\r\n\r\nThe",
+            ["FEDERAL PROGRAM", "INTERNATIONAL AFFAIRS", "The"],
+        ),
+        # A hard wrap before a lowercase word stays inside the sentence; a blank line never does.
+        ("even as\nwe continue our work. Next.", ["even as\nwe continue our work.", "Next."]),
+        ("A list\n\nand a blank line", ["A list", "and a blank line"]),
+        ("One line\u2028Another", ["One line", "Another"]),
+        ("No line breaks. Two sentences.", ["No line breaks.", "Two sentences."]),
+        ("\n\n\n", []),
+    ],
+)
+def test_a_line_end_ends_a_sentence_unless_the_line_wraps(text: str, expected: list[str]) -> None:
+    assert [text[s.start : s.end] for s in analyse.sentences(text)] == expected
+    assert [text[s.span.start : s.span.end] for s in analyse.tokenize(text)] == expected
