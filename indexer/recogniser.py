@@ -216,16 +216,26 @@ class Recogniser:
 
     def _chunk(self, words: Sequence[str]) -> tuple[list[str], list[float], list[Entity]]:
         """IOB2 labels, label probabilities and entities; names made only of titles ("Mr.")
-        are dropped."""
+        are dropped, and punctuation at a name's edges ("Vladimir Putin (", "Government –")
+        is left out of it."""
         found, sure = self._decoder.decode(words)
         iob2 = self._decoder.labels.iob2
         labels = [iob2[i] for i in found]
         kept = []
         for entity in entities(labels) if any(found) else ():
-            if all(_is_title(w) for w in words[entity.start : entity.end]):
+            start, end = entity.start, entity.end
+            while start < end and _is_punctuation(words[start]):
+                start += 1
+            while end > start and _is_punctuation(words[end - 1]):
+                end -= 1
+            if start == end or all(_is_title(w) for w in words[start:end]):
                 labels[entity.start : entity.end] = ["O"] * (entity.end - entity.start)
-            else:
-                kept.append(entity)
+                continue
+            if (start, end) != (entity.start, entity.end):
+                labels[entity.start : entity.end] = ["O"] * (entity.end - entity.start)
+                labels[start:end] = [f"B-{entity.type}"] + [f"I-{entity.type}"] * (end - start - 1)
+                entity = Entity(start, end, entity.type)
+            kept.append(entity)
         return labels, sure, kept
 
     def save(self, path: str | Path) -> Path:
@@ -420,6 +430,11 @@ def merge(mentions: Iterable[Mention]) -> list[Mention]:
         lambda m: (-len(m.span), m.span.start, MENTION_SOURCES.index(m.source), m.type),
     )
     return sorted(kept, key=lambda m: (m.span, m.type))
+
+
+def _is_punctuation(word: str) -> bool:
+    """A token with no letter or digit, other than a full stop (which may end "U.S.")."""
+    return word != "." and not any(c.isalnum() for c in word)
 
 
 def _is_title(word: str) -> bool:
