@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from bs4 import BeautifulSoup, Tag
 
 from corpus.model import DocumentDraft, PartialDate
@@ -321,3 +322,8 @@ def test_pages_have_no_inline_scripts_or_styles(client: Any) -> None:
         assert all(s.get("src") for s in page.find_all("script"))
         assert page.find("style") is None
         assert page.select("[style]") == []
+
+
+@pytest.mark.parametrize("path", ["/entities/", "/api/search/?q=peace"])
+def test_a_trailing_slash_finds_the_same_page(client: Any, path: str) -> None:
+    assert client.get(path).status_code == 200

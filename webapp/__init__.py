@@ -35,6 +35,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from webapp.views import reanalysis as reanalysis_views
 
     app = Flask(__name__)
+    app.url_map.strict_slashes = False  # "/entities/" is "/entities", as a person would type it
     app.config.update(load_config(config))
     configure_logging(app.config["LOG_LEVEL"])
 
