@@ -217,7 +217,12 @@ class Recogniser:
     def _chunk(self, words: Sequence[str]) -> tuple[list[str], list[float], list[Entity]]:
         """IOB2 labels, label probabilities and entities; names made only of titles ("Mr.")
         are dropped, and punctuation at a name's edges ("Vladimir Putin (", "Government –")
-        is left out of it."""
+        is left out of it. A sentence in capitals (a heading: "STATE OF THE UNION ADDRESS")
+        gets no names from the model, whose case features say nothing there (on uspres most
+        of what it found in them was "ECONOMY", "BALANCE" or the whole heading); the registry
+        and the rules still read it."""
+        if _in_capitals(words):
+            return ["O"] * len(words), [1.0] * len(words), []
         found, sure = self._decoder.decode(words)
         iob2 = self._decoder.labels.iob2
         labels = [iob2[i] for i in found]
@@ -430,6 +435,18 @@ def merge(mentions: Iterable[Mention]) -> list[Mention]:
         lambda m: (-len(m.span), m.span.start, MENTION_SOURCES.index(m.source), m.type),
     )
     return sorted(kept, key=lambda m: (m.span, m.type))
+
+
+def _in_capitals(words: Sequence[str]) -> bool:
+    """True for a run of words whose letters (four or more) are all capitals."""
+    letters = 0
+    for word in words:
+        for ch in word:
+            if ch.isalpha():
+                if not ch.isupper():
+                    return False
+                letters += 1
+    return letters >= 4
 
 
 def _is_punctuation(word: str) -> bool:

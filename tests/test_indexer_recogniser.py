@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -391,3 +392,65 @@ def test_merge_keeps_the_longest_of_other_overlaps_and_breaks_ties_by_source() -
         org_registry,
         touching,
     ]
+
+
+def _decoded_as(
+    recogniser: Recogniser, bilou: list[str]
+) -> Callable[[Sequence[str]], tuple[list[int], list[float]]]:
+    """A stand-in for the decoder's answer, so the edges of a name are known exactly."""
+    names = recogniser._decoder.labels.names
+    return lambda words: ([names.index(label) for label in bilou], [0.9] * len(bilou))
+
+
+@pytest.mark.parametrize(
+    ("words", "bilou", "expected"),
+    [
+        (
+            ["Vladimir", "Putin", "(", "said", "."],
+            ["B-PERSON", "I-PERSON", "L-PERSON", "O", "O"],
+            ["B-PERSON", "I-PERSON", "O", "O", "O"],
+        ),
+        (
+            ["“", "United", "Nations", "—", "met", "."],
+            ["B-ORGANIZATION", "I-ORGANIZATION", "I-ORGANIZATION", "L-ORGANIZATION", "O", "O"],
+            ["O", "B-ORGANIZATION", "I-ORGANIZATION", "O", "O", "O"],
+        ),
+        (["--", "met", "."], ["U-PERSON", "O", "O"], ["O", "O", "O"]),
+        # A full stop may end an abbreviation: it stays.
+        (["U.S", ".", "met"], ["B-LOCATION", "L-LOCATION", "O"], ["B-LOCATION", "I-LOCATION", "O"]),
+    ],
+)
+def test_punctuation_at_a_names_edges_is_left_out(
+    trained_recogniser: Recogniser,
+    monkeypatch: pytest.MonkeyPatch,
+    words: list[str],
+    bilou: list[str],
+    expected: list[str],
+) -> None:
+    monkeypatch.setattr(
+        trained_recogniser._decoder, "decode", _decoded_as(trained_recogniser, bilou)
+    )
+    assert trained_recogniser.tag(words) == expected
+
+
+def test_a_heading_in_capitals_gets_no_names_from_the_model(
+    trained_recogniser: Recogniser,
+) -> None:
+    text = (
+        "STATE OF THE UNION ADDRESS TO THE JOINT SESSION OF CONGRESS\n\n"
+        "President Putin visited Moscow on Monday."
+    )
+    mentions = [m for m in trained_recogniser.recognise(text) if m.source == "model"]
+    heading = text.index("\n")
+    assert mentions and all(m.span.start > heading for m in mentions)
+    assert trained_recogniser.tag(["PUTIN", "VISITED", "MOSCOW", "."]) == ["O"] * 4
+
+
+def test_names_do_not_run_across_a_line_end(trained_recogniser: Recogniser) -> None:
+    text = (
+        "Meeting with Prime Minister of India\nNarendra Modi\n"
+        "Vladimir Putin held talks with the Prime Minister of India in Moscow."
+    )
+    mentions = trained_recogniser.recognise(text)
+    assert mentions
+    assert all("\n" not in m.text for m in mentions)
