@@ -135,10 +135,22 @@ def download_resources(resources: tuple[tuple[str, str], ...] = RESOURCES) -> li
 
 @functools.cache
 def _sentence_splitter():  # type: ignore[no-untyped-def]
+    """NLTK's Punkt (English), its two whole-text patterns compiled by ``re``.
+
+    NLTK runs them under ``nltk.redos``, a wall-clock limit of 5 s per call meant for
+    caller-supplied patterns: on a long text with many sentences (a 1.2 MB transcript) the
+    scan for possible sentence ends ran past it and analysis failed with ``TimeoutError``.
+    These are NLTK's own fixed patterns, linear on any text; ``re`` gives the same sentences
+    (``tests/test_indexer_analyse.py``) without the limit.
+    """
     require("punkt_tab", "tokenizers/punkt_tab/english/")
     from nltk.tokenize import PunktTokenizer
 
-    return PunktTokenizer("english")
+    tokenizer = PunktTokenizer("english")
+    language = tokenizer._lang_vars
+    language._re_period_context = _stdlib_pattern(language.period_context_re())
+    language._re_word_tokenizer = _stdlib_pattern(language._word_tokenizer_re())
+    return tokenizer
 
 
 @functools.cache

@@ -6,9 +6,11 @@
 
 from __future__ import annotations
 
+import nltk.redos
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from nltk.tokenize import PunktTokenizer
 from nltk.tokenize.destructive import NLTKWordTokenizer
 
 from corpus.model import Span
@@ -89,3 +91,23 @@ def test_any_text_tokenizes_like_stock_nltk(text: str) -> None:
 def test_a_line_end_ends_a_sentence_unless_the_line_wraps(text: str, expected: list[str]) -> None:
     assert [text[s.start : s.end] for s in analyse.sentences(text)] == expected
     assert [text[s.span.start : s.span.end] for s in analyse.tokenize(text)] == expected
+
+
+def test_sentences_are_stock_punkt_sentences() -> None:
+    stock = PunktTokenizer("english")
+    for text in TRICKY + ["Mr. Smith met Dr. Jones at 5 p.m. on Jan. 3. They talked. " * 20]:
+        assert list(analyse._sentence_splitter().span_tokenize(text)) == list(
+            stock.span_tokenize(text)
+        )
+
+
+def test_a_text_of_many_sentences_is_not_cut_short_by_nltks_regex_time_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # NLTK limits each whole-text scan to DEFAULT_TIMEOUT seconds (5 by default, which a
+    # 1.2 MB text of short sentences exceeded); at 0.05 s this 120 KB text exceeds it.
+    monkeypatch.setattr(nltk.redos, "DEFAULT_TIMEOUT", 0.05)
+    text = "Word. " * 20_000
+    with pytest.raises(TimeoutError):
+        list(PunktTokenizer("english").span_tokenize(text))
+    assert len(analyse.tokenize(text)) == 20_000
