@@ -12,11 +12,15 @@ pages read the stored mentions. It is an explicit step: storing a document never
   are sent to each worker once.
 - Without a trained model (``recogniser=None``) the registry and the DATE/MONEY/PERCENT rules
   still find mentions.
+- A document whose analysis fails (an error in NLTK or in our code on some text) is named with
+  the error in the report and left unanalysed, so a later run tries it again; the rest of the
+  batch is stored. Its text is still indexed, without entities.
 """
 
 from __future__ import annotations
 
 import gc
+import logging
 import multiprocessing
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -39,6 +43,8 @@ if TYPE_CHECKING:
 
     from .recogniser import Recogniser
 
+log = logging.getLogger(__name__)
+
 MODEL_FILE = "entities.json.gz"  # the trained recogniser, in the instance's models folder
 BATCH = 16  # documents per task sent to a worker
 WRITE_EVERY = 256  # documents per transaction that stores mentions
@@ -60,6 +66,7 @@ class AnalysisReport:
     has_model: bool  # False: registry and rules only
     procs: int
     seconds: float
+    failed: tuple[tuple[str, str], ...] = ()  # (document id, error): left unanalysed
 
     @property
     def documents(self) -> int:
@@ -126,6 +133,7 @@ def analyse_documents(
         recogniser is not None,
         workers,
         round(time.perf_counter() - started, 3),
+        tuple(run.failed),
     )
 
 
@@ -171,6 +179,8 @@ def reindex_documents(
 
 
 _Batch = list[tuple[Document, EntityCorrections]]
+_Failed = tuple[str, str]  # (document id, error)
+_Analysed = tuple[list[MentionSet], list[_Failed]]
 
 
 class _Run:
@@ -182,9 +192,12 @@ class _Run:
         self.progress = progress
         self.pending: list[MentionSet] = []
         self.done: list[str] = []
+        self.failed: list[_Failed] = []
         self.mentions = self.linked = self.orphaned = 0
 
-    def collect(self, found: Sequence[MentionSet]) -> None:
+    def collect(self, analysed: _Analysed) -> None:
+        found, failed = analysed
+        self.failed.extend(failed)
         self.pending.extend(found)
         if len(self.pending) >= WRITE_EVERY:
             self.flush()
@@ -237,23 +250,31 @@ def _init_worker(recogniser: Recogniser | None, matcher: AliasMatcher | None) ->
     gc.freeze()
 
 
-def _worker_batch(batch: _Batch) -> list[MentionSet]:
+def _worker_batch(batch: _Batch) -> _Analysed:
     """A pool task: analyse with the worker's recogniser and matcher."""
     return _analyse_batch(batch, _recogniser, _matcher)
 
 
 def _analyse_batch(
     batch: _Batch, recogniser: Recogniser | None, matcher: AliasMatcher | None
-) -> list[MentionSet]:
+) -> _Analysed:
     out = []
+    failed = []
     for document, corrections in batch:
-        found = analyse_document(document, recogniser, matcher, corrections)
+        try:
+            found = analyse_document(document, recogniser, matcher, corrections)
+        except Exception as exc:  # one document's text must not stop the batch
+            error = f"{type(exc).__name__}: {exc}"[:500]
+            log.warning("entity analysis of %s failed: %s", document.id, error)
+            log.debug("entity analysis of %s failed", document.id, exc_info=exc)
+            failed.append((document.id, error))
+            continue
         out.append(
             MentionSet(
                 document.id, document.version, found.mentions, found.sentences, found.tag_locations
             )
         )
-    return out
+    return out, failed
 
 
 def _pool(
@@ -268,10 +289,10 @@ def _pool(
 
 def _ordered(
     pool: ProcessPoolExecutor, batches: Iterator[_Batch], *, window: int
-) -> Iterator[list[MentionSet]]:
+) -> Iterator[_Analysed]:
     """Results of the batches in order, with at most ``window`` batches in flight (so a large
     corpus is never read into memory at once)."""
-    pending: list[Future[list[MentionSet]]] = []
+    pending: list[Future[_Analysed]] = []
     try:
         for batch in batches:
             pending.append(pool.submit(_worker_batch, batch))

@@ -153,33 +153,35 @@ class _Batch:
         attempts = {j.document_id: j.attempts for j in jobs}
         ids = sorted(attempts)
 
-        def failure(document_id: str, exc: BaseException) -> Failure:
+        def failure(document_id: str, error: str) -> Failure:
             tries = attempts[document_id]
-            error = f"{type(exc).__name__}: {exc}"
             return Failure(document_id, error, tries, tries >= policy.max_attempts)
 
         try:
-            return self.reindex(ids, reindex, self.procs)
+            return self.reindex(ids, reindex, self.procs, failure)
         except (IndexBusy, StoreUnavailable) as exc:  # not the documents' fault: all wait
             log.warning("re-analysing %d documents failed: %s", len(ids), exc)
-            return DrainReport(failures=tuple(failure(d, exc) for d in ids))
+            return DrainReport(failures=tuple(failure(d, _error(exc)) for d in ids))
         except Exception as exc:  # the worker is an edge: the error is recorded
             log.warning("re-analysing %s failed", ", ".join(ids[:5]), exc_info=exc)
             if len(ids) == 1:
-                return DrainReport(failures=(failure(ids[0], exc),))
+                return DrainReport(failures=(failure(ids[0], _error(exc)),))
         report = DrainReport()
         for document_id in ids:  # find the documents that fail; the others go through
             try:
-                one = self.reindex([document_id], reindex, 1)
+                one = self.reindex([document_id], reindex, 1, failure)
             except Exception as exc:  # as above
                 log.warning("re-analysing %s failed", document_id, exc_info=exc)
-                one = DrainReport(failures=(failure(document_id, exc),))
+                one = DrainReport(failures=(failure(document_id, _error(exc)),))
             report = report.add(one)
         return report
 
-    def reindex(self, ids: list[str], reindex: Reindex, procs: int) -> DrainReport:
+    def reindex(
+        self, ids: list[str], reindex: Reindex, procs: int, failure: Callable[[str, str], Failure]
+    ) -> DrainReport:
         """``reindex`` the documents; when the index is busy, wait for it and update only the
-        index records (the mentions are stored by then)."""
+        index records (the mentions are stored by then). Documents whose analysis failed are
+        reported as failures."""
         try:
             result = reindex(
                 self.store, self.entity_store, self.index_dir, ids, self.recogniser, procs=procs
@@ -197,13 +199,19 @@ class _Batch:
                 has_model = self.recogniser is not None
                 return DrainReport(tuple(ids), indexed=indexed, has_model=has_model)
         analysis = result.analysis
+        failed = dict(analysis.failed)
         return DrainReport(
-            tuple(ids),
+            tuple(d for d in ids if d not in failed),
             mentions=analysis.mentions,
             indexed=result.indexed,
             has_index=result.has_index,
             has_model=analysis.has_model,
+            failures=tuple(failure(d, error) for d, error in failed.items()),
         )
+
+
+def _error(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"
 
 
 class _Heartbeat:

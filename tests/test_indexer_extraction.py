@@ -19,6 +19,7 @@ from corpus.entity_store import EntityStore
 from corpus.entity_tagging import suppress, tag
 from corpus.ingest import ingest
 from corpus.model import DocumentDraft, Span
+from indexer import extraction
 from indexer.build import MAX_SEGMENTS, build_index, open_index
 from indexer.extraction import (
     MIN_PARALLEL_DOCS,
@@ -145,6 +146,34 @@ def test_two_worker_processes_store_what_one_process_does(empty_store: Any) -> N
         ("4 March 2019", "DATE", "rule"),
         ("$1 billion", "MONEY", "rule"),
     ]
+
+
+@pytest.mark.parametrize("procs", [1, 2])
+def test_a_document_whose_analysis_fails_is_named_and_the_rest_are_stored(
+    empty_store: Any, monkeypatch: pytest.MonkeyPatch, procs: int
+) -> None:
+    entity_store = EntityStore(empty_store)
+    add_entity(entity_store, "Pyongyang", "LOCATION")
+    texts = [f"Delegation {n} flew to Pyongyang." for n in range(MIN_PARALLEL_DOCS + 8)]
+    empty_store.put_many([DocumentDraft(text, id=f"doc-{n}") for n, text in enumerate(texts)])
+    real = extraction.analyse_document
+
+    def failing_on_doc_3(document: Any, *args: Any) -> Any:
+        if document.id == "doc-3":
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(document, *args)
+
+    monkeypatch.setattr(extraction, "analyse_document", failing_on_doc_3)  # forked workers too
+    report = analyse_documents(empty_store, entity_store, recogniser=None, procs=procs)
+
+    assert report.procs == procs
+    assert report.failed == (("doc-3", "RecursionError: maximum recursion depth exceeded"),)
+    assert len(report.document_ids) == len(texts) - 1 and "doc-3" not in report.document_ids
+    assert _found(entity_store, "doc-4") == [("Pyongyang", "LOCATION", "registry")]
+    assert [d for d, _ in unanalysed(entity_store)] == ["doc-3"]  # a later run tries again
+    monkeypatch.setattr(extraction, "analyse_document", real)  # the cause is gone
+    again = analyse_documents(empty_store, entity_store, recogniser=None, procs=1)
+    assert (again.document_ids, again.failed) == (("doc-3",), ())
 
 
 def test_the_trained_model_finds_people_places_and_nationalities(

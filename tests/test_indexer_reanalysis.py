@@ -19,6 +19,7 @@ from corpus.entity_reanalysis import QueuePolicy
 from corpus.entity_store import EntityStore
 from corpus.ingest import ingest
 from corpus.store import Store
+from indexer import extraction
 from indexer.build import build_index
 from indexer.errors import IndexBusy
 from indexer.extraction import ReindexReport, analyse_documents, reindex_documents
@@ -152,6 +153,29 @@ def test_a_failing_document_is_recorded_and_retried_while_the_rest_proceed(
     again = run(instance)  # the cause is gone: the retry succeeds
     assert (again.documents, again.failures) == ((TASS,), ())
     assert queue.queue_status(entity_store).failures == ()
+
+
+def test_a_document_whose_analysis_fails_inside_the_step_is_recorded_not_completed(
+    instance: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = extraction.analyse_document
+
+    def failing_on_tass(document: Any, *args: Any) -> Any:
+        if document.id == TASS:
+            raise RecursionError("too deep")
+        return real(document, *args)
+
+    monkeypatch.setattr(extraction, "analyse_document", failing_on_tass)
+    entity_store = instance["entity_store"]
+    queue_everything(entity_store)
+    report = run(instance, batch=10)
+    assert report.documents == tuple(i for i in CORPUS_IDS if i != TASS)
+    assert report.failures == (Failure(TASS, "RecursionError: too deep", 1, False),)
+    status = queue.queue_status(entity_store)
+    assert (status.pending, [f.document_id for f in status.failures]) == (1, [TASS])
+    monkeypatch.setattr(extraction, "analyse_document", real)  # the cause is gone
+    again = run(instance)
+    assert (again.documents, again.failures) == ((TASS,), ())
 
 
 def test_a_document_that_keeps_failing_is_left_failed_after_the_last_attempt(

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from indexer import extraction
 from webapp.cli import cli
 
 # Twelve sentences in GMB's tags: PER, ORG, GEO (places), GPE (nationalities), TIM (dropped).
@@ -153,7 +154,32 @@ def test_ingest_analyses_new_documents_between_storing_and_indexing(
         "linked": 0,
         "orphaned_tags": 0,
         "has_model": False,
+        "failed": [],
     }
+
+
+def test_ingest_names_a_document_whose_analysis_failed_and_still_indexes_it(
+    runner: Any, sources: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = extraction.analyse_document
+
+    def failing_on_tass(document: Any, *args: Any) -> Any:
+        if document.id == "tass-report":
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(document, *args)
+
+    monkeypatch.setattr(extraction, "analyse_document", failing_on_tass)
+    lines = _lines(_run(runner, "ingest", str(sources)))
+    assert lines[1:4] == [
+        f"Entities: analysed 6 documents, 2 mentions (0 linked to the registry); {NO_MODEL}.",
+        "Entities: could not analyse 1 document (tass-report: RecursionError: maximum recursion "
+        'depth exceeded). Their text is searchable; "dossier analyse" tries them again.',
+        lines[3],
+    ]
+    assert lines[3].startswith("Index: built") and "7 documents" in lines[3]
+    assert "tass-report" in _run(runner, "search", "Lavrov visits").stdout
+    monkeypatch.setattr(extraction, "analyse_document", real)  # the cause is gone
+    assert _lines(_run(runner, "analyse"))[0].startswith("Entities: analysed 1 document,")
 
 
 def test_analyse_finds_what_ingest_left_and_updates_the_index(runner: Any, sources: Path) -> None:

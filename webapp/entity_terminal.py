@@ -23,7 +23,7 @@ NO_MODEL = (
 
 def analysis_line(report: AnalysisReport) -> str:
     """``Entities: analysed 12 documents, 340 mentions (41 linked to the registry).``"""
-    if not report.documents:
+    if not report.documents and not report.failed:
         return "Entities: every document is analysed already."
     line = (
         f"Entities: analysed {count(report.documents, 'document')}, "
@@ -31,7 +31,21 @@ def analysis_line(report: AnalysisReport) -> str:
     )
     if report.orphaned_tags:
         line += f"; {count(report.orphaned_tags, 'tag')} no longer found (orphaned)"
-    return f"{line}; {NO_MODEL}." if not report.has_model else f"{line}."
+    line = f"{line}; {NO_MODEL}." if not report.has_model else f"{line}."
+    return f"{line}\n{_failed_line(report.failed)}" if report.failed else line
+
+
+SHOWN_FAILURES = 5
+
+
+def _failed_line(failed: Sequence[tuple[str, str]]) -> str:
+    """The documents whose analysis failed, named with the error (the first few)."""
+    shown = "; ".join(f"{doc_id}: {error}" for doc_id, error in failed[:SHOWN_FAILURES])
+    more = f"; and {len(failed) - SHOWN_FAILURES:,} more" if len(failed) > SHOWN_FAILURES else ""
+    return (
+        f"Entities: could not analyse {count(len(failed), 'document')} ({shown}{more}). Their "
+        'text is searchable; "dossier analyse" tries them again.'
+    )
 
 
 def analysis_json(report: AnalysisReport) -> dict[str, Any]:
@@ -42,6 +56,7 @@ def analysis_json(report: AnalysisReport) -> dict[str, Any]:
         "linked": report.linked,
         "orphaned_tags": report.orphaned_tags,
         "has_model": report.has_model,
+        "failed": [{"id": doc_id, "error": error} for doc_id, error in report.failed],
     }
 
 
