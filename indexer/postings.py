@@ -11,7 +11,9 @@ types not handled here, go through Whoosh's own matchers.
 
 from __future__ import annotations
 
+import threading
 import weakref
+from collections import OrderedDict
 from itertools import accumulate
 from typing import Any
 
@@ -70,7 +72,66 @@ def _term_docs(searcher: Any, fieldname: str, text: Any, cache: PostingCache | N
 
 
 def term_postings(reader: Any, fieldname: str, btext: bytes) -> dict[int, bytes]:
-    """Document id -> encoded value of every live posting of a term in one segment reader."""
+    """Document id -> encoded value of every live posting of a term in one segment reader.
+
+    The caller must not change the dict: a frequent term's postings are shared (``_HOT``)."""
+    if reader.doc_frequency(fieldname, btext) < HOT_DOCS:
+        return _read_postings(reader, fieldname, btext)
+    key = (weakref.ref(reader), fieldname, btext)
+    found = _HOT.get(key)
+    if found is None:
+        found = _read_postings(reader, fieldname, btext)
+        _HOT.put(key, found, sum(map(len, found.values())) + _ENTRY_BYTES * len(found))
+    return found
+
+
+HOT_DOCS = 1_000  # a term in this many documents of a segment stays decoded in memory
+HOT_BYTES = 32 * 2**20  # the most the decoded frequent terms may take, in all, per process
+_ENTRY_BYTES = 150  # a dict entry, its int key and its bytes object, roughly
+
+
+class _LeastRecentlyUsed:
+    """Decoded postings of frequent terms, the least recently used dropped past ``budget``.
+
+    A phrase with "of" or "the" reads where those words stand in most documents; decoding
+    that (zlib and unpickling in Whoosh's block reader) was most of a phrase query's time,
+    and the same few words recur in phrase after phrase. Keys hold their segment reader
+    weakly: a reader that is gone (the index moved on) is never asked for again, and its
+    entries age out.
+    """
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self._entries: OrderedDict[Any, tuple[dict[int, bytes], int]] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: Any) -> dict[int, bytes] | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is None:
+                return None
+            self._entries.move_to_end(key)
+            return found[0]
+
+    def put(self, key: Any, value: dict[int, bytes], size: int) -> None:
+        if size > self.budget:
+            return
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._size -= old[1]
+            self._entries[key] = (value, size)
+            self._size += size
+            while self._size > self.budget:
+                _, (_, dropped) = self._entries.popitem(last=False)
+                self._size -= dropped
+
+
+_HOT = _LeastRecentlyUsed(HOT_BYTES)
+
+
+def _read_postings(reader: Any, fieldname: str, btext: bytes) -> dict[int, bytes]:
     matcher = reader.postings(fieldname, btext)
     deleted: frozenset[int] = frozenset()
     if isinstance(matcher, FilterMatcher) and isinstance(matcher.child, W3LeafMatcher):
