@@ -85,7 +85,7 @@ class _Decoder:
         self.labels = Labels(model.classes)
         self._weights = model.weights
         self._scores = model.scores
-        self._lexicon = lexicon
+        self.lexicon = lexicon
         self._starts = starts
         self._history = [model.scores(feats) for feats in self.labels.history]
         # Per previous label: True where the next token may be O (outside an entity).
@@ -97,7 +97,7 @@ class _Decoder:
         if found is None:
             if len(self._vectors) >= _CACHE_WORDS:
                 self._vectors.clear()
-            m2, m1, zero, p1, p2, lower, s = word_features(word, self._lexicon)
+            m2, m1, zero, p1, p2, lower, s = word_features(word, self.lexicon)
             vectors = [tuple(self._scores(feats)) for feats in (m2, m1, zero, p1, p2)]
             never = (
                 self._starts is not None
@@ -233,7 +233,11 @@ class Recogniser:
                 start += 1
             while end > start and _is_punctuation(words[end - 1]):
                 end -= 1
-            if start == end or all(_is_title(w) for w in words[start:end]):
+            if (
+                start == end
+                or all(_is_title(w) for w in words[start:end])
+                or (end - start == 1 and self._is_plain_word(words, start))
+            ):
                 labels[entity.start : entity.end] = ["O"] * (entity.end - entity.start)
                 continue
             if (start, end) != (entity.start, entity.end):
@@ -242,6 +246,20 @@ class Recogniser:
                 entity = Entity(start, end, entity.type)
             kept.append(entity)
         return labels, sure, kept
+
+    def _is_plain_word(self, words: Sequence[str], at: int) -> bool:
+        """A one-word name that is a function word ("We", "Nor", "It"), or an English word
+        that no gazetteer lists and that is the whole sentence (a transcript's "(Applause.)",
+        "(Laughter.)"): not a name. An all-capitals word ("US", "IT") is kept."""
+        word = words[at]
+        if len(word) > 1 and word.isupper():
+            return False
+        lower = word.lower()
+        if lower in _function_words():
+            return True
+        alone = not any(c.isalnum() for i, w in enumerate(words) if i != at for c in w)
+        lexicon = self._decoder.lexicon
+        return alone and lower in lexicon.common and word not in lexicon.kinds
 
     def save(self, path: str | Path) -> Path:
         """Write the model as JSON (gzip'd when the name ends in ``.gz``), atomically."""
@@ -447,6 +465,12 @@ def _in_capitals(words: Sequence[str]) -> bool:
                     return False
                 letters += 1
     return letters >= 4
+
+
+@functools.cache
+def _function_words() -> frozenset[str]:
+    """NLTK's English stop words: pronouns, articles, conjunctions, ..."""
+    return frozenset(w.lower() for w in analyse.word_list("stopwords", "english"))
 
 
 def _is_punctuation(word: str) -> bool:

@@ -454,3 +454,29 @@ def test_names_do_not_run_across_a_line_end(trained_recogniser: Recogniser) -> N
     mentions = trained_recogniser.recognise(text)
     assert mentions
     assert all("\n" not in m.text for m in mentions)
+
+
+@pytest.mark.parametrize(
+    ("words", "bilou", "expected"),
+    [
+        # A transcript's "(Applause.)": an English word that is the whole sentence.
+        (["(", "Applause", ".", ")"], ["O", "U-ORGANIZATION", "O", "O"], ["O"] * 4),
+        # Function words are never names.
+        (["We", "agreed", "."], ["U-ORGANIZATION", "O", "O"], ["O", "O", "O"]),
+        (["So", ",", "I", "left"], ["U-PERSON", "O", "U-LOCATION", "O"], ["O"] * 4),
+        # Kept: a word opening a longer sentence, a gazetteer's word, and capitals.
+        (["Congress", "agreed", "."], ["U-ORGANIZATION", "O", "O"], ["B-ORGANIZATION", "O", "O"]),
+        (["Russia", "."], ["U-LOCATION", "O"], ["B-LOCATION", "O"]),
+        (["US", "forces", "left"], ["U-LOCATION", "O", "O"], ["B-LOCATION", "O", "O"]),
+    ],
+)
+def test_one_word_names_that_are_plain_english_words_are_dropped(
+    trained_recogniser: Recogniser,
+    monkeypatch: pytest.MonkeyPatch,
+    words: list[str],
+    bilou: list[str],
+    expected: list[str],
+) -> None:
+    decoded = _decoded_as(trained_recogniser, bilou)
+    monkeypatch.setattr(trained_recogniser._decoder, "decode", decoded)
+    assert trained_recogniser.tag(words) == expected
