@@ -48,13 +48,15 @@ _CURRENT = (_D.id == _M.document_id) & (_D.current_version == _M.version)
 @dataclass(frozen=True)
 class MentionSet:
     """The analysis of one version as stored: its mentions in text order, the sentence index
-    of each, and where its tags were found (None: orphaned)."""
+    of each, where its tags were found (None: orphaned), and the version of the analysis
+    that made it (``indexer.entities.ANALYSIS_VERSION``; 0 when not said)."""
 
     document_id: str
     version: int
     mentions: Sequence[Mention]
     sentences: Sequence[int]
     tag_locations: Mapping[int, Span | None] = field(default_factory=dict, compare=False)
+    analysis_version: int = 0
 
 
 def replace_mentions(
@@ -105,6 +107,7 @@ def replace_many(store: EntityStore, analyses: Iterable[MentionSet]) -> int:
                 "version": i.version,
                 "registry_revision": revision,
                 "analysed_at": now,
+                "analysis_version": i.analysis_version,
             }
             for i in batch
         ]
@@ -232,10 +235,17 @@ def _mention(r: sa.Row[Any]) -> Mention:
     return Mention(span, r.type, r.text, r.source, r.confidence, r.entity_id)
 
 
-def unanalysed(store: EntityStore, limit: int | None = None) -> list[tuple[str, int]]:
-    """Current versions never analysed for entities, as (document id, version), by ``seq``."""
+def unanalysed(
+    store: EntityStore, limit: int | None = None, *, analysis_version: int = 0
+) -> list[tuple[str, int]]:
+    """Current versions never analysed for entities, or analysed by a version of the analysis
+    older than ``analysis_version``, as (document id, version), by ``seq``."""
     a = entity_analyses.c
-    done = (a.document_id == _D.id) & (a.version == _D.current_version)
+    done = (
+        (a.document_id == _D.id)
+        & (a.version == _D.current_version)
+        & (a.analysis_version >= analysis_version)
+    )
     stmt = sa.select(_D.id, _D.current_version).where(~sa.exists().where(done)).order_by(_D.seq)
     with store.connect() as conn:
         return [(r.id, r.current_version) for r in conn.execute(stmt.limit(limit))]

@@ -9,7 +9,8 @@ They live on ``corpus.tables.metadata``, so one comparison checks the whole corp
 - ``entity_corrections``: the log of every correction, with who and when.
 - ``entity_mentions``: the mentions of each analysed document version, with the sentence each
   falls in (co-occurrence is a join on it); replaced whole on re-analysis.
-- ``entity_analyses``: which versions were analysed, and with which registry revision.
+- ``entity_analyses``: which versions were analysed, with which registry revision and by which
+  version of the analysis (migration 0004).
 - ``reanalysis_jobs``: documents a correction asked to re-analyse and re-index, until a worker
   has done so (migration 0003; ``corpus/entity_reanalysis.py``).
 - ``store_state`` row ``registry_revision``: bumped by every registry or correction write, so
@@ -144,6 +145,8 @@ entity_analyses = sa.Table(
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("registry_revision", sa.BigInteger, nullable=False),
     sa.Column("analysed_at", UtcDateTime, nullable=False),
+    # Which version of the analysis code stored it (``indexer.entities.ANALYSIS_VERSION``).
+    sa.Column("analysis_version", sa.Integer, nullable=False, server_default="1"),
     sa.PrimaryKeyConstraint("document_id", "version"),
     sa.ForeignKeyConstraint(
         ["document_id", "version"],

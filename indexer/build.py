@@ -190,10 +190,12 @@ def update_records(
     *,
     procs: int = 2,
     progress: Progress | None = None,
+    indexed_only: bool = False,
 ) -> int:
     """Replace the records of these documents (current versions) in the live index, after
     their stored mentions changed; returns how many. The index's ``seq`` stays: documents
-    written since are still caught up by ``update_index``.
+    written since are still caught up by ``update_index``. ``indexed_only``: leave out the
+    documents written since (the catch-up that follows indexes them once).
 
     Raises ``IndexMissing`` when there is no usable index, ``IndexBusy`` when another process
     holds it.
@@ -208,6 +210,7 @@ def update_records(
             document
             for start in range(0, len(ids), RECORD_BATCH)
             for document in store.get_many(ids[start : start + RECORD_BATCH]).values()
+            if not indexed_only or document.seq <= state.seq
         )
         return _replace(store, index_dir, generation, state, documents, len(ids), procs, progress)
 

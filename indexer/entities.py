@@ -42,6 +42,11 @@ if TYPE_CHECKING:
     from .recogniser import Recogniser
 
 MAX_QUOTE_MATCHES = 10_000  # occurrences of a tag's quote considered when re-locating it
+# The version of the analysis. Bump it when a change makes the analysis of the same text, model
+# and registry come out differently: stored analyses of older versions are then done again by
+# the next "dossier analyse", "ingest" or "setup". 2: sentences end at line ends; names lose
+# edge punctuation, capitals-only sentences and plain one-word names.
+ANALYSIS_VERSION = 2
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from corpus.model import Document, EntityCorrections
 
 from .alias_matcher import AliasMatcher
 from .build import build_index, index_status, update_records
-from .entities import analyse_document
+from .entities import ANALYSIS_VERSION, analyse_document
 from .errors import ModelMissing
 
 if TYPE_CHECKING:
@@ -102,14 +102,15 @@ def analyse_documents(
     progress: Progress | None = None,
 ) -> AnalysisReport:
     """Analyse and store the mentions of the current versions of ``doc_ids``, or, when None,
-    of every current version not analysed yet (new and changed documents).
+    of every current version not analysed yet (new and changed documents) or analysed by an
+    older version of the analysis (``ANALYSIS_VERSION``).
 
     Uses the registry and the corrections as they are now. Raises ``StoreUnavailable`` when the
     database fails; mentions stored by earlier batches stay stored.
     """
     started = time.perf_counter()
     if doc_ids is None:
-        ids = [doc_id for doc_id, _ in unanalysed(entity_store)]
+        ids = [doc_id for doc_id, _ in unanalysed(entity_store, analysis_version=ANALYSIS_VERSION)]
     else:
         ids = list(dict.fromkeys(doc_ids))
     registry = entity_store.registry()
@@ -271,7 +272,12 @@ def _analyse_batch(
             continue
         out.append(
             MentionSet(
-                document.id, document.version, found.mentions, found.sentences, found.tag_locations
+                document.id,
+                document.version,
+                found.mentions,
+                found.sentences,
+                found.tag_locations,
+                ANALYSIS_VERSION,
             )
         )
     return out, failed

@@ -7,13 +7,18 @@ import re
 from collections.abc import Iterator
 
 import pytest
+import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from corpus import entity_corrections as corrections
 from corpus import entity_mentions as stored
 from corpus import entity_queries as queries
-from corpus import entity_tables  # noqa: F401  (puts the entity tables on corpus.tables.metadata)
+from corpus import (
+    entity_tables,  # noqa: F401  (puts the entity tables on corpus.tables.metadata)
+    migrations,
+)
 from corpus import entity_tagging as tagging
 from corpus.entity_queries import Cooccurrence, EntityDocument, Passage
 from corpus.entity_store import EntityStore
@@ -388,3 +393,24 @@ def test_mentions_of_many_versions_come_back_in_one_batch(es: EntityStore) -> No
     got = stored.mentions_many(es, [("a", 1), ("b", 1), ("c", 1)])
     assert got == {("a", 1): stored.mentions(es, "a"), ("b", 1): [], ("c", 1): []}
     assert [m.text for m in got[("a", 1)]] == ["President Putin", "Russia"]
+
+
+def test_unanalysed_includes_analyses_by_an_older_version(es: EntityStore) -> None:
+    stored.replace_many(es, [stored.MentionSet("a", 1, [], [], analysis_version=2)])
+    stored.replace_many(es, [stored.MentionSet("b", 1, [], [], analysis_version=1)])
+    assert stored.unanalysed(es) == []
+    assert stored.unanalysed(es, analysis_version=2) == [("b", 1)]
+    assert stored.unanalysed(es, analysis_version=3) == [("a", 1), ("b", 1)]
+
+
+def test_upgrading_a_database_keeps_its_analyses_as_version_1(es: EntityStore) -> None:
+    stored.replace_many(es, [stored.MentionSet("a", 1, [], [], analysis_version=2)])
+    url = es.store.url
+    with es.store.engine.begin() as conn:  # back to the schema before migration 0004
+        command.downgrade(migrations._config(conn), "0003")
+        columns = {c["name"] for c in sa.inspect(conn).get_columns("entity_analyses")}
+        assert "analysis_version" not in columns
+    with Store.open(url) as store:  # opening migrates to head again
+        again = EntityStore(store)
+        assert stored.unanalysed(again) == [("b", 1)]  # "a" is still analysed...
+        assert stored.unanalysed(again, analysis_version=2) == [("a", 1), ("b", 1)]  # ...by 1

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from corpus import entity_tables
 from corpus.entity_corrections import add_alias, add_entity, merge
 from corpus.entity_mentions import mentions, unanalysed
 from corpus.entity_store import EntityStore
@@ -21,6 +22,7 @@ from corpus.ingest import ingest
 from corpus.model import DocumentDraft, Span
 from indexer import extraction
 from indexer.build import MAX_SEGMENTS, build_index, open_index
+from indexer.entities import ANALYSIS_VERSION
 from indexer.extraction import (
     MIN_PARALLEL_DOCS,
     analyse_documents,
@@ -174,6 +176,22 @@ def test_a_document_whose_analysis_fails_is_named_and_the_rest_are_stored(
     monkeypatch.setattr(extraction, "analyse_document", real)  # the cause is gone
     again = analyse_documents(empty_store, entity_store, recogniser=None, procs=1)
     assert (again.document_ids, again.failed) == (("doc-3",), ())
+
+
+def test_an_analysis_by_an_older_version_is_done_again(
+    store: Any, entity_store: EntityStore, ids: dict[str, str]
+) -> None:
+    analyse_documents(store, entity_store, recogniser=None, procs=1)
+    with entity_store.connect(write=True) as conn:  # as if stored by the version before
+        conn.execute(
+            entity_tables.entity_analyses.update()
+            .where(entity_tables.entity_analyses.c.document_id == FORUM)
+            .values(analysis_version=ANALYSIS_VERSION - 1)
+        )
+    assert unanalysed(entity_store, analysis_version=ANALYSIS_VERSION) == [(FORUM, 1)]
+    again = analyse_documents(store, entity_store, recogniser=None, procs=1)
+    assert again.document_ids == (FORUM,)
+    assert unanalysed(entity_store, analysis_version=ANALYSIS_VERSION) == []
 
 
 def test_the_trained_model_finds_people_places_and_nationalities(

@@ -182,6 +182,26 @@ def test_ingest_names_a_document_whose_analysis_failed_and_still_indexes_it(
     assert _lines(_run(runner, "analyse"))[0].startswith("Entities: analysed 1 document,")
 
 
+def test_documents_ingested_without_analysis_get_their_entities_indexed_by_the_next_ingest(
+    runner: Any, sources: Path, tmp_path: Path
+) -> None:
+    _run(runner, "setup", "--no-demo")
+    _run(runner, "entities", "add", "Pyongyang", "--type", "location")
+    _run(runner, "ingest", "--no-analyse", str(sources))
+    assert "0 hits" in _run(runner, "search", "place:Pyongyang").stdout
+    later = tmp_path / "later.txt"
+    later.write_text("Talks in Pyongyang resumed on Monday.\n", encoding="utf-8")
+    lines = _lines(_run(runner, "ingest", str(later)))
+    assert lines[1].startswith("Entities: analysed 8 documents")
+    found = json.loads(_run(runner, "search", "place:Pyongyang", "--json").stdout)
+    assert sorted(hit["id"] for hit in found["hits"]) == [
+        "fixture-eastern-forum-2019",
+        "fixture-un-statement-2017",
+        "later",
+        "tass-report",
+    ]
+
+
 def test_analyse_finds_what_ingest_left_and_updates_the_index(runner: Any, sources: Path) -> None:
     lines = _lines(_run(runner, "ingest", "--no-analyse", str(sources)))
     assert lines[1].startswith("Index: built")

@@ -174,7 +174,10 @@ def ingest_command(
         before = index_status(store, index_dir)
         if index:
             with tqdm(desc="Indexing", unit=" documents", disable=None, leave=False) as bar:
-                after = catch_up_index(store, index_dir, progress=_index_bar(bar))
+                analysed = analysis.document_ids if analysis else ()
+                after = catch_up_index(
+                    store, index_dir, analysed=analysed, progress=_index_bar(bar)
+                )
         else:
             after = before
     if as_json:

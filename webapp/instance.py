@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import logging
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ from indexer.build import (
     build_index,
     index_status,
     update_index,
+    update_records,
 )
 from indexer.errors import ModelInvalid, NltkResourceMissing
 from indexer.extraction import analyse_documents, load_recogniser, model_path
@@ -116,7 +117,8 @@ def prepare_instance(
         index_dir = Path(config["INDEX_DIR"])
         demo_added = load_demo(store, progress) if is_demo_wanted and store.count() == 0 else 0
         # A model trained just now re-analyses every document (some may have been analysed
-        # with the rules only), and then the whole index is stale; else only what is new.
+        # with the rules only), and then the whole index is stale; else what is new, and what an
+        # older version of the analysis did (its index records are replaced).
         analysis = analyse_documents(
             store,
             EntityStore(store),
@@ -129,7 +131,12 @@ def prepare_instance(
         if is_rebuilt:
             build_index(store, index_dir, progress=_step(progress, "index"))
         else:
-            catch_up_index(store, index_dir, progress=_step(progress, "index"))
+            catch_up_index(
+                store,
+                index_dir,
+                analysed=analysis.document_ids,
+                progress=_step(progress, "index"),
+            )
         return PreparedInstance(
             home=config["HOME"],
             database=store.url,
@@ -182,18 +189,32 @@ def entity_model(
 
 
 def catch_up_index(
-    store: Store, index_dir: Path, *, progress: Callable[[int, int], None] | None = None
+    store: Store,
+    index_dir: Path,
+    *,
+    analysed: Sequence[str] = (),
+    progress: Callable[[int, int], None] | None = None,
 ) -> IndexStatus:
     """Make the index current, as ``ensure_index`` decides, but with ``progress`` and without
     waiting for another process: update it when a little behind, else build a new generation.
+    ``analysed``: documents whose mentions were just stored; those the index already holds
+    get their records replaced (documents ingested with --no-analyse, or analysed again by a
+    newer version of the analysis).
 
     Raises ``IndexBusy`` when another process holds the index.
     """
     status = index_status(store, index_dir)
+    limit = _update_limit(status)
+    behind = status.store_seq - status.indexed_seq
+    updatable = status.exists and status.schema_version_ok and behind <= limit
+    if analysed and updatable:
+        if 2 * len(analysed) > limit:  # most of the index: two processes build it faster
+            return build_index(store, index_dir, progress=progress)
+        update_records(store, index_dir, analysed, indexed_only=True, progress=progress)
+        status = index_status(store, index_dir)
     if status.is_current:
         return status
-    behind = status.store_seq - status.indexed_seq
-    if status.exists and status.schema_version_ok and 0 < behind <= _update_limit(status):
+    if updatable and 0 < behind:
         update_index(store, index_dir, progress=progress)
         return index_status(store, index_dir)
     return build_index(store, index_dir, progress=progress)
