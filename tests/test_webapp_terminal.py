@@ -5,8 +5,9 @@ from __future__ import annotations
 from corpus.ingest import IngestReport
 from corpus.model import Span
 from corpus.readers import ReadFailure
+from indexer.build import IndexStatus
 from indexer.search import Snippet
-from webapp.terminal import SHOWN_FAILURES, count, marked, report_lines
+from webapp.terminal import SHOWN_FAILURES, count, index_change, marked, report_lines
 
 SNIPPET = Snippet("a zone of peace\nin the east", (Span(2, 6), Span(10, 15)), start=40)
 
@@ -37,3 +38,17 @@ def test_a_long_failure_list_is_cut_with_a_pointer_to_json() -> None:
 
 def test_counts_are_singular_for_one() -> None:
     assert [count(0, "hit"), count(1, "hit"), count(2, "hit")] == ["0 hits", "1 hit", "2 hits"]
+
+
+def _status(generation: str, *, is_current: bool = True) -> IndexStatus:
+    return IndexStatus("index", True, generation, 5, 5, 5, 5, True, is_current)
+
+
+def test_an_index_rebuilt_while_current_is_said_to_be_rebuilt() -> None:
+    # Setup rebuilds a current index when an upgrade re-analysed most documents.
+    assert index_change(_status("gen-a"), _status("gen-b")) == (
+        "rebuilt as a new generation (generation gen-b, 5 documents)."
+    )
+    assert index_change(_status("gen-a"), _status("gen-a")) == (
+        "already up to date (generation gen-a, 5 documents)."
+    )

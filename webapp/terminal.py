@@ -22,10 +22,10 @@ def index_change(before: IndexStatus, after: IndexStatus, *, rebuilt: bool = Fal
         return f"rebuilt ({where})."
     if not before.exists:
         return f"built ({where})."
-    if before.is_current:
-        return f"already up to date ({where})."
     if before.generation != after.generation:
         return f"rebuilt as a new generation ({where})."
+    if before.is_current:
+        return f"already up to date ({where})."
     return f"caught up {count(after.indexed_seq - before.indexed_seq, 'write')} ({where})."
 
 
