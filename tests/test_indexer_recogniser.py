@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -394,12 +394,17 @@ def test_merge_keeps_the_longest_of_other_overlaps_and_breaks_ties_by_source() -
     ]
 
 
-def _decoded_as(
-    recogniser: Recogniser, bilou: list[str]
-) -> Callable[[Sequence[str]], tuple[list[int], list[float]]]:
-    """A stand-in for the decoder's answer, so the edges of a name are known exactly."""
+def _tagged_when_decoded_as(
+    recogniser: Recogniser, monkeypatch: pytest.MonkeyPatch, words: list[str], bilou: list[str]
+) -> list[str]:
+    """``tag(words)`` when the decoder answers ``bilou``, so a name's edges are known exactly."""
     names = recogniser._decoder.labels.names
-    return lambda words: ([names.index(label) for label in bilou], [0.9] * len(bilou))
+
+    def decoded(words: Sequence[str]) -> tuple[list[int], list[float]]:
+        return [names.index(label) for label in bilou], [0.9] * len(bilou)
+
+    monkeypatch.setattr(recogniser._decoder, "decode", decoded)
+    return recogniser.tag(words)
 
 
 @pytest.mark.parametrize(
@@ -427,10 +432,7 @@ def test_punctuation_at_a_names_edges_is_left_out(
     bilou: list[str],
     expected: list[str],
 ) -> None:
-    monkeypatch.setattr(
-        trained_recogniser._decoder, "decode", _decoded_as(trained_recogniser, bilou)
-    )
-    assert trained_recogniser.tag(words) == expected
+    assert _tagged_when_decoded_as(trained_recogniser, monkeypatch, words, bilou) == expected
 
 
 def test_a_heading_in_capitals_gets_no_names_from_the_model(
@@ -477,6 +479,4 @@ def test_one_word_names_that_are_plain_english_words_are_dropped(
     bilou: list[str],
     expected: list[str],
 ) -> None:
-    decoded = _decoded_as(trained_recogniser, bilou)
-    monkeypatch.setattr(trained_recogniser._decoder, "decode", decoded)
-    assert trained_recogniser.tag(words) == expected
+    assert _tagged_when_decoded_as(trained_recogniser, monkeypatch, words, bilou) == expected
