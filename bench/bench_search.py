@@ -112,7 +112,7 @@ def run_dossier(workdir: Path, queries: list[Query], repeat: int) -> dict[str, l
             out.setdefault(q.cls, []).append(timed(lambda req=req: index.search(req, store)))
         if q.cls == "phrase":  # again with no decoded frequent words kept (as after a start)
             for _ in range(repeat):
-                postings._HOT = postings._LeastRecentlyUsed(postings.HOT_BYTES)
+                postings.forget_hot_postings()
                 out.setdefault(COLD, []).append(timed(lambda req=req: index.search(req, store)))
     return out
 

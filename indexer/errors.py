@@ -41,3 +41,8 @@ class ModelInvalid(IndexerError):
 
 class IobCorpusInvalid(IndexerError):
     """An IOB2 training or evaluation file is missing or malformed (the message names the line)."""
+
+
+def describe(exc: BaseException, limit: int = 500) -> str:
+    """An unexpected error as one line for a report or a queue record: "RecursionError: ..."."""
+    return f"{type(exc).__name__}: {exc}"[:limit]

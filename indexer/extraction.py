@@ -36,7 +36,7 @@ from corpus.model import Document, EntityCorrections
 from .alias_matcher import AliasMatcher
 from .build import build_index, index_status, update_records
 from .entities import ANALYSIS_VERSION, analyse_document
-from .errors import ModelMissing
+from .errors import ModelMissing, describe
 
 if TYPE_CHECKING:
     from corpus.store import Store
@@ -265,7 +265,7 @@ def _analyse_batch(
         try:
             found = analyse_document(document, recogniser, matcher, corrections)
         except Exception as exc:  # one document's text must not stop the batch
-            error = f"{type(exc).__name__}: {exc}"[:500]
+            error = describe(exc)
             log.warning("entity analysis of %s failed: %s", document.id, error)
             log.debug("entity analysis of %s failed", document.id, exc_info=exc)
             failed.append((document.id, error))

@@ -22,7 +22,14 @@ from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 
-__all__ = ["PostingCache", "field_lengths", "matching_docs", "term_postings", "term_weights"]
+__all__ = [
+    "PostingCache",
+    "field_lengths",
+    "forget_hot_postings",
+    "matching_docs",
+    "term_postings",
+    "term_weights",
+]
 
 # (segment reader id, field, term) -> ids and weights: one search's postings, read once.
 PostingCache = dict[tuple[int, str, bytes], tuple[np.ndarray, np.ndarray]]
@@ -114,6 +121,11 @@ class _LeastRecentlyUsed:
             self._entries.move_to_end(key)
             return found[0]
 
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._size = 0
+
     def put(self, key: Any, value: dict[int, bytes], size: int) -> None:
         if size > self.budget:
             return
@@ -129,6 +141,11 @@ class _LeastRecentlyUsed:
 
 
 _HOT = _LeastRecentlyUsed(HOT_BYTES)
+
+
+def forget_hot_postings() -> None:
+    """Drop every kept frequent term, as after a start (``bench/bench_search.py``'s cold runs)."""
+    _HOT.clear()
 
 
 def _read_postings(reader: Any, fieldname: str, btext: bytes) -> dict[int, bytes]:

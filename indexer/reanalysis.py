@@ -29,7 +29,7 @@ from corpus.entity_store import EntityStore
 from corpus.errors import StoreUnavailable
 
 from .build import update_records
-from .errors import IndexBusy
+from .errors import IndexBusy, describe
 from .extraction import ReindexReport, reindex_documents
 
 if TYPE_CHECKING:
@@ -161,18 +161,18 @@ class _Batch:
             return self.reindex(ids, reindex, self.procs, failure)
         except (IndexBusy, StoreUnavailable) as exc:  # not the documents' fault: all wait
             log.warning("re-analysing %d documents failed: %s", len(ids), exc)
-            return DrainReport(failures=tuple(failure(d, _error(exc)) for d in ids))
+            return DrainReport(failures=tuple(failure(d, describe(exc)) for d in ids))
         except Exception as exc:  # the worker is an edge: the error is recorded
             log.warning("re-analysing %s failed", ", ".join(ids[:5]), exc_info=exc)
             if len(ids) == 1:
-                return DrainReport(failures=(failure(ids[0], _error(exc)),))
+                return DrainReport(failures=(failure(ids[0], describe(exc)),))
         report = DrainReport()
         for document_id in ids:  # find the documents that fail; the others go through
             try:
                 one = self.reindex([document_id], reindex, 1, failure)
             except Exception as exc:  # as above
                 log.warning("re-analysing %s failed", document_id, exc_info=exc)
-                one = DrainReport(failures=(failure(document_id, _error(exc)),))
+                one = DrainReport(failures=(failure(document_id, describe(exc)),))
             report = report.add(one)
         return report
 
@@ -208,10 +208,6 @@ class _Batch:
             has_model=analysis.has_model,
             failures=tuple(failure(d, error) for d, error in failed.items()),
         )
-
-
-def _error(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}"
 
 
 class _Heartbeat:

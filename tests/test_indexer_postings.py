@@ -63,6 +63,8 @@ def test_a_frequent_terms_postings_are_read_once_per_segment(
         first, second = (sub.reader() for sub, _ in searcher.leaf_searchers())
         of = postings.term_postings(first, "text", b"of")
         assert postings.term_postings(first, "text", b"of") is of  # kept: in 2 documents
+        postings.forget_hot_postings()
+        assert postings.term_postings(first, "text", b"of") is not of  # read again
         assert sorted(of) == [0, 1]
         rare = postings.term_postings(first, "text", b"law")
         assert postings.term_postings(first, "text", b"law") is not rare  # in 1: read again

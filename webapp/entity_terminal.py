@@ -13,7 +13,7 @@ from corpus.model import Correction, Entity
 from indexer.extraction import AnalysisReport, ReindexReport
 from indexer.iob import Scores, TypeScores
 from webapp.instance import PreparedInstance
-from webapp.terminal import count
+from webapp.terminal import count, failure_lines
 
 NO_MODEL = (
     "no trained model, so only the registry and the rules found mentions (train one with "
@@ -32,20 +32,14 @@ def analysis_line(report: AnalysisReport) -> str:
     if report.orphaned_tags:
         line += f"; {count(report.orphaned_tags, 'tag')} no longer found (orphaned)"
     line = f"{line}; {NO_MODEL}." if not report.has_model else f"{line}."
-    return f"{line}\n{_failed_line(report.failed)}" if report.failed else line
-
-
-SHOWN_FAILURES = 5
-
-
-def _failed_line(failed: Sequence[tuple[str, str]]) -> str:
-    """The documents whose analysis failed, named with the error (the first few)."""
-    shown = "; ".join(f"{doc_id}: {error}" for doc_id, error in failed[:SHOWN_FAILURES])
-    more = f"; and {len(failed) - SHOWN_FAILURES:,} more" if len(failed) > SHOWN_FAILURES else ""
-    return (
-        f"Entities: could not analyse {count(len(failed), 'document')} ({shown}{more}). Their "
-        'text is searchable; "dossier analyse" tries them again.'
-    )
+    if not report.failed:
+        return line
+    failed = [
+        f"Entities: could not analyse {count(len(report.failed), 'document')} (their text is "
+        'searchable; "dossier analyse" tries them again):',
+        *failure_lines(report.failed),
+    ]
+    return "\n".join([line, *failed])
 
 
 def analysis_json(report: AnalysisReport) -> dict[str, Any]:

@@ -6,6 +6,7 @@ with the web app (the search JSON has the shape of ``GET /api/search``, without 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from corpus.ingest import IngestReport
@@ -53,14 +54,20 @@ def status_lines(status: IndexStatus) -> list[str]:
     ]
 
 
+def failure_lines(failures: Sequence[tuple[str, str]]) -> list[str]:
+    """``  what: why`` for each failure, up to ``SHOWN_FAILURES``, then how many more."""
+    lines = [f"  {what}: {why}" for what, why in failures[:SHOWN_FAILURES]]
+    if len(failures) > SHOWN_FAILURES:
+        lines.append(f"  ... and {len(failures) - SHOWN_FAILURES} more (--json lists all)")
+    return lines
+
+
 def report_lines(report: IngestReport) -> list[str]:
     """The ingest summary, then each failure (up to ``SHOWN_FAILURES``) with origin and reason."""
     lines = [f"Ingested: {report.summary()}."]
     if report.failed:
         lines.append("Failed (nothing stored for these):")
-        lines += [f"  {f.origin}: {f.reason}" for f in report.failed[:SHOWN_FAILURES]]
-        if len(report.failed) > SHOWN_FAILURES:
-            lines.append(f"  ... and {len(report.failed) - SHOWN_FAILURES} more (--json lists all)")
+        lines += failure_lines([(f.origin, f.reason) for f in report.failed])
     if report.skipped:
         lines.append(
             f"Skipped {count(len(report.skipped), 'file')} of a type Dossier does not read."
