@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.sources import SHARED_DATA, collection_paths, machine  # noqa: E402
 
 if TYPE_CHECKING:
-    from indexer.recogniser import Recogniser
+    from indexer.entities.recogniser import Recogniser
 
 # A small watch-list, so the registry matcher runs as it would on an analyst's instance.
 REGISTRY = [
@@ -75,13 +75,13 @@ def _tokens(sample: Path) -> tuple[int, int]:
 
 
 def main() -> None:
-    from corpus.entity_corrections import add_entity
-    from corpus.entity_store import EntityStore
+    from corpus.entities.corrections import add_entity
+    from corpus.entities.store import EntityStore
     from corpus.ingest import ingest
     from corpus.store import Store
     from indexer.build import build_index
-    from indexer.extraction import analyse_documents
-    from indexer.recogniser import Recogniser, train
+    from indexer.entities.extraction import analyse_documents
+    from indexer.entities.recogniser import Recogniser, train
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--collection", default="kremlin")
@@ -148,7 +148,7 @@ def _cpu() -> float:
 def _searches(db: Path, index_dir: Path) -> None:
     """Median search time with and without facets, on a kept searcher."""
     from corpus.store import Store
-    from indexer.search import SearchIndex, SearchRequest
+    from indexer.search.engine import SearchIndex, SearchRequest
 
     store = Store.open(f"sqlite:///{db}")
     index = SearchIndex.open(index_dir)
@@ -176,10 +176,10 @@ def _searches(db: Path, index_dir: Path) -> None:
 
 def _correction(db: Path, index_dir: Path, model: Recogniser) -> None:
     """A correction that touches many documents: add a person, re-analyse and re-index."""
-    from corpus.entity_corrections import add_entity
-    from corpus.entity_store import EntityStore
+    from corpus.entities.corrections import add_entity
+    from corpus.entities.store import EntityStore
     from corpus.store import Store
-    from indexer.extraction import reindex_documents
+    from indexer.entities.extraction import reindex_documents
 
     store = Store.open(f"sqlite:///{db}")
     entity_store = EntityStore(store)

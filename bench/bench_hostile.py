@@ -44,7 +44,7 @@ def hostile_queries() -> list[tuple[str, str]]:
 def main() -> None:
     from corpus.store import Store
     from indexer.errors import QueryError
-    from indexer.search import SearchIndex, SearchRequest
+    from indexer.search.engine import SearchIndex, SearchRequest
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--collection", default="bench")

@@ -94,8 +94,7 @@ def timed(fn) -> float:
 
 def run_dossier(workdir: Path, queries: list[Query], repeat: int) -> dict[str, list[float]]:
     from corpus.store import Store
-    from indexer import postings
-    from indexer.search import SearchIndex, SearchRequest
+    from indexer.search import SearchIndex, SearchRequest, postings
 
     store = Store.open(f"sqlite:///{workdir / 'dossier.db'}")
     index = SearchIndex.open(workdir / "index")
@@ -117,7 +116,7 @@ def run_dossier(workdir: Path, queries: list[Query], repeat: int) -> dict[str, l
     return out
 
 
-COLD = "phrase, cold"  # phrases with indexer.postings' cache of frequent words emptied first
+COLD = "phrase, cold"  # phrases with indexer.search.postings' cache of frequent words emptied first
 
 
 def run_fts(db: fts5.Fts5, queries: list[Query], repeat: int) -> dict[str, list[float]]:

@@ -9,8 +9,8 @@ The entity registry lives in the ``entity_*`` modules, imported by name.
 
 from __future__ import annotations
 
-from .dates import parse_date
-from .errors import (
+from corpus.dates import parse_date
+from corpus.errors import (
     CorpusError,
     DocumentNotFound,
     EntityNotFound,
@@ -19,11 +19,11 @@ from .errors import (
     StoreUnavailable,
     UnreadableSource,
 )
-from .ingest import IngestReport
-from .limits import IngestLimits
-from .model import KINDS, Document, DocumentDraft, PartialDate, Span
-from .readers import ReadFailure, read_source
-from .store import PutOutcome, Store
+from corpus.ingest import IngestReport
+from corpus.limits import IngestLimits
+from corpus.model import KINDS, Document, DocumentDraft, PartialDate, Span
+from corpus.readers import ReadFailure, read_source
+from corpus.store import PutOutcome, Store
 
 __all__ = [
     "KINDS",

@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .errors import InvalidDocument
-from .model import PRECISIONS, PartialDate, Precision
+from corpus.errors import InvalidDocument
+from corpus.model import PRECISIONS, PartialDate, Precision
 
 _MONTHS = {
     name: number

@@ -31,10 +31,10 @@ import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from .dates import parse_date
-from .drafts import first_line_title, normalise_text
-from .errors import UnreadableSource
-from .model import DocumentDraft, PartialDate
+from corpus.dates import parse_date
+from corpus.drafts import first_line_title, normalise_text
+from corpus.errors import UnreadableSource
+from corpus.model import DocumentDraft, PartialDate
 
 DEMO_CORPORA: tuple[str, ...] = ("state_union", "inaugural", "webtext", "nps_chat", "abc")
 

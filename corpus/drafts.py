@@ -13,9 +13,9 @@ import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 
-from .dates import parse_date
-from .errors import InvalidDocument
-from .model import KINDS, DocumentDraft
+from corpus.dates import parse_date
+from corpus.errors import InvalidDocument
+from corpus.model import KINDS, DocumentDraft
 
 # The store's id rule (corpus/store.py ID_PATTERN): ids appear in URLs and citations.
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,199}")

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from .limits import DecompressionBudget, IngestLimits
-from .model import DocumentDraft
-from .readers import ReadFailure, read_source, source_format
+from corpus.limits import DecompressionBudget, IngestLimits
+from corpus.model import DocumentDraft
+from corpus.readers import ReadFailure, read_source, source_format
 
 log = logging.getLogger(__name__)
 

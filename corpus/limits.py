@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import UnreadableSource
+from corpus.errors import UnreadableSource
 
 MB = 1024 * 1024
 _CHUNK = 64 * 1024

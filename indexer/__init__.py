@@ -2,13 +2,13 @@
 
 The index is derived: it can always be deleted and rebuilt from the store. The names below are
 the package's contract (docs/ARCHITECTURE.md); entity analysis and the recogniser are imported
-from their modules (``indexer.extraction``, ``indexer.recogniser``).
+from their modules (``indexer.entities.extraction``, ``indexer.entities.recogniser``).
 """
 
 from __future__ import annotations
 
-from .build import IndexStatus, build_index, ensure_index, index_status, update_index
-from .errors import (
+from indexer.build import IndexStatus, build_index, ensure_index, index_status, update_index
+from indexer.errors import (
     EmptyQuery,
     IndexBusy,
     IndexerError,
@@ -20,7 +20,7 @@ from .errors import (
     QueryError,
     QueryTooComplex,
 )
-from .search import Hit, SearchIndex, SearchRequest, SearchResult, Snippet, hit_spans
+from indexer.search.engine import Hit, SearchIndex, SearchRequest, SearchResult, Snippet, hit_spans
 
 __all__ = [
     "EmptyQuery",

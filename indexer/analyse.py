@@ -16,9 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from corpus.model import Span
-
-from .errors import NltkResourceMissing
-from .word_spans import WordSpans
+from indexer.errors import NltkResourceMissing
+from indexer.word_spans import WordSpans
 
 log = logging.getLogger(__name__)
 

@@ -24,13 +24,12 @@ from typing import TYPE_CHECKING, Any
 
 from whoosh.index import EmptyIndexError, Index, create_in, open_dir
 
-from corpus.entity_mentions import mentions_many
-from corpus.entity_store import EntityStore
+from corpus.entities.mentions import mentions_many
+from corpus.entities.store import EntityStore
 from corpus.model import Document, Mention
-
-from .entity_refs import entity_fields
-from .errors import IndexerError, IndexMissing
-from .generations import (
+from indexer.entities.refs import entity_fields
+from indexer.errors import IndexerError, IndexMissing
+from indexer.generations import (
     IndexState,
     compact,
     current_generation,
@@ -43,7 +42,7 @@ from .generations import (
     utc_now,
     write_state,
 )
-from .schema import SCHEMA_VERSION, WORD_RE, build_schema, date_desc_key
+from indexer.schema import SCHEMA_VERSION, WORD_RE, build_schema, date_desc_key
 
 if TYPE_CHECKING:
     from corpus.store import Store

@@ -32,7 +32,7 @@ from typing import Any
 from whoosh.index import Index, open_dir
 from whoosh.reading import SegmentReader
 
-from .errors import IndexBusy
+from indexer.errors import IndexBusy
 
 log = logging.getLogger(__name__)
 

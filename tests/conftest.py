@@ -153,8 +153,8 @@ def trained_recogniser(shared_data_dir: Path, request: pytest.FixtureRequest) ->
     in pytest's cache under the corpus hash and the model code's hash (read-only)."""
     import hashlib
 
-    from indexer import features, perceptron, recogniser
-    from indexer.iob import file_sha256
+    from indexer.entities import features, perceptron, recogniser
+    from indexer.entities.iob import file_sha256
 
     corpus = shared_data_dir / "ner-train" / "gmb.train.tsv"
     code = hashlib.sha256()

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 from whoosh import index as wi
 from whoosh import query as wq
 
-from indexer.phrases import ExactPhrase, phrase_at
 from indexer.schema import build_schema, text_terms
+from indexer.search.phrases import ExactPhrase, phrase_at
 
 WORDS = ["a", "b", "c", "of", "the"]
 

@@ -23,7 +23,7 @@ from alembic.runtime.migration import MigrationContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from corpus import entity_tables  # noqa: F401  (its tables join the metadata the migrations must build)
+from corpus.entities import tables as entity_tables  # noqa: F401  (its tables join the metadata the migrations must build)
 from corpus.errors import DocumentNotFound, InvalidDocument, StoreUnavailable
 from corpus.migrations import VERSION_TABLE, head_revision
 from corpus.model import Document, DocumentDraft, PartialDate

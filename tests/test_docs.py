@@ -11,7 +11,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from webapp.cli import cli
+from webapp.cli.commands import cli
 from webapp.config import DEFAULTS, ENV_PREFIX
 
 REPO = Path(__file__).resolve().parent.parent

@@ -21,7 +21,7 @@ from indexer.schema import (
     date_desc_key,
     text_terms,
 )
-from indexer.vocabulary import frequency
+from indexer.search.vocabulary import frequency
 
 # The written test corpus, file by file, so that fixtures added later leave these counts alone.
 FILES = ("speeches.jsonl", "valdai-remarks.md", "tass-report.html", "analyst-notes.txt")

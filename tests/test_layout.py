@@ -23,7 +23,7 @@ FORBIDDEN = {
 
 # third-party module -> the only files (or folders) allowed to import it
 HOMES = {
-    "bs4": ("corpus/readers_html.py",),
+    "bs4": ("corpus/readers/html.py",),
     "nltk": ("indexer/analyse.py",),
     "whoosh": ("indexer/",),
     "flask": ("webapp/",),
@@ -32,7 +32,7 @@ HOMES = {
         "corpus/store",
         "corpus/tables",
         "corpus/migrations/",
-        "corpus/entity_",  # entity_store, entity_tables, entity_corrections, ...
+        "corpus/entities/",
         "annotations/store",
     ),
     "alembic": ("corpus/store", "corpus/migrations/"),

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from indexer import extraction
-from webapp.cli import cli
+from indexer.entities import extraction
+from webapp.cli.commands import cli
 
 # Twelve sentences in GMB's tags: PER, ORG, GEO (places), GPE (nationalities), TIM (dropped).
 SENTENCES = [

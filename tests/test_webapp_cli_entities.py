@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from webapp.cli import cli
+from webapp.cli.commands import cli
 
 SOURCES = ("analyst-notes.txt", "speeches.jsonl", "tass-report.html", "valdai-remarks.md")
 PUTIN = "vladimir-putin-a8db3c"  # slug of the name + hash of type and name: the same everywhere

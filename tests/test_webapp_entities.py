@@ -15,15 +15,15 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from corpus import entity_corrections as corrections
-from corpus.entity_mentions import mentions, replace_mentions
-from corpus.entity_reanalysis import QueuePolicy
-from corpus.entity_store import EntityStore
+from corpus.entities import corrections
+from corpus.entities.mentions import mentions, replace_mentions
+from corpus.entities.reanalysis import QueuePolicy
+from corpus.entities.store import EntityStore
 from corpus.store import Store
-from indexer.alias_matcher import AliasMatcher
 from indexer.build import build_index
-from indexer.entities import analyse_document
-from indexer.reanalysis import drain
+from indexer.entities.alias_matcher import AliasMatcher
+from indexer.entities.analysis import analyse_document
+from indexer.entities.reanalysis import drain
 
 FORUM = "fixture-eastern-forum-2019"
 UN = "fixture-un-statement-2017"

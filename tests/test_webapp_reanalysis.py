@@ -14,16 +14,16 @@ import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
-from corpus import entity_reanalysis as queue
-from corpus.entity_corrections import add_entity
-from corpus.entity_reanalysis import QueuePolicy
-from corpus.entity_store import EntityStore
+from corpus.entities import reanalysis as queue
+from corpus.entities.corrections import add_entity
+from corpus.entities.reanalysis import QueuePolicy
+from corpus.entities.store import EntityStore
 from corpus.store import Store
 from indexer.build import build_index
-from indexer.extraction import analyse_documents
-from indexer.reanalysis import drain
-from indexer.search import SearchIndex, SearchRequest
-from webapp.cli import cli
+from indexer.entities.extraction import analyse_documents
+from indexer.entities.reanalysis import drain
+from indexer.search.engine import SearchIndex, SearchRequest
+from webapp.cli.commands import cli
 from webapp.config import ConfigError
 from webapp.entity_layer import hit_mentions, snippet_marks, snippet_mentions
 from webapp.reanalysis import stop_worker

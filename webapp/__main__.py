@@ -1,5 +1,5 @@
 """``python -m webapp``: the ``dossier`` command without the console script."""
 
-from webapp.cli import main
+from webapp.cli.commands import main
 
 main()

@@ -15,11 +15,11 @@ from pathlib import Path
 
 from flask import current_app
 
-from corpus.entity_corrections import CorrectionResult
-from corpus.entity_store import EntityStore
+from corpus.entities.corrections import CorrectionResult
+from corpus.entities.store import EntityStore
 from corpus.errors import EntityNotFound, InvalidEntity
 from corpus.model import Span
-from indexer.reanalysis import drain
+from indexer.entities.reanalysis import drain
 from webapp import resources
 from webapp.entity_layer import type_label
 from webapp.reanalysis import notify, settings_of, worker_name

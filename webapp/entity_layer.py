@@ -17,11 +17,11 @@ from dataclasses import dataclass
 
 from flask import url_for
 
-from corpus.entity_mentions import mentions, mentions_starting_in
-from corpus.entity_store import EntityStore
+from corpus.entities.mentions import mentions, mentions_starting_in
+from corpus.entities.store import EntityStore
 from corpus.model import ENTITY_TYPES, Entity, Mention, Span
-from indexer.search import Hit
-from indexer.snippets import Snippet
+from indexer.search.engine import Hit
+from indexer.search.snippets import Snippet
 from webapp.highlight import Mark
 
 # type -> (singular, plural), as the pages name them.

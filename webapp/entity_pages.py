@@ -12,8 +12,8 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from corpus.entity_corrections import history
-from corpus.entity_queries import (
+from corpus.entities.corrections import history
+from corpus.entities.queries import (
     Cooccurrence,
     EntityDocument,
     Passage,
@@ -23,7 +23,7 @@ from corpus.entity_queries import (
     passages,
     timeline,
 )
-from corpus.entity_store import EntityStore
+from corpus.entities.store import EntityStore
 from corpus.model import ENTITY_TYPES, Correction, Entity
 
 PASSAGES_PER_PAGE = 25

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from corpus.demo import demo_drafts
-from corpus.entity_store import EntityStore
+from corpus.entities.store import EntityStore
 from corpus.errors import StoreUnavailable
 from corpus.store import PutOutcome, Store
 from indexer.analyse import (
@@ -36,9 +36,9 @@ from indexer.build import (
     update_index,
     update_records,
 )
+from indexer.entities.extraction import analyse_documents, load_recogniser, model_path
+from indexer.entities.recogniser import Recogniser, train
 from indexer.errors import ModelInvalid, NltkResourceMissing
-from indexer.extraction import analyse_documents, load_recogniser, model_path
-from indexer.recogniser import Recogniser, train
 from webapp.config import ConfigError
 
 Progress = Callable[[str, int, int], object]

@@ -15,8 +15,8 @@ from werkzeug.datastructures import MultiDict
 
 from corpus.model import KINDS, PartialDate
 from indexer.errors import QueryError
-from indexer.query import parse_period
-from indexer.search import SearchRequest
+from indexer.search.engine import SearchRequest
+from indexer.search.query import parse_period
 from webapp.errors import InvalidParameter
 
 # The sort names users see -> the SearchRequest's sort.

@@ -30,7 +30,7 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from corpus.entity_reanalysis import (
+from corpus.entities.reanalysis import (
     QueuePolicy,
     QueueStatus,
     has_work,
@@ -39,7 +39,7 @@ from corpus.entity_reanalysis import (
     queue_status,
 )
 from corpus.model import Document, Entity
-from indexer.reanalysis import DrainReport, drain
+from indexer.entities.reanalysis import DrainReport, drain
 from webapp import resources
 from webapp.config import ConfigError
 

@@ -18,14 +18,14 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from corpus.entity_store import EntityStore
+from corpus.entities.store import EntityStore
 from corpus.model import Entity
 from corpus.store import Store
 from indexer.build import ensure_index, index_status
+from indexer.entities.extraction import load_recogniser
+from indexer.entities.recogniser import Recogniser
 from indexer.errors import IndexBusy, ModelInvalid
-from indexer.extraction import load_recogniser
-from indexer.recogniser import Recogniser
-from indexer.search import SearchIndex
+from indexer.search.engine import SearchIndex
 
 log = logging.getLogger(__name__)
 

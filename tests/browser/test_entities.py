@@ -12,14 +12,14 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from corpus import entity_corrections as corrections
-from corpus.entity_mentions import replace_mentions
-from corpus.entity_store import EntityStore
+from corpus.entities import corrections
+from corpus.entities.mentions import replace_mentions
+from corpus.entities.store import EntityStore
 from corpus.ingest import ingest
 from corpus.store import Store
-from indexer.alias_matcher import AliasMatcher
 from indexer.build import build_index
-from indexer.entities import analyse_document
+from indexer.entities.alias_matcher import AliasMatcher
+from indexer.entities.analysis import analyse_document
 
 pytestmark = pytest.mark.browser
 

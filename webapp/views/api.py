@@ -11,7 +11,7 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 
 from corpus.model import Document, PartialDate
-from indexer.search import Hit, hit_spans
+from indexer.search.engine import Hit, hit_spans
 from webapp.params import search_request, version_number
 from webapp.resources import get_index, get_store, staleness_notice
 

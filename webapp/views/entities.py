@@ -15,10 +15,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
-from corpus import entity_corrections as registry
-from corpus import entity_tagging as tagging
-from corpus.entity_corrections import CorrectionResult
-from corpus.entity_store import EntityStore
+from corpus.entities import corrections as registry
+from corpus.entities import tagging
+from corpus.entities.corrections import CorrectionResult
+from corpus.entities.store import EntityStore
 from corpus.errors import EntityNotFound, InvalidEntity
 from corpus.model import ENTITY_TYPES, Span
 from webapp.corrections import after, check_selection, entity_ref

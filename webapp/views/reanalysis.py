@@ -10,7 +10,7 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from corpus.entity_reanalysis import pending_documents, queue_status
+from corpus.entities.reanalysis import pending_documents, queue_status
 from webapp.errors import InvalidParameter
 from webapp.params import MAX_FILTER_VALUES
 from webapp.reanalysis import settings_of, status_json, worker_of

@@ -13,10 +13,10 @@ from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from corpus.model import KINDS, Entity, Mention
-from indexer.entity_refs import is_unlinked
+from indexer.entities.refs import is_unlinked
 from indexer.errors import QueryError
 from indexer.schema import ENTITY_FIELDS
-from indexer.search import SearchRequest, SearchResult, Snippet
+from indexer.search.engine import SearchRequest, SearchResult, Snippet
 from webapp.entity_layer import snippet_marks, snippet_mentions, type_label
 from webapp.errors import InvalidParameter
 from webapp.highlight import Mark, render_layers

@@ -1,0 +1,223 @@
+"""A document's mentions: the model's and the rules', the registry's, then analysts' corrections.
+
+The order of authority, lowest first:
+
+1. the statistical model and the DATE/MONEY/PERCENT rules (``Recogniser.recognise``; the rules
+   alone when no model is available);
+2. registry matches (``AliasMatcher``). A model mention is linked to an entity when one of
+   the entity's forms says the same, or when it contains matches of exactly one entity of its
+   own type ("Vladimir Putin" with the alias "Putin"). Overlaps go to the longest span, then
+   to the more trusted source (analyst, registry, rule, model);
+3. suppressions: a form marked "not an entity" is dropped, whoever found it;
+4. tags: an analyst's span replaces whatever overlaps it. A tag made on an older version is
+   found again by its offsets if the quote is still there, else by the occurrence of its quote
+   whose context agrees best, nearest the old offset among equals; else it is orphaned.
+   A tag without an entity links to the entity one of whose forms it says, as in (2).
+
+The text is split into sentences and tokens once; the model and the registry share them.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from corpus.model import (
+    ENTITY_TYPES,
+    MENTION_SOURCES,
+    Document,
+    EntityCorrections,
+    Mention,
+    Span,
+    TaggedSpan,
+    alias_key,
+)
+from indexer import analyse
+from indexer.entities import rules
+from indexer.entities.alias_matcher import AliasMatcher
+
+if TYPE_CHECKING:
+    from indexer.entities.recogniser import Recogniser
+
+MAX_QUOTE_MATCHES = 10_000  # occurrences of a tag's quote considered when re-locating it
+# The version of the analysis. Bump it when a change makes the analysis of the same text, model
+# and registry come out differently: stored analyses of older versions are then done again by
+# the next "dossier analyse", "ingest" or "setup". 2: sentences end at line ends; names lose
+# edge punctuation, capitals-only sentences and plain one-word names.
+ANALYSIS_VERSION = 2
+
+
+@dataclass(frozen=True)
+class EntityAnalysis:
+    """Mentions of one document version, the sentence of each, and where its tags were found."""
+
+    mentions: tuple[Mention, ...]
+    sentences: tuple[int, ...]
+    tag_locations: dict[int, Span | None] = field(default_factory=dict, compare=False)
+
+    @property
+    def orphaned(self) -> tuple[int, ...]:
+        """Ids of tags whose quote is no longer in the text."""
+        return tuple(i for i, span in self.tag_locations.items() if span is None)
+
+
+def analyse_entities(
+    document: Document,
+    recogniser: Recogniser | None,
+    matcher: AliasMatcher | None,
+    corrections: EntityCorrections | None = None,
+) -> list[Mention]:
+    """The mentions of a document version, non-overlapping, in text order."""
+    return list(analyse_document(document, recogniser, matcher, corrections).mentions)
+
+
+def analyse_document(
+    document: Document,
+    recogniser: Recogniser | None,
+    matcher: AliasMatcher | None,
+    corrections: EntityCorrections | None = None,
+) -> EntityAnalysis:
+    """Everything ``replace_mentions`` stores for a version: mentions, sentences, tag places."""
+    text = document.text
+    corrections = corrections or EntityCorrections()
+    has_registry = matcher is not None and matcher.size > 0
+    if recogniser is not None or has_registry:
+        sentences = analyse.tokenize(text)
+        sentence_spans = [s.span for s in sentences]
+    else:
+        sentences, sentence_spans = [], analyse.sentences(text)
+    if recogniser is not None:
+        found = [_as_mention(m) for m in recogniser.recognise(text, sentences)]
+    else:
+        found = [Mention(r.span, r.type, _cut(text, r.span), "rule", 1.0) for r in rules.find(text)]
+    found = [m for m in found if m.type in ENTITY_TYPES]
+    if matcher is not None and has_registry:
+        registry = [
+            Mention(m.span, m.type, _cut(text, m.span), "registry", m.confidence, m.entity_id)
+            for m in matcher.find(text, sentences)
+        ]
+        found = _link(found, registry, matcher) + registry
+    if corrections.suppressed:
+        found = [m for m in found if not corrections.is_suppressed(alias_key(m.text), m.type)]
+    mentions = merge(found)
+    locations = {t.id: locate(t, text) for t in corrections.tagged}
+    mentions = _apply_tags(mentions, corrections.tagged, locations, text, matcher)
+    starts = [s.start for s in sentence_spans]
+    numbers = tuple(max(bisect.bisect_right(starts, m.span.start) - 1, 0) for m in mentions)
+    return EntityAnalysis(tuple(mentions), numbers, locations)
+
+
+def merge(mentions: Iterable[Mention]) -> list[Mention]:
+    """Non-overlapping mentions in text order: longest span first, then the more trusted
+    source, then the leftmost, then the type name."""
+    kept = rules.resolve_overlaps(
+        list(mentions),
+        lambda m: (-len(m.span), MENTION_SOURCES.index(m.source), m.span.start, m.type),
+    )
+    return sorted(kept, key=lambda m: m.span)
+
+
+def locate(tag: TaggedSpan, text: str) -> Span | None:
+    """Where a tag's quote is in ``text`` (see the module docstring), or None if nowhere."""
+    for span in (tag.located, tag.span):
+        if span is not None and text[span.start : span.end] == tag.quote:
+            return span
+    hint = (tag.located or tag.span).start
+    best: tuple[int, int] | None = None
+    best_start = -1
+    start = text.find(tag.quote)
+    for _ in range(MAX_QUOTE_MATCHES):
+        if start < 0:
+            break
+        end = start + len(tag.quote)
+        agree = _common_suffix(text[max(0, start - len(tag.prefix)) : start], tag.prefix)
+        agree += _common_prefix(text[end : end + len(tag.suffix)], tag.suffix)
+        rank = (-agree, abs(start - hint))
+        if best is None or rank < best:
+            best, best_start = rank, start
+        start = text.find(tag.quote, start + 1)
+    return Span(best_start, best_start + len(tag.quote)) if best is not None else None
+
+
+def _link(
+    found: list[Mention], registry: Sequence[Mention], matcher: AliasMatcher
+) -> list[Mention]:
+    """Model mentions with the entity they name, where the registry can tell."""
+    starts = [m.span.start for m in registry]
+    out = []
+    for m in found:
+        entity_id = m.entity_id or matcher.lookup(m.text, m.type)
+        if entity_id is None and m.source == "model":
+            lo = bisect.bisect_left(starts, m.span.start)
+            hi = bisect.bisect_left(starts, m.span.end)
+            inside = {
+                r.entity_id
+                for r in registry[lo:hi]
+                if r.span.end <= m.span.end and r.type == m.type
+            }
+            if len(inside) == 1:
+                entity_id = inside.pop()
+        out.append(m if entity_id == m.entity_id else _with_entity(m, entity_id))
+    return out
+
+
+def _apply_tags(
+    mentions: list[Mention],
+    tagged: Sequence[TaggedSpan],
+    locations: dict[int, Span | None],
+    text: str,
+    matcher: AliasMatcher | None,
+) -> list[Mention]:
+    """Analysts' tags replace what they overlap; among overlapping tags the newest wins.
+
+    A tag made without choosing an entity links to the one the registry knows by its text,
+    so naming that entity later links the tag on re-analysis.
+    """
+    tags = []
+    for t in sorted(tagged, key=lambda t: -t.id):
+        span = locations.get(t.id)
+        if span is not None:
+            quote = _cut(text, span)
+            entity_id = t.entity_id or _lookup(matcher, quote, t.type)
+            tags.append(Mention(span, t.type, quote, "analyst", 1.0, entity_id))
+    if not tags:
+        return mentions
+    newest_first = {id(m): n for n, m in enumerate(tags)}
+    tags = rules.resolve_overlaps(tags, lambda m: newest_first[id(m)])
+    kept = [m for m in mentions if not any(m.span.overlaps(t.span) for t in tags)]
+    return sorted(kept + tags, key=lambda m: m.span)
+
+
+def _lookup(matcher: AliasMatcher | None, text: str, type: str) -> str | None:
+    return matcher.lookup(text, type) if matcher is not None and matcher.size else None
+
+
+def _as_mention(m: Any) -> Mention:
+    """The recogniser's mentions, as ``corpus.model.Mention`` (the same class once it moves)."""
+    if isinstance(m, Mention):
+        return m
+    return Mention(m.span, m.type, m.text, m.source, m.confidence, getattr(m, "entity_id", None))
+
+
+def _with_entity(m: Mention, entity_id: str | None) -> Mention:
+    return Mention(m.span, m.type, m.text, m.source, m.confidence, entity_id)
+
+
+def _cut(text: str, span: Span) -> str:
+    return text[span.start : span.end]
+
+
+def _common_suffix(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
+        n += 1
+    return n
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n

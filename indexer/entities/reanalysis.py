@@ -1,0 +1,235 @@
+"""Draining the re-analysis queue: claim jobs, re-analyse and re-index their documents, and
+record what happened (``corpus/entity_reanalysis.py`` keeps the queue).
+
+- ``drain`` works in batches: it claims up to ``batch`` jobs, re-analyses and re-indexes their
+  documents with ``reindex_documents``, and deletes the jobs. A heartbeat thread renews the
+  claims while it works, so a long batch never loses its lease; a crashed worker's claims run
+  out and another worker takes them.
+- The index has one writer at a time. When another worker (or "dossier index") holds it, the
+  mentions are already stored and only the index step is tried again, for ``INDEX_WAIT``
+  seconds, before the attempt counts as failed.
+- A batch that fails otherwise is retried one document at a time, so one bad document is
+  recorded as failed (with its error) and the others go through.
+- The web app's background thread (``webapp/reanalysis.py``), ``dossier entities
+  reanalyse`` and corrections made on the command line all drain through here.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from corpus.entities.reanalysis import Job, QueuePolicy, claim, complete, fail, renew
+from corpus.entities.store import EntityStore
+from corpus.errors import StoreUnavailable
+from indexer.build import update_records
+from indexer.entities.extraction import ReindexReport, reindex_documents
+from indexer.errors import IndexBusy, describe
+
+if TYPE_CHECKING:
+    from corpus.store import Store
+    from indexer.entities.recogniser import Recogniser
+
+log = logging.getLogger(__name__)
+
+INDEX_WAIT = 60.0  # seconds to wait for another writer of the index before failing an attempt
+_INDEX_POLL = 0.2
+
+
+class Reindex(Protocol):
+    """What ``drain`` calls to re-analyse and re-index documents (``reindex_documents``)."""
+
+    def __call__(
+        self,
+        store: Store,
+        entity_store: EntityStore,
+        index_dir: str | Path,
+        doc_ids: Iterable[str] | None,
+        recogniser: Recogniser | None,
+        *,
+        procs: int = ...,
+    ) -> ReindexReport: ...
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A document whose attempt failed in this drain, and why."""
+
+    document_id: str
+    error: str
+    attempts: int
+    is_final: bool  # no attempts left: the job stays failed until retried
+
+
+@dataclass(frozen=True)
+class DrainReport:
+    """What a drain did: documents re-analysed (with the mentions and index records that
+    produced), and the failed attempts."""
+
+    documents: tuple[str, ...] = ()
+    mentions: int = 0
+    indexed: int = 0
+    has_index: bool = True
+    has_model: bool = True
+    failures: tuple[Failure, ...] = field(default_factory=tuple)
+
+    def add(self, other: DrainReport) -> DrainReport:
+        """Both reports as one."""
+        return DrainReport(
+            self.documents + other.documents,
+            self.mentions + other.mentions,
+            self.indexed + other.indexed,
+            self.has_index and other.has_index,
+            self.has_model and other.has_model,
+            self.failures + other.failures,
+        )
+
+
+def drain(
+    store: Store,
+    entity_store: EntityStore,
+    index_dir: str | Path,
+    recogniser: Recogniser | None,
+    *,
+    worker: str,
+    policy: QueuePolicy,
+    batch: int = 32,
+    procs: int = 1,
+    document_ids: Iterable[str] | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
+    progress: Callable[[DrainReport], None] | None = None,
+    index_wait: float = INDEX_WAIT,
+    reindex: Reindex = reindex_documents,
+) -> DrainReport:
+    """Work through the due jobs (of ``document_ids`` only, if given), each at most once,
+    until none is left or ``should_stop()``; ``progress(report so far)`` after each batch.
+    ``reindex`` is ``reindex_documents`` unless a caller wraps it.
+
+    Failed attempts are recorded in the queue and reported, not raised. Raises
+    ``StoreUnavailable`` when the queue itself cannot be read or written.
+    """
+    wanted = None if document_ids is None else sorted(set(document_ids))
+    report = DrainReport()
+    tried: set[int] = set()  # jobs that failed in this drain: tried again in a later one
+    while not should_stop():
+        jobs = claim(entity_store, worker, batch, policy, document_ids=wanted, skip=tried)
+        if not jobs:
+            break
+        with _Heartbeat(entity_store, worker, jobs, policy):
+            run = _Batch(store, entity_store, Path(index_dir), recogniser, procs, index_wait)
+            done = run.jobs(jobs, reindex, policy)
+        for item in done.failures:
+            failed = [j for j in jobs if j.document_id == item.document_id]
+            fail(entity_store, worker, failed, item.error, policy)
+            tried.update(j.id for j in failed)
+        finished = {f.document_id for f in done.failures}
+        complete(entity_store, worker, [j for j in jobs if j.document_id not in finished])
+        report = report.add(done)
+        if progress is not None:
+            progress(report)
+    return report
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """Where and how a batch of documents is re-analysed."""
+
+    store: Store
+    entity_store: EntityStore
+    index_dir: Path
+    recogniser: Recogniser | None
+    procs: int
+    index_wait: float
+
+    def jobs(self, jobs: Sequence[Job], reindex: Reindex, policy: QueuePolicy) -> DrainReport:
+        """All the documents of the jobs together; one at a time when that fails."""
+        attempts = {j.document_id: j.attempts for j in jobs}
+        ids = sorted(attempts)
+
+        def failure(document_id: str, error: str) -> Failure:
+            tries = attempts[document_id]
+            return Failure(document_id, error, tries, tries >= policy.max_attempts)
+
+        try:
+            return self.reindex(ids, reindex, self.procs, failure)
+        except (IndexBusy, StoreUnavailable) as exc:  # not the documents' fault: all wait
+            log.warning("re-analysing %d documents failed: %s", len(ids), exc)
+            return DrainReport(failures=tuple(failure(d, describe(exc)) for d in ids))
+        except Exception as exc:  # the worker is an edge: the error is recorded
+            log.warning("re-analysing %s failed", ", ".join(ids[:5]), exc_info=exc)
+            if len(ids) == 1:
+                return DrainReport(failures=(failure(ids[0], describe(exc)),))
+        report = DrainReport()
+        for document_id in ids:  # find the documents that fail; the others go through
+            try:
+                one = self.reindex([document_id], reindex, 1, failure)
+            except Exception as exc:  # as above
+                log.warning("re-analysing %s failed", document_id, exc_info=exc)
+                one = DrainReport(failures=(failure(document_id, describe(exc)),))
+            report = report.add(one)
+        return report
+
+    def reindex(
+        self, ids: list[str], reindex: Reindex, procs: int, failure: Callable[[str, str], Failure]
+    ) -> DrainReport:
+        """``reindex`` the documents; when the index is busy, wait for it and update only the
+        index records (the mentions are stored by then). Documents whose analysis failed are
+        reported as failures."""
+        try:
+            result = reindex(
+                self.store, self.entity_store, self.index_dir, ids, self.recogniser, procs=procs
+            )
+        except IndexBusy:
+            deadline = time.monotonic() + self.index_wait
+            while True:
+                if time.monotonic() >= deadline:
+                    raise
+                time.sleep(_INDEX_POLL)
+                try:
+                    indexed = update_records(self.store, self.index_dir, ids, procs=procs)
+                except IndexBusy:
+                    continue
+                has_model = self.recogniser is not None
+                return DrainReport(tuple(ids), indexed=indexed, has_model=has_model)
+        analysis = result.analysis
+        failed = dict(analysis.failed)
+        return DrainReport(
+            tuple(d for d in ids if d not in failed),
+            mentions=analysis.mentions,
+            indexed=result.indexed,
+            has_index=result.has_index,
+            has_model=analysis.has_model,
+            failures=tuple(failure(d, error) for d, error in failed.items()),
+        )
+
+
+class _Heartbeat:
+    """Renews the claims of a batch every third of a lease while the batch runs."""
+
+    def __init__(
+        self, entity_store: EntityStore, worker: str, jobs: Sequence[Job], policy: QueuePolicy
+    ) -> None:
+        self._args = (entity_store, worker, jobs, policy)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name="reanalysis-heartbeat", daemon=True)
+
+    def __enter__(self) -> _Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _beat(self) -> None:
+        entity_store, worker, jobs, policy = self._args
+        while not self._stop.wait(policy.lease_seconds / 3):
+            try:
+                renew(entity_store, worker, jobs, policy)
+            except StoreUnavailable as exc:  # the batch notices too; the claim may run out
+                log.warning("could not renew the re-analysis claim of %s: %s", worker, exc)

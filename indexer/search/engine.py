@@ -1,0 +1,325 @@
+"""Search: one kept Whoosh searcher per process, filters as cached document sets, facets over
+the whole matching set, snippets for the page shown only.
+
+Opening a searcher costs ~130 ms and a search on a kept one ~7 ms (PERF-NOTES), so
+``SearchIndex`` keeps one and, at most once a second, checks whether ``CURRENT`` names another
+generation or the generation has new segments. One lock serialises the Whoosh work: searchers
+are not documented as thread-safe, refresh closes readers, and the GIL would serialise the
+Python work anyway. Store reads and snippets run outside the lock.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from corpus.model import KINDS, PartialDate
+from indexer.build import open_index
+from indexer.errors import EmptyQuery, QueryError
+from indexer.generations import current_generation
+from indexer.search.entity_filters import resolve_entities
+from indexer.search.filters import ENTITY_FACETS, DocTable
+from indexer.search.matching import Pattern, hit_spans, match_spans
+from indexer.search.plan import Plan, plan_query
+from indexer.search.postings import PostingCache, matching_docs
+from indexer.search.query import DateFilter, Filter, Node, Or, parse_period
+from indexer.search.ranking import rank
+from indexer.search.snippets import Snippet, make_snippets
+from indexer.search.syntax import parse_query
+from indexer.search.vocabulary import suggest
+
+__all__ = ["Hit", "SearchIndex", "SearchRequest", "SearchResult", "Snippet", "hit_spans"]
+
+log = logging.getLogger(__name__)
+
+MAX_PER_PAGE = 100
+SNIPPET_SCAN_CHARS = 50_000
+REFRESH_SECONDS = 1.0
+SORTS = ("relevance", "date", "-date")
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """A query string plus filters that combine with it by AND.
+
+    Several values of one filter combine by OR. ``speakers`` and ``sources`` match whole names
+    (as the facets count them); ``speaker:`` in the query matches words of a name. ``entities``
+    are entity refs (registry ids, or the refs entity facets show); an id merged into another
+    entity finds the other's documents. ``sort`` is
+    ``relevance``, ``date`` (oldest first) or ``-date`` (newest first), unknown dates last
+    either way; with filters only (no words to score), relevance order is newest first.
+    """
+
+    query: str
+    kinds: tuple[str, ...] = ()
+    speakers: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    entities: tuple[str, ...] = ()
+    date_from: PartialDate | dt.date | str | None = None
+    date_to: PartialDate | dt.date | str | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 10
+    facets: bool = True
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One matching document on the page shown."""
+
+    id: str
+    score: float
+    title: str
+    kind: str
+    date: PartialDate | None
+    speaker: str
+    source: str
+    snippets: tuple[Snippet, ...]
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """A page of hits; ``facets`` count the documents of the whole matching set by kind,
+    source, speaker and year, and by the entities they mention (``person``, ``org``,
+    ``place``, ``nationality``: entity refs, shown by their ``entity_names``). A ref that
+    ``is_unlinked`` is a name no registry entity claims (no entity page to link to)."""
+
+    request: SearchRequest
+    total: int
+    hits: tuple[Hit, ...]
+    facets: dict[str, tuple[tuple[str, int], ...]]
+    suggestion: str | None
+    notices: tuple[str, ...]
+    took_ms: float
+    entity_names: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _PageHit:
+    docnum: int
+    score: float
+    fields: dict[str, Any]
+
+
+class SearchIndex:
+    """The per-process search entry point over the live index generation."""
+
+    def __init__(self, index_dir: Path, refresh_seconds: float = REFRESH_SECONDS) -> None:
+        self.index_dir = index_dir
+        self.refresh_seconds = refresh_seconds
+        self._lock = threading.RLock()
+        self._index, self._generation = open_index(index_dir)
+        self._searcher = self._index.searcher()
+        self._table: DocTable | None = None
+        self._checked = time.monotonic()
+
+    @classmethod
+    def open(
+        cls, index_dir: Path | str, *, refresh_seconds: float = REFRESH_SECONDS
+    ) -> SearchIndex:
+        """Open the live generation; raises ``IndexMissing`` when there is none.
+
+        Index changes are looked for at most every ``refresh_seconds`` (0: before each search).
+        """
+        return cls(Path(index_dir), refresh_seconds)
+
+    def close(self) -> None:
+        """Release the searcher's files."""
+        with self._lock:
+            self._searcher.close()
+
+    def search(self, request: SearchRequest, store: Any) -> SearchResult:
+        """Run ``request``; texts for snippets come from ``store.get_many`` for the page only.
+
+        Raises ``QueryError`` (``EmptyQuery``, ``QueryTooComplex``) with a message for the user.
+        """
+        started = time.perf_counter()
+        request = _normalised(request)
+        parsed = parse_query(request.query) if request.query.strip() else None
+        if parsed is not None:
+            parsed = dataclasses.replace(parsed, root=resolve_entities(parsed.root, store))
+        extra = _request_filters(request, store)
+        if parsed is None and not extra:
+            raise EmptyQuery("Nothing to search for. Try a word, or a phrase in quotes.")
+        with self._lock:
+            searcher, table = self._current()
+            reader = searcher.reader()
+            plan = plan_query(parsed, reader) if parsed else Plan(None, (), Pattern(), ())
+            cache: PostingCache = {}
+            matched = self._matching(searcher, table, plan, extra, cache)
+            facets = table.facets(matched) if request.facets else {}
+            shown = [ref for name in ENTITY_FACETS for ref, _ in facets.get(name, ())]
+            names = table.names(shown, matched) if shown else {}
+            page = self._page(searcher, table, plan, matched, request, cache)
+            suggestion = suggest(reader, parsed) if parsed else None
+        documents = store.get_many([h.fields["id"] for h in page]) if page else {}
+        hits = tuple(_hit(h, documents.get(h.fields["id"]), plan.pattern) for h in page)
+        took = round((time.perf_counter() - started) * 1000, 1)
+        return SearchResult(
+            request, len(matched), hits, facets, suggestion, plan.notices, took, names
+        )
+
+    def _current(self) -> tuple[Any, DocTable]:
+        now = time.monotonic()
+        if now - self._checked >= self.refresh_seconds:
+            self._checked = now
+            self._refresh()
+        if self._table is None or self._table.searcher is not self._searcher:
+            self._table = DocTable(self._searcher)
+        return self._searcher, self._table
+
+    def _refresh(self) -> None:
+        generation = current_generation(self.index_dir)
+        if generation is None:
+            log.warning(
+                "index %s has no live generation; serving %s", self.index_dir, self._generation
+            )
+        elif generation != self._generation:
+            index, generation = open_index(self.index_dir)
+            old = self._searcher
+            self._index, self._generation = index, generation
+            self._searcher = index.searcher()
+            old.close()
+            log.info("search switched to index generation %s", generation)
+        elif not self._searcher.up_to_date():
+            # A fresh searcher, not Searcher.refresh(): whoosh3 3.54's reader reuse adds the
+            # old reader's segments to the new ones, so replaced versions would still match.
+            old = self._searcher
+            self._searcher = self._index.searcher()
+            old.close()
+
+    def _matching(
+        self, searcher: Any, table: DocTable, plan: Plan, extra: list[Node], cache: PostingCache
+    ) -> frozenset[int]:
+        """Every matching live document."""
+        sets = sorted((table.docs_for(node) for node in (*plan.filters, *extra)), key=len)
+        allowed = sets[0].intersection(*sets[1:]) if sets else table.live
+        if plan.scoring is None:
+            return frozenset(allowed)
+        found = matching_docs(searcher, plan.scoring, cache)  # never holds deleted documents
+        return frozenset(allowed.intersection(found)) if sets else frozenset(found)
+
+    def _page(
+        self,
+        searcher: Any,
+        table: DocTable,
+        plan: Plan,
+        matched: frozenset[int],
+        request: SearchRequest,
+        cache: PostingCache,
+    ) -> list[_PageHit]:
+        first = (request.page - 1) * request.per_page
+        if first >= len(matched):
+            return []
+        count = first + request.per_page
+        if request.sort == "relevance" and plan.scoring is not None:
+            # numpy scores (indexer/ranking.py); Whoosh for what that does not cover.
+            top = rank(searcher, plan.scoring, matched, count, cache)
+            if top is None:
+                # Always filtered: Whoosh's top-N search can return documents its own
+                # docs_for_query does not match (AndNot of a word in text and in title).
+                results = searcher.search(plan.scoring, limit=count, filter=set(matched))
+                top = [(hit.docnum, hit.score) for hit in results]
+            ranked = top[first:]
+        else:
+            newest = request.sort != "date"
+            docnums = table.by_date(matched, count, newest=newest)[first:]
+            scores = self._scores(searcher, plan, docnums)
+            ranked = [(n, scores.get(n, 0.0)) for n in docnums]
+        return [_PageHit(n, float(score), searcher.stored_fields(n)) for n, score in ranked]
+
+    def _scores(self, searcher: Any, plan: Plan, docnums: list[int]) -> dict[int, float]:
+        if plan.scoring is None or not docnums:
+            return {}
+        results = searcher.search(plan.scoring, limit=len(docnums), filter=set(docnums))
+        return {hit.docnum: hit.score for hit in results}
+
+
+def _normalised(request: SearchRequest) -> SearchRequest:
+    if request.sort not in SORTS:
+        raise QueryError(f'Unknown sort "{request.sort}". Use relevance, date or -date.')
+    for kind in request.kinds:
+        if kind.lower() not in KINDS:
+            raise QueryError(f'Unknown kind "{kind}". Use one of {", ".join(KINDS)}.')
+    return dataclasses.replace(
+        request,
+        page=max(1, int(request.page)),
+        per_page=min(MAX_PER_PAGE, max(1, int(request.per_page))),
+    )
+
+
+def _request_filters(request: SearchRequest, store: Any) -> list[Node]:
+    """The request's filters as filter trees: OR within a field, AND across fields."""
+    nodes: list[Node] = []
+    for name, values in (
+        ("kind", request.kinds),
+        ("speaker", request.speakers),
+        ("source", request.sources),
+        ("tag", request.tags),
+        ("entity", request.entities),
+    ):
+        exact = name in ("speaker", "source", "entity")
+        leaves: list[Node] = [Filter(name, v.strip(), exact) for v in values if v.strip()]
+        if leaves:
+            node = leaves[0] if len(leaves) == 1 else Or(tuple(leaves))
+            nodes.append(resolve_entities(node, store) or node)
+    if request.date_from or request.date_to:
+        first = _period(request.date_from)
+        last = _period(request.date_to)
+        nodes.append(
+            DateFilter(first.value if first else None, last.last_day() if last else None, "date")
+        )
+    return nodes
+
+
+def _period(value: PartialDate | dt.date | str | None) -> PartialDate | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, PartialDate):
+        return value
+    if isinstance(value, dt.date):
+        return PartialDate(value, "day")
+    return parse_period(value)
+
+
+def _snippets(text: str, pattern: Pattern) -> tuple[Snippet, ...]:
+    """Snippets from the first ``SNIPPET_SCAN_CHARS`` of a long text, or from the whole text
+    when the query marks nothing there: finding the marked words costs time in proportion to
+    the text, and a results page does it for ten documents (Lucene's highlighter reads the
+    first 51,200 characters by default)."""
+    cut = len(text)
+    if cut > SNIPPET_SCAN_CHARS:
+        cut = text.rfind(" ", 0, SNIPPET_SCAN_CHARS)  # never inside a word
+        cut = cut if cut > 0 else SNIPPET_SCAN_CHARS
+    spans = match_spans(text[:cut], pattern)
+    if not spans and cut < len(text):
+        spans = match_spans(text, pattern)
+    return make_snippets(text, spans)
+
+
+def _hit(page_hit: _PageHit, document: Any, pattern: Pattern) -> Hit:
+    fields = page_hit.fields
+    if document is not None:
+        date = document.date
+        snippets = _snippets(document.text, pattern)
+    else:
+        stored = fields.get("date")
+        date = PartialDate(stored.date(), "day") if isinstance(stored, dt.datetime) else None
+        snippets = ()
+    return Hit(
+        id=fields["id"],
+        score=page_hit.score,
+        title=fields.get("title", ""),
+        kind=fields.get("kind", ""),
+        date=date,
+        speaker=fields.get("speaker", ""),
+        source=fields.get("source", ""),
+        snippets=snippets,
+    )

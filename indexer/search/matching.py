@@ -1,0 +1,219 @@
+"""Where a query matches inside one text: the spans behind snippets and the document view.
+
+The text is analysed with the index's own ``TEXT_ANALYZER`` (with character offsets), so a word
+matches exactly the tokens it found in the index: stems for words, consecutive stems for exact
+phrases, in-order stems within the allowed gap for ``"a b"~N``, and surface words for ``prefix*``
+and ``fuzzy~`` (same first letter, edit distance). Words under NOT, title-only words and filters
+mark nothing. No index is needed, so a document view can highlight any stored version.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from whoosh.lang.porter2 import exceptional_forms
+from whoosh.support.levenshtein import levenshtein
+
+from corpus.model import Span
+from indexer.schema import WORD_RE, text_terms
+from indexer.search.query import (
+    DateFilter,
+    Filter,
+    Fuzzy,
+    ParsedQuery,
+    Phrase,
+    Prefix,
+    Word,
+    positive_leaves,
+)
+from indexer.search.syntax import parse_query
+from indexer.search.vocabulary import surface
+
+MAX_FUZZY_WORD = 40
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """What to look for in a text, taken from the positive part of a parsed query."""
+
+    stems: frozenset[str] = frozenset()
+    phrases: tuple[tuple[tuple[str, ...], int], ...] = ()
+    prefixes: tuple[str, ...] = ()
+    fuzzy: tuple[tuple[str, int], ...] = ()
+
+    def is_empty(self) -> bool:
+        """True when nothing in the query can match the body text."""
+        return not (self.stems or self.phrases or self.prefixes or self.fuzzy)
+
+
+class Token(NamedTuple):
+    """A word of a text: its ``text`` term (stem), its surface word and its offsets.
+
+    A named tuple, not a frozen dataclass: a long document has tens of thousands of them."""
+
+    stem: str
+    surface: str
+    start: int
+    end: int
+
+
+def pattern_of(parsed: ParsedQuery) -> Pattern:
+    """The pattern of a parsed query (leaves searched in the body text, not negated)."""
+    stems: set[str] = set()
+    phrases: list[tuple[tuple[str, ...], int]] = []
+    prefixes: list[str] = []
+    fuzzy: list[tuple[str, int]] = []
+    for leaf in positive_leaves(parsed.root):
+        if isinstance(leaf, Filter | DateFilter) or leaf.field is not None:
+            continue
+        if isinstance(leaf, Word):
+            terms = text_terms(leaf.text)
+            if len(terms) == 1:
+                stems.add(terms[0])
+            elif terms:
+                phrases.append((terms, 0))
+        elif isinstance(leaf, Phrase):
+            terms = text_terms(leaf.text)
+            if len(terms) == 1 and leaf.slop == 0:
+                stems.add(terms[0])
+            elif terms:
+                phrases.append((terms, leaf.slop))
+        elif isinstance(leaf, Prefix):
+            if word := surface(leaf.text):
+                prefixes.append(word)
+        elif isinstance(leaf, Fuzzy):
+            if word := surface(leaf.text):
+                fuzzy.append((word, min(leaf.distance, max(0, len(word) - 2))))
+    return Pattern(frozenset(stems), tuple(phrases), tuple(prefixes), tuple(fuzzy))
+
+
+def hit_spans(text: str, query: str | ParsedQuery) -> list[Span]:
+    """Every match of ``query`` in a whole document text, sorted, overlaps merged.
+
+    Raises ``QueryError`` (from parsing) when the query cannot be run.
+    """
+    parsed = parse_query(query) if isinstance(query, str) else query
+    return match_spans(text, pattern_of(parsed))
+
+
+def match_spans(text: str, pattern: Pattern) -> list[Span]:
+    """The spans ``pattern`` marks in ``text``, sorted, overlapping ones merged.
+
+    Fast on long texts (a results page runs it on ten whole documents): only the words that
+    could be wanted are analysed (for stems, the words starting as the stems do, found by one
+    regular expression), once each; offsets are found only for the words wanted, by another
+    that matches exactly those tokens; a phrase is followed token by token from each
+    occurrence of its first word.
+    """
+    if pattern.is_empty():
+        return []
+    if pattern.prefixes or pattern.fuzzy:
+        raws = set(WORD_RE.findall(text))
+    else:
+        raws = set(_candidates_of(pattern).findall(text))
+    analysed = {raw: _analyse_word(raw) for raw in raws}
+    wanted = {
+        raw
+        for raw, (stem, word) in analysed.items()
+        if stem in pattern.stems or _loose_match(word, pattern)
+    }
+    present = {stem for stem, _ in analysed.values()}
+    phrases = [(stems, slop) for stems, slop in pattern.phrases if present.issuperset(stems)]
+    found = [m.span() for m in _tokens_of(wanted).finditer(text)] if wanted else []
+    for phrase, slop in phrases:
+        firsts = {raw for raw, (stem, _) in analysed.items() if stem == phrase[0]}
+        for m in _tokens_of(firsts).finditer(text):
+            found.extend(_phrase_from(text, m, phrase, slop))
+    return _merge(found)
+
+
+@functools.lru_cache(maxsize=256)
+def _candidates_of(pattern: Pattern) -> re.Pattern[str]:
+    """Whole tokens that may have one of the pattern's stems: Porter2 keeps a word's first two
+    letters (but for a few exceptional forms, "dying" -> "die"), so tokens starting with a
+    stem's first two letters, any case, and tokens with a non-ASCII letter among their first
+    two (accents are folded before stemming)."""
+    stems = set(pattern.stems).union(*(phrase for phrase, _ in pattern.phrases))
+    starts = {stem[:2] for stem in stems}
+    starts.update(word[:2] for word, stem in exceptional_forms.items() if stem in stems)
+    alternatives = "|".join(re.escape(start) for start in sorted(starts, key=len, reverse=True))
+    return re.compile(
+        rf"(?<!\w)(?<!\w[.'\u2019])(?:(?i:{alternatives})|\w?[^\W\x00-\x7f])"
+        rf"\w*(?:[.'\u2019]\w+)*"
+    )
+
+
+def _tokens_of(words: set[str]) -> re.Pattern[str]:
+    """A pattern matching exactly the ``WORD_RE`` tokens of a text that are in ``words``: not
+    inside a longer token (a word or an inner ``.``/apostrophe joins tokens)."""
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?<!\w[.'\u2019])(?:{alternatives})(?![.'\u2019]?\w)")
+
+
+def _phrase_from(
+    text: str, first: re.Match[str], phrase: tuple[str, ...], slop: int
+) -> list[tuple[int, int]]:
+    """The spans of ``phrase`` starting at token ``first`` (whose stem is the phrase's first):
+    each next word within ``slop`` tokens after the previous one."""
+    hits = [first.span()]
+    following = WORD_RE.finditer(text, first.end())
+    window: list[re.Match[str]] = []  # tokens read ahead, not yet passed
+    for want in phrase[1:]:
+        found = None
+        for step in range(slop + 1):
+            if step >= len(window):
+                token = next(following, None)
+                if token is None:
+                    break
+                window.append(token)
+            if _analyse_word(window[step].group())[0] == want:
+                found = step
+                break
+        if found is None:
+            return []
+        hits.append(window[found].span())
+        window = window[found + 1 :]
+    if slop == 0:
+        return [(hits[0][0], hits[-1][1])]
+    return hits
+
+
+def analyse_text(text: str) -> list[Token]:
+    """``TEXT_ANALYZER``'s tokens of ``text`` with offsets, fast: the tokenizer's own pattern
+    finds the words and each distinct word is analysed once (its filters work word by word)."""
+    return [Token(*_analyse_word(m.group()), *m.span()) for m in WORD_RE.finditer(text)]
+
+
+@functools.lru_cache(maxsize=200_000)
+def _analyse_word(raw: str) -> tuple[str, str]:
+    terms = text_terms(raw)
+    return (terms[0] if len(terms) == 1 else ""), surface(raw)
+
+
+def _loose_match(word: str, pattern: Pattern) -> bool:
+    if not (pattern.prefixes or pattern.fuzzy):
+        return False
+    if any(word.startswith(prefix) for prefix in pattern.prefixes):
+        return True
+    for target, distance in pattern.fuzzy:
+        if (
+            word[:1] == target[:1]
+            and abs(len(word) - len(target)) <= distance
+            and len(word) <= MAX_FUZZY_WORD
+            and levenshtein(word, target, distance) <= distance
+        ):
+            return True
+    return False
+
+
+def _merge(pairs: list[tuple[int, int]]) -> list[Span]:
+    merged: list[list[int]] = []
+    for start, end in sorted(pairs):
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [Span(start, end) for start, end in merged]

@@ -1,0 +1,232 @@
+"""Posting lists read a block at a time, and the document set of a query computed with set
+operations on them.
+
+Whoosh answers ``docs_for_query`` by stepping matchers one posting at a time in Python (an id,
+a next, a skip per posting: 30 ms for a word in 16,000 documents on the bench index). Search
+needs the whole matching set for counts and facets, so ``matching_docs`` reads each word's
+document ids per block (``itertools.accumulate`` over the stored deltas) and combines them as
+Python sets. Only the whoosh3 codec's block layout is read this way; other matchers, and query
+types not handled here, go through Whoosh's own matchers.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections import OrderedDict
+from itertools import accumulate
+from typing import Any
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching.wrappers import FilterMatcher
+
+__all__ = [
+    "PostingCache",
+    "field_lengths",
+    "forget_hot_postings",
+    "matching_docs",
+    "term_postings",
+    "term_weights",
+]
+
+# (segment reader id, field, term) -> ids and weights: one search's postings, read once.
+PostingCache = dict[tuple[int, str, bytes], tuple[np.ndarray, np.ndarray]]
+
+# Per segment reader: field name -> each document's field length (BM25's length norm).
+_LENGTHS: weakref.WeakKeyDictionary[Any, dict[str, np.ndarray]] = weakref.WeakKeyDictionary()
+
+
+def matching_docs(searcher: Any, query: Any, cache: PostingCache | None = None) -> set[int]:
+    """The live documents (top-level numbers) ``query`` matches, as ``docs_for_query``.
+
+    ``cache`` keeps the postings read, for ``indexer/ranking.py`` to score the same terms."""
+    # ``phrases`` imports this module; imported here to keep the dependency one way.
+    from indexer.search.phrases import ExactPhrase
+
+    if isinstance(query, wq.Term):
+        return _term_docs(searcher, query.fieldname, query.text, cache)
+    if isinstance(query, wq.And):
+        parts = sorted((matching_docs(searcher, q, cache) for q in query.subqueries), key=len)
+        return parts[0].intersection(*parts[1:]) if parts else set()
+    if isinstance(query, wq.Or) and not query.minmatch:
+        return set().union(*(matching_docs(searcher, q, cache) for q in query.subqueries))
+    if isinstance(query, wq.AndNot):
+        return matching_docs(searcher, query.a, cache) - matching_docs(searcher, query.b, cache)
+    if isinstance(query, wq.Not):
+        return set(searcher.reader().all_doc_ids()) - matching_docs(searcher, query.query, cache)
+    if isinstance(query, ExactPhrase) and query.boost > 0:
+        return query.matching_docs(searcher)
+    if query is wq.NullQuery:
+        return set()
+    return set(searcher.docs_for_query(query))
+
+
+def _term_docs(searcher: Any, fieldname: str, text: Any, cache: PostingCache | None) -> set[int]:
+    out: set[int] = set()
+    for sub, offset in searcher.leaf_searchers():
+        reader = sub.reader()
+        field = reader.schema[fieldname] if fieldname in reader.schema else None
+        if field is None:
+            continue
+        btext = field.to_bytes(text) if isinstance(text, str) else text
+        if (fieldname, btext) not in reader:
+            continue
+        ids, _ = term_weights(reader, fieldname, btext, cache)
+        out.update((ids + offset).tolist() if offset else ids.tolist())
+    return out
+
+
+def term_postings(reader: Any, fieldname: str, btext: bytes) -> dict[int, bytes]:
+    """Document id -> encoded value of every live posting of a term in one segment reader.
+
+    The caller must not change the dict: a frequent term's postings are shared (``_HOT``)."""
+    if reader.doc_frequency(fieldname, btext) < HOT_DOCS:
+        return _read_postings(reader, fieldname, btext)
+    key = (weakref.ref(reader), fieldname, btext)
+    found = _HOT.get(key)
+    if found is None:
+        found = _read_postings(reader, fieldname, btext)
+        _HOT.put(key, found, sum(map(len, found.values())) + _ENTRY_BYTES * len(found))
+    return found
+
+
+HOT_DOCS = 1_000  # a term in this many documents of a segment stays decoded in memory
+HOT_BYTES = 32 * 2**20  # the most the decoded frequent terms may take, in all, per process
+_ENTRY_BYTES = 150  # a dict entry, its int key and its bytes object, roughly
+
+
+class _LeastRecentlyUsed:
+    """Decoded postings of frequent terms, the least recently used dropped past ``budget``.
+
+    A phrase with "of" or "the" reads where those words stand in most documents; decoding
+    that (zlib and unpickling in Whoosh's block reader) was most of a phrase query's time,
+    and the same few words recur in phrase after phrase. Keys hold their segment reader
+    weakly: a reader that is gone (the index moved on) is never asked for again, and its
+    entries age out.
+    """
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self._entries: OrderedDict[Any, tuple[dict[int, bytes], int]] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: Any) -> dict[int, bytes] | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is None:
+                return None
+            self._entries.move_to_end(key)
+            return found[0]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._size = 0
+
+    def put(self, key: Any, value: dict[int, bytes], size: int) -> None:
+        if size > self.budget:
+            return
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._size -= old[1]
+            self._entries[key] = (value, size)
+            self._size += size
+            while self._size > self.budget:
+                _, (_, dropped) = self._entries.popitem(last=False)
+                self._size -= dropped
+
+
+_HOT = _LeastRecentlyUsed(HOT_BYTES)
+
+
+def forget_hot_postings() -> None:
+    """Drop every kept frequent term, as after a start (``bench/bench_search.py``'s cold runs)."""
+    _HOT.clear()
+
+
+def _read_postings(reader: Any, fieldname: str, btext: bytes) -> dict[int, bytes]:
+    matcher = reader.postings(fieldname, btext)
+    deleted: frozenset[int] = frozenset()
+    if isinstance(matcher, FilterMatcher) and isinstance(matcher.child, W3LeafMatcher):
+        deleted, matcher = reader.deleted_docs_set, matcher.child
+    found: dict[int, bytes] = {}
+    if not isinstance(matcher, W3LeafMatcher):
+        while matcher.is_active():
+            found[matcher.id()] = matcher.value()
+            matcher.next()
+        return found
+    while matcher.is_active():
+        if matcher._data is None:
+            matcher._read_data()
+        deltas = matcher._data[0]  # type: ignore[index]
+        # Whoosh's _read_ids() adds up the deltas in a Python generator; accumulate is C.
+        block = deltas if matcher._byteids else accumulate(deltas)
+        matcher._read_values()
+        found.update(zip(block, matcher._values or (), strict=True))
+        matcher._next_block()
+    for docnum in deleted:
+        found.pop(docnum, None)
+    return found
+
+
+def field_lengths(reader: Any, fieldname: str) -> np.ndarray:
+    """Every document's length in ``fieldname`` (as Whoosh stores it, for BM25), read once
+    per segment reader."""
+    per_field = _LENGTHS.setdefault(reader, {})
+    lengths = per_field.get(fieldname)
+    if lengths is None:
+        count = reader.doc_count_all()
+        lengths = np.fromiter(
+            (reader.doc_field_length(n, fieldname, 1) for n in range(count)),
+            dtype=np.float64,
+            count=count,
+        )
+        per_field[fieldname] = lengths
+    return lengths
+
+
+def term_weights(
+    reader: Any, fieldname: str, btext: bytes, cache: PostingCache | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The live postings of a term in one segment: document ids and weights (term frequency
+    times field boost), as arrays."""
+    key = (id(reader), fieldname, btext)
+    if cache is not None and key in cache:
+        return cache[key]
+    found = _read_weights(reader, fieldname, btext)
+    if cache is not None:
+        cache[key] = found
+    return found
+
+
+def _read_weights(reader: Any, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
+    matcher = reader.postings(fieldname, btext)
+    deleted: frozenset[int] = frozenset()
+    if isinstance(matcher, FilterMatcher) and isinstance(matcher.child, W3LeafMatcher):
+        deleted, matcher = reader.deleted_docs_set, matcher.child
+    ids: list[int] = []
+    weights: list[float] = []
+    if isinstance(matcher, W3LeafMatcher):
+        while matcher.is_active():
+            if matcher._data is None:
+                matcher._read_data()
+            deltas = matcher._data[0]  # type: ignore[index]
+            ids.extend(deltas if matcher._byteids else accumulate(deltas))
+            matcher._read_weights()
+            weights.extend(matcher._weights or ())
+            matcher._next_block()
+    else:
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+    id_array = np.array(ids, dtype=np.int64)
+    weight_array = np.array(weights, dtype=np.float64)
+    if deleted:
+        keep = ~np.isin(id_array, np.fromiter(deleted, dtype=np.int64))
+        id_array, weight_array = id_array[keep], weight_array[keep]
+    return id_array, weight_array

@@ -1,0 +1,172 @@
+"""The entity model and the analysis step on the command line: ``dossier entities train``,
+``dossier entities eval``, ``dossier analyse``, and the analysis ``dossier ingest`` runs.
+
+The model lives in the instance's models folder (``indexer.entities.extraction.model_path``); every
+command that analyses loads it once, or says that only the registry and the rules are used.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+from tqdm import tqdm
+
+from corpus.entities.store import EntityStore
+from corpus.store import Store
+from indexer.build import index_status, update_records
+from indexer.entities.extraction import (
+    AnalysisReport,
+    ReindexReport,
+    analyse_documents,
+    load_recogniser,
+    model_path,
+    reindex_documents,
+)
+from indexer.entities.iob import parse_type_map
+from indexer.entities.recogniser import Recogniser, evaluate, train
+from webapp.cli.entity_terminal import analysis_line, reindex_line, scores_json, scores_lines
+from webapp.config import load_config
+from webapp.instance import open_store
+
+_CORPUS = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+@click.command("train")
+@click.option("--corpus", required=True, type=_CORPUS, help="IOB2 file: token<TAB>tag lines.")
+@click.option(
+    "--passes", type=click.IntRange(1, 50), default=5, show_default=True, help="Training passes."
+)
+@click.option("--map", "spec", metavar="SPEC", help="Type renames: PER=PERSON,GEO=LOCATION,...")
+def train_command(corpus: Path, passes: int, spec: str | None) -> None:
+    """Train the entity recogniser on an IOB2 corpus; it becomes the instance's model.
+
+    The corpus has one token<TAB>tag line per token (tags O, B-X, I-X) and a blank line between
+    sentences. Without --map its types are read as GMB's: PER, ORG, GEO (places) and GPE
+    (nationalities). Documents analysed before keep their mentions until "dossier analyse --all".
+    """
+    models_dir = config()["MODELS_DIR"]
+    options: dict[str, Any] = {"type_map": type_map(spec)} if spec else {}
+    started = time.perf_counter()
+    with tqdm(desc="Training", unit=" passes", total=passes, disable=None, leave=False) as bar:
+        model = train(corpus, passes=passes, progress=lambda *_: bar.update(1), **options)
+    path = model.save(model_path(models_dir))
+    info = model.header["corpus"]
+    click.echo(
+        f"Trained on {info['sentences']:,} sentences ({info['tokens']:,} tokens) of "
+        f"{corpus.name}, {passes} passes, in {time.perf_counter() - started:.0f} s."
+    )
+    click.echo(f"Types: {', '.join(model.types)}. Saved to {path}.")
+    click.echo('Run "dossier analyse --all" to re-analyse the documents already stored.')
+
+
+@click.command("eval")
+@click.option("--corpus", required=True, type=_CORPUS, help="IOB2 file the model never saw.")
+@click.option("--map", "spec", metavar="SPEC", help="Type renames: GEO=LOCATION,PER=PERSON,...")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+def eval_command(corpus: Path, spec: str | None, as_json: bool) -> None:
+    """Score the instance's model on an IOB2 file: precision, recall and F1 per type.
+
+    Entities count as found only with exactly the gold tokens and type. The model tags the
+    file's own tokens. Without --map, types are renamed as when the model was trained.
+    """
+    given = type_map(spec) if spec else None
+    model = Recogniser.load(model_path(config()["MODELS_DIR"]))
+    mapping = given if given is not None else dict(model.header.get("type_map") or {})
+    scores = evaluate(model, corpus, mapping or None)
+    if as_json:
+        click.echo(json.dumps(scores_json(scores, corpus, mapping), indent=2))
+    else:
+        click.echo("\n".join(scores_lines(scores, corpus, mapping)))
+
+
+@click.command("analyse")
+@click.option("--all", "everything", is_flag=True, help="Re-analyse every document.")
+def analyse_command(everything: bool) -> None:
+    """Find the entities in documents not analysed yet (--all: in every document).
+
+    Uses the trained model when there is one, the registry and analysts' corrections, stores
+    the mentions, then updates the index records of the documents analysed (--all: rebuilds).
+    """
+    with session() as (store, entity_store):
+        if everything:
+            reindex(store, entity_store, None)
+            return
+        report = analyse(store, entity_store)
+        click.echo(analysis_line(report))
+        index_dir = config()["INDEX_DIR"]
+        status = index_status(store, index_dir)
+        if report.documents and status.exists and status.schema_version_ok:
+            indexed = update_records(store, index_dir, report.document_ids)
+            click.echo(f"Index: updated {indexed} records.")
+
+
+def analyse(
+    store: Store, entity_store: EntityStore, doc_ids: Iterable[str] | None = None
+) -> AnalysisReport:
+    """Analyse ``doc_ids`` (None: those not analysed yet) with a progress bar on stderr."""
+    recogniser = load_recogniser(config()["MODELS_DIR"])
+    with tqdm(desc="Analysing entities", unit=" documents", disable=None, leave=False) as bar:
+        return analyse_documents(
+            store, entity_store, doc_ids, recogniser=recogniser, progress=progress_bar(bar)
+        )
+
+
+def reindex(
+    store: Store, entity_store: EntityStore, doc_ids: Iterable[str] | None
+) -> ReindexReport | None:
+    """Re-analyse and re-index ``doc_ids`` (None: everything) and print what was done."""
+    if doc_ids is not None and not doc_ids:
+        click.echo("No document is affected.")
+        return None
+    settings = config()
+    recogniser = load_recogniser(settings["MODELS_DIR"])
+    with tqdm(desc="Re-analysing", unit=" documents", disable=None, leave=False) as bar:
+        report = reindex_documents(
+            store,
+            entity_store,
+            settings["INDEX_DIR"],
+            doc_ids,
+            recogniser,
+            progress=progress_bar(bar),
+        )
+    click.echo(reindex_line(report))
+    return report
+
+
+def config() -> dict[str, Any]:
+    """The instance configuration (no secret key is created: nothing is served)."""
+    return load_config(generate_secret=False)
+
+
+@contextlib.contextmanager
+def session() -> Iterator[tuple[Store, EntityStore]]:
+    """The instance's store and its entity registry, closed afterwards."""
+    with open_store(config()) as store:
+        yield store, EntityStore(store)
+
+
+def type_map(spec: str) -> dict[str, str]:
+    """A ``--map`` value as a dict; a bad one is a usage error naming the option."""
+    try:
+        mapping = parse_type_map(spec)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--map") from exc
+    if not mapping:
+        raise click.BadParameter(f"no CORPUS_TYPE=OUR_TYPE pair in {spec!r}", param_hint="--map")
+    return mapping
+
+
+def progress_bar(bar: tqdm) -> Any:
+    """A ``progress(done, total)`` callback that moves ``bar``."""
+
+    def update(done: int, total: int) -> None:
+        bar.total = total or None
+        bar.update(done - bar.n)
+
+    return update

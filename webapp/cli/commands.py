@@ -1,0 +1,354 @@
+"""The ``dossier`` command: one click group, each command a thin wrapper over library calls.
+
+Every command works on the instance that ``DOSSIER_HOME`` names (default ``./instance``).
+Package errors become one-line messages with exit status 1 (``_Group.invoke``). Progress bars
+go to stderr and only when it is a terminal, so stdout stays clean for ``--json``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import click
+from tqdm import tqdm
+from werkzeug.datastructures import MultiDict
+
+from corpus.entities.store import EntityStore
+from corpus.errors import CorpusError
+from corpus.ingest import IngestProgress, ingest
+from indexer.build import build_index, index_status
+from indexer.errors import IndexerError
+from indexer.search.engine import SearchIndex
+from webapp import create_app
+from webapp.cli.analysis import analyse, analyse_command
+from webapp.cli.entities import entities
+from webapp.cli.entity_terminal import analysis_json, analysis_line, model_status
+from webapp.cli.terminal import (
+    index_change,
+    report_json,
+    report_lines,
+    result_json,
+    result_lines,
+    status_lines,
+)
+from webapp.config import ConfigError, ingest_limits, load_config
+from webapp.errors import InvalidParameter
+from webapp.instance import catch_up_index, open_store, prepare_instance
+from webapp.logs import configure_logging
+from webapp.params import MAX_PAGE, MAX_PER_PAGE, SORTS, search_request
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class _Group(click.Group):
+    """Turns the packages' errors into ``click.ClickException``: exit status 1, one message."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Commands in the order a new user meets them, not alphabetically."""
+        return list(self.commands)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (CorpusError, IndexerError, ConfigError) as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group("dossier", cls=_Group, invoke_without_command=True, context_settings=CONTEXT_SETTINGS)
+@click.version_option(package_name="dossier", prog_name="dossier")
+@click.option("-v", "--verbose", is_flag=True, help="Log what the library does (INFO level).")
+@click.pass_context
+def cli(ctx: click.Context, verbose: bool) -> None:
+    """Dossier: a searchable corpus of speeches, forum remarks and news.
+
+    Every command works on the instance folder named by DOSSIER_HOME (default ./instance).
+    With no command, runs "dossier serve".
+    """
+    configure_logging("INFO" if verbose else "WARNING")
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(serve)
+
+
+def main() -> None:
+    """Entry point of the ``dossier`` console script and of ``python -m webapp``."""
+    cli(prog_name="dossier")
+
+
+@cli.command()
+@click.option("--no-demo", is_flag=True, help="Skip the demo collection (as DEMO_CORPUS=false).")
+@click.option(
+    "--download/--no-download",
+    default=True,
+    show_default=True,
+    help="Fetch missing NLTK resources with NLTK's downloader (needs internet).",
+)
+def setup(no_demo: bool, download: bool) -> None:
+    """Prepare the instance: NLTK data, database, demo collection, entity model, index.
+
+    Safe to run again: it only does what is not done yet. "make run" runs it before serving.
+    """
+    config = _config({"DEMO_CORPUS": False} if no_demo else None)
+    with _StepBars() as bars:
+        done = prepare_instance(config, download=download, progress=bars.update)
+    click.echo(f"Instance: {done.home}")
+    if done.downloaded:
+        click.echo(f"NLTK data: downloaded {', '.join(done.downloaded)}.")
+    else:
+        where = os.environ.get("NLTK_DATA") or "NLTK's default locations"
+        click.echo(f"NLTK data: everything needed is installed ({where}).")
+    click.echo(f"Database: {done.database}, schema up to date, {done.documents} documents.")
+    if not done.is_demo_wanted:
+        click.echo("Demo collection: not loaded (--no-demo or DEMO_CORPUS=false).")
+    elif done.demo_added:
+        click.echo(f"Demo collection: loaded {done.demo_added} documents.")
+    else:
+        click.echo("Demo collection: not loaded, the database already holds documents.")
+    click.echo(f"Entities: {model_status(done)}")
+    click.echo(
+        f"Index: {index_change(done.index_before, done.index, rebuilt=done.is_index_rebuilt)}"
+    )
+    click.echo(f'Ready: run "dossier serve" and open {_url(config["HOST"], config["PORT"])}')
+
+
+@cli.command()
+@click.option("--host", help="Address to listen on.  [default: HOST, 127.0.0.1]")
+@click.option("--port", type=click.IntRange(0, 65535), help="Port.  [default: PORT, 5000]")
+@click.option("--debug", is_flag=True, help="Reload on code changes and show tracebacks.")
+def serve(host: str | None, port: int | None, debug: bool) -> None:
+    """Serve the web app on this machine.
+
+    Flask's threaded server, for one user. For a team, run it under gunicorn: see the README.
+    """
+    overrides = {k: v for k, v in (("HOST", host), ("PORT", port)) if v is not None}
+    config = _config(overrides)
+    with open_store(config) as store:
+        count = store.count()
+    app = create_app(overrides)
+    click.echo(f"Serving {count} documents from {config['HOME']}")
+    click.echo(f"Open {_url(config['HOST'], config['PORT'])}  (Ctrl+C to stop)")
+    if config["HOST"] not in ("127.0.0.1", "localhost", "::1"):
+        click.echo("Note: this server is for one user; for a team use gunicorn.", err=True)
+    app.run(config["HOST"], config["PORT"], debug=debug, threaded=True)
+
+
+@cli.command("ingest")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--index/--no-index",
+    default=True,
+    show_default=True,
+    help="Bring the index up to date afterwards.",
+)
+@click.option(
+    "--analyse/--no-analyse",
+    "entities",
+    default=True,
+    show_default=True,
+    help="Find the entities of new and changed documents before indexing.",
+)
+@click.option("--strict", is_flag=True, help="Exit with status 1 if any source failed.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def ingest_command(
+    paths: tuple[Path, ...], index: bool, entities: bool, strict: bool, as_json: bool
+) -> None:
+    """Add documents from files and folders.
+
+    Reads .txt and .md (optional front matter), .html and .htm, and .jsonl (one document a
+    line), each also gzipped (.gz); folders recursively. A bad source is named with the reason
+    and skipped; the rest goes in. Exit status 1 when sources failed and no document was stored
+    (with --strict: when any source failed). Three steps: store the documents, find the entities
+    of the new and changed ones (--no-analyse: later, with "dossier analyse"), then bring the
+    index up to date (--no-index: later, with "dossier index").
+    """
+    config = _config()
+    index_dir = Path(config["INDEX_DIR"])
+    with open_store(config, create=True) as store:
+        with tqdm(desc="Ingesting", unit=" documents", disable=None, leave=False) as bar:
+            report = ingest(paths, store, limits=ingest_limits(config), progress=_ingest_bar(bar))
+        analysis = analyse(store, EntityStore(store)) if entities else None
+        before = index_status(store, index_dir)
+        if index:
+            with tqdm(desc="Indexing", unit=" documents", disable=None, leave=False) as bar:
+                analysed = analysis.document_ids if analysis else ()
+                after = catch_up_index(
+                    store, index_dir, analysed=analysed, progress=_index_bar(bar)
+                )
+        else:
+            after = before
+    if as_json:
+        data = report_json(report, after)
+        data["entities"] = analysis_json(analysis) if analysis else None
+        click.echo(json.dumps(data, indent=2))
+    else:
+        click.echo("\n".join(report_lines(report)))
+        if analysis:
+            click.echo(analysis_line(analysis))
+        if index:
+            click.echo(f"Index: {index_change(before, after)}")
+        elif not after.is_current:
+            click.echo('Index: not updated (--no-index); run "dossier index" to catch up.')
+    stored = len(report.added) + len(report.updated) + len(report.unchanged)
+    if report.failed and not stored:
+        raise click.ClickException(f"Nothing was stored: all {len(report.failed)} sources failed.")
+    if report.failed and strict:
+        raise click.ClickException(f"{len(report.failed)} sources failed (--strict).")
+
+
+@cli.command("index")
+@click.option("--rebuild", is_flag=True, help="Rebuild the whole index from the database.")
+@click.option("--status", "show_status", is_flag=True, help="Only show how the index compares.")
+def index_command(rebuild: bool, show_status: bool) -> None:
+    """Build, update or check the search index.
+
+    With no option, brings the index up to date with the database: it is built when missing and
+    caught up when behind. The index is derived from the database and can always be rebuilt.
+    """
+    config = _config()
+    index_dir = Path(config["INDEX_DIR"])
+    with open_store(config) as store:
+        before = index_status(store, index_dir)
+        if show_status:
+            click.echo("\n".join(status_lines(before)))
+            return
+        with tqdm(desc="Indexing", unit=" documents", disable=None, leave=False) as bar:
+            build = build_index if rebuild else catch_up_index
+            after = build(store, index_dir, progress=_index_bar(bar))
+    click.echo(f"Index: {index_change(before, after, rebuilt=rebuild)}")
+
+
+@cli.command("search")
+@click.argument("query", default="")
+@click.option("--kind", multiple=True, help="Only this kind: speech, forum, news, other.")
+@click.option("--speaker", multiple=True, help="Only this speaker or author, exactly.")
+@click.option("--source", multiple=True, help="Only this source, exactly.")
+@click.option("--tag", multiple=True, help="Only documents with this tag.")
+@click.option(
+    "--entity",
+    multiple=True,
+    help="Only documents mentioning this entity: a registry id, or a ref the facets show.",
+)
+@click.option(
+    "--from", "from_", metavar="DATE", help="Dated on or after: 2013, 2013-06, 2013-06-05."
+)
+@click.option("--to", metavar="DATE", help="Dated on or before the end of: 2013, 2013-06, ...")
+@click.option(
+    "--sort",
+    type=click.Choice(tuple(SORTS)),
+    default="relevance",
+    show_default=True,
+    help="Order of the hits; undated documents come last.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, MAX_PER_PAGE),
+    default=10,
+    show_default=True,
+    help="Hits per page.",
+)
+@click.option(
+    "--page", type=click.IntRange(1, MAX_PAGE), default=1, show_default=True, help="Page to show."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
+def search_command(query: str, limit: int, as_json: bool, **options: Any) -> None:
+    """Search the documents, as the web app's search box does.
+
+    QUERY uses the same query language (see the README); --kind, --speaker, --source, --tag
+    and --entity may be repeated (any of the values matches). Examples:
+
+    \b
+      dossier search '"zone of peace"'
+      dossier search 'sanction* -oil' --kind news --from 2016 --sort newest
+    """
+    args = MultiDict([("q", query), ("per_page", str(limit))])
+    for name, values in options.items():
+        for value in values if isinstance(values, tuple) else (values,):
+            if value is not None:
+                args.add(name.rstrip("_"), str(value))
+    try:
+        request = search_request(args, per_page=limit)
+    except InvalidParameter as exc:
+        raise click.ClickException(
+            str(exc.description).replace('Parameter "', 'Option "--')
+        ) from exc
+    config = _config()
+    with open_store(config) as store:
+        index = SearchIndex.open(Path(config["INDEX_DIR"]))
+        try:
+            result = index.search(request, store)
+        finally:
+            index.close()
+    if as_json:
+        click.echo(json.dumps(result_json(result), indent=2, ensure_ascii=False))
+    else:
+        click.echo("\n".join(result_lines(result, is_tty=sys.stdout.isatty())))
+
+
+cli.add_command(analyse_command)
+cli.add_command(entities)
+
+
+def _config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The instance configuration for a command (no secret key is created: nothing is served)."""
+    return load_config(overrides, generate_secret=False)
+
+
+def _url(host: str, port: int) -> str:
+    shown = "127.0.0.1" if host in ("", "0.0.0.0") else f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}/"
+
+
+class _StepBars:
+    """One stderr progress bar per long step of ``prepare_instance`` (none when not a TTY)."""
+
+    LABELS = {
+        "demo": "Loading the demo collection",
+        "train": "Training the entity model",
+        "analyse": "Analysing entities",
+        "index": "Building the index",
+    }
+
+    def __init__(self) -> None:
+        self.bars: dict[str, tqdm] = {}
+
+    def __enter__(self) -> _StepBars:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        for bar in self.bars.values():
+            bar.close()
+
+    def update(self, step: str, done: int, total: int) -> None:
+        if step not in self.bars:
+            for bar in self.bars.values():
+                bar.close()
+            label = self.LABELS.get(step, step)
+            self.bars[step] = tqdm(desc=label, unit=" documents", disable=None, leave=False)
+        _advance(self.bars[step], done, total)
+
+
+def _advance(bar: tqdm, done: int, total: int) -> None:
+    """Move ``bar`` to ``done`` of ``total`` (0: unknown), so tqdm's rate stays right."""
+    bar.total = total or None
+    bar.update(done - bar.n)
+
+
+def _ingest_bar(bar: tqdm) -> Any:
+    def update(progress: IngestProgress) -> None:
+        _advance(bar, progress.documents, 0)
+        bar.set_postfix_str(
+            f"file {progress.files_done}/{progress.files_total}, {progress.failed} failed"
+        )
+
+    return update
+
+
+def _index_bar(bar: tqdm) -> Any:
+    def update(done: int, total: int) -> None:
+        _advance(bar, done, total)
+
+    return update

@@ -1,0 +1,321 @@
+"""``dossier entities ...`` and ``dossier analyse``: the entity model, the registry, analysis.
+
+Every correction is a thin wrapper: it calls the correction in ``corpus/``, then re-analyses
+and re-indexes exactly the documents the correction says it affects (``reindex_documents``),
+and prints what changed. Corrections are logged with ``--who`` (default "local").
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from corpus.entities import corrections, tagging
+from corpus.entities.corrections import LOCAL, CorrectionResult
+from corpus.entities.queries import entity_mention_counts
+from corpus.entities.registry_io import FORMATS, export_registry, import_file
+from corpus.entities.store import EntityStore
+from corpus.errors import EntityNotFound, InvalidEntity
+from corpus.model import ENTITY_TYPES, Span
+from corpus.store import Store
+from webapp.cli.analysis import eval_command, reindex, session, train_command
+from webapp.cli.entity_terminal import entities_json, entity_lines, history_json, history_lines
+from webapp.cli.reanalysis import drain_now, reanalyse_command, report_lines
+
+TYPE_CHOICE = click.Choice(ENTITY_TYPES, case_sensitive=False)
+
+
+@click.group("entities")
+@click.option("--who", default=LOCAL, show_default=True, help="Name logged with corrections.")
+@click.pass_context
+def entities(ctx: click.Context, who: str) -> None:
+    """Train and score the entity model; list and correct the entity registry.
+
+    A correction re-analyses and re-indexes only the documents it affects (it queues them, then
+    drains the queue: see "dossier entities reanalyse").
+    """
+    ctx.obj = {"who": who}
+
+
+entities.add_command(train_command)
+entities.add_command(eval_command)
+entities.add_command(reanalyse_command)
+
+
+@entities.command("list")
+@click.option("--type", "type_", type=TYPE_CHOICE, help="Only entities of this type.")
+@click.option("--json", "as_json", is_flag=True, help="Print the entities as JSON.")
+def list_command(type_: str | None, as_json: bool) -> None:
+    """List the registry: id, type, name, aliases and mentions in current documents."""
+    with session() as (_, entity_store):
+        found = entity_store.entities(type_.upper() if type_ else None)
+        counts = entity_mention_counts(entity_store)
+    if as_json:
+        click.echo(json.dumps(entities_json(found, counts), indent=2, ensure_ascii=False))
+    else:
+        click.echo("\n".join(entity_lines(found, counts)))
+
+
+@entities.command("add")
+@click.argument("name")
+@click.option("--type", "type_", type=TYPE_CHOICE, required=True, help="The entity's type.")
+@click.option("--alias", "aliases", multiple=True, help="Another name for it (repeatable).")
+@click.option("--description", default="", help="A short description.")
+@click.option("--external-id", default="", help="A Wikidata id such as Q7747.")
+@click.option("--id", "entity_id", help="Its id (default: made from the name and type).")
+@click.pass_obj
+def add_command(obj: dict[str, str], name: str, type_: str, **fields: Any) -> None:
+    """Add an entity to the registry; its names are then found in every document."""
+    with session() as (store, entity_store):
+        result = corrections.add_entity(
+            entity_store,
+            name,
+            type_.upper(),
+            aliases=fields["aliases"],
+            description=fields["description"],
+            external_id=fields["external_id"],
+            id=fields["entity_id"],
+            who=obj["who"],
+        )
+        _done(store, entity_store, result, f"Added {_entity(result)}.")
+
+
+@entities.command("alias")
+@click.argument("entity")
+@click.argument("alias")
+@click.option("--remove", is_flag=True, help="Remove the alias instead of adding it.")
+@click.pass_obj
+def alias_command(obj: dict[str, str], entity: str, alias: str, remove: bool) -> None:
+    """Add an alias to ENTITY (an id or a name), or remove one with --remove."""
+    with session() as (store, entity_store):
+        entity_id = _entity_id(entity_store, entity)
+        change = corrections.remove_alias if remove else corrections.add_alias
+        result = change(entity_store, entity_id, alias, who=obj["who"])
+        verb = "Removed the alias" if remove else "Added the alias"
+        _done(store, entity_store, result, f"{verb} {alias!r}: {_entity(result)}.")
+
+
+@entities.command("merge")
+@click.argument("entity")
+@click.argument("into")
+@click.pass_obj
+def merge_command(obj: dict[str, str], entity: str, into: str) -> None:
+    """Merge ENTITY into INTO: its names and mentions move, its id redirects to INTO."""
+    with session() as (store, entity_store):
+        old = _entity_id(entity_store, entity)
+        result = corrections.merge(entity_store, old, _entity_id(entity_store, into), obj["who"])
+        _done(store, entity_store, result, f"Merged {old} into {_entity(result)}.")
+
+
+@entities.command("rename")
+@click.argument("entity")
+@click.argument("name")
+@click.pass_obj
+def rename_command(obj: dict[str, str], entity: str, name: str) -> None:
+    """Give ENTITY a new canonical name; the old one stays as an alias."""
+    with session() as (store, entity_store):
+        entity_id = _entity_id(entity_store, entity)
+        result = corrections.rename(entity_store, entity_id, name, obj["who"])
+        _done(store, entity_store, result, f"Renamed: {_entity(result)}.")
+
+
+@entities.command("retype")
+@click.argument("entity")
+@click.argument("type_", metavar="TYPE", type=TYPE_CHOICE)
+@click.pass_obj
+def retype_command(obj: dict[str, str], entity: str, type_: str) -> None:
+    """Change ENTITY's type; its mentions change type with it."""
+    with session() as (store, entity_store):
+        entity_id = _entity_id(entity_store, entity)
+        result = corrections.retype(entity_store, entity_id, type_.upper(), obj["who"])
+        _done(store, entity_store, result, f"Retyped: {_entity(result)}.")
+
+
+@entities.command("split")
+@click.argument("entity")
+@click.option("--alias", "aliases", multiple=True, required=True, help="An alias to move.")
+@click.option("--name", required=True, help="The new entity's name.")
+@click.option("--type", "type_", type=TYPE_CHOICE, help="Its type (default: ENTITY's).")
+@click.option("--id", "entity_id", help="Its id (default: made from the name and type).")
+@click.pass_obj
+def split_command(obj: dict[str, str], entity: str, aliases: tuple[str, ...], **new: Any) -> None:
+    """Move some aliases of ENTITY to a new entity called --name."""
+    with session() as (store, entity_store):
+        result = corrections.split(
+            entity_store,
+            _entity_id(entity_store, entity),
+            aliases,
+            new["name"],
+            type=new["type_"].upper() if new["type_"] else None,
+            id=new["entity_id"],
+            who=obj["who"],
+        )
+        _done(store, entity_store, result, f"Split off {_entity(result)}.")
+
+
+@entities.command("suppress")
+@click.argument("surface")
+@click.option("--type", "type_", type=TYPE_CHOICE, help="Only as this type (default: any).")
+@click.option("--undo", is_flag=True, help="Lift the suppression instead.")
+@click.pass_obj
+def suppress_command(obj: dict[str, str], surface: str, type_: str | None, undo: bool) -> None:
+    """Mark SURFACE as "not an entity" in every document (analysts' tags still win)."""
+    change = tagging.unsuppress if undo else tagging.suppress
+    with session() as (store, entity_store):
+        result = change(entity_store, surface, (type_ or "").upper(), obj["who"])
+        what = f"{surface!r}{f' as {type_.upper()}' if type_ else ''}"
+        _done(store, entity_store, result, f"{'Lifted' if undo else 'Suppressed'} {what}.")
+
+
+@entities.command("suppressions")
+def suppressions_command() -> None:
+    """List the suppressed forms, newest first."""
+    with session() as (_, entity_store):
+        found = entity_store.suppressions()
+    for s in found:
+        when = s.at.strftime("%Y-%m-%d %H:%M") if s.at else ""
+        click.echo(f"{s.surface!r} {s.type or 'any type'}  ({s.who}, {when})")
+    if not found:
+        click.echo("Nothing is suppressed.")
+
+
+@entities.command("tag")
+@click.argument("document")
+@click.argument("start", type=click.IntRange(0))
+@click.argument("end", type=click.IntRange(1))
+@click.option("--type", "type_", type=TYPE_CHOICE, help="The mention's type.")
+@click.option("--entity", help="The entity it names (an id or a name).")
+@click.option("--version", type=click.IntRange(1), help="Document version (default: current).")
+@click.pass_obj
+def tag_command(obj: dict[str, str], document: str, start: int, end: int, **tag: Any) -> None:
+    """Tag characters START to END of DOCUMENT as a mention the model missed."""
+    with session() as (store, entity_store):
+        entity_id = _entity_id(entity_store, tag["entity"]) if tag["entity"] else None
+        result = tagging.tag(
+            entity_store,
+            document,
+            Span(start, end),
+            type=tag["type_"].upper() if tag["type_"] else None,
+            entity_id=entity_id,
+            version=tag["version"],
+            who=obj["who"],
+        )
+        detail = result.correction.detail
+        _done(store, entity_store, result, f"Tagged {detail['quote']!r} as {detail['type']}.")
+
+
+@entities.command("tags")
+@click.argument("document", required=False)
+def tags_command(document: str | None) -> None:
+    """List analysts' tags (of DOCUMENT, or all), with where each was last found."""
+    with session() as (_, entity_store):
+        found = entity_store.tags(document)
+    for t in found:
+        where = "orphaned" if t.is_orphaned else f"[{t.span.start}, {t.span.end})"
+        target = t.entity_id or t.type
+        click.echo(f"#{t.id} {t.document_id} v{t.version} {where} {t.quote!r} -> {target}")
+    if not found:
+        click.echo("No tags.")
+
+
+@entities.command("untag")
+@click.argument("tag_id", type=click.IntRange(1))
+@click.pass_obj
+def untag_command(obj: dict[str, str], tag_id: int) -> None:
+    """Delete an analyst's tag (see "dossier entities tags")."""
+    with session() as (store, entity_store):
+        result = tagging.untag(entity_store, tag_id, obj["who"])
+        _done(store, entity_store, result, f"Deleted tag #{tag_id}.")
+
+
+@entities.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--strict", is_flag=True, help="Import nothing if any row is bad.")
+@click.pass_obj
+def import_command(obj: dict[str, str], path: Path, strict: bool) -> None:
+    """Merge a registry file (.csv or .json, as "export" writes) into the registry."""
+    with session() as (store, entity_store):
+        report = import_file(entity_store, path, who=obj["who"], strict=strict)
+        click.echo(
+            f"Imported {path.name}: {len(report.added)} added, {len(report.updated)} updated, "
+            f"{len(report.unchanged)} unchanged, {len(report.skipped)} skipped."
+        )
+        for row in report.skipped:
+            click.echo(f"  {row.where}: {row.reason}")
+        affected = None if report.is_everything else report.affected
+        reindex(store, entity_store, affected)
+
+
+@entities.command("export")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@click.option(
+    "--format", "format_", type=click.Choice(FORMATS), help="Default: from PATH, else csv."
+)
+def export_command(path: Path | None, format_: str | None) -> None:
+    """Write the registry as CSV or JSON to PATH (default: standard output)."""
+    format_ = format_ or (path.suffix.lstrip(".").lower() if path else "") or "csv"
+    if format_ not in FORMATS:
+        raise click.BadParameter(f"use csv or json, not {format_!r}", param_hint="--format")
+    with session() as (_, entity_store):
+        if path is None:
+            export_registry(entity_store, sys.stdout, format_)
+            return
+        with path.open("w", encoding="utf-8", newline="") as out:
+            count = export_registry(entity_store, out, format_)
+    click.echo(f"Exported {count} entities to {path}.")
+
+
+@entities.command("history")
+@click.argument("entity", required=False)
+@click.option(
+    "--limit", type=click.IntRange(1, 10_000), default=50, show_default=True, help="Most."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the corrections as JSON.")
+def history_command(entity: str | None, limit: int, as_json: bool) -> None:
+    """The latest corrections, newest first: what, who, when (of ENTITY, if given)."""
+    with session() as (_, entity_store):
+        entity_id = _entity_id(entity_store, entity) if entity else None
+        found = corrections.history(entity_store, entity_id, limit)
+    if as_json:
+        click.echo(json.dumps(history_json(found), indent=2, ensure_ascii=False))
+    else:
+        click.echo("\n".join(history_lines(found)))
+
+
+# -- plumbing --------------------------------------------------------------------------------
+
+
+def _entity_id(entity_store: EntityStore, text: str) -> str:
+    """An entity id from an id (merged ids followed) or a name or alias only one entity has."""
+    try:
+        return entity_store.resolve(text)
+    except EntityNotFound:
+        found = entity_store.find(text)
+    if len(found) == 1:
+        return found[0].id
+    if not found:
+        raise EntityNotFound(
+            f'No entity has the id or name {text!r}. List them with "dossier entities list".'
+        )
+    ids = ", ".join(f"{e.id} ({e.type})" for e in found[:5])
+    raise InvalidEntity(f"{text!r} names {len(found)} entities: {ids}. Give an id.")
+
+
+def _entity(result: CorrectionResult) -> str:
+    e = result.entity
+    return f"{e.name} ({e.type}, {e.id})" if e else "the registry"
+
+
+def _done(store: Store, entity_store: EntityStore, result: CorrectionResult, what: str) -> None:
+    """Say what the correction did, then re-analyse and re-index what it queued (draining
+    the queue, so work a server left is done too); failures stay queued and are shown."""
+    click.echo(what)
+    if not result.is_everything and not result.affected:
+        click.echo("No document is affected.")
+        return
+    report = drain_now(store, entity_store)
+    click.echo("\n".join(report_lines(report)))

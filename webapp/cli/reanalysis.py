@@ -1,0 +1,143 @@
+"""``dossier entities reanalyse``, and the re-analysis that corrections on the command line run.
+
+A correction queues the documents it affects (``corpus/entity_reanalysis.py``); on the command
+line it then drains the queue at once, in this process, as "dossier entities reanalyse" does.
+A web server's background worker may take some of the same jobs: claims keep the two from
+re-analysing a document twice.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import click
+from tqdm import tqdm
+
+from corpus.entities.reanalysis import QueueStatus, queue_status, retry_failed
+from corpus.entities.store import EntityStore
+from corpus.store import Store
+from indexer.entities.extraction import load_recogniser
+from indexer.entities.reanalysis import DrainReport, Failure, drain
+from webapp.cli.analysis import config, session
+from webapp.reanalysis import BATCH, reanalysis_settings, status_json, worker_name
+
+
+@click.command("reanalyse")
+@click.option("--status", "show_status", is_flag=True, help="Only show what the queue holds.")
+@click.option("--retry-failed", "retry", is_flag=True, help="Queue failed documents again first.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report and status as JSON.")
+def reanalyse_command(show_status: bool, retry: bool, as_json: bool) -> None:
+    """Re-analyse and re-index the documents that corrections queued.
+
+    The web app's background worker does this by itself; run it when REANALYSIS is "queue", or
+    after a server stopped with work left. --status shows what waits and what failed. Exit
+    status 1 when a document failed in this run.
+    """
+    report = DrainReport()
+    with session() as (store, entity_store):
+        requeued = retry_failed(entity_store) if retry else None
+        if not show_status:
+            report = drain_now(store, entity_store)
+        found = queue_status(entity_store)
+    if as_json:
+        data: dict[str, Any] = {"status": status_json(found)}
+        if requeued is not None:
+            data["requeued"] = requeued
+        if not show_status:
+            data["report"] = report_json(report)
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        if requeued is not None:
+            click.echo(f"Queued {_count(requeued, 'failed document')} again.")
+        if not show_status:
+            click.echo("\n".join(report_lines(report)))
+        click.echo("\n".join(status_lines(found)))
+    if report.failures:
+        raise click.ClickException(f"{_count(len(report.failures), 'document')} failed.")
+
+
+def drain_now(store: Store, entity_store: EntityStore) -> DrainReport:
+    """Drain the queue in this process, with a progress bar on stderr."""
+    settings = config()
+    total = queue_status(entity_store, failures=0).pending
+    with tqdm(
+        desc="Re-analysing", unit=" documents", total=total, disable=None, leave=False
+    ) as bar:
+        return drain(
+            store,
+            entity_store,
+            settings["INDEX_DIR"],
+            load_recogniser(settings["MODELS_DIR"]),
+            worker=worker_name(),
+            policy=reanalysis_settings(settings).policy,
+            batch=BATCH * 4,
+            procs=2,
+            progress=lambda done: bar.update(len(done.documents) - bar.n),
+        )
+
+
+def report_lines(report: DrainReport) -> list[str]:
+    """What a drain did, as ``reindex_line`` says it, then one line per failure."""
+    if not report.documents and not report.failures:
+        return ["Nothing to re-analyse."]
+    found = _count(report.mentions, "mention")
+    line = f"Re-analysed {_count(len(report.documents), 'document')} ({found})"
+    if not report.has_index:
+        line += '; no index yet (run "dossier index")'
+    else:
+        line += f"; re-indexed {_count(report.indexed, 'document')}"
+    line += "; registry and rules only (no trained model)." if not report.has_model else "."
+    return [line, *failure_lines(report.failures)]
+
+
+def failure_lines(failures: Sequence[Failure]) -> list[str]:
+    """One line per failed attempt: the document, whether it will be tried again, the error."""
+    return [
+        f"Failed: {f.document_id} (attempt {f.attempts}, "
+        f"{'left as failed' if f.is_final else 'tried again later'}): {f.error}"
+        for f in failures
+    ]
+
+
+def status_lines(found: QueueStatus) -> list[str]:
+    """The queue in a few lines."""
+    if not found.pending and not found.failed:
+        return ["Queue: empty."]
+    line = f"Queue: {_count(found.pending, 'document')} to re-analyse"
+    if found.in_progress:
+        line += f" ({found.in_progress:,} in progress)"
+    if found.oldest:
+        line += f", the oldest queued {found.oldest:%Y-%m-%d %H:%M} UTC"
+    lines = [f"{line}; {found.failed:,} failed."]
+    for f in found.failures:
+        when = "left as failed" if f.is_failed else f"retry after {f.retry_at:%H:%M:%S} UTC"
+        lines.append(f"  {f.document_id}: {f.attempts} attempts, {when}: {f.error}")
+    if found.failed:
+        lines.append('Run "dossier entities reanalyse --retry-failed" to try them again.')
+    return lines
+
+
+def report_json(report: DrainReport) -> dict[str, Any]:
+    """A drain report for ``--json``."""
+    return {
+        "documents": list(report.documents),
+        "mentions": report.mentions,
+        "indexed": report.indexed,
+        "has_index": report.has_index,
+        "has_model": report.has_model,
+        "failures": [
+            {
+                "document_id": f.document_id,
+                "attempts": f.attempts,
+                "error": f.error,
+                "is_final": f.is_final,
+            }
+            for f in report.failures
+        ],
+    }
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"

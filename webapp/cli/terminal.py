@@ -1,0 +1,158 @@
+"""What the ``dossier`` commands print: plain-text lines for people and JSON for scripts.
+
+Pure functions of the library's result values, so the output is easy to test and to keep in step
+with the web app (the search JSON has the shape of ``GET /api/search``, without URLs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from corpus.ingest import IngestReport
+from indexer.build import IndexStatus
+from indexer.search.engine import SearchResult, Snippet
+
+SHOWN_FAILURES = 50  # failures listed in the plain-text summary; the JSON lists them all
+BOLD, PLAIN = "\x1b[1m", "\x1b[0m"
+
+
+def index_change(before: IndexStatus, after: IndexStatus, *, rebuilt: bool = False) -> str:
+    where = f"generation {after.generation}, {after.doc_count} documents"
+    if rebuilt:
+        return f"rebuilt ({where})."
+    if not before.exists:
+        return f"built ({where})."
+    if before.generation != after.generation:
+        return f"rebuilt as a new generation ({where})."
+    if before.is_current:
+        return f"already up to date ({where})."
+    return f"caught up {count(after.indexed_seq - before.indexed_seq, 'write')} ({where})."
+
+
+def count(number: int, noun: str) -> str:
+    """``1 hit``, ``2 hits``."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def status_lines(status: IndexStatus) -> list[str]:
+    """How the index compares with the database, and what to run when it is not current."""
+    if status.is_current:
+        state = "up to date"
+    elif not status.exists:
+        state = 'missing: run "dossier index" to build it'
+    elif not status.schema_version_ok:
+        state = 'built by another version of Dossier: run "dossier index --rebuild"'
+    else:
+        state = 'behind the database: run "dossier index" to catch up'
+    return [
+        f"Index folder: {status.index_dir}",
+        f"Generation:   {status.generation or '(none)'}",
+        f"Documents:    {status.store_count} in the database, {status.doc_count} indexed",
+        f"Seq:          database {status.store_seq}, index {status.indexed_seq}",
+        f"State:        {state}",
+    ]
+
+
+def failure_lines(failures: Sequence[tuple[str, str]]) -> list[str]:
+    """``  what: why`` for each failure, up to ``SHOWN_FAILURES``, then how many more."""
+    lines = [f"  {what}: {why}" for what, why in failures[:SHOWN_FAILURES]]
+    if len(failures) > SHOWN_FAILURES:
+        lines.append(f"  ... and {len(failures) - SHOWN_FAILURES} more (--json lists all)")
+    return lines
+
+
+def report_lines(report: IngestReport) -> list[str]:
+    """The ingest summary, then each failure (up to ``SHOWN_FAILURES``) with origin and reason."""
+    lines = [f"Ingested: {report.summary()}."]
+    if report.failed:
+        lines.append("Failed (nothing stored for these):")
+        lines += failure_lines([(f.origin, f.reason) for f in report.failed])
+    if report.skipped:
+        lines.append(
+            f"Skipped {count(len(report.skipped), 'file')} of a type Dossier does not read."
+        )
+    return lines
+
+
+def report_json(report: IngestReport, status: IndexStatus) -> dict[str, Any]:
+    """Every id by outcome, every failure, and the index state after the run."""
+    return {
+        "added": list(report.added),
+        "updated": list(report.updated),
+        "unchanged": list(report.unchanged),
+        "failed": [{"origin": f.origin, "reason": f.reason} for f in report.failed],
+        "skipped": list(report.skipped),
+        "files": report.files,
+        "index": {
+            "is_current": status.is_current,
+            "generation": status.generation,
+            "documents": status.doc_count,
+            "seq": status.indexed_seq,
+        },
+    }
+
+
+def result_lines(result: SearchResult, *, is_tty: bool) -> list[str]:
+    """A page of hits: rank, score, id, date and title, then the best snippet on one line."""
+    request = result.request
+    first = (request.page - 1) * request.per_page
+    shown = f"{first + 1}-{first + len(result.hits)} of " if result.hits else ""
+    lines = [f"{shown}{count(result.total, 'hit')} ({result.took_ms:g} ms)"]
+    lines += [f"Note: {notice}" for notice in result.notices]
+    if result.suggestion:
+        lines.append(f"Did you mean: {result.suggestion}")
+    for rank, hit in enumerate(result.hits, start=first + 1):
+        date = hit.date.iso() if hit.date else "undated"
+        lines.append(f"{rank:>3}. {hit.score:6.2f}  {hit.id}  {date}  {hit.title}")
+        if hit.snippets:
+            lines.append(f"     {marked(hit.snippets[0], is_tty=is_tty)}")
+    return lines
+
+
+def marked(snippet: Snippet, *, is_tty: bool) -> str:
+    """The snippet on one line, matches in bold on a terminal and in [brackets] otherwise."""
+    parts, at = [], 0
+    for span in snippet.spans:
+        match = snippet.text[span.start : span.end]
+        parts += [
+            snippet.text[at : span.start],
+            f"{BOLD}{match}{PLAIN}" if is_tty else f"[{match}]",
+        ]
+        at = span.end
+    parts.append(snippet.text[at:])
+    line = " ".join("".join(parts).split())
+    return f"...{line}" if snippet.start > 0 else line
+
+
+def result_json(result: SearchResult) -> dict[str, Any]:
+    """The shape of GET /api/search, without URLs (see docs/API.md)."""
+    return {
+        "query": result.request.query,
+        "total": result.total,
+        "page": result.request.page,
+        "per_page": result.request.per_page,
+        "hits": [
+            {
+                "id": hit.id,
+                "score": hit.score,
+                "title": hit.title,
+                "kind": hit.kind,
+                "date": hit.date.iso() if hit.date else None,
+                "date_precision": hit.date.precision if hit.date else None,
+                "speaker": hit.speaker,
+                "source": hit.source,
+                "snippets": [
+                    {"text": s.text, "spans": [[p.start, p.end] for p in s.spans], "start": s.start}
+                    for s in hit.snippets
+                ],
+            }
+            for hit in result.hits
+        ],
+        "facets": {
+            name: [{"value": value, "count": count} for value, count in counts]
+            for name, counts in result.facets.items()
+        },
+        "suggestion": result.suggestion or None,
+        "notices": list(result.notices),
+    }
