@@ -25,8 +25,9 @@ from typing import TYPE_CHECKING, Any
 from whoosh.index import EmptyIndexError, Index, create_in, open_dir
 
 from corpus.entities.mentions import mentions_many
+from corpus.entities.model import Mention
 from corpus.entities.store import EntityStore
-from corpus.model import Document, Mention
+from corpus.model import Document
 from indexer.entities.refs import entity_fields
 from indexer.errors import IndexerError, IndexMissing
 from indexer.generations import (

@@ -14,10 +14,11 @@ import sqlalchemy as sa
 from corpus.entities import corrections, tagging
 from corpus.entities import mentions as stored
 from corpus.entities import reanalysis as queue
+from corpus.entities.model import Mention
 from corpus.entities.reanalysis import QueuePolicy
 from corpus.entities.store import EntityStore
 from corpus.entities.tables import reanalysis_jobs
-from corpus.model import DocumentDraft, Mention, Span
+from corpus.model import DocumentDraft, Span
 from corpus.store import Store
 
 TEXT = "President Putin met Kim Jong-un in Pyongyang on Monday. Putin spoke of Russia."

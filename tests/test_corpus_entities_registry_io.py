@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from corpus.entities import corrections
+from corpus.entities.model import Entity
 from corpus.entities.registry_io import (
     ImportReport,
     SkippedRow,
@@ -20,7 +21,7 @@ from corpus.entities.registry_io import (
 )
 from corpus.entities.store import EntityStore
 from corpus.errors import InvalidEntity
-from corpus.model import DocumentDraft, Entity
+from corpus.model import DocumentDraft
 from corpus.store import Store
 
 CSV = """id,name,type,aliases,description,external_id

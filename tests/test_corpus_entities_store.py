@@ -16,11 +16,12 @@ from corpus import migrations
 from corpus.entities import corrections, queries, tagging
 from corpus.entities import mentions as stored
 from corpus.entities import tables as entity_tables  # noqa: F401  (its tables join the metadata)
+from corpus.entities.model import Entity, Mention
 from corpus.entities.queries import Cooccurrence, EntityDocument, Passage
 from corpus.entities.store import EntityStore
 from corpus.errors import DocumentNotFound, EntityNotFound, InvalidEntity
 from corpus.migrations import VERSION_TABLE
-from corpus.model import DocumentDraft, Entity, Mention, PartialDate, Span
+from corpus.model import DocumentDraft, PartialDate, Span
 from corpus.store import Store
 from corpus.tables import metadata
 

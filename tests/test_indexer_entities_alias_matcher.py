@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import random
 
-from corpus.model import Entity, Span, alias_key
+from corpus.entities.model import Entity, alias_key
+from corpus.model import Span
 from indexer.entities.alias_matcher import AliasMatch, AliasMatcher
 
 REGISTRY = [

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from corpus.model import Span, alias_key, alias_pieces
+from corpus.entities.model import alias_key, alias_pieces
+from corpus.model import Span
 from indexer.analyse import Token, tokenize, tokens
 from indexer.entities.aliases import (
     CAPITALISED,

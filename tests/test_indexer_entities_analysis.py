@@ -10,16 +10,9 @@ import pytest
 
 from corpus.entities import corrections, queries, tagging
 from corpus.entities import mentions as stored
+from corpus.entities.model import Entity, EntityCorrections, Mention, TaggedSpan
 from corpus.entities.store import EntityStore
-from corpus.model import (
-    Document,
-    DocumentDraft,
-    Entity,
-    EntityCorrections,
-    Mention,
-    Span,
-    TaggedSpan,
-)
+from corpus.model import Document, DocumentDraft, Span
 from corpus.store import Store
 from indexer.entities.alias_matcher import AliasMatcher
 from indexer.entities.analysis import analyse_document, analyse_entities, locate, merge

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from corpus.model import ENTITY_TYPES, MENTION_SOURCES, Mention, Span
+from corpus.entities.model import ENTITY_TYPES, MENTION_SOURCES, Mention
+from corpus.model import Span
 from indexer import analyse
 from indexer.entities import recogniser, rules
 from indexer.entities.iob import GMB_TYPE_MAP, file_sha256, read_iob

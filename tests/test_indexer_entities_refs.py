@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from corpus.entities.corrections import add_entity
+from corpus.entities.model import Mention
 from corpus.entities.store import EntityStore
-from corpus.model import Mention, Span
+from corpus.model import Span
 from indexer.build import build_index
 from indexer.entities.extraction import analyse_documents
 from indexer.entities.refs import entity_fields, is_unlinked, unlinked_ref

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from flask import url_for
 
 from corpus.entities.mentions import mentions, mentions_starting_in
+from corpus.entities.model import ENTITY_TYPES, Entity, Mention
 from corpus.entities.store import EntityStore
-from corpus.model import ENTITY_TYPES, Entity, Mention, Span
+from corpus.model import Span
 from indexer.search.engine import Hit
 from indexer.search.snippets import Snippet
 from webapp.highlight import Mark

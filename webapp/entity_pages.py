@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from corpus.entities.corrections import history
+from corpus.entities.model import ENTITY_TYPES, Correction, Entity
 from corpus.entities.queries import (
     Cooccurrence,
     EntityDocument,
@@ -24,7 +25,6 @@ from corpus.entities.queries import (
     timeline,
 )
 from corpus.entities.store import EntityStore
-from corpus.model import ENTITY_TYPES, Correction, Entity
 
 PASSAGES_PER_PAGE = 25
 COOCCURRING = 15

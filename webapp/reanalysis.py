@@ -30,6 +30,7 @@ from typing import Any
 
 from flask import Flask, current_app
 
+from corpus.entities.model import Entity
 from corpus.entities.reanalysis import (
     QueuePolicy,
     QueueStatus,
@@ -38,7 +39,7 @@ from corpus.entities.reanalysis import (
     pending_for_entity,
     queue_status,
 )
-from corpus.model import Document, Entity
+from corpus.model import Document
 from indexer.entities.reanalysis import DrainReport, drain
 from webapp import resources
 from webapp.config import ConfigError

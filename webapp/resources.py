@@ -18,8 +18,8 @@ from typing import Any
 
 from flask import Flask, current_app
 
+from corpus.entities.model import Entity
 from corpus.entities.store import EntityStore
-from corpus.model import Entity
 from corpus.store import Store
 from indexer.build import ensure_index, index_status
 from indexer.entities.extraction import load_recogniser

@@ -25,6 +25,7 @@ from corpus.entities.corrections import (
     writing,
 )
 from corpus.entities.mentions import documents_containing, documents_mentioning, link_mentions
+from corpus.entities.model import Entity, alias_key
 from corpus.entities.store import (
     EntityStore,
     is_id_taken,
@@ -35,7 +36,6 @@ from corpus.entities.store import (
 )
 from corpus.entities.tables import entities
 from corpus.errors import EntityNotFound, InvalidEntity
-from corpus.model import Entity, alias_key
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from corpus.entities.mentions import documents_containing, documents_mentioning, link_mentions
+from corpus.entities.model import Correction, Entity, alias_key
 from corpus.entities.reanalysis import enqueue
 from corpus.entities.store import (
     EntityStore,
@@ -43,7 +44,6 @@ from corpus.entities.tables import (
     entity_redirects,
     entity_tags,
 )
-from corpus.model import Correction, Entity, alias_key
 
 LOCAL = "local"  # who, in single-user mode
 

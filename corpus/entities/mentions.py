@@ -19,6 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from corpus.entities.model import ENTITY_TYPES, MENTION_SOURCES, Mention, alias_key, alias_pieces
 from corpus.entities.store import EntityStore, read_revision, utc_now
 from corpus.entities.tables import (
     entities,
@@ -28,14 +29,7 @@ from corpus.entities.tables import (
     entity_tags,
 )
 from corpus.errors import DocumentNotFound, InvalidEntity
-from corpus.model import (
-    ENTITY_TYPES,
-    MENTION_SOURCES,
-    Mention,
-    Span,
-    alias_key,
-    alias_pieces,
-)
+from corpus.model import Span
 from corpus.tables import document_versions, documents
 
 SCAN_LIMIT = 20  # names per correction whose documents are found by scanning the texts

@@ -20,6 +20,7 @@ from typing import Any, TextIO
 
 from corpus.entities.bulk import ImportReport, SkippedRow, upsert_entities
 from corpus.entities.corrections import LOCAL, check_who
+from corpus.entities.model import Entity
 from corpus.entities.store import (
     EntityStore,
     check_external_id,
@@ -28,7 +29,6 @@ from corpus.entities.store import (
     check_type,
 )
 from corpus.errors import InvalidEntity
-from corpus.model import Entity
 
 __all__ = ["ImportReport", "SkippedRow", "export_registry", "import_file", "import_registry"]
 

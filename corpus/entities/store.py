@@ -24,6 +24,14 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from corpus.entities.model import (
+    ENTITY_TYPES,
+    Entity,
+    EntityCorrections,
+    Suppression,
+    TaggedSpan,
+    alias_key,
+)
 from corpus.entities.tables import (
     ENTITY_ID_LENGTH,
     REVISION,
@@ -35,15 +43,7 @@ from corpus.entities.tables import (
 )
 from corpus.errors import EntityNotFound, InvalidEntity, StoreUnavailable
 from corpus.migrations import WRITE
-from corpus.model import (
-    ENTITY_TYPES,
-    Entity,
-    EntityCorrections,
-    Span,
-    Suppression,
-    TaggedSpan,
-    alias_key,
-)
+from corpus.model import Span
 from corpus.store import Store
 from corpus.tables import store_state
 

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from corpus.entities.corrections import LOCAL, CorrectionResult, check_who, log_correction, writing
 from corpus.entities.mentions import documents_containing, documents_mentioning
+from corpus.entities.model import alias_key
 from corpus.entities.store import (
     EntityStore,
     InvalidEntity,
@@ -25,7 +26,7 @@ from corpus.entities.store import (
     utc_now,
 )
 from corpus.entities.tables import entity_mentions, entity_suppressions, entity_tags
-from corpus.model import Span, alias_key
+from corpus.model import Span
 
 CONTEXT_CHARS = 32
 

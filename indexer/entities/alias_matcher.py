@@ -18,7 +18,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from corpus.model import Entity, Span
+from corpus.entities.model import Entity
+from corpus.model import Span
 from indexer import analyse
 from indexer.analyse import TokenizedSentence
 from indexer.entities.aliases import (

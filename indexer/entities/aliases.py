@@ -1,7 +1,7 @@
 """How names are compared: alias keys word by word, personal titles, and case where it matters.
 
 - A text is compared with the registry as a sequence of *words*: each token of
-  ``analyse.tokens`` split by ``corpus.model.alias_pieces`` ("Jong-un" gives "jong", "un";
+  ``analyse.tokens`` split by ``corpus.entities.model.alias_pieces`` ("Jong-un" gives "jong", "un";
   "U.S." gives "us"), each with its exact span. A token without letters or digits (a comma, a
   quote) is a *barrier*: no name runs across it. Aliases are split the same way, from their
   own tokens, so both sides always agree.
@@ -20,7 +20,7 @@ import functools
 import itertools
 from collections.abc import Iterable, Sequence
 
-from corpus.model import alias_key, alias_pieces
+from corpus.entities.model import alias_key, alias_pieces
 from indexer import analyse
 from indexer.analyse import Token, TokenizedSentence
 

@@ -24,16 +24,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from corpus.model import (
+from corpus.entities.model import (
     ENTITY_TYPES,
     MENTION_SOURCES,
-    Document,
     EntityCorrections,
     Mention,
-    Span,
     TaggedSpan,
     alias_key,
 )
+from corpus.model import Document, Span
 from indexer import analyse
 from indexer.entities import rules
 from indexer.entities.alias_matcher import AliasMatcher
@@ -195,7 +194,7 @@ def _lookup(matcher: AliasMatcher | None, text: str, type: str) -> str | None:
 
 
 def _as_mention(m: Any) -> Mention:
-    """The recogniser's mentions, as ``corpus.model.Mention`` (the same class once it moves)."""
+    """The recogniser's mentions, as ``corpus.entities.model.Mention``."""
     if isinstance(m, Mention):
         return m
     return Mention(m.span, m.type, m.text, m.source, m.confidence, getattr(m, "entity_id", None))

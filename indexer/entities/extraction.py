@@ -30,8 +30,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from corpus.entities.mentions import MentionSet, replace_many, unanalysed
+from corpus.entities.model import EntityCorrections
 from corpus.entities.store import EntityStore
-from corpus.model import Document, EntityCorrections
+from corpus.model import Document
 from indexer.build import build_index, index_status, update_records
 from indexer.entities.alias_matcher import AliasMatcher
 from indexer.entities.analysis import ANALYSIS_VERSION, analyse_document

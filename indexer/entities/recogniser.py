@@ -22,7 +22,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from corpus.model import MENTION_SOURCES, Mention, Span
+from corpus.entities.model import MENTION_SOURCES, Mention
+from corpus.model import Span
 from indexer import analyse
 from indexer.entities import rules
 from indexer.entities.features import (

@@ -13,7 +13,7 @@ import functools
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from corpus.model import Mention, alias_key
+from corpus.entities.model import Mention, alias_key
 from indexer.schema import ENTITY_FIELDS
 
 UNLINKED = "~"  # first character of an unlinked ref; registry ids start with a letter or digit

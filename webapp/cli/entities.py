@@ -16,11 +16,12 @@ import click
 
 from corpus.entities import corrections, tagging
 from corpus.entities.corrections import LOCAL, CorrectionResult
+from corpus.entities.model import ENTITY_TYPES
 from corpus.entities.queries import entity_mention_counts
 from corpus.entities.registry_io import FORMATS, export_registry, import_file
 from corpus.entities.store import EntityStore
 from corpus.errors import EntityNotFound, InvalidEntity
-from corpus.model import ENTITY_TYPES, Span
+from corpus.model import Span
 from corpus.store import Store
 from webapp.cli.analysis import eval_command, reindex, session, train_command
 from webapp.cli.entity_terminal import entities_json, entity_lines, history_json, history_lines

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from corpus.model import Correction, Entity
+from corpus.entities.model import Correction, Entity
 from indexer.entities.extraction import AnalysisReport, ReindexReport
 from indexer.entities.iob import Scores, TypeScores
 from webapp.cli.terminal import count, failure_lines

@@ -10,7 +10,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from corpus.entities.mentions import mentions
-from corpus.model import ENTITY_TYPES
+from corpus.entities.model import ENTITY_TYPES
 from indexer.errors import QueryError
 from indexer.search.engine import hit_spans
 from webapp.entity_layer import NAMED_TYPES, document_layer, entity_choices, legend

@@ -18,9 +18,10 @@ from werkzeug.datastructures import MultiDict
 from corpus.entities import corrections as registry
 from corpus.entities import tagging
 from corpus.entities.corrections import CorrectionResult
+from corpus.entities.model import ENTITY_TYPES
 from corpus.entities.store import EntityStore
 from corpus.errors import EntityNotFound, InvalidEntity
-from corpus.model import ENTITY_TYPES, Span
+from corpus.model import Span
 from webapp.corrections import after, check_selection, entity_ref
 from webapp.entity_layer import TYPE_LABELS, type_label
 from webapp.entity_pages import entity_page, registry_page

@@ -12,7 +12,8 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
-from corpus.model import KINDS, Entity, Mention
+from corpus.entities.model import Entity, Mention
+from corpus.model import KINDS
 from indexer.entities.refs import is_unlinked
 from indexer.errors import QueryError
 from indexer.schema import ENTITY_FIELDS
