@@ -29,3 +29,8 @@ class EntityNotFound(CorpusError):
 
 class InvalidEntity(CorpusError):
     """An entity, alias, type or correction is not acceptable (the reason is in the message)."""
+
+
+class InvalidAnchor(CorpusError):
+    """A passage cannot be anchored: an empty or out-of-range span, or a selection that does
+    not match the text."""

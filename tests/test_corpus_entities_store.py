@@ -253,9 +253,10 @@ def test_a_tag_keeps_quote_context_and_offsets_and_replaces_tags_it_overlaps(
     second = tagging.tag(es, "a", Span(35, 54), type="DATE")
     (tag,) = es.tags("a")
     assert tag.id == second.correction.detail["tag"] != first.correction.detail["tag"]
-    assert (tag.version, tag.span, tag.quote) == (1, Span(35, 54), "Pyongyang on Monday")
-    assert tag.prefix == "sident Putin met Kim Jong-un in "
-    assert tag.suffix == ". North Korea and Russia signed "
+    assert (tag.anchor.version, tag.anchor.span) == (1, Span(35, 54))
+    assert tag.anchor.quote == "Pyongyang on Monday"
+    assert tag.anchor.prefix == "sident Putin met Kim Jong-un in "
+    assert tag.anchor.suffix == ". North Korea and Russia signed "
     assert tag.located == Span(35, 54) and not tag.is_orphaned
     assert second.affected == {"a"}
     with pytest.raises(InvalidEntity, match="covers no text to tag"):

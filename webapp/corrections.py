@@ -18,7 +18,6 @@ from flask import current_app
 from corpus.entities.corrections import CorrectionResult
 from corpus.entities.store import EntityStore
 from corpus.errors import EntityNotFound, InvalidEntity
-from corpus.model import Span
 from indexer.entities.reanalysis import drain
 from webapp import resources
 from webapp.entity_layer import type_label
@@ -46,25 +45,6 @@ def entity_ref(store: EntityStore, text: str, type: str | None = None) -> str:
         )
     ids = ", ".join(e.id for e in found[:5])
     raise InvalidEntity(f"{text!r} names {len(found)} {kind}entities ({ids}): give an id.")
-
-
-def check_selection(text: str, span: Span, quote: str) -> Span:
-    """The span of ``text`` that a selection in the browser covers, trimmed of white space.
-
-    The page sends the offsets it computed and the text it saw; if the two disagree (the page
-    is of another version, or a script miscounted), the tag is refused rather than put on
-    the wrong words.
-    """
-    if span.end > len(text) or text[span.start : span.end] != quote:
-        raise InvalidEntity(
-            f"The selection {quote[:60]!r} is not at [{span.start}, {span.end}) of this version "
-            "of the document. Reload the page and select the words again."
-        )
-    lead = len(quote) - len(quote.lstrip())
-    trail = len(quote) - len(quote.rstrip())
-    if lead + trail >= len(quote):
-        raise InvalidEntity("The selection is only white space: select the words to tag.")
-    return Span(span.start + lead, span.end - trail)
 
 
 def after(result: CorrectionResult) -> str:

@@ -11,7 +11,7 @@ import logging
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import BadRequest, HTTPException
 
-from corpus.errors import CorpusError, DocumentNotFound
+from corpus.errors import CorpusError, DocumentNotFound, InvalidAnchor
 from indexer.errors import IndexBusy, IndexerError, IndexMissing, QueryError
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ def status_for(error: Exception) -> int:
     """The HTTP status a package error stands for; 500 for anything unexpected."""
     if isinstance(error, DocumentNotFound):
         return 404
-    if isinstance(error, QueryError):
+    if isinstance(error, QueryError | InvalidAnchor):
         return 400
     if isinstance(error, IndexMissing | IndexBusy):
         return 503

@@ -10,6 +10,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
 
+from corpus.anchors import Anchor
 from corpus.model import Span
 
 ENTITY_TYPES: tuple[str, ...] = (
@@ -71,17 +72,13 @@ class Correction:
 class TaggedSpan:
     """A mention an analyst tagged by hand in one version of a document.
 
-    ``quote`` with ``prefix``/``suffix`` context lets it be found again in a later version;
-    ``located`` is where it was last found (None while unchecked or orphaned).
+    Its ``anchor`` (quote, context, offsets in ``anchor.version``) lets it be found again in a
+    later version; ``located`` is where it was last found (None while unchecked or orphaned).
     """
 
     id: int
     document_id: str
-    version: int
-    span: Span
-    quote: str
-    prefix: str
-    suffix: str
+    anchor: Anchor
     type: str
     entity_id: str | None = None
     who: str = ""
@@ -89,6 +86,15 @@ class TaggedSpan:
     located: Span | None = None
     located_version: int | None = None
     is_orphaned: bool = False
+
+    def latest_anchor(self) -> Anchor:
+        """The anchor with the offsets where the tag was last found, a better first guess in a
+        newer version than the offsets it was made at."""
+        if self.located is None or self.located_version is None:
+            return self.anchor
+        a = self.anchor
+        start, end = self.located.start, self.located.end
+        return Anchor(a.quote, a.prefix, a.suffix, start, end, self.located_version)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from corpus.anchors import Anchor
 from corpus.entities.model import (
     ENTITY_TYPES,
     Entity,
@@ -240,11 +241,14 @@ def tagged_span(m: sa.RowMapping) -> TaggedSpan:
     return TaggedSpan(
         id=m["id"],
         document_id=m["document_id"],
-        version=m["version"],
-        span=Span(m["start_offset"], m["end_offset"]),
-        quote=m["quote"],
-        prefix=m["prefix"],
-        suffix=m["suffix"],
+        anchor=Anchor(
+            quote=m["quote"],
+            prefix=m["prefix"],
+            suffix=m["suffix"],
+            start=m["start_offset"],
+            end=m["end_offset"],
+            version=m["version"],
+        ),
         type=m["type"],
         entity_id=m["entity_id"],
         who=m["who"],

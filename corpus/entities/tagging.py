@@ -3,10 +3,10 @@
 - A suppression names a surface form by its ``alias_key``, for one type or for all: analysis
   drops every mention of that form from every source except analysts' tags, everywhere.
   Stored mentions of the form are deleted at once.
-- A tag records one span of one document version: its offsets, the exact quote and 32
-  characters of context either side, so that analysis of a later version can find it again
-  (offsets first, then the nearest exact quote; ``indexer/entities.py``). A tag that cannot be
-  found is kept and shown as orphaned, never deleted. A new tag replaces the older tags it
+- A tag records one span of one document version as an anchor (``corpus/anchors.py``: the
+  offsets, the exact quote and its context), so that analysis of a later version can find it
+  again (``indexer/entities/analysis.py``). A tag that cannot be found is kept and shown as
+  orphaned, never deleted. A new tag replaces the older tags it
   overlaps in the same version.
 """
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from corpus.anchors import anchor_at
 from corpus.entities.corrections import LOCAL, CorrectionResult, check_who, log_correction, writing
 from corpus.entities.mentions import documents_containing, documents_mentioning
 from corpus.entities.model import alias_key
@@ -26,9 +27,8 @@ from corpus.entities.store import (
     utc_now,
 )
 from corpus.entities.tables import entity_mentions, entity_suppressions, entity_tags
+from corpus.errors import InvalidAnchor
 from corpus.model import Span
-
-CONTEXT_CHARS = 32
 
 
 def suppress(
@@ -102,12 +102,13 @@ def tag(
     """
     who = check_who(who)
     document = store.store.get(document_id, version)
-    quote = document.text[span.start : span.end]
-    if span.end > len(document.text) or not quote.strip():
+    try:
+        anchor = anchor_at(document.text, span, version=document.version)
+    except InvalidAnchor as exc:
         raise InvalidEntity(
             f"Span [{span.start}, {span.end}) of {document_id!r} version {document.version} "
             f"(length {len(document.text)}) covers no text to tag."
-        )
+        ) from exc
     with writing(store) as conn:
         if entity_id is not None:
             entity = read_entity(conn, resolve(conn, entity_id))
@@ -130,9 +131,9 @@ def tag(
                 version=document.version,
                 start_offset=span.start,
                 end_offset=span.end,
-                quote=quote,
-                prefix=document.text[max(0, span.start - CONTEXT_CHARS) : span.start],
-                suffix=document.text[span.end : span.end + CONTEXT_CHARS],
+                quote=anchor.quote,
+                prefix=anchor.prefix,
+                suffix=anchor.suffix,
                 type=type,
                 entity_id=entity_id,
                 who=who,
@@ -150,7 +151,7 @@ def tag(
             "version": document.version,
             "start": span.start,
             "end": span.end,
-            "quote": quote,
+            "quote": anchor.quote,
             "type": type,
             "replaced": replaced,
         }

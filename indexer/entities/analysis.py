@@ -10,8 +10,8 @@ The order of authority, lowest first:
    to the more trusted source (analyst, registry, rule, model);
 3. suppressions: a form marked "not an entity" is dropped, whoever found it;
 4. tags: an analyst's span replaces whatever overlaps it. A tag made on an older version is
-   found again by its offsets if the quote is still there, else by the occurrence of its quote
-   whose context agrees best, nearest the old offset among equals; else it is orphaned.
+   found again by its anchor (``corpus/anchors.py``) where its quote is intact; else it is
+   orphaned.
    A tag without an entity links to the entity one of whose forms it says, as in (2).
 
 The text is split into sentences and tokens once; the model and the registry share them.
@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from corpus import anchors
 from corpus.entities.model import (
     ENTITY_TYPES,
     MENTION_SOURCES,
@@ -40,7 +41,6 @@ from indexer.entities.alias_matcher import AliasMatcher
 if TYPE_CHECKING:
     from indexer.entities.recogniser import Recogniser
 
-MAX_QUOTE_MATCHES = 10_000  # occurrences of a tag's quote considered when re-locating it
 # The version of the analysis. Bump it when a change makes the analysis of the same text, model
 # and registry come out differently: stored analyses of older versions are then done again by
 # the next "dossier analyse", "ingest" or "setup". 2: sentences end at line ends; names lose
@@ -119,25 +119,11 @@ def merge(mentions: Iterable[Mention]) -> list[Mention]:
 
 
 def locate(tag: TaggedSpan, text: str) -> Span | None:
-    """Where a tag's quote is in ``text`` (see the module docstring), or None if nowhere."""
-    for span in (tag.located, tag.span):
-        if span is not None and text[span.start : span.end] == tag.quote:
-            return span
-    hint = (tag.located or tag.span).start
-    best: tuple[int, int] | None = None
-    best_start = -1
-    start = text.find(tag.quote)
-    for _ in range(MAX_QUOTE_MATCHES):
-        if start < 0:
-            break
-        end = start + len(tag.quote)
-        agree = _common_suffix(text[max(0, start - len(tag.prefix)) : start], tag.prefix)
-        agree += _common_prefix(text[end : end + len(tag.suffix)], tag.suffix)
-        rank = (-agree, abs(start - hint))
-        if best is None or rank < best:
-            best, best_start = rank, start
-        start = text.find(tag.quote, start + 1)
-    return Span(best_start, best_start + len(tag.quote)) if best is not None else None
+    """Where a tag is in ``text``, or None (orphaned). Only an intact quote (``exact`` or
+    ``moved``) keeps a tag: an entity tag on approximately the same words could name the
+    wrong thing, so a fuzzy match orphans it for the analyst to tag again."""
+    found = anchors.locate(tag.latest_anchor(), text)
+    return found.span if found is not None and found.is_exact else None
 
 
 def _link(
@@ -206,17 +192,3 @@ def _with_entity(m: Mention, entity_id: str | None) -> Mention:
 
 def _cut(text: str, span: Span) -> str:
     return text[span.start : span.end]
-
-
-def _common_suffix(a: str, b: str) -> int:
-    n = 0
-    while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
-        n += 1
-    return n
-
-
-def _common_prefix(a: str, b: str) -> int:
-    n = 0
-    while n < min(len(a), len(b)) and a[n] == b[n]:
-        n += 1
-    return n

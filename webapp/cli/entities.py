@@ -216,9 +216,11 @@ def tags_command(document: str | None) -> None:
     with session() as (_, entity_store):
         found = entity_store.tags(document)
     for t in found:
-        where = "orphaned" if t.is_orphaned else f"[{t.span.start}, {t.span.end})"
+        where = "orphaned" if t.is_orphaned else f"[{t.anchor.start}, {t.anchor.end})"
         target = t.entity_id or t.type
-        click.echo(f"#{t.id} {t.document_id} v{t.version} {where} {t.quote!r} -> {target}")
+        click.echo(
+            f"#{t.id} {t.document_id} v{t.anchor.version} {where} {t.anchor.quote!r} -> {target}"
+        )
     if not found:
         click.echo("No tags.")
 

@@ -15,14 +15,15 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
+from corpus.anchors import selection
 from corpus.entities import corrections as registry
 from corpus.entities import tagging
 from corpus.entities.corrections import CorrectionResult
 from corpus.entities.model import ENTITY_TYPES
 from corpus.entities.store import EntityStore
-from corpus.errors import EntityNotFound, InvalidEntity
+from corpus.errors import EntityNotFound, InvalidAnchor, InvalidEntity
 from corpus.model import Span
-from webapp.corrections import after, check_selection, entity_ref
+from webapp.corrections import after, entity_ref
 from webapp.entity_layer import TYPE_LABELS, type_label
 from webapp.entity_pages import entity_page, registry_page
 from webapp.errors import InvalidParameter, error_response
@@ -159,7 +160,7 @@ def _tag(form: MultiDict[str, str]) -> CorrectionResult:
     if start is None or end is None or end <= start:
         raise InvalidEntity("Select the words to tag: the selection's offsets are missing.")
     document = get_store().get(form["document_id"], text_offset(form, "version"))
-    span = check_selection(document.text, Span(start, end), form["quote"])
+    span = selection(document.text, Span(start, end), form["quote"])
     type = form.get("type") or None
     named = form.get("entity", "").strip()
     entity_id = entity_ref(_store(), named, type) if named else None
@@ -184,7 +185,7 @@ def _correct(correction: Callable[[MultiDict[str, str]], CorrectionResult]) -> R
         result = correction(form)
         entity_id = result.entity.id if result.entity else None
         flash(after(result), "success")
-    except (InvalidEntity, EntityNotFound) as exc:
+    except (InvalidEntity, InvalidAnchor, EntityNotFound) as exc:
         flash(str(exc), "error")
     except KeyError as exc:
         flash(f"The form has no field {exc}. Reload the page and try again.", "error")
