@@ -11,19 +11,20 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Literal, Self
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from corpus.errors import DocumentNotFound, InvalidDocument, StoreUnavailable
-from corpus.migrations import WRITE, open_engine
+from corpus.database import open_engine, shown_url, transaction
+from corpus.errors import DocumentNotFound, InvalidDocument
+from corpus.migrations import MIGRATIONS
 from corpus.model import KINDS, Document, DocumentDraft, PartialDate
 from corpus.tables import ID_LENGTH, document_versions, documents, store_state
 
@@ -47,17 +48,16 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._writer = engine.execution_options(**WRITE)
 
     @classmethod
     def open(cls, url: str) -> Store:
         """Connect and migrate the schema to head; raises ``StoreUnavailable`` on failure."""
-        return cls(open_engine(url))
+        return cls(open_engine(url, MIGRATIONS))
 
     @property
     def url(self) -> str:
         """The database URL with any password hidden (for messages)."""
-        return self.engine.url.render_as_string(hide_password=True)
+        return shown_url(self.engine)
 
     def close(self) -> None:
         """Close the pooled connections."""
@@ -94,7 +94,7 @@ class Store:
                 valid.append(draft)
         stored: Iterator[PutOutcome] = iter(())
         if valid:
-            with self._connect(self._writer) as conn:
+            with self.connect(write=True) as conn:
                 stored = iter(_write(conn, valid))
         return [next(stored) if r is None else r for r in results]
 
@@ -102,7 +102,7 @@ class Store:
         """The current version of a document, or the given version; raises ``DocumentNotFound``."""
         stmt = _select_versions().where(_V.c.document_id == id)
         stmt = stmt.where(_V.c.version == (_D.c.current_version if version is None else version))
-        with self._connect(self.engine) as conn:
+        with self.connect() as conn:
             row = conn.execute(stmt).first()
             if row is not None:
                 return _document(row._mapping)
@@ -120,7 +120,7 @@ class Store:
         """Current versions of the ids that exist, in the order asked; unknown ids are left out."""
         wanted = list(dict.fromkeys(ids))
         found: dict[str, Document] = {}
-        with self._connect(self.engine) as conn:
+        with self.connect() as conn:
             for chunk in _chunks(wanted):
                 stmt = _select_current().where(_D.c.id.in_(chunk))
                 found.update(
@@ -131,7 +131,7 @@ class Store:
     def versions(self, id: str) -> list[Document]:
         """Every stored version of a document, oldest first; raises ``DocumentNotFound``."""
         stmt = _select_versions().where(_V.c.document_id == id).order_by(_V.c.version)
-        with self._connect(self.engine) as conn:
+        with self.connect() as conn:
             rows = conn.execute(stmt).all()
         if not rows:
             raise DocumentNotFound(f"No document with id {id!r}: it has no versions to list.")
@@ -146,7 +146,7 @@ class Store:
         last = since_seq
         while True:
             stmt = _select_current().where(_D.c.seq > last).order_by(_D.c.seq).limit(batch)
-            with self._connect(self.engine) as conn:
+            with self.connect() as conn:
                 rows = conn.execute(stmt).all()
             yield from (_document(row._mapping) for row in rows)
             if len(rows) < batch:
@@ -155,30 +155,23 @@ class Store:
 
     def count(self) -> int:
         """How many documents (not versions) the store holds."""
-        with self._connect(self.engine) as conn:
+        with self.connect() as conn:
             return conn.scalar(sa.select(sa.func.count()).select_from(_D)) or 0
 
     def max_seq(self) -> int:
         """The ``seq`` of the latest write; 0 for an empty store."""
-        with self._connect(self.engine) as conn:
+        with self.connect() as conn:
             return conn.execute(_SELECT_SEQ).scalar_one()
 
     def ids(self) -> list[str]:
         """Every document id, sorted."""
-        with self._connect(self.engine) as conn:
+        with self.connect() as conn:
             return list(conn.scalars(sa.select(_D.c.id).order_by(_D.c.id)))
 
-    @contextlib.contextmanager
-    def _connect(self, engine: Engine) -> Iterator[Connection]:
-        """A connection in a transaction; a failing database becomes ``StoreUnavailable``."""
-        try:
-            with engine.begin() as conn:
-                yield conn
-        except sa.exc.OperationalError as exc:
-            raise StoreUnavailable(
-                f"The database {self.url} failed: {exc.orig}. Check that it is running and "
-                "reachable (and not locked by a stuck writer), then retry."
-            ) from exc
+    def connect(self, *, write: bool = False) -> AbstractContextManager[Connection]:
+        """A connection in a transaction (a serialised writer's if ``write``); a failing
+        database becomes ``StoreUnavailable``. The stores built on this one use it too."""
+        return transaction(self.engine, write=write)
 
 
 def check_draft(draft: DocumentDraft) -> None:

@@ -405,7 +405,7 @@ def test_upgrading_a_database_keeps_its_analyses_as_version_1(es: EntityStore) -
     stored.replace_many(es, [stored.MentionSet("a", 1, [], [], analysis_version=2)])
     url = es.store.url
     with es.store.engine.begin() as conn:  # back to the schema before migration 0004
-        command.downgrade(migrations._config(conn), "0003")
+        command.downgrade(migrations.MIGRATIONS.config(conn), "0003")
         columns = {c["name"] for c in sa.inspect(conn).get_columns("entity_analyses")}
         assert "analysis_version" not in columns
     with Store.open(url) as store:  # opening migrates to head again

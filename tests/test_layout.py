@@ -29,13 +29,17 @@ HOMES = {
     "flask": ("webapp/",),
     "click": ("webapp/",),
     "sqlalchemy": (
-        "corpus/store",
-        "corpus/tables",
+        "corpus/database.py",
+        "corpus/store.py",
+        "corpus/tables.py",
+        "corpus/jobs.py",
         "corpus/migrations/",
         "corpus/entities/",
         "annotations/store",
+        "annotations/migrations/",
     ),
-    "alembic": ("corpus/store", "corpus/migrations/"),
+    # Migrations are run by corpus/database.py; each package's history lives in its folder.
+    "alembic": ("corpus/database.py", "corpus/migrations/", "annotations/migrations/"),
 }
 
 

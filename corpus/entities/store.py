@@ -14,11 +14,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -42,8 +42,7 @@ from corpus.entities.tables import (
     entity_suppressions,
     entity_tags,
 )
-from corpus.errors import EntityNotFound, InvalidEntity, StoreUnavailable
-from corpus.migrations import WRITE
+from corpus.errors import EntityNotFound, InvalidEntity
 from corpus.model import Span
 from corpus.store import Store
 from corpus.tables import store_state
@@ -68,7 +67,6 @@ class EntityStore:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.engine: Engine = store.engine
-        self._writer = store.engine.execution_options(**WRITE)
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -147,17 +145,9 @@ class EntityStore:
 
     # -- plumbing shared with the correction and mention modules -----------------------------
 
-    @contextlib.contextmanager
-    def connect(self, *, write: bool = False) -> Iterator[Connection]:
-        """A connection in a transaction (a serialised writer's if ``write``)."""
-        try:
-            with (self._writer if write else self.engine).begin() as conn:
-                yield conn
-        except sa.exc.OperationalError as exc:
-            raise StoreUnavailable(
-                f"The database {self.store.url} failed: {exc.orig}. Check that it is running "
-                "and reachable (and not locked by a stuck writer), then retry."
-            ) from exc
+    def connect(self, *, write: bool = False) -> AbstractContextManager[Connection]:
+        """A connection in a transaction (a serialised writer's if ``write``): the store's."""
+        return self.store.connect(write=write)
 
 
 def read_revision(conn: Connection) -> int:
