@@ -8,6 +8,9 @@ definitions are what ``corpus/store.py`` queries with, and a test checks that th
 - ``document_versions``: every version ever stored, text included; rows are never deleted,
   because annotations anchor to the exact text of a version.
 - ``store_state``: named counters; ``seq`` is bumped once per added or updated document.
+- ``jobs``: work a worker must do on a document, by ``kind`` (``"reanalyse"`` after a
+  correction; ``corpus/jobs.py``), until it is done (migration 0005; 0003 created it as
+  ``reanalysis_jobs``).
 """
 
 from __future__ import annotations
@@ -101,4 +104,23 @@ store_state = sa.Table(
     metadata,
     sa.Column("name", sa.String(40), primary_key=True),
     sa.Column("value", sa.BigInteger, nullable=False),
+)
+
+jobs = sa.Table(
+    "jobs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("kind", sa.String(40), nullable=False),  # what to do: "reanalyse", ...
+    sa.Column("document_id", sa.String(ID_LENGTH), sa.ForeignKey("documents.id"), nullable=False),
+    # The entity correction that queued a "reanalyse" job (its entity's page counts it).
+    sa.Column("correction_id", sa.Integer, sa.ForeignKey("entity_corrections.id"), nullable=True),
+    sa.Column("enqueued_at", UtcDateTime, nullable=False),
+    sa.Column("available_at", UtcDateTime, nullable=False),  # not claimed before (retry delay)
+    sa.Column("attempts", sa.Integer, nullable=False),  # claims so far
+    sa.Column("claimed_by", sa.String(200), nullable=True),
+    sa.Column("claimed_until", UtcDateTime, nullable=True),  # the claim's lease
+    sa.Column("is_failed", sa.Boolean, nullable=False),  # gave up after the last attempt
+    sa.Column("error", sa.Text, nullable=False),  # the last attempt's error, "" if none
+    sa.Index("ix_jobs_kind_document_id", "kind", "document_id"),
+    sqlite_autoincrement=True,
 )

@@ -1,6 +1,6 @@
-"""The re-analysis queue on SQLite and PostgreSQL (``store_url``): corrections enqueue in their
-own transaction; claims, leases, failures and retries; what pages ask of it; and the snippet
-query that reads mentions by offset range."""
+"""Re-analysis jobs on SQLite and PostgreSQL (``store_url``): corrections enqueue them in their
+own transaction, and what entity pages ask of them; and the snippet query that reads mentions
+by offset range. The queue's own rules are tested in ``test_corpus_jobs.py``."""
 
 from __future__ import annotations
 
@@ -11,20 +11,19 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from corpus import jobs as queue
 from corpus.entities import corrections, tagging
 from corpus.entities import mentions as stored
-from corpus.entities import reanalysis as queue
 from corpus.entities.model import Mention
-from corpus.entities.reanalysis import QueuePolicy
+from corpus.entities.reanalysis import REANALYSE, pending_for_entity
 from corpus.entities.store import EntityStore
-from corpus.entities.tables import reanalysis_jobs
 from corpus.model import DocumentDraft, Span
 from corpus.store import Store
+from corpus.tables import jobs as jobs_table
 
 TEXT = "President Putin met Kim Jong-un in Pyongyang on Monday. Putin spoke of Russia."
 OTHER = "Kim Jong-un inspected a missile. Russia was not mentioned by Pyongyang."
 QUIET = "Nothing of note happened on the coast."
-POLICY = QueuePolicy(lease_seconds=300, max_attempts=2, retry_seconds=60)
 NOW = dt.datetime(2026, 1, 5, 12, 0, tzinfo=dt.UTC)
 
 
@@ -43,7 +42,7 @@ def es(store_url: str) -> Iterator[EntityStore]:
 
 def jobs(es: EntityStore) -> list[tuple[str, int | None, int, str | None, bool]]:
     """(document, correction, attempts, claimed_by, is_failed) of every job, by id."""
-    j = reanalysis_jobs.c
+    j = jobs_table.c
     stmt = sa.select(j.document_id, j.correction_id, j.attempts, j.claimed_by, j.is_failed)
     with es.connect() as conn:
         return [tuple(r) for r in conn.execute(stmt.order_by(j.id))]  # type: ignore[misc]
@@ -51,10 +50,10 @@ def jobs(es: EntityStore) -> list[tuple[str, int | None, int, str | None, bool]]
 
 def enqueue(es: EntityStore, *ids: str) -> int:
     with es.connect(write=True) as conn:
-        return queue.enqueue(conn, ids, now=NOW)
+        return queue.enqueue(conn, REANALYSE, ids, now=NOW)
 
 
-# -- enqueuing -----------------------------------------------------------------------------
+# -- corrections enqueue ------------------------------------------------------------------
 
 
 def test_a_correction_queues_the_documents_it_affects_with_its_id(es: EntityStore) -> None:
@@ -74,7 +73,7 @@ def test_the_queue_commits_or_rolls_back_with_the_correction(es: EntityStore) ->
 
 
 def jobs_in(conn: sa.Connection) -> list[str]:
-    return list(conn.scalars(sa.select(reanalysis_jobs.c.document_id)))
+    return list(conn.scalars(sa.select(jobs_table.c.document_id)))
 
 
 def test_a_refused_correction_queues_nothing(es: EntityStore) -> None:
@@ -95,126 +94,22 @@ def test_tags_and_suppressions_queue_the_documents_they_name(es: EntityStore) ->
     ]
 
 
-def test_a_waiting_document_is_queued_once_but_one_in_progress_again(es: EntityStore) -> None:
-    assert enqueue(es, "a", "b") == 2
-    assert enqueue(es, "a") == 1
-    assert [d for d, *_ in jobs(es)] == ["a", "b"]
-    (claimed,) = queue.claim(es, "w1", 1, POLICY, now=NOW)
-    assert claimed.document_id == "a"
-    enqueue(es, "a", "b")
-    assert [(d, by) for d, _, _, by, _ in jobs(es)] == [("a", "w1"), ("b", None), ("a", None)]
-
-
-def test_everything_queues_every_document(es: EntityStore) -> None:
-    with es.connect(write=True) as conn:
-        assert queue.enqueue(conn, None) == 3
-    assert sorted(d for d, *_ in jobs(es)) == ["a", "b", "c"]
-
-
-# -- claims, leases and failures -----------------------------------------------------------
-
-
-def test_two_workers_claim_different_jobs_oldest_first(es: EntityStore) -> None:
-    enqueue(es, "a", "b", "c")
-    first = queue.claim(es, "w1", 2, POLICY, now=NOW)
-    second = queue.claim(es, "w2", 2, POLICY, now=NOW)
-    assert [j.document_id for j in first] == ["a", "b"]
-    assert [j.document_id for j in second] == ["c"]
-    assert queue.claim(es, "w3", 2, POLICY, now=NOW) == []
-    assert {j.attempts for j in first + second} == {1}
-
-
-def test_a_claim_can_be_limited_to_some_documents(es: EntityStore) -> None:
-    enqueue(es, "a", "b", "c")
-    assert [j.document_id for j in queue.claim(es, "w", 5, POLICY, document_ids=["c"])] == ["c"]
-
-
-def test_a_crashed_workers_jobs_are_claimed_again_when_its_lease_runs_out(es: EntityStore) -> None:
-    enqueue(es, "a")
-    queue.claim(es, "crashed", 5, POLICY, now=NOW)
-    assert queue.claim(es, "w2", 5, POLICY, now=NOW + dt.timedelta(seconds=299)) == []
-    (again,) = queue.claim(es, "w2", 5, POLICY, now=NOW + dt.timedelta(seconds=301))
-    assert (again.document_id, again.attempts) == ("a", 2)
-
-
-def test_a_renewed_lease_keeps_the_claim(es: EntityStore) -> None:
-    enqueue(es, "a")
-    claimed = queue.claim(es, "w1", 5, POLICY, now=NOW)
-    assert queue.renew(es, "w1", claimed, POLICY, now=NOW + dt.timedelta(seconds=200)) == 1
-    assert queue.claim(es, "w2", 5, POLICY, now=NOW + dt.timedelta(seconds=301)) == []
-    assert queue.renew(es, "w2", claimed, POLICY) == 0  # not w2's to renew
-
-
-def test_a_worker_dying_on_the_last_attempt_leaves_the_job_failed(es: EntityStore) -> None:
-    enqueue(es, "a")
-    queue.claim(es, "w1", 5, POLICY, now=NOW)
-    queue.claim(es, "w2", 5, POLICY, now=NOW + dt.timedelta(seconds=301))
-    assert queue.claim(es, "w3", 5, POLICY, now=NOW + dt.timedelta(seconds=700)) == []
-    status = queue.queue_status(es, now=NOW + dt.timedelta(seconds=700))
-    (failure,) = status.failures
-    assert (status.pending, status.failed, failure.attempts, failure.is_failed) == (0, 1, 2, True)
-    assert failure.error.startswith("w2 stopped during the last attempt")
-
-
-def test_a_failure_is_recorded_retried_after_a_delay_then_given_up(es: EntityStore) -> None:
-    enqueue(es, "a", "b")
-    first = queue.claim(es, "w", 1, POLICY, now=NOW)
-    queue.fail(es, "w", first, "ValueError: bad text", POLICY, now=NOW)
-    status = queue.queue_status(es, now=NOW)
-    assert status.failures == (
-        queue.JobFailure("a", 1, "ValueError: bad text", False, NOW + dt.timedelta(seconds=60)),
-    )
-    later = NOW + dt.timedelta(seconds=30)
-    others = queue.claim(es, "w", 5, POLICY, now=later)
-    assert [j.document_id for j in others] == ["b"]  # "a" waits for its retry
-    queue.complete(es, "w", others)
-    (second,) = queue.claim(es, "w", 5, POLICY, now=NOW + dt.timedelta(seconds=61))
-    assert (second.document_id, second.attempts) == ("a", 2)
-    queue.fail(es, "w", [second], "ValueError: still bad", POLICY, now=NOW)
-    assert queue.claim(es, "w", 5, POLICY, now=NOW + dt.timedelta(days=1)) == []
-    status = queue.queue_status(es, now=NOW)
-    assert (status.pending, status.in_progress, status.failed) == (0, 0, 1)
-    assert status.failures[0].is_failed and status.failures[0].error == "ValueError: still bad"
-
-
-def test_retrying_failed_jobs_gives_them_fresh_attempts(es: EntityStore) -> None:
-    enqueue(es, "a")
-    for attempt in range(2):
-        claimed = queue.claim(es, "w", 1, POLICY, now=NOW + dt.timedelta(hours=attempt))
-        queue.fail(es, "w", claimed, "OSError: disk full", POLICY, now=NOW)
-    assert queue.retry_failed(es, now=NOW) == 1
-    (job,) = queue.claim(es, "w", 1, POLICY, now=NOW)
-    assert job.attempts == 1
-
-
-def test_completing_deletes_the_jobs_and_failures_of_the_same_documents(es: EntityStore) -> None:
-    enqueue(es, "a")
-    for attempt in range(2):
-        claimed = queue.claim(es, "w", 1, POLICY, now=NOW + dt.timedelta(hours=attempt))
-        queue.fail(es, "w", claimed, "OSError: disk full", POLICY, now=NOW)
-    enqueue(es, "a", "b")
-    claimed = queue.claim(es, "w", 5, POLICY)
-    assert queue.complete(es, "other", claimed) == 0  # only the claimant completes
-    assert queue.complete(es, "w", claimed) == 2
-    assert jobs(es) == []
-
-
 def test_status_counts_documents_and_pages_ask_about_theirs(es: EntityStore) -> None:
     putin = corrections.add_entity(es, "Vladimir Putin", "PERSON", aliases=["Putin"]).entity
     assert putin is not None
-    assert queue.pending_documents(es, ["a", "b", "c"]) == {"a"}
-    assert queue.pending_for_entity(es, putin.id) == 1  # queued by a correction of Putin
-    assert queue.pending_for_entity(es, "someone-else") == 0
+    assert queue.pending_documents(es, REANALYSE, ["a", "b", "c"]) == {"a"}
+    assert pending_for_entity(es, putin.id) == 1  # queued by a correction of Putin
+    assert pending_for_entity(es, "someone-else") == 0
     enqueue(es, "b")
-    claimed = queue.claim(es, "w", 1, POLICY)
-    status = queue.queue_status(es)
+    claimed = queue.claim(es, REANALYSE, "w", 1, queue.QueuePolicy())
+    status = queue.queue_status(es, REANALYSE)
     assert (status.pending, status.in_progress, status.failed) == (2, 1, 0)
     assert status.oldest is not None and status.oldest.tzinfo is not None
     queue.complete(es, "w", claimed)  # "a", queued by the correction
-    assert queue.pending_for_entity(es, putin.id) == 0
+    assert pending_for_entity(es, putin.id) == 0
     kim = Mention(Span(0, 11), "PERSON", "Kim Jong-un", "model", 0.9, putin.id)
     stored.replace_mentions(es, "b", 1, [kim], [0])
-    assert queue.pending_for_entity(es, putin.id) == 1  # "b" is pending and mentions him
+    assert pending_for_entity(es, putin.id) == 1  # "b" is pending and mentions him
 
 
 # -- the snippet query ---------------------------------------------------------------------

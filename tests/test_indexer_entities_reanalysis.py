@@ -12,12 +12,13 @@ from typing import Any
 
 import pytest
 
-from corpus.entities import reanalysis as queue
+from corpus import jobs as queue
 from corpus.entities.corrections import add_entity
 from corpus.entities.mentions import mentions
-from corpus.entities.reanalysis import QueuePolicy
+from corpus.entities.reanalysis import REANALYSE
 from corpus.entities.store import EntityStore
 from corpus.ingest import ingest
+from corpus.jobs import QueuePolicy
 from corpus.store import Store
 from indexer.build import build_index
 from indexer.entities import extraction
@@ -66,7 +67,7 @@ def run(instance: dict[str, Any], worker: str = "w1", **options: Any) -> DrainRe
 
 def queue_everything(entity_store: EntityStore) -> None:
     with entity_store.connect(write=True) as conn:
-        queue.enqueue(conn, None)
+        queue.enqueue(conn, REANALYSE, None)
 
 
 def entity_hits(instance: dict[str, Any], entity_id: str) -> list[str]:
@@ -93,7 +94,7 @@ def test_draining_makes_a_correction_searchable(instance: dict[str, Any]) -> Non
         "Lavrov",
         "Foreign Minister Sergey Lavrov",
     ]
-    assert queue.queue_status(entity_store).pending == 0
+    assert queue.queue_status(entity_store, REANALYSE).pending == 0
 
 
 def test_two_workers_draining_together_never_take_the_same_document(
@@ -116,7 +117,7 @@ def test_two_workers_draining_together_never_take_the_same_document(
     assert sorted(first + second) == CORPUS_IDS
     assert not set(first) & set(second)
     assert reports["w1"].failures == reports["w2"].failures == ()
-    assert queue.queue_status(instance["entity_store"]).pending == 0
+    assert queue.queue_status(instance["entity_store"], REANALYSE).pending == 0
 
 
 def failing_on(document_id: str) -> Any:
@@ -147,12 +148,12 @@ def test_a_failing_document_is_recorded_and_retried_while_the_rest_proceed(
     report = run(instance, batch=10, reindex=failing_on(TASS))
     assert report.documents == tuple(i for i in CORPUS_IDS if i != TASS)
     assert report.failures == (Failure(TASS, f"ValueError: cannot analyse {TASS}", 1, False),)
-    status = queue.queue_status(entity_store)
+    status = queue.queue_status(entity_store, REANALYSE)
     assert (status.pending, status.failed) == (1, 0)
     assert [(f.document_id, f.attempts, f.is_failed) for f in status.failures] == [(TASS, 1, False)]
     again = run(instance)  # the cause is gone: the retry succeeds
     assert (again.documents, again.failures) == ((TASS,), ())
-    assert queue.queue_status(entity_store).failures == ()
+    assert queue.queue_status(entity_store, REANALYSE).failures == ()
 
 
 def test_a_document_whose_analysis_fails_inside_the_step_is_recorded_not_completed(
@@ -171,7 +172,7 @@ def test_a_document_whose_analysis_fails_inside_the_step_is_recorded_not_complet
     report = run(instance, batch=10)
     assert report.documents == tuple(i for i in CORPUS_IDS if i != TASS)
     assert report.failures == (Failure(TASS, "RecursionError: too deep", 1, False),)
-    status = queue.queue_status(entity_store)
+    status = queue.queue_status(entity_store, REANALYSE)
     assert (status.pending, [f.document_id for f in status.failures]) == (1, [TASS])
     monkeypatch.setattr(extraction, "analyse_document", real)  # the cause is gone
     again = run(instance)
@@ -188,11 +189,11 @@ def test_a_document_that_keeps_failing_is_left_failed_after_the_last_attempt(
     second = run(instance, reindex=broken)
     assert [f.is_final for f in first.failures + second.failures] == [False, True]
     assert run(instance).documents == ()  # not tried again by itself
-    status = queue.queue_status(entity_store)
+    status = queue.queue_status(entity_store, REANALYSE)
     assert (status.pending, status.failed) == (0, 1)
-    assert queue.retry_failed(entity_store) == 1
+    assert queue.retry_failed(entity_store, REANALYSE) == 1
     assert run(instance).documents == (TASS,)
-    assert queue.queue_status(entity_store).failed == 0
+    assert queue.queue_status(entity_store, REANALYSE).failed == 0
 
 
 def test_the_jobs_of_a_crashed_worker_are_taken_over_when_its_lease_runs_out(
@@ -201,16 +202,17 @@ def test_the_jobs_of_a_crashed_worker_are_taken_over_when_its_lease_runs_out(
     entity_store = instance["entity_store"]
     an_hour_ago = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
     with entity_store.connect(write=True) as conn:
-        queue.enqueue(conn, CORPUS_IDS[:3], now=an_hour_ago)
-    crashed = queue.claim(entity_store, "crashed", 10, POLICY, now=an_hour_ago)
+        queue.enqueue(conn, REANALYSE, CORPUS_IDS[:3], now=an_hour_ago)
+    crashed = queue.claim(entity_store, REANALYSE, "crashed", 10, POLICY, now=an_hour_ago)
     assert len(crashed) == 3
     with entity_store.connect(write=True) as conn:
-        queue.enqueue(conn, [TASS])
-    live = queue.claim(entity_store, "alive", 10, POLICY, document_ids=[TASS])
+        queue.enqueue(conn, REANALYSE, [TASS])
+    live = queue.claim(entity_store, REANALYSE, "alive", 10, POLICY, document_ids=[TASS])
     assert [j.document_id for j in live] == [TASS]
     report = run(instance, "w2")
     assert report.documents == tuple(CORPUS_IDS[:3])
-    assert queue.queue_status(entity_store).in_progress == 1  # the live claim is left alone
+    status = queue.queue_status(entity_store, REANALYSE)
+    assert status.in_progress == 1  # the live claim is left alone
 
 
 def test_a_busy_index_is_waited_for(instance: dict[str, Any]) -> None:

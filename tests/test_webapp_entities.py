@@ -17,8 +17,8 @@ from bs4 import BeautifulSoup, Tag
 
 from corpus.entities import corrections
 from corpus.entities.mentions import mentions, replace_mentions
-from corpus.entities.reanalysis import QueuePolicy
 from corpus.entities.store import EntityStore
+from corpus.jobs import QueuePolicy
 from corpus.store import Store
 from indexer.build import build_index
 from indexer.entities.alias_matcher import AliasMatcher

@@ -14,10 +14,11 @@ import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
-from corpus.entities import reanalysis as queue
+from corpus import jobs as queue
 from corpus.entities.corrections import add_entity
-from corpus.entities.reanalysis import QueuePolicy
+from corpus.entities.reanalysis import REANALYSE
 from corpus.entities.store import EntityStore
+from corpus.jobs import QueuePolicy
 from corpus.store import Store
 from indexer.build import build_index
 from indexer.entities.extraction import analyse_documents
@@ -26,7 +27,7 @@ from indexer.search.engine import SearchIndex, SearchRequest
 from webapp.cli.commands import cli
 from webapp.config import ConfigError
 from webapp.entity_layer import hit_mentions, snippet_marks, snippet_mentions
-from webapp.reanalysis import stop_worker
+from webapp.jobs import stop_worker
 
 TASS = "tass-report"
 FORUM = "fixture-eastern-forum-2019"
@@ -175,7 +176,8 @@ def test_the_worker_takes_over_what_a_crashed_process_left(
     lavrov = add_entity(entity_store, "Sergey Lavrov", "PERSON", aliases=["Lavrov"]).entity
     assert lavrov is not None
     policy = QueuePolicy(lease_seconds=1)
-    assert [j.document_id for j in queue.claim(entity_store, "crashed", 5, policy)] == [TASS]
+    claimed = queue.claim(entity_store, REANALYSE, "crashed", 5, policy)
+    assert [j.document_id for j in claimed] == [TASS]
     client = apps(REANALYSIS="background", REANALYSIS_LEASE_SECONDS=1).test_client()
     wait_until(lambda: client.get("/api/reanalysis").get_json()["pending"] == 0, "take-over")
     wait_until(lambda: entity_hits(client, lavrov.id) == [TASS], "the search following")

@@ -28,7 +28,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """
     # Imported here, not at the top, so that importing the package (for the CLI or the config)
     # does not load the views, the store and the index.
-    from webapp import csrf, errors, filters, reanalysis, resources
+    from webapp import csrf, errors, filters, jobs, reanalysis, resources
     from webapp.config import load_config
     from webapp.logs import configure_logging
     from webapp.views import api, documents, entities, search
@@ -52,8 +52,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     # The index is derived from the store: build or catch it up now rather than serve it stale.
     resources.prepare_index(app)
-    # Corrections' re-analysis: a background worker drains what is queued, a crash's too.
+    # Queued work: each area registers the job kinds it drains, then the worker starts (in
+    # background mode) and drains what is queued, a crash's too.
     reanalysis.init_app(app)
+    jobs.init_app(app)
     return app
 
 

@@ -4,7 +4,7 @@ and say in one sentence what happened and what happens next.
 The web app is single-user for now: every correction is made as ``LOCAL``. A correction queues
 the documents whose mentions may change, in its own transaction; only those are re-analysed and
 re-indexed, never the whole corpus unless the correction says it affects all. Who does that
-depends on ``REANALYSIS`` (``webapp/reanalysis.py``): the background worker (the page says
+depends on ``REANALYSIS`` (``webapp/jobs.py``): the background worker (the page says
 "re-analysing N documents"), this request (``inline``), or a later "dossier entities reanalyse".
 """
 
@@ -21,7 +21,7 @@ from corpus.errors import EntityNotFound, InvalidEntity
 from indexer.entities.reanalysis import drain
 from webapp import resources
 from webapp.entity_layer import type_label
-from webapp.reanalysis import notify, settings_of, worker_name
+from webapp.jobs import notify, settings_of, worker_name
 
 
 def entity_ref(store: EntityStore, text: str, type: str | None = None) -> str:

@@ -3,10 +3,11 @@
 Every correction runs in one write transaction that bumps the registry revision, applies what
 it can to stored mentions at once (a merge moves them, a retype retypes them, a suppression
 deletes them), logs itself, queues the documents whose analysis may change for re-analysis
-(``corpus/entity_reanalysis.py``) and returns their ids (``is_everything``: all documents). A
-worker re-analyses and re-indexes just those; as the queue commits with the correction, a crash
-loses neither. Documents that may newly match a name (an added entity or alias, a rename, a
-lifted suppression) are found by scanning current texts (``documents_containing``).
+(jobs of kind ``"reanalyse"``, ``corpus/entities/reanalysis.py``) and returns their ids
+(``is_everything``: all documents). A worker re-analyses and re-indexes just those; as the
+queue commits with the correction, a crash loses neither. Documents that may newly match a
+name (an added entity or alias, a rename, a lifted suppression) are found by scanning current
+texts (``documents_containing``).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from sqlalchemy.engine import Connection
 
 from corpus.entities.mentions import documents_containing, documents_mentioning, link_mentions
 from corpus.entities.model import Correction, Entity, alias_key
-from corpus.entities.reanalysis import enqueue
+from corpus.entities.reanalysis import REANALYSE
 from corpus.entities.store import (
     EntityStore,
     InvalidEntity,
@@ -44,6 +45,7 @@ from corpus.entities.tables import (
     entity_redirects,
     entity_tags,
 )
+from corpus.jobs import enqueue
 
 LOCAL = "local"  # who, in single-user mode
 
@@ -97,9 +99,9 @@ def log_correction(
     if affected is None:
         affected, is_everything = _named_by(conn, kind, detail, is_everything)
     if is_everything:
-        enqueue(conn, None, correction_id=row_id, now=at)
+        enqueue(conn, REANALYSE, None, correction_id=row_id, now=at)
     elif affected:
-        enqueue(conn, affected, correction_id=row_id, now=at)
+        enqueue(conn, REANALYSE, affected, correction_id=row_id, now=at)
     return Correction(row_id, kind, who, at, entity_id, dict(detail))
 
 

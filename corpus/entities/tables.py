@@ -11,8 +11,8 @@ They live on ``corpus.tables.metadata``, so one comparison checks the whole corp
   falls in (co-occurrence is a join on it); replaced whole on re-analysis.
 - ``entity_analyses``: which versions were analysed, with which registry revision and by which
   version of the analysis (migration 0004).
-- ``reanalysis_jobs``: documents a correction asked to re-analyse and re-index, until a worker
-  has done so (migration 0003; ``corpus/entity_reanalysis.py``).
+- The documents a correction asks to re-analyse wait in the jobs table (``corpus.tables.jobs``,
+  kind ``"reanalyse"``).
 - ``store_state`` row ``registry_revision``: bumped by every registry or correction write, so
   processes know when to rebuild their alias matcher.
 """
@@ -152,21 +152,4 @@ entity_analyses = sa.Table(
         ["document_id", "version"],
         ["document_versions.document_id", "document_versions.version"],
     ),
-)
-
-reanalysis_jobs = sa.Table(
-    "reanalysis_jobs",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("document_id", sa.String(ID_LENGTH), sa.ForeignKey("documents.id"), nullable=False),
-    sa.Column("correction_id", sa.Integer, sa.ForeignKey("entity_corrections.id"), nullable=True),
-    sa.Column("enqueued_at", UtcDateTime, nullable=False),
-    sa.Column("available_at", UtcDateTime, nullable=False),  # not claimed before (retry delay)
-    sa.Column("attempts", sa.Integer, nullable=False),  # claims so far
-    sa.Column("claimed_by", sa.String(200), nullable=True),
-    sa.Column("claimed_until", UtcDateTime, nullable=True),  # the claim's lease
-    sa.Column("is_failed", sa.Boolean, nullable=False),  # gave up after the last attempt
-    sa.Column("error", sa.Text, nullable=False),  # the last attempt's error, "" if none
-    sa.Index("ix_reanalysis_jobs_document_id", "document_id"),
-    sqlite_autoincrement=True,
 )

@@ -1,32 +1,34 @@
-"""Draining the re-analysis queue: claim jobs, re-analyse and re-index their documents, and
-record what happened (``corpus/entity_reanalysis.py`` keeps the queue).
+"""Draining the re-analysis queue: claim jobs of kind "reanalyse", re-analyse and re-index
+their documents, and record what happened (``corpus/jobs.py`` keeps the queue,
+``corpus/drain.py`` the claim-work-complete loop every kind shares).
 
 - ``drain`` works in batches: it claims up to ``batch`` jobs, re-analyses and re-indexes their
-  documents with ``reindex_documents``, and deletes the jobs. A heartbeat thread renews the
-  claims while it works, so a long batch never loses its lease; a crashed worker's claims run
-  out and another worker takes them.
+  documents with ``reindex_documents``, and deletes the jobs. The claims are renewed while it
+  works, so a long batch never loses its lease; a crashed worker's claims run out and another
+  worker takes them.
 - The index has one writer at a time. When another worker (or "dossier index") holds it, the
   mentions are already stored and only the index step is tried again, for ``INDEX_WAIT``
   seconds, before the attempt counts as failed.
 - A batch that fails otherwise is retried one document at a time, so one bad document is
   recorded as failed (with its error) and the others go through.
-- The web app's background thread (``webapp/reanalysis.py``), ``dossier entities
-  reanalyse`` and corrections made on the command line all drain through here.
+- The web app's pipeline (``webapp/pipeline.py``) drains through here for its background
+  worker, for corrections made in a request, and for "dossier entities reanalyse".
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from corpus.entities.reanalysis import Job, QueuePolicy, claim, complete, fail, renew
+from corpus.drain import work_through
+from corpus.entities.reanalysis import REANALYSE
 from corpus.entities.store import EntityStore
 from corpus.errors import StoreUnavailable
+from corpus.jobs import Job, QueuePolicy
 from indexer.build import update_records
 from indexer.entities.extraction import ReindexReport, reindex_documents
 from indexer.errors import IndexBusy, describe
@@ -113,25 +115,27 @@ def drain(
     Failed attempts are recorded in the queue and reported, not raised. Raises
     ``StoreUnavailable`` when the queue itself cannot be read or written.
     """
-    wanted = None if document_ids is None else sorted(set(document_ids))
     report = DrainReport()
-    tried: set[int] = set()  # jobs that failed in this drain: tried again in a later one
-    while not should_stop():
-        jobs = claim(entity_store, worker, batch, policy, document_ids=wanted, skip=tried)
-        if not jobs:
-            break
-        with _Heartbeat(entity_store, worker, jobs, policy):
-            run = _Batch(store, entity_store, Path(index_dir), recogniser, procs, index_wait)
-            done = run.jobs(jobs, reindex, policy)
-        for item in done.failures:
-            failed = [j for j in jobs if j.document_id == item.document_id]
-            fail(entity_store, worker, failed, item.error, policy)
-            tried.update(j.id for j in failed)
-        finished = {f.document_id for f in done.failures}
-        complete(entity_store, worker, [j for j in jobs if j.document_id not in finished])
+    run = _Batch(store, entity_store, Path(index_dir), recogniser, procs, index_wait)
+
+    def work(claimed: Sequence[Job]) -> Mapping[str, str]:
+        nonlocal report
+        done = run.jobs(claimed, reindex, policy)
         report = report.add(done)
         if progress is not None:
             progress(report)
+        return {f.document_id: f.error for f in done.failures}
+
+    work_through(
+        entity_store,
+        REANALYSE,
+        worker,
+        policy,
+        work,
+        batch=batch,
+        document_ids=document_ids,
+        should_stop=should_stop,
+    )
     return report
 
 
@@ -206,30 +210,3 @@ class _Batch:
             has_model=analysis.has_model,
             failures=tuple(failure(d, error) for d, error in failed.items()),
         )
-
-
-class _Heartbeat:
-    """Renews the claims of a batch every third of a lease while the batch runs."""
-
-    def __init__(
-        self, entity_store: EntityStore, worker: str, jobs: Sequence[Job], policy: QueuePolicy
-    ) -> None:
-        self._args = (entity_store, worker, jobs, policy)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._beat, name="reanalysis-heartbeat", daemon=True)
-
-    def __enter__(self) -> _Heartbeat:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def _beat(self) -> None:
-        entity_store, worker, jobs, policy = self._args
-        while not self._stop.wait(policy.lease_seconds / 3):
-            try:
-                renew(entity_store, worker, jobs, policy)
-            except StoreUnavailable as exc:  # the batch notices too; the claim may run out
-                log.warning("could not renew the re-analysis claim of %s: %s", worker, exc)

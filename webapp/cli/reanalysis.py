@@ -1,6 +1,6 @@
 """``dossier entities reanalyse``, and the re-analysis that corrections on the command line run.
 
-A correction queues the documents it affects (``corpus/entity_reanalysis.py``); on the command
+A correction queues the documents it affects (jobs of kind ``"reanalyse"``); on the command
 line it then drains the queue at once, in this process, as "dossier entities reanalyse" does.
 A web server's background worker may take some of the same jobs: claims keep the two from
 re-analysing a document twice.
@@ -15,13 +15,15 @@ from typing import Any
 import click
 from tqdm import tqdm
 
-from corpus.entities.reanalysis import QueueStatus, queue_status, retry_failed
+from corpus.entities.reanalysis import REANALYSE
 from corpus.entities.store import EntityStore
+from corpus.jobs import QueueStatus, queue_status, retry_failed
 from corpus.store import Store
 from indexer.entities.extraction import load_recogniser
 from indexer.entities.reanalysis import DrainReport, Failure, drain
 from webapp.cli.analysis import config, session
-from webapp.reanalysis import BATCH, reanalysis_settings, status_json, worker_name
+from webapp.jobs import BATCH, job_settings, worker_name
+from webapp.reanalysis import status_json
 
 
 @click.command("reanalyse")
@@ -37,10 +39,10 @@ def reanalyse_command(show_status: bool, retry: bool, as_json: bool) -> None:
     """
     report = DrainReport()
     with session() as (store, entity_store):
-        requeued = retry_failed(entity_store) if retry else None
+        requeued = retry_failed(entity_store, REANALYSE) if retry else None
         if not show_status:
             report = drain_now(store, entity_store)
-        found = queue_status(entity_store)
+        found = queue_status(entity_store, REANALYSE)
     if as_json:
         data: dict[str, Any] = {"status": status_json(found)}
         if requeued is not None:
@@ -61,7 +63,7 @@ def reanalyse_command(show_status: bool, retry: bool, as_json: bool) -> None:
 def drain_now(store: Store, entity_store: EntityStore) -> DrainReport:
     """Drain the queue in this process, with a progress bar on stderr."""
     settings = config()
-    total = queue_status(entity_store, failures=0).pending
+    total = queue_status(entity_store, REANALYSE, failures=0).pending
     with tqdm(
         desc="Re-analysing", unit=" documents", total=total, disable=None, leave=False
     ) as bar:
@@ -71,7 +73,7 @@ def drain_now(store: Store, entity_store: EntityStore) -> DrainReport:
             settings["INDEX_DIR"],
             load_recogniser(settings["MODELS_DIR"]),
             worker=worker_name(),
-            policy=reanalysis_settings(settings).policy,
+            policy=job_settings(settings).policy,
             batch=BATCH * 4,
             procs=2,
             progress=lambda done: bar.update(len(done.documents) - bar.n),

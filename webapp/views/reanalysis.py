@@ -10,10 +10,12 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from corpus.entities.reanalysis import pending_documents, queue_status
+from corpus.entities.reanalysis import REANALYSE
+from corpus.jobs import pending_documents, queue_status
 from webapp.errors import InvalidParameter
+from webapp.jobs import settings_of, worker_of
 from webapp.params import MAX_FILTER_VALUES
-from webapp.reanalysis import settings_of, status_json, worker_of
+from webapp.reanalysis import status_json
 from webapp.resources import get_entity_store
 
 bp = Blueprint("reanalysis", __name__, url_prefix="/api/reanalysis")
@@ -31,7 +33,7 @@ def status() -> ResponseReturnValue:
             f'Parameter "document" is given {len(asked)} times; the limit is {MAX_FILTER_VALUES}.'
         )
     entity_store = get_entity_store()
-    found = queue_status(entity_store, failures=FAILURES_SHOWN)
+    found = queue_status(entity_store, REANALYSE, failures=FAILURES_SHOWN)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     worker = worker_of(app)
     body: dict[str, Any] = {
@@ -40,6 +42,6 @@ def status() -> ResponseReturnValue:
         **status_json(found),
     }
     if asked:
-        pending = pending_documents(entity_store, asked)
+        pending = pending_documents(entity_store, REANALYSE, asked)
         body["documents"] = {d: d in pending for d in asked}
     return jsonify(body)
