@@ -14,6 +14,7 @@ from corpus.errors import (
     CorpusError,
     DocumentNotFound,
     EntityNotFound,
+    IdConflict,
     InvalidDocument,
     InvalidEntity,
     StoreUnavailable,
@@ -21,7 +22,7 @@ from corpus.errors import (
 )
 from corpus.ingest import IngestReport
 from corpus.limits import IngestLimits
-from corpus.model import KINDS, Document, DocumentDraft, PartialDate, Span
+from corpus.model import KINDS, Document, DocumentDraft, IdFrom, PartialDate, Span
 from corpus.readers import ReadFailure, read_source
 from corpus.store import PutOutcome, Store
 
@@ -32,7 +33,9 @@ __all__ = [
     "DocumentDraft",
     "DocumentNotFound",
     "EntityNotFound",
+    "IdConflict",
     "IngestLimits",
+    "IdFrom",
     "IngestReport",
     "InvalidDocument",
     "InvalidEntity",

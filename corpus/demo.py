@@ -20,6 +20,9 @@ What each corpus becomes (metadata only from the files, their names and their RE
 
 Old files in these corpora use several encodings: Windows-1252, UTF-8 with stray C1 controls,
 Big5 punctuation (Nixon's addresses) and HTML entities; ``_decode`` repairs each to plain Unicode.
+
+Ids follow our own naming scheme (``sotu-1945-Truman``), so they are ``given``: a document keeps
+its id and versions wherever the NLTK data folder lives.
 """
 
 from __future__ import annotations
@@ -135,6 +138,7 @@ def _state_union(folder: Path) -> Iterator[DocumentDraft]:
         yield DocumentDraft(
             text=text,
             id=f"sotu-{path.stem}",
+            id_from="given",
             kind="speech",
             title=heading or f"State of the Union Address ({year})",
             date=date,
@@ -153,6 +157,7 @@ def _inaugural(folder: Path) -> Iterator[DocumentDraft]:
         yield DocumentDraft(
             text=_decode(path.read_bytes()),
             id=f"inaugural-{path.stem}",
+            id_from="given",
             kind="speech",
             title=f"Inaugural Address of {speaker} ({year})",
             date=PartialDate(dt.date(year, 1, 1), "year"),
@@ -172,6 +177,7 @@ def _webtext(folder: Path) -> Iterator[DocumentDraft]:
         yield DocumentDraft(
             text=_decode(path.read_bytes(), web=True),
             id=f"webtext-{path.stem}",
+            id_from="given",
             kind=kind,
             title=description.removeprefix("Movie script from ").strip(),
             date=parse_date(year),
@@ -214,6 +220,7 @@ def _nps_chat(folder: Path) -> Iterator[DocumentDraft]:
         yield DocumentDraft(
             text=normalise_text("\n".join(lines)),
             id=f"npschat-{path.stem.split('_')[0]}",
+            id_from="given",
             kind="forum",
             title=f"Chat room session: {room} room, {date.day} {date:%B %Y} ({len(lines)} posts)",
             date=PartialDate(date, "day"),
@@ -236,6 +243,7 @@ def _abc(folder: Path) -> Iterator[DocumentDraft]:
                 yield DocumentDraft(
                     text=story,
                     id=f"abc-{path.stem}-{number:04d}",
+                    id_from="given",
                     kind="news",
                     title=first_line_title(story),
                     date=PartialDate(dt.date(2006, 1, 1), "year"),

@@ -10,12 +10,13 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from corpus.dates import parse_date
 from corpus.errors import InvalidDocument
-from corpus.model import KINDS, DocumentDraft
+from corpus.model import KINDS, DocumentDraft, IdFrom
 
 # The store's id rule (corpus/store.py ID_PATTERN): ids appear in URLs and citations.
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,199}")
@@ -56,9 +57,20 @@ def text_id(text: str) -> str:
 
 
 def build_draft(
-    fields: Mapping[str, object], text: str, origin: str, *, default_id: str
+    fields: Mapping[str, object],
+    text: str,
+    origin: str,
+    *,
+    file: Path | None = None,
+    shared_urls: Container[str] = frozenset(),
 ) -> DocumentDraft:
-    """A draft from source fields; missing id, kind, title or date get defaults."""
+    """A draft from source fields; missing id, kind, title or date get defaults.
+
+    ``file`` is the file the document is the whole of (None for a JSONL line). Without an
+    ``id`` field the id is derived, in this order: from the file name (``file_id``), from the
+    url unless it is one of ``shared_urls`` (``url_id``), from the text (``text_id``);
+    ``id_from`` says which.
+    """
     tags = _tags(fields.get("tags"))
     kind = _field(fields, "kind").lower() or "other"
     for genre in (kind if kind not in KINDS else "", _field(fields, "genre")):
@@ -70,20 +82,35 @@ def build_draft(
             f'id "{given_id}" must be 1-200 ASCII letters, digits, ".", "_", ":" or "-", starting '
             "with a letter or digit; change it"
         )
+    url = _url(_field(fields, "url"))
+    id_from, doc_id = _chosen_id(given_id, file, url, text, shared_urls)
     return DocumentDraft(
         text=text,
-        id=given_id or default_id,
+        id=doc_id,
+        id_from=id_from,
         kind=kind if kind in KINDS else "other",
         title=_field(fields, "title") or first_line_title(text),
         date=parse_date(_field(fields, "date"), _field(fields, "date_precision") or None),
         speaker=_first(fields, "speaker_or_author", "speaker", "author"),
         source=_field(fields, "source"),
-        url=_url(_field(fields, "url")),
+        url=url,
         language=_language(_first(fields, "language", "lang")),
         tags=tuple(tags),
         licence=_first(fields, "licence", "license"),
         origin=origin,
     )
+
+
+def _chosen_id(
+    given: str, file: Path | None, url: str, text: str, shared_urls: Container[str]
+) -> tuple[IdFrom, str]:
+    if given:
+        return "given", given
+    if file is not None:
+        return "file", file_id(file)
+    if url and url not in shared_urls:
+        return "url", url_id(url)
+    return "text", text_id(text)
 
 
 def _field(fields: Mapping[str, object], key: str) -> str:
@@ -144,9 +171,25 @@ def file_id(path: Path) -> str:
     """A stable id from the file name: ``Valdai Remarks (final).md`` -> ``valdai-remarks-final``.
 
     Accents are dropped (ids are ASCII); a name with no ASCII letters or digits gets ``doc-`` and
-    a hash of the name.
+    a hash of the name. Ingest adds a hash of the folder when another folder's file has the id
+    (``corpus/identity.py``).
     """
     stem = Path(path.name.removesuffix(".gz").removesuffix(".GZ")).stem
-    ascii_stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_stem.lower()).strip("-")[:100].rstrip("-")
+    slug = _slug(stem, 100)
     return slug or "doc-" + hashlib.sha256(stem.encode("utf-8", "replace")).hexdigest()[:16]
+
+
+def url_id(url: str) -> str:
+    """A stable id from a url: ``https://www.example.org/forum/2019`` -> ``example-org-forum-2019-``
+    and 8 hex digits of a hash of the whole url (query and case included), so two urls with one
+    slug still get two ids."""
+    parts = urlsplit(url)
+    slug = _slug((parts.hostname or "").removeprefix("www.") + parts.path, 80)
+    digest = hashlib.sha256(url.encode("utf-8")).hexdigest()[:8]
+    return f"{slug}-{digest}" if slug else f"url-{digest}"
+
+
+def _slug(value: str, limit: int) -> str:
+    """Lower-case ASCII letters and digits joined by single dashes, at most ``limit`` long."""
+    ascii_value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_value.lower()).strip("-")[:limit].rstrip("-")

@@ -19,6 +19,10 @@ class InvalidDocument(CorpusError):
     """A document's fields are wrong: empty text, an impossible date, an unknown kind."""
 
 
+class IdConflict(InvalidDocument):
+    """A draft's id belongs to a stored document from another source: not its next version."""
+
+
 class StoreUnavailable(CorpusError):
     """The database cannot be opened or migrated."""
 

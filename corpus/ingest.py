@@ -4,17 +4,24 @@ Bad input never stops a run: each unreadable file, bad JSONL line or refused doc
 ``IngestReport.failed`` with its reason, and everything else goes in. Each batch is one store
 transaction, so a document is either stored whole or not at all. Ingest only stores: analysis and
 indexing are separate, explicit steps.
+
+Files are read by their absolute paths, which become the stored origins, so a document is
+recognised whatever folder ingest runs from. Before each batch is stored, ``corpus/identity.py``
+chooses each draft's id (a file whose name's id belongs to another folder's file gets the
+folder hash), and the store refuses a new version from another source unless ``replace``.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from corpus.identity import choose_id, lookup_ids
 from corpus.limits import DecompressionBudget, IngestLimits
 from corpus.model import DocumentDraft
 from corpus.readers import ReadFailure, read_source, source_format
@@ -47,7 +54,9 @@ class IngestReport:
     """What one ingest did: document ids by outcome, failures with reasons, files passed over.
 
     ``skipped`` lists files inside folders whose type Dossier does not read (hidden files and
-    folders are ignored silently); ``files`` counts the files that were read.
+    folders are ignored silently); ``files`` counts the files that were read. ``ids_from_url``
+    and ``ids_from_text`` count the JSONL lines without an id whose id came from their url or
+    from their text: an edit to one of the latter is stored as a new document, not a version.
     """
 
     added: tuple[str, ...] = ()
@@ -56,6 +65,8 @@ class IngestReport:
     failed: tuple[ReadFailure, ...] = ()
     skipped: tuple[str, ...] = ()
     files: int = 0
+    ids_from_url: int = 0
+    ids_from_text: int = 0
 
     def summary(self) -> str:
         """One line for people: ``3 added, 1 updated, 0 unchanged, 2 failed (...)``."""
@@ -73,15 +84,18 @@ def ingest(
     limits: IngestLimits | None = None,
     progress: Callable[[IngestProgress], object] | _Bar | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
+    replace: bool = False,
 ) -> IngestReport:
     """Read every supported file under ``paths`` into ``store`` and report what happened.
 
     Folders are walked in sorted order; ``progress`` is a callback taking ``IngestProgress`` or a
-    tqdm-like object whose ``update(n)`` gets the number of documents done. Only the store's own
-    errors (e.g. ``StoreUnavailable``) are raised.
+    tqdm-like object whose ``update(n)`` gets the number of documents done. ``replace`` stores
+    a changed document as the next version of the one its id names even when it comes from
+    another source (``corpus/identity.py``). Only the store's own errors (e.g.
+    ``StoreUnavailable``) are raised.
     """
     limits = limits or IngestLimits()
-    run = _Run(store, batch_size, progress)
+    run = _Run(store, batch_size, progress, replace)
     files, run.skipped, run.failed = _collect(paths)
     run.files_total = len(files)
     budget = DecompressionBudget(limits.max_decompressed_total_bytes)
@@ -99,9 +113,10 @@ def ingest_drafts(
     *,
     progress: Callable[[IngestProgress], object] | _Bar | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
+    replace: bool = False,
 ) -> IngestReport:
     """Store drafts that come from elsewhere (e.g. ``demo_drafts``) exactly as ``ingest`` would."""
-    run = _Run(store, batch_size, progress)
+    run = _Run(store, batch_size, progress, replace)
     run.consume(items)
     return run.finish(files=0)
 
@@ -113,6 +128,7 @@ class _Run:
     store: Any
     batch_size: int
     progress: Callable[[IngestProgress], object] | _Bar | None
+    replace: bool = False
     files_total: int = 0
     files_done: int = 0
     current: str = ""
@@ -124,6 +140,7 @@ class _Run:
     )
     failed: list[ReadFailure] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    ids_from: Counter[str] = field(default_factory=Counter)
 
     def consume(self, items: Iterable[DocumentDraft | ReadFailure]) -> None:
         for item in items:
@@ -142,19 +159,13 @@ class _Run:
             failed=tuple(self.failed),
             skipped=tuple(self.skipped),
             files=files,
+            ids_from_url=self.ids_from["url"],
+            ids_from_text=self.ids_from["text"],
         )
 
     def add(self, draft: DocumentDraft) -> None:
-        """Queue a draft unless another source of this run already used its id."""
-        doc_id = str(draft.id)
-        first = self.seen.setdefault(doc_id, draft.origin)
-        if first != draft.origin:
-            self.fail(
-                draft.origin,
-                f'id "{doc_id}" is already used by {first} in this ingest; give one of them '
-                'another id (front matter "id:" or the JSONL "id" field)',
-            )
-            return
+        """Queue a draft; store the batch when it is full."""
+        self.ids_from[draft.id_from or ""] += 1
         self.batch.append(draft)
         self.batch_chars += len(draft.text)
         if len(self.batch) >= self.batch_size or self.batch_chars >= _BATCH_CHARS:
@@ -165,11 +176,19 @@ class _Run:
         self.failed.append(ReadFailure(origin, reason))
 
     def flush(self) -> None:
-        """Store the pending batch in one transaction."""
+        """Choose the pending drafts' ids, then store them in one transaction."""
         if not self.batch:
             return
         batch, self.batch, self.batch_chars = self.batch, [], 0
-        for draft, outcome in zip(batch, self.store.put_many(batch), strict=True):
+        stored = self.store.provenance(i for d in batch for i in lookup_ids(d))
+        kept = []
+        for draft in batch:  # one by one: each claim counts for the drafts after it
+            draft = choose_id(draft, stored, self.seen, replace=self.replace)
+            if self.claim(draft):
+                kept.append(draft)
+        for draft, outcome in zip(
+            kept, self.store.put_many(kept, replace=self.replace), strict=True
+        ):
             if isinstance(outcome, Exception):
                 reason = str(outcome).removeprefix(f"{draft.origin}: ")
                 self.seen.pop(str(draft.id), None)
@@ -177,6 +196,18 @@ class _Run:
             else:
                 self.outcomes[outcome.status].append(outcome.document.id)
         self.report_progress(len(batch))
+
+    def claim(self, draft: DocumentDraft) -> bool:
+        """Take the draft's id for this run, unless another source of the run already has it."""
+        doc_id = str(draft.id)
+        first = self.seen.setdefault(doc_id, draft.origin)
+        if first != draft.origin:
+            self.fail(
+                draft.origin,
+                f'id "{doc_id}" is already used by {first} in this ingest; give one of them '
+                'another id (front matter "id:" or the JSONL "id" field)',
+            )
+        return first == draft.origin
 
     def report_progress(self, stored: int) -> None:
         if self.progress is None:
@@ -194,7 +225,8 @@ class _Run:
 def _collect(
     paths: Iterable[str | os.PathLike[str]],
 ) -> tuple[list[Path], list[str], list[ReadFailure]]:
-    """Files to read (each once, folders in sorted order), files skipped, paths that failed."""
+    """Files to read as absolute paths (each once, folders in sorted order), files skipped,
+    paths that failed."""
     files: list[Path] = []
     skipped: list[str] = []
     failed: list[ReadFailure] = []
@@ -203,12 +235,14 @@ def _collect(
     def keep(path: Path) -> None:
         if path.resolve() not in seen:
             seen.add(path.resolve())
-            files.append(path)
+            # The stored origin: the same whatever folder ingest runs from. The file's own
+            # name is kept (a link's name says its format), its folder resolved.
+            files.append(path.parent.resolve() / path.name)
 
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            for found in _walk(path, failed):
+            for found in _walk(path.resolve(), failed):
                 if source_format(found) is None:
                     skipped.append(str(found))
                 else:

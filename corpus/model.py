@@ -15,6 +15,9 @@ KINDS: tuple[str, ...] = ("speech", "forum", "news", "other")
 PRECISIONS: tuple[str, ...] = ("day", "month", "year")
 
 Precision = Literal["day", "month", "year"]
+IdFrom = Literal["given", "file", "url", "text"]
+"""How a draft's id was chosen: ``given`` by its source (front matter, a JSONL ``id``, a
+loader's own naming scheme), or derived from the file name, the url or the text."""
 
 
 @dataclass(frozen=True, order=True)
@@ -67,9 +70,12 @@ class PartialDate:
 
 @dataclass(frozen=True)
 class DocumentDraft:
-    """A document as a reader found it, before the store gives it an id and a version.
+    """A document as a reader found it, before the store gives it a version.
 
-    ``origin`` names where it came from (``path`` or ``path:line``) for messages only.
+    ``origin`` names where it came from (``path`` or ``path:line``; ingest gives absolute
+    paths). ``id_from`` says how the id was chosen (``IdFrom``; None when the caller did not
+    say, which counts as derived): only a ``given`` id may take a stored document's next
+    version from another origin (``corpus/identity.py``).
     """
 
     text: str
@@ -84,6 +90,7 @@ class DocumentDraft:
     tags: tuple[str, ...] = ()
     licence: str = ""
     origin: str = ""
+    id_from: IdFrom | None = None
 
     def content_hash(self) -> str:
         """Hash of the text and metadata: equal hashes mean re-ingesting changes nothing."""

@@ -24,6 +24,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from corpus.database import open_engine, shown_url, transaction
 from corpus.errors import DocumentNotFound, InvalidDocument
+from corpus.identity import Provenance, refusal
 from corpus.migrations import MIGRATIONS
 from corpus.model import KINDS, Document, DocumentDraft, PartialDate
 from corpus.tables import ID_LENGTH, document_versions, documents, store_state
@@ -69,18 +70,22 @@ class Store:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def put(self, draft: DocumentDraft) -> PutOutcome:
-        """Store one draft; raises ``InvalidDocument`` if it cannot be stored."""
-        (outcome,) = self.put_many([draft])
+    def put(self, draft: DocumentDraft, *, replace: bool = False) -> PutOutcome:
+        """Store one draft; raises ``InvalidDocument`` (``IdConflict``) if it cannot be stored."""
+        (outcome,) = self.put_many([draft], replace=replace)
         if isinstance(outcome, InvalidDocument):
             raise outcome
         return outcome
 
-    def put_many(self, drafts: Iterable[DocumentDraft]) -> list[PutOutcome | InvalidDocument]:
+    def put_many(
+        self, drafts: Iterable[DocumentDraft], *, replace: bool = False
+    ) -> list[PutOutcome | InvalidDocument]:
         """Store drafts in one transaction; one result per draft, in order.
 
         A draft that fails validation gets its ``InvalidDocument`` (returned, not raised) and the
-        others are stored. Repeated ids in one batch are applied in order.
+        others are stored. So does a draft that ``corpus/identity.py`` refuses as the next
+        version of a document from another source (``IdConflict``), unless ``replace``.
+        Repeated ids in one batch are applied in order.
         """
         results: list[PutOutcome | InvalidDocument | None] = []
         valid: list[DocumentDraft] = []
@@ -92,10 +97,10 @@ class Store:
             else:
                 results.append(None)
                 valid.append(draft)
-        stored: Iterator[PutOutcome] = iter(())
+        stored: Iterator[PutOutcome | InvalidDocument] = iter(())
         if valid:
             with self.connect(write=True) as conn:
-                stored = iter(_write(conn, valid))
+                stored = iter(_write(conn, valid, replace))
         return [next(stored) if r is None else r for r in results]
 
     def get(self, id: str, version: int | None = None) -> Document:
@@ -127,6 +132,11 @@ class Store:
                     (row.document_id, _document(row._mapping)) for row in conn.execute(stmt)
                 )
         return {i: found[i] for i in wanted if i in found}
+
+    def provenance(self, ids: Iterable[str]) -> dict[str, Provenance]:
+        """Where the current version of each stored id came from; unknown ids are left out."""
+        with self.connect() as conn:
+            return {i: state.provenance for i, state in _current_states(conn, ids).items()}
 
     def versions(self, id: str) -> list[Document]:
         """Every stored version of a document, oldest first; raises ``DocumentNotFound``."""
@@ -212,33 +222,38 @@ _SELECT_SEQ = sa.select(store_state.c.value).where(store_state.c.name == "seq")
 
 @dataclass(frozen=True)
 class _Current:
-    version: int
+    provenance: Provenance
     seq: int
-    content_hash: str
     ingested_at: dt.datetime
-    origin: str
 
 
-def _write(conn: Connection, drafts: Sequence[DocumentDraft]) -> list[PutOutcome]:
+def _write(
+    conn: Connection, drafts: Sequence[DocumentDraft], replace: bool
+) -> list[PutOutcome | InvalidDocument]:
     """Apply valid drafts in a write transaction; the counter's row lock serialises writers."""
     seq = start = conn.execute(_SELECT_SEQ.with_for_update()).scalar_one()
     current = _current_states(conn, [str(d.id) for d in drafts])
     stored = set(current)
     now = dt.datetime.now(dt.UTC)
-    outcomes: list[PutOutcome] = []
+    outcomes: list[PutOutcome | InvalidDocument] = []
     rows: dict[str, dict[str, Any]] = {}
     new_versions: list[dict[str, Any]] = []
     for draft in drafts:
         id, digest = str(draft.id), draft.content_hash()
         state = current.get(id)
-        if state is not None and state.content_hash == digest:
-            row = _version_row(draft, digest, state.version, state.seq, state.ingested_at)
-            row["origin"] = state.origin
+        if state is not None and state.provenance.content_hash == digest:
+            old = state.provenance
+            row = _version_row(draft, digest, old.version, state.seq, state.ingested_at)
+            row["origin"] = old.origin
             outcomes.append(PutOutcome("unchanged", _document(row)))
             continue
+        refused = refusal(id, state.provenance, draft, replace=replace) if state else None
+        if refused:
+            outcomes.append(refused)
+            continue
         seq += 1
-        version = state.version + 1 if state else 1
-        current[id] = _Current(version, seq, digest, now, draft.origin)
+        version = state.provenance.version + 1 if state else 1
+        current[id] = _Current(Provenance(version, draft.origin, draft.url, digest), seq, now)
         row = _version_row(draft, digest, version, seq, now)
         new_versions.append(row)
         rows[id] = {k: v for k, v in row.items() if k in _D.c} | {"updated_at": now}
@@ -256,15 +271,15 @@ def _write(conn: Connection, drafts: Sequence[DocumentDraft]) -> list[PutOutcome
     return outcomes
 
 
-def _current_states(conn: Connection, ids: list[str]) -> dict[str, _Current]:
+def _current_states(conn: Connection, ids: Iterable[str]) -> dict[str, _Current]:
     states: dict[str, _Current] = {}
-    columns = (_D.c.id, _D.c.current_version, _D.c.seq, _D.c.content_hash)
-    stmt = sa.select(*columns, _V.c.ingested_at, _V.c.origin).join(
+    columns = (_D.c.id, _D.c.current_version, _V.c.origin, _V.c.url, _D.c.content_hash)
+    stmt = sa.select(*columns, _D.c.seq, _V.c.ingested_at).join(
         _V, (_V.c.document_id == _D.c.id) & (_V.c.version == _D.c.current_version)
     )
     for chunk in _chunks(list(dict.fromkeys(ids))):
         for row in conn.execute(stmt.where(_D.c.id.in_(chunk))):
-            states[row.id] = _Current(*row[1:])
+            states[row.id] = _Current(Provenance(*row[1:5]), row.seq, row.ingested_at)
     return states
 
 

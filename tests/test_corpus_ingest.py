@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from tqdm import tqdm  # type: ignore[import-untyped]  # no stubs installed (types-tqdm)
 
+from corpus.identity import folder_file_id
 from corpus.ingest import IngestProgress, IngestReport, ingest, ingest_drafts
 from corpus.limits import IngestLimits
 from corpus.model import DocumentDraft
@@ -116,12 +117,11 @@ def test_two_sources_with_one_id_do_not_overwrite_each_other(
         f'id "report" is already used by {tmp_path / "a" / "report.txt"} in this ingest; give '
         'one of them another id (front matter "id:" or the JSONL "id" field)'
     )
-    assert report.added == ("report",)
-    assert report.failed == (
-        ReadFailure(str(tmp_path / "b" / "report.txt"), reason),
-        ReadFailure(f"{tmp_path / 'c.jsonl'}:1", reason),
-    )
+    other = folder_file_id(tmp_path / "b" / "report.txt")  # a file's id: its folder decides
+    assert report.added == ("report", other)
+    assert report.failed == (ReadFailure(f"{tmp_path / 'c.jsonl'}:1", reason),)
     assert empty_store.get("report").text == "The first report."
+    assert empty_store.get(other).text == "A different report."
 
 
 def test_missing_paths_are_failures_and_a_file_named_twice_is_read_once(

@@ -45,6 +45,7 @@ def test_html_keeps_the_article_paragraphs_and_takes_meta(corpus_dir: Path) -> N
         source="Fixture Wire",
         language="en",
         origin=str(path),
+        id_from="file",
     )
 
 

@@ -45,6 +45,7 @@ def test_jsonl_lines_give_exact_drafts_named_by_line(corpus_dir: Path) -> None:
         tags=("country:Russia", "iso3:RUS"),
         licence="CC0-1.0",
         origin=f"{corpus_dir / 'speeches.jsonl'}:2",
+        id_from="given",
     )
     last = drafts[3]
     assert isinstance(last, DocumentDraft)

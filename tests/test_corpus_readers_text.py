@@ -34,6 +34,7 @@ def test_markdown_front_matter_gives_the_metadata(corpus_dir: Path) -> None:
         source="Fixture Forum Transcripts",
         tags=("keywords:Asia", "countries:Japan"),
         origin=str(corpus_dir / "valdai-remarks.md"),
+        id_from="given",
     )
 
 

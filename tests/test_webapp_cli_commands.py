@@ -123,6 +123,39 @@ def test_a_changed_document_is_updated_and_the_index_caught_up(
     assert lines[2].endswith(", 7 documents).")
 
 
+def test_ingest_replace_takes_another_folders_file_as_the_next_version(
+    runner: Any, tmp_path: Path
+) -> None:
+    for folder, text in (("a", "The first draft."), ("b", "The draft, moved and revised.")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "report.md").write_text(text, "utf-8")
+    quiet = ("--no-analyse", "--no-index")
+    _run(runner, "ingest", *quiet, str(tmp_path / "a" / "report.md"))
+
+    lines = _lines(_run(runner, "ingest", *quiet, "--replace", str(tmp_path / "b" / "report.md")))
+
+    assert (
+        lines[0] == "Ingested: 0 added, 1 updated, 0 unchanged, 0 failed (1 files read, 0 skipped)."
+    )
+
+
+def test_ingest_counts_the_jsonl_lines_without_an_id(runner: Any, tmp_path: Path) -> None:
+    dump = tmp_path / "dump.jsonl"
+    rows = [{"id": "one", "text": "One."}, {"url": "https://example.org/2", "text": "Two."}]
+    rows.append({"text": "Three."})
+    dump.write_text("".join(json.dumps(row) + "\n" for row in rows), "utf-8")
+
+    lines = _lines(_run(runner, "ingest", "--no-analyse", "--no-index", str(dump)))
+    report = json.loads(_run(runner, "ingest", "--no-analyse", "--no-index", "--json", str(dump)))
+
+    assert lines[1] == (
+        "JSONL lines without an id: 2 (1 known by url, 1 by text only). An edit to a line known "
+        'by text only is stored as a new document, not a new version: give such lines an "id" '
+        'or a "url".'
+    )
+    assert report["without_id"] == {"by_url": 1, "by_text": 1}
+
+
 def _broken_folder(tmp_path: Path, corpus_dir: Path, *, with_good: bool) -> Path:
     folder = tmp_path / "sources"
     folder.mkdir()

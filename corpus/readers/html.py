@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWar
 from bs4.element import NavigableString, PreformattedString, Tag
 
 from corpus.dates import parse_date
-from corpus.drafts import build_draft, clean_line, file_id, normalise_text
+from corpus.drafts import build_draft, clean_line, normalise_text
 from corpus.errors import InvalidDocument, UnreadableSource
 from corpus.model import DocumentDraft
 
@@ -67,7 +67,7 @@ def read_html(raw: bytes, path: Path) -> DocumentDraft:
         text = normalise_text(_page_text(soup.body or soup, sizes, skip_boilerplate=False))
     if not text:
         raise UnreadableSource("no readable text in the page")
-    return build_draft(fields, text, str(path), default_id=file_id(path))
+    return build_draft(fields, text, str(path), file=path)
 
 
 def _html_fields(soup: BeautifulSoup) -> dict[str, object]:

@@ -3,15 +3,20 @@
 A bad line never stops the file: each line's outcome is yielded with its origin
 (``path:line``), so the caller can list what was skipped and why. A file whose first
 20 lines are all bad is not JSONL at all, and reading stops there.
+
+A line without an ``id`` takes its id from its url, unless other lines of the file without an
+id give the same url: such a url names a collection (a dataset's DOI, a site's front page), not
+a document, so those lines take ids from their texts. Finding them costs a second read of the
+file, done only when the first line without an id but with a url comes.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from pathlib import Path
 
-from corpus.drafts import build_draft, normalise_text, text_id
+from corpus.drafts import build_draft, clean_line, normalise_text
 from corpus.errors import CorpusError, InvalidDocument, UnreadableSource
 from corpus.limits import DecompressionBudget, IngestLimits, iter_lines, too_long_line
 from corpus.model import DocumentDraft
@@ -26,6 +31,7 @@ def read_jsonl(
 ) -> Iterator[tuple[str, DocumentDraft | CorpusError]]:
     """Each line's origin with its draft, or with the error that skipped it (or the file)."""
     good = bad = number = 0
+    shared = _SharedUrls(path, limits)
     try:
         for number, line in iter_lines(path, limits, budget):
             if line is not None and b"\x00" in line:
@@ -37,7 +43,7 @@ def read_jsonl(
             try:
                 if line is None:
                     raise UnreadableSource(too_long_line(limits))
-                yield origin, _draft_from_line(line, origin)
+                yield origin, _draft_from_line(line, origin, shared)
                 good += 1
             except CorpusError as exc:
                 bad += 1
@@ -53,7 +59,39 @@ def read_jsonl(
         yield str(path), UnreadableSource("the file is empty")
 
 
-def _draft_from_line(line: bytes, origin: str) -> DocumentDraft:
+class _SharedUrls:
+    """The urls that several lines without an id give in one file, found on first use."""
+
+    def __init__(self, path: Path, limits: IngestLimits) -> None:
+        self._path, self._limits = path, limits
+        self._urls: set[str] | None = None
+
+    def __contains__(self, url: object) -> bool:
+        if self._urls is None:
+            self._urls = _shared_urls(self._path, self._limits)
+        return url in self._urls
+
+
+def _shared_urls(path: Path, limits: IngestLimits) -> set[str]:
+    """A second read of the file (its own decompression budget: the run's is spent once)."""
+    seen: set[str] = set()
+    shared: set[str] = set()
+    budget = DecompressionBudget(limits.max_decompressed_file_bytes)
+    try:
+        for _, line in iter_lines(path, limits, budget):
+            try:
+                obj = json.loads(line or b"null")
+            except (ValueError, RecursionError):
+                continue
+            if isinstance(obj, dict) and not obj.get("id") and isinstance(obj.get("url"), str):
+                url = clean_line(obj["url"])
+                (shared if url in seen else seen).add(url)
+    except CorpusError:
+        pass  # the first read reports what stops the file
+    return shared
+
+
+def _draft_from_line(line: bytes, origin: str, shared_urls: Container[str]) -> DocumentDraft:
     try:
         obj = json.loads(line.decode("utf-8").removeprefix("\ufeff"))
     except UnicodeDecodeError as exc:
@@ -70,4 +108,4 @@ def _draft_from_line(line: bytes, origin: str) -> DocumentDraft:
     body = normalise_text(text)
     if not body:
         raise InvalidDocument('"text" is empty')
-    return build_draft(obj, body, origin, default_id=text_id(body))
+    return build_draft(obj, body, origin, shared_urls=shared_urls)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from corpus.drafts import build_draft, file_id, normalise_text
+from corpus.drafts import build_draft, normalise_text
 from corpus.errors import InvalidDocument, UnreadableSource
 from corpus.model import DocumentDraft
 
@@ -23,7 +23,7 @@ def read_text(raw: bytes, path: Path) -> DocumentDraft:
     body = normalise_text(body)
     if not body:
         raise UnreadableSource("no text after the front matter" if fields else "no text in it")
-    return build_draft(fields, body, str(path), default_id=file_id(path))
+    return build_draft(fields, body, str(path), file=path)
 
 
 def _decode(raw: bytes) -> str:

@@ -151,16 +151,29 @@ def serve(host: str | None, port: int | None, debug: bool) -> None:
     show_default=True,
     help="Find the entities of new and changed documents before indexing.",
 )
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Store a changed document as the next version of the one its id names, even when it "
+    "comes from another file or url.",
+)
 @click.option("--strict", is_flag=True, help="Exit with status 1 if any source failed.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def ingest_command(
-    paths: tuple[Path, ...], index: bool, entities: bool, strict: bool, as_json: bool
+    paths: tuple[Path, ...],
+    index: bool,
+    entities: bool,
+    replace: bool,
+    strict: bool,
+    as_json: bool,
 ) -> None:
     """Add documents from files and folders.
 
     Reads .txt and .md (optional front matter), .html and .htm, and .jsonl (one document a
     line), each also gzipped (.gz); folders recursively. A bad source is named with the reason
-    and skipped; the rest goes in. Exit status 1 when sources failed and no document was stored
+    and skipped; the rest goes in. A changed document from another file or url than its
+    stored version is refused unless its id was given or --replace says it is the same.
+    Exit status 1 when sources failed and no document was stored
     (with --strict: when any source failed). Three steps: store the documents, find the entities
     of the new and changed ones (--no-analyse: later, with "dossier analyse"), then bring the
     index up to date (--no-index: later, with "dossier index").
@@ -169,7 +182,13 @@ def ingest_command(
     index_dir = Path(config["INDEX_DIR"])
     with open_store(config, create=True) as store:
         with tqdm(desc="Ingesting", unit=" documents", disable=None, leave=False) as bar:
-            report = ingest(paths, store, limits=ingest_limits(config), progress=_ingest_bar(bar))
+            report = ingest(
+                paths,
+                store,
+                limits=ingest_limits(config),
+                progress=_ingest_bar(bar),
+                replace=replace,
+            )
         analysis = analyse(store, EntityStore(store)) if entities else None
         before = index_status(store, index_dir)
         if index:

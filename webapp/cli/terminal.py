@@ -72,7 +72,24 @@ def report_lines(report: IngestReport) -> list[str]:
         lines.append(
             f"Skipped {count(len(report.skipped), 'file')} of a type Dossier does not read."
         )
-    return lines
+    return lines + id_notice(report)
+
+
+def id_notice(report: IngestReport) -> list[str]:
+    """How many JSONL lines had no id, and what that means for their next edit."""
+    by_url, by_text = report.ids_from_url, report.ids_from_text
+    if not by_url + by_text:
+        return []
+    notice = (
+        f"JSONL lines without an id: {by_url + by_text} ({by_url} known by url, {by_text} by "
+        "text only)."
+    )
+    if by_text:
+        notice += (
+            " An edit to a line known by text only is stored as a new document, not a new "
+            'version: give such lines an "id" or a "url".'
+        )
+    return [notice]
 
 
 def report_json(report: IngestReport, status: IndexStatus) -> dict[str, Any]:
@@ -84,6 +101,7 @@ def report_json(report: IngestReport, status: IndexStatus) -> dict[str, Any]:
         "failed": [{"origin": f.origin, "reason": f.reason} for f in report.failed],
         "skipped": list(report.skipped),
         "files": report.files,
+        "without_id": {"by_url": report.ids_from_url, "by_text": report.ids_from_text},
         "index": {
             "is_current": status.is_current,
             "generation": status.generation,
