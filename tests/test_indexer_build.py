@@ -46,7 +46,10 @@ def index_path(tmp_path: Path) -> Path:
 
 
 def _draft(id: str, text: str, **fields: Any) -> DocumentDraft:
-    return DocumentDraft(id=id, text=text, kind="news", source="Fixture Desk", **fields)
+    """A draft whose id is given: it may be the next version of a test corpus document."""
+    return DocumentDraft(
+        id=id, text=text, kind="news", source="Fixture Desk", id_from="given", **fields
+    )
 
 
 def _ids(searcher: Any, query: Any, **kwargs: Any) -> list[str]:

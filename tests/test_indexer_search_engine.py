@@ -579,6 +579,7 @@ def test_a_kept_index_sees_updates_and_never_counts_replaced_versions(
                 source="Fixture Notes",
                 title="Untitled background note",
                 text="Background: the talks resumed in 2025.",
+                id_from="given",
             )
         )
         assert update_index(store, index_dir, procs=1) == 1

@@ -130,7 +130,7 @@ def test_document_with_a_query_lists_the_hit_spans(client: Any, store: Any) -> N
 def test_document_versions_can_be_read_one_by_one(client: Any, store: Any) -> None:
     from corpus.model import DocumentDraft
 
-    store.put(DocumentDraft(text="Rewritten.", id="tass-report", kind="news"))
+    store.put(DocumentDraft(text="Rewritten.", id="tass-report", kind="news"), replace=True)
     old = client.get("/api/documents/tass-report?version=1").get_json()
     new = client.get("/api/documents/tass-report").get_json()
     assert (old["version"], old["is_current"], old["versions"]) == (1, False, [1, 2])

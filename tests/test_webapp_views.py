@@ -266,7 +266,7 @@ def test_versions_are_listed_and_an_old_one_can_be_read(
     store: Any, make_app: Callable[..., Any]
 ) -> None:
     old = store.get("fixture-no-date")
-    store.put(DocumentDraft(text=old.text + " Talks resumed in 2011.", id=old.id, kind="other"))
+    store.put(DocumentDraft(text=old.text + " Talks resumed in 2011.", id=old.id, id_from="given"))
     client = make_app().test_client()
     current = soup_of(client.get("/documents/fixture-no-date"))
     items = current.select(".versions li")
