@@ -25,12 +25,15 @@ class _Walker(HTMLParser):
         self.text: list[str] = []
         self.classes: list[set[str]] = []
         self.ids: dict[str, int] = {}
+        self.paragraphs: list[tuple[int, int]] = []  # (data-at, where the <p> opened)
         self.balanced = True
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = dict(attrs)
         if found.get("id"):
             self.ids[found["id"] or ""] = len("".join(self.text))
+        if tag == "p":
+            self.paragraphs.append((int(found["data-at"] or "-1"), len("".join(self.text))))
         self.stack.append((tag, found.get("class") or ""))
 
     def handle_endtag(self, tag: str) -> None:
@@ -99,6 +102,17 @@ def test_output_is_balanced_and_every_marked_char_sits_in_its_layer(
 
 @settings(max_examples=300, deadline=None)
 @given(text_and_marks())
+def test_each_paragraph_says_the_offset_of_its_first_character(
+    case: tuple[str, list[Mark]],
+) -> None:
+    text, marks = case
+    walker = walk(render_layers(text, marks, paragraphs=True))
+    assert [at for at, _ in walker.paragraphs] == [where for _, where in walker.paragraphs]
+    assert walker.paragraphs or not text.strip()
+
+
+@settings(max_examples=300, deadline=None)
+@given(text_and_marks())
 def test_segments_tile_the_text_and_carry_the_covering_marks(case: tuple[str, list[Mark]]) -> None:
     text, marks = case
     parts = segments(text, marks)
@@ -160,9 +174,9 @@ def test_paragraphs_close_and_reopen_marks_that_cross_them() -> None:
     text = "First para.\n\nSecond para."
     out = render_layers(text, [Mark(Span(6, 19), "hit", element_id="hit-1")], paragraphs=True)
     assert out == (
-        '<p>First <mark class="hit" data-mark="0" id="hit-1">para.</mark></p>'
+        '<p data-at="0">First <mark class="hit" data-mark="0" id="hit-1">para.</mark></p>'
         '<mark class="hit" data-mark="0">\n\n</mark>'
-        '<p><mark class="hit" data-mark="0">Second</mark> para.</p>'
+        '<p data-at="13"><mark class="hit" data-mark="0">Second</mark> para.</p>'
     )
 
 

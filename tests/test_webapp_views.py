@@ -27,6 +27,13 @@ def one(node: Tag, selector: str) -> Tag:
     return found
 
 
+def menu_actions(page: BeautifulSoup) -> list[str]:
+    """The actions of the selection menu's items (in a <template>, which CSS selectors skip)."""
+    template = page.find("template", id="selection-menu")
+    assert isinstance(template, Tag)
+    return [str(i["data-selection-action"]) for i in template.find_all(role="menuitem")]
+
+
 def facet(page: BeautifulSoup, title: str) -> dict[str, int]:
     section = page.find("section", attrs={"data-facet": title})
     assert isinstance(section, Tag), title
@@ -199,6 +206,19 @@ def test_document_view_keeps_the_paragraphs_and_the_exact_text(client: Any, stor
     )
 
 
+def test_each_paragraph_of_the_document_view_says_where_it_starts_in_the_text(
+    client: Any, store: Any
+) -> None:
+    text = store.get("fixture-eastern-forum-2019").text
+    page = soup_of(client.get("/documents/fixture-eastern-forum-2019?q=nuclear"))
+    assert one(page, "[data-document-text]")["data-at"] == "0"
+    paragraphs = page.select(".document-text p[data-at]")
+    assert len(paragraphs) == 3
+    for p in paragraphs:
+        at = int(str(p["data-at"]))
+        assert text[at : at + len(p.get_text())] == p.get_text()
+
+
 def test_document_view_without_a_query_has_no_hit_bar(client: Any) -> None:
     page = soup_of(client.get("/documents/fixture-eastern-forum-2019"))
     assert page.select_one(".hit-nav") is None
@@ -278,6 +298,8 @@ def test_versions_are_listed_and_an_old_one_can_be_read(
     first = soup_of(client.get(one(items[1], "a")["href"]))
     assert one(first, ".document-text").get_text() == old.text
     assert "version 1 of 2" in one(first, ".version-note").get_text()
+    assert menu_actions(current) == ["tag"]
+    assert menu_actions(first) == []  # an old version's names are not tagged
 
 
 def test_back_to_results_returns_to_the_same_search(client: Any) -> None:

@@ -94,8 +94,10 @@ def paragraph_breaks(text: str) -> list[Span]:
 def render_layers(text: str, marks: Iterable[Mark], *, paragraphs: bool = False) -> Markup:
     """Escaped HTML of ``text`` with every mark wrapped in ``<mark class="<layer>">`` elements.
 
-    With ``paragraphs``, each paragraph becomes a ``<p>``; the whitespace between paragraphs stays
-    between the ``<p>`` elements, so removing the tags always gives back the text exactly.
+    With ``paragraphs``, each paragraph becomes a ``<p data-at="N">``, N the offset of its first
+    character, so a page can turn a selection into offsets whatever markup sits inside the
+    paragraph. The whitespace between paragraphs stays between the ``<p>`` elements, so removing
+    the tags always gives back the text exactly.
     """
     ordered = list(marks)
     gaps = paragraph_breaks(text) if paragraphs else []
@@ -116,7 +118,7 @@ def render_layers(text: str, marks: Iterable[Mark], *, paragraphs: bool = False)
             out.append("</mark>" * len(stack))
             stack.clear()
             if paragraphs:
-                out.append("<p>" if want_paragraph else "</p>")
+                out.append(f'<p data-at="{a}">' if want_paragraph else "</p>")
             in_paragraph = want_paragraph
         keep = 0
         active_set = set(active)

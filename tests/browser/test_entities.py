@@ -148,6 +148,11 @@ def test_tag_a_selected_name_then_follow_an_entity_link_to_its_page(
     page.goto(f"{live_server}/documents/{EMOJI_ID}")
     page.evaluate(SELECT, ["Beijing", "Beijing"])
     page.locator("[data-document-text]").dispatch_event("mouseup")
+    menu = page.get_by_role("menu", name="Selected words")
+    expect(menu).to_be_visible()
+    expect(page.locator("form.tag-card")).to_have_count(0)  # a selection alone opens no form
+    menu.get_by_role("menuitem", name="Tag as entity").click()
+    expect(menu).to_have_count(0)
     form = page.locator("form.tag-card")
     expect(form).to_be_visible()
     expect(form.locator("[data-tag-quote]")).to_have_text("Beijing")
@@ -176,3 +181,48 @@ def test_tag_a_selected_name_then_follow_an_entity_link_to_its_page(
     expect(page.locator(".entity-head h1")).to_have_text("Saddam Hussein")
     expect(page.locator("tr.kwic-row").first).to_be_visible()
     page.screenshot(path=f"{SCREENSHOTS}/dossier-entities-page.png", full_page=True)
+
+
+def test_the_selection_menu_sits_beside_the_words_and_works_from_the_keyboard(
+    page: Page, live_server: str
+) -> None:
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"{live_server}/documents/{ADDRESS}")
+    found = page.evaluate(SELECT, ["our resolve is firm", "our resolve is firm"])
+    assert found["quote"] == "our resolve is firm"
+    menu = page.get_by_role("menu", name="Selected words")
+    expect(menu).to_be_visible()  # shown after a selection made by any means
+    selected = page.evaluate(
+        "() => { const r = window.getSelection().getRangeAt(0).getBoundingClientRect();"
+        " return {top: r.top, bottom: r.bottom, left: r.left, right: r.right}; }"
+    )
+    box = menu.bounding_box()
+    assert box is not None
+    covers = not (
+        box["y"] + box["height"] <= selected["top"]
+        or box["y"] >= selected["bottom"]
+        or box["x"] + box["width"] <= selected["left"]
+        or box["x"] >= selected["right"]
+    )
+    assert not covers, (box, selected)
+    item = menu.get_by_role("menuitem", name="Tag as entity")
+    expect(item).not_to_be_focused()  # copying a quote is undisturbed
+    page.screenshot(path=f"{SCREENSHOTS}/dossier-selection-menu.png")
+
+    page.keyboard.press("Shift+F10")
+    expect(item).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(menu).to_have_count(0)
+
+    page.evaluate(SELECT, ["our resolve is firm", "our resolve is firm"])
+    page.keyboard.press("Shift+F10")
+    expect(item).to_be_focused()
+    page.keyboard.press("ArrowRight")
+    expect(item).to_be_focused()  # one item: the arrows wrap to it
+    page.keyboard.press("Enter")
+    form = page.locator("form.tag-card")
+    expect(form).to_be_visible()
+    expect(form.locator("[data-tag-quote]")).to_have_text("our resolve is firm")
+    expect(form.get_by_label("Type")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(form).to_have_count(0)
