@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import re
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +22,8 @@ from corpus.errors import UnreadableSource
 
 MB = 1024 * 1024
 _CHUNK = 64 * 1024
+_SCAN = _CHUNK  # bytes read at a time when scanning for lines
+_NOT_SPACE = re.compile(rb"\S")
 
 
 @dataclass(frozen=True)
@@ -77,24 +80,91 @@ def read_document_bytes(path: Path, limits: IngestLimits, budget: DecompressionB
 def iter_lines(
     path: Path, limits: IngestLimits, budget: DecompressionBudget
 ) -> Iterator[tuple[int, bytes | None]]:
-    """``(line number, bytes)`` for each line of a (possibly compressed) file.
+    """``(line number, bytes)`` for each line of a (possibly compressed) file that is not blank.
 
-    A line longer than ``max_document_bytes`` comes back as ``(number, None)`` and is skipped
-    without being held in memory. Limits on the whole file raise ``UnreadableSource``.
+    Blank lines are counted but never yielded: the file is scanned a chunk at a time for the
+    next non-white-space byte, so a million empty lines cost a scan, not a million steps, and
+    the byte limits stop a file of nothing but newlines as soon as it passes them. A line longer
+    than ``max_document_bytes`` comes back as ``(number, None)`` and is skipped without being
+    held in memory. Limits on the whole file raise ``UnreadableSource``.
     """
     with _open(path, limits, budget) as stream:
-        number = 0
-        while True:
-            line = stream.readline(limits.max_document_bytes + 1)
-            if not line:
+        yield from scan_lines(stream, limits.max_document_bytes)
+
+
+def scan_lines(
+    stream: BinaryIO, max_line: int, *, chunk: int = _SCAN
+) -> Iterator[tuple[int, bytes | None]]:
+    """The non-blank lines of ``stream`` as ``iter_lines`` gives them, read ``chunk`` bytes at
+    a time; a line of more than ``max_line`` bytes (newline not counted) comes as None."""
+    return _LineScanner(max_line, chunk).scan(stream)
+
+
+class _LineScanner:
+    """Cuts a byte stream into its non-blank lines (see ``iter_lines``)."""
+
+    def __init__(self, max_line: int, chunk: int) -> None:
+        self.max_line, self.chunk = max_line, chunk
+        self.number = 1  # the number of the line that starts at the current position
+        self._reset()
+
+    def _reset(self) -> None:
+        self.pending: list[bytes] = []  # the start of an unfinished line
+        self.held = 0  # its length (white space over the limit is counted, not kept)
+        self.has_text = False  # it has a non-white-space byte
+        self.dropping = False  # it has text and is over the limit: reported, being skipped
+
+    def scan(self, stream: BinaryIO) -> Iterator[tuple[int, bytes | None]]:
+        while chunk := stream.read(self.chunk):
+            yield from self._chunk(chunk)
+        if self.held:
+            yield from self._finish(b"")
+
+    def _chunk(self, chunk: bytes) -> Iterator[tuple[int, bytes | None]]:
+        pos = 0
+        if self.held:
+            newline = chunk.find(b"\n")
+            if newline < 0:
+                yield from self._hold(chunk)
                 return
-            number += 1
-            if len(line) > limits.max_document_bytes and not line.endswith(b"\n"):
-                while line and not line.endswith(b"\n"):
-                    line = stream.readline(_CHUNK)
-                yield number, None
-            else:
-                yield number, line
+            yield from self._finish(chunk[: newline + 1])
+            pos = newline + 1
+        while found := _NOT_SPACE.search(chunk, pos):
+            start = chunk.rfind(b"\n", pos, found.start()) + 1 or pos
+            self.number += chunk.count(b"\n", pos, start)
+            newline = chunk.find(b"\n", found.start())
+            if newline < 0:
+                yield from self._hold(chunk[start:])
+                return
+            yield from self._finish(chunk[start : newline + 1])
+            pos = newline + 1
+        self.number += chunk.count(b"\n", pos)
+        tail = chunk.rfind(b"\n", pos) + 1 or pos
+        if tail < len(chunk):
+            yield from self._hold(chunk[tail:])
+
+    def _hold(self, part: bytes) -> Iterator[tuple[int, bytes | None]]:
+        """Keep the start of an unfinished line; report it once it has text and is too long."""
+        if self.dropping:
+            return
+        self.has_text = self.has_text or _NOT_SPACE.search(part) is not None
+        self.held += len(part)
+        if self.held <= self.max_line:
+            self.pending.append(part)
+        elif self.has_text:
+            yield self.number, None
+            self.pending, self.dropping = [], True
+        else:
+            self.pending = []
+
+    def _finish(self, end: bytes) -> Iterator[tuple[int, bytes | None]]:
+        """The line held so far, completed by ``end`` (up to its newline, or the file's end)."""
+        line = b"".join([*self.pending, end])
+        length = self.held + len(end.removesuffix(b"\n"))
+        if not self.dropping and line.strip():
+            yield self.number, None if length > self.max_line else line
+        self.number += 1
+        self._reset()
 
 
 def too_long_line(limits: IngestLimits) -> str:

@@ -57,7 +57,7 @@ def test_bad_jsonl_lines_are_named_and_the_good_ones_read() -> None:
     results = _read(path)
     failures = [(r.origin, r.reason) for r in results if isinstance(r, ReadFailure)]
     assert failures == [
-        (f"{path}:2", "not valid JSON (Invalid control character at, column 51)"),
+        (f"{path}:2", "not valid JSON (Unterminated string starting at, column 38)"),
         (f"{path}:3", "expected a JSON object, got list"),
         (f"{path}:5", 'no "text" field'),
         (
@@ -102,16 +102,71 @@ def test_gzipped_jsonl_is_read_like_plain_jsonl(tmp_path: Path, corpus_dir: Path
     assert drafts[0].origin == f"{path}:1"
 
 
-def test_a_file_of_non_json_lines_is_given_up_after_twenty(tmp_path: Path) -> None:
+def test_a_file_of_non_json_lines_is_given_up_with_one_failure_that_says_so(
+    tmp_path: Path,
+) -> None:
     path = write_source(tmp_path, "table.jsonl", "id,text\n" * 50)
-    results = _read(path)
-    assert len(results) == 21
-    assert results[-1] == ReadFailure(str(path), "gave up: the first 20 lines are not JSONL")
+    assert _read(path) == [
+        ReadFailure(
+            str(path),
+            "not JSON Lines: none of its first 20 lines is JSON (line 1: not valid JSON "
+            "(Expecting value, column 1))",
+        )
+    ]
 
 
 def test_a_binary_file_named_jsonl_fails_once(tmp_path: Path) -> None:
     path = write_source(tmp_path, "blob.jsonl", b"\x00\x01\x02\n" * 10)
-    assert _read(path) == [ReadFailure(str(path), "looks binary (NUL byte on line 1)")]
+    assert _read(path) == [
+        ReadFailure(
+            str(path),
+            "looks binary, not JSON Lines: none of its first 10 lines is JSON (line 1: a NUL byte "
+            "at column 1; JSON text cannot hold one (write it as \\u0000))",
+        )
+    ]
+
+
+def test_json_lines_with_bad_fields_never_stop_the_file(tmp_path: Path) -> None:
+    bad = [f'{{"id": "bad-{n}", "text": "x", "date": "2013-02-30"}}' for n in range(1, 26)]
+    good = [f'{{"id": "good-{n}", "text": "Good line {n}."}}' for n in range(1, 6)]
+    path = write_source(tmp_path, "dates.jsonl", "\n".join(bad + good) + "\n")
+    results = _read(path)
+    failures = [r for r in results if isinstance(r, ReadFailure)]
+    assert [f.origin for f in failures] == [f"{path}:{n}" for n in range(1, 26)]
+    assert all(f.reason.startswith('Date "2013-02-30" does not exist') for f in failures)
+    drafts = [r for r in results if isinstance(r, DocumentDraft)]
+    assert [(d.id, d.origin) for d in drafts] == [
+        (f"good-{n}", f"{path}:{25 + n}") for n in range(1, 6)
+    ]
+
+
+def test_a_nul_byte_or_bad_utf8_fails_only_its_line(tmp_path: Path) -> None:
+    lines = [
+        b'{"id": "one", "text": "First."}',
+        b'{"id": "two", "text": "Sec\x00ond."}',
+        b'{"id": "three", "text": "Caf\xe9."}',
+        b'{"id": "four", "text": "Fourth."}',
+    ]
+    path = write_source(tmp_path, "nul.jsonl", b"\n".join(lines) + b"\n")
+    assert _read(path)[1:3] == [
+        ReadFailure(
+            f"{path}:2",
+            "a NUL byte at column 27; JSON text cannot hold one (write it as \\u0000)",
+        ),
+        ReadFailure(f"{path}:3", "not UTF-8 (byte 0xe9 at column 29)"),
+    ]
+    assert [r.id for r in _read(path) if isinstance(r, DocumentDraft)] == ["one", "four"]
+
+
+def test_lines_that_are_not_json_before_the_first_json_line_are_each_named(
+    tmp_path: Path,
+) -> None:
+    path = write_source(tmp_path, "late.jsonl", 'junk\n\n{"text": "a"\n{"text": "Read."}\n')
+    assert _read(path)[:2] == [
+        ReadFailure(f"{path}:1", "not valid JSON (Expecting value, column 1)"),
+        ReadFailure(f"{path}:3", "not valid JSON (Expecting ',' delimiter, column 13)"),
+    ]
+    assert isinstance(_read(path)[2], DocumentDraft)
 
 
 def test_jsonl_field_types_are_checked(tmp_path: Path) -> None:
