@@ -18,13 +18,13 @@ import os
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Protocol
 
 from corpus.identity import choose_id, lookup_ids
 from corpus.limits import DecompressionBudget, IngestLimits
 from corpus.model import DocumentDraft
-from corpus.readers import ReadFailure, read_source, source_format
+from corpus.readers import ReadFailure, read_source
+from corpus.sources import collect
 
 log = logging.getLogger(__name__)
 
@@ -53,17 +53,18 @@ class IngestProgress:
 class IngestReport:
     """What one ingest did: document ids by outcome, failures with reasons, files passed over.
 
-    ``skipped`` lists files inside folders whose type Dossier does not read (hidden files and
-    folders are ignored silently); ``files`` counts the files that were read. ``ids_from_url``
-    and ``ids_from_text`` count the JSONL lines without an id whose id came from their url or
-    from their text: an edit to one of the latter is stored as a new document, not a version.
+    ``skipped`` lists every path inside the folders that was not read, with the reason (a file
+    type Dossier does not read, a hidden file, a broken link, a named pipe: ``corpus.sources``);
+    ``files`` counts the files that were read. ``ids_from_url`` and ``ids_from_text`` count the
+    JSONL lines without an id whose id came from their url or from their text: an edit to one of
+    the latter is stored as a new document, not a version.
     """
 
     added: tuple[str, ...] = ()
     updated: tuple[str, ...] = ()
     unchanged: tuple[str, ...] = ()
     failed: tuple[ReadFailure, ...] = ()
-    skipped: tuple[str, ...] = ()
+    skipped: tuple[ReadFailure, ...] = ()
     files: int = 0
     ids_from_url: int = 0
     ids_from_text: int = 0
@@ -96,7 +97,8 @@ def ingest(
     """
     limits = limits or IngestLimits()
     run = _Run(store, batch_size, progress, replace)
-    files, run.skipped, run.failed = _collect(paths)
+    sources = collect(paths)
+    files, run.skipped, run.failed = sources.files, sources.skipped, sources.failed
     run.files_total = len(files)
     budget = DecompressionBudget(limits.max_decompressed_total_bytes)
     for number, path in enumerate(files):
@@ -139,7 +141,7 @@ class _Run:
         default_factory=lambda: {"added": [], "updated": [], "unchanged": []}
     )
     failed: list[ReadFailure] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
+    skipped: list[ReadFailure] = field(default_factory=list)
     ids_from: Counter[str] = field(default_factory=Counter)
 
     def consume(self, items: Iterable[DocumentDraft | ReadFailure]) -> None:
@@ -220,51 +222,3 @@ class _Run:
         self.progress(
             IngestProgress(self.files_done, self.files_total, done, len(self.failed), self.current)
         )
-
-
-def _collect(
-    paths: Iterable[str | os.PathLike[str]],
-) -> tuple[list[Path], list[str], list[ReadFailure]]:
-    """Files to read as absolute paths (each once, folders in sorted order), files skipped,
-    paths that failed."""
-    files: list[Path] = []
-    skipped: list[str] = []
-    failed: list[ReadFailure] = []
-    seen: set[Path] = set()
-
-    def keep(path: Path) -> None:
-        if path.resolve() not in seen:
-            seen.add(path.resolve())
-            # The stored origin: the same whatever folder ingest runs from. The file's own
-            # name is kept (a link's name says its format), its folder resolved.
-            files.append(path.parent.resolve() / path.name)
-
-    for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            for found in _walk(path.resolve(), failed):
-                if source_format(found) is None:
-                    skipped.append(str(found))
-                else:
-                    keep(found)
-        elif path.is_file():
-            keep(path)
-        elif path.exists():
-            failed.append(ReadFailure(str(path), "not a regular file (a device or pipe?)"))
-        else:
-            failed.append(ReadFailure(str(path), "no such file or folder; check the path"))
-    return files, skipped, failed
-
-
-def _walk(folder: Path, failed: list[ReadFailure]) -> list[Path]:
-    """Regular files under ``folder`` sorted by path; hidden files and folders are left out."""
-
-    def on_error(exc: OSError) -> None:
-        failed.append(ReadFailure(str(exc.filename), f"cannot list the folder: {exc.strerror}"))
-
-    found: list[Path] = []
-    for root, dirs, names in os.walk(folder, onerror=on_error):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        candidates = (Path(root, name) for name in names if not name.startswith("."))
-        found.extend(path for path in candidates if path.is_file())
-    return sorted(found, key=lambda path: path.relative_to(folder).parts)

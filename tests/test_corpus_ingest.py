@@ -99,7 +99,10 @@ def test_bad_input_is_named_skipped_and_the_rest_goes_in(empty_store: Any) -> No
         "doc-27cecb1e4cbde9af",
         "bad-fixture-interview",
     )
-    assert report.skipped == (str(BAD_DIR / "scan.pdf"),)  # .DS_Store is hidden: not counted
+    assert report.skipped == (
+        ReadFailure(str(BAD_DIR / ".DS_Store"), "hidden (the name starts with a dot)"),
+        ReadFailure(str(BAD_DIR / "scan.pdf"), "a file type Dossier does not read (.pdf)"),
+    )
     assert report.files == 7
     assert empty_store.count() == 4
 
@@ -249,3 +252,19 @@ def test_drafts_from_elsewhere_are_stored_and_reported_like_files(empty_store: A
             ),
         ),
     )
+
+
+def test_a_folder_walk_lists_broken_links_and_pipes_it_did_not_read(
+    empty_store: Any, corpus_copy: Path
+) -> None:
+    (corpus_copy / "gone.md").symlink_to(corpus_copy / "deleted.md")
+    os.mkfifo(corpus_copy / "queue.jsonl")
+    report = ingest([corpus_copy], empty_store)
+    assert [(s.origin, s.reason) for s in report.skipped] == [
+        (
+            str(corpus_copy / "gone.md"),
+            f"a broken symbolic link: {corpus_copy / 'deleted.md'} does not exist",
+        ),
+        (str(corpus_copy / "queue.jsonl"), "a named pipe (FIFO), not a regular file"),
+    ]
+    assert len(report.added) == 7

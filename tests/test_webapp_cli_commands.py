@@ -179,9 +179,12 @@ def test_broken_sources_are_named_and_the_rest_goes_in(
     assert lines[1] == "Failed (nothing stored for these):"
     assert lines[2].startswith(f"  {folder / 'broken.jsonl'}:2: ")
     assert lines[3].startswith(f"  {folder / 'empty.txt'}: ")
-    assert lines[4] == "Skipped 1 file of a type Dossier does not read."
-    assert lines[5].startswith("Entities: analysed 2 documents, ")
-    assert lines[6].startswith("Index: built")
+    assert lines[4:6] == [
+        "Skipped 1 path (not read):",
+        f"  {folder / 'picture.png'}: a file type Dossier does not read (.png)",
+    ]
+    assert lines[6].startswith("Entities: analysed 2 documents, ")
+    assert lines[7].startswith("Index: built")
 
 
 def test_strict_ingest_fails_when_any_source_failed(

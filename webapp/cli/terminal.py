@@ -69,9 +69,8 @@ def report_lines(report: IngestReport) -> list[str]:
         lines.append("Failed (nothing stored for these):")
         lines += failure_lines([(f.origin, f.reason) for f in report.failed])
     if report.skipped:
-        lines.append(
-            f"Skipped {count(len(report.skipped), 'file')} of a type Dossier does not read."
-        )
+        lines.append(f"Skipped {count(len(report.skipped), 'path')} (not read):")
+        lines += failure_lines([(s.origin, s.reason) for s in report.skipped])
     return lines + id_notice(report)
 
 
@@ -99,7 +98,7 @@ def report_json(report: IngestReport, status: IndexStatus) -> dict[str, Any]:
         "updated": list(report.updated),
         "unchanged": list(report.unchanged),
         "failed": [{"origin": f.origin, "reason": f.reason} for f in report.failed],
-        "skipped": list(report.skipped),
+        "skipped": [{"origin": s.origin, "reason": s.reason} for s in report.skipped],
         "files": report.files,
         "without_id": {"by_url": report.ids_from_url, "by_text": report.ids_from_text},
         "index": {
