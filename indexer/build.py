@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 import logging
@@ -29,20 +30,22 @@ from corpus.entities.model import Mention
 from corpus.entities.store import EntityStore
 from corpus.model import Document
 from indexer.entities.refs import entity_fields
-from indexer.errors import IndexerError, IndexMissing
+from indexer.errors import IndexBusy, IndexerError, IndexMissing
 from indexer.generations import (
     IndexState,
     compact,
     current_generation,
     discard,
-    index_lock,
+    leftovers,
     new_generation,
     publish,
     read_state,
+    remove_leftovers,
     segment_count,
     utc_now,
     write_state,
 )
+from indexer.lock import index_lock
 from indexer.schema import SCHEMA_VERSION, WORD_RE, build_schema, date_desc_key
 
 if TYPE_CHECKING:
@@ -52,6 +55,9 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 """Called as ``progress(done, total)`` every ``PROGRESS_EVERY`` documents and at the end."""
+OnWait = Callable[[str], object]
+"""Called once, with a sentence naming the holder, when the index lock is busy and the caller
+starts waiting for it."""
 
 # Posting buffer per writer process (~330 MB resident at 256). Past it Whoosh spills sorted runs
 # and merges them in Python: kremlin (18.5 MB of text) took 46 s of CPU at 128, 29 s at 256.
@@ -160,26 +166,65 @@ def index_status(store: Store, index_dir: Path | str) -> IndexStatus:
     )
 
 
-def build_index(
-    store: Store, index_dir: Path | str, *, procs: int = 2, progress: Progress | None = None
-) -> IndexStatus:
-    """Build a fresh generation from the store and make it live; raises ``IndexBusy``."""
+@contextlib.contextmanager
+def locked(index_dir: Path, *, wait: float = 0.0, on_wait: OnWait | None = None) -> Iterator[None]:
+    """Hold the index lock (``indexer/lock.py``), first removing what interrupted builds left:
+    with the lock held, no other process is building, so every leftover is abandoned."""
+    with index_lock(index_dir, wait=wait, on_wait=on_wait):
+        remove_leftovers(index_dir)
+        yield
+
+
+def tidy(index_dir: Path | str) -> list[str]:
+    """Remove what interrupted builds left, unless another process holds the index lock (then
+    it may be building one of them: the next process to take the lock removes them). Returns
+    the names removed."""
     index_dir = Path(index_dir)
-    with index_lock(index_dir):
+    if not leftovers(index_dir):
+        return []
+    try:
+        with index_lock(index_dir):
+            return [leftover.name for leftover in remove_leftovers(index_dir)]
+    except IndexBusy:
+        return []
+
+
+def build_index(
+    store: Store,
+    index_dir: Path | str,
+    *,
+    procs: int = 2,
+    progress: Progress | None = None,
+    wait: float = 0.0,
+    on_wait: OnWait | None = None,
+) -> IndexStatus:
+    """Build a fresh generation from the store and make it live.
+
+    Waits up to ``wait`` seconds for another process's build or update (telling ``on_wait``),
+    then raises ``IndexBusy``.
+    """
+    index_dir = Path(index_dir)
+    with locked(index_dir, wait=wait, on_wait=on_wait):
         _build(store, index_dir, procs, progress)
     return index_status(store, index_dir)
 
 
 def update_index(
-    store: Store, index_dir: Path | str, *, procs: int = 2, progress: Progress | None = None
+    store: Store,
+    index_dir: Path | str,
+    *,
+    procs: int = 2,
+    progress: Progress | None = None,
+    wait: float = 0.0,
+    on_wait: OnWait | None = None,
 ) -> int:
     """Index the documents written since the last build or update; returns how many.
 
     Raises ``IndexMissing`` when there is no usable index to update, ``IndexBusy`` when another
-    process holds the index.
+    process holds the index for longer than ``wait`` seconds (``on_wait``: as ``build_index``).
     """
     index_dir = Path(index_dir)
-    with index_lock(index_dir):
+    with locked(index_dir, wait=wait, on_wait=on_wait):
         return _update(store, index_dir, procs, progress)
 
 
@@ -191,6 +236,8 @@ def update_records(
     procs: int = 2,
     progress: Progress | None = None,
     indexed_only: bool = False,
+    wait: float = 0.0,
+    on_wait: OnWait | None = None,
 ) -> int:
     """Replace the records of these documents (current versions) in the live index, after
     their stored mentions changed; returns how many. The index's ``seq`` stays: documents
@@ -198,11 +245,11 @@ def update_records(
     documents written since (the catch-up that follows indexes them once).
 
     Raises ``IndexMissing`` when there is no usable index, ``IndexBusy`` when another process
-    holds it.
+    holds it for longer than ``wait`` seconds (``on_wait``: as ``build_index``).
     """
     index_dir = Path(index_dir)
     ids = list(dict.fromkeys(doc_ids))
-    with index_lock(index_dir):
+    with locked(index_dir, wait=wait, on_wait=on_wait):
         generation, state = _live(index_dir)
         if not ids:
             return 0
@@ -225,8 +272,9 @@ def ensure_index(store: Store, index_dir: Path | str, *, procs: int = 2) -> Inde
     status = index_status(store, index_dir)
     if status.is_current:
         log.debug("index %s is current at seq %d", index_dir, status.indexed_seq)
+        tidy(index_dir)
         return status
-    with index_lock(index_dir, wait=ENSURE_WAIT):
+    with locked(index_dir, wait=ENSURE_WAIT):
         status = index_status(store, index_dir)
         behind = status.store_seq - status.indexed_seq
         if status.is_current:

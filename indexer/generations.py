@@ -1,30 +1,29 @@
-"""Index generations on disk: the ``CURRENT`` pointer, ``gen-*`` folders, ``state.json``, the lock.
+"""Index generations on disk: the ``CURRENT`` pointer, ``gen-*`` folders, ``state.json``.
 
 Layout of an index folder::
 
     CURRENT                       name of the live generation, replaced atomically (os.replace)
-    LOCK                          held (flock) by whoever builds or updates; holds its pid
+    PREVIOUS                      name of the generation it replaced, kept for open searchers
+    LOCK, HOLDER                  the lock of whoever builds or updates (``indexer/lock.py``)
     gen-<UTC timestamp>-<rand>/   one Whoosh index, plus state.json (store seq reached, ...)
 
 A rebuild writes a new generation and then swaps ``CURRENT``; so does a compaction, which merges
 the small segments of a clone of the live generation (``compact``). The previous generation is
 kept, so a searcher opened on it keeps answering until it refreshes; older ones are deleted at
 the next swap. A generation is never changed in a way that deletes files an open searcher may
-still read (see ``indexer/build.py``).
+still read (see ``indexer/build.py``). A build killed half-way leaves its folder behind: every
+folder that is neither live nor previous is a ``leftover``, removed by the next process that
+takes the lock (``remove_leftovers``).
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import fcntl
 import json
 import logging
 import os
 import secrets
 import shutil
-import time
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -32,12 +31,10 @@ from typing import Any
 from whoosh.index import Index, open_dir
 from whoosh.reading import SegmentReader
 
-from indexer.errors import IndexBusy
-
 log = logging.getLogger(__name__)
 
 CURRENT = "CURRENT"
-LOCK = "LOCK"
+PREVIOUS = "PREVIOUS"
 STATE = "state.json"
 PREFIX = "gen-"
 SMALL_SHARE = 10  # compaction merges segments holding under 1/10 of the documents each
@@ -68,6 +65,67 @@ def current_generation(index_dir: Path) -> str | None:
     if not name.startswith(PREFIX) or not (index_dir / name).is_dir():
         return None
     return name
+
+
+@dataclass(frozen=True)
+class Leftover:
+    """A generation folder or temporary file that no finished build or swap kept."""
+
+    name: str
+    size: int  # bytes
+
+
+def leftovers(index_dir: Path) -> list[Leftover]:
+    """Generation folders neither live nor previous, and temporary files of an interrupted
+    write: abandoned by a crash, unless a build holds the lock right now."""
+    if not index_dir.is_dir():
+        return []
+    keep = {current_generation(index_dir), _previous(index_dir)}
+    found = [
+        Leftover(path.name, _size(path))
+        for path in sorted(index_dir.glob(PREFIX + "*"))
+        if path.is_dir() and path.name not in keep
+    ]
+    found += [Leftover(p.name, _size(p)) for p in sorted(index_dir.glob(".*.tmp")) if p.is_file()]
+    return found
+
+
+def remove_leftovers(index_dir: Path) -> list[Leftover]:
+    """Delete what ``leftovers`` lists; only while holding the index lock (then nothing is
+    being built). Returns what was deleted."""
+    found = leftovers(index_dir)
+    for leftover in found:
+        path = index_dir / leftover.name
+        if path.is_dir():
+            discard(index_dir, leftover.name)
+        else:
+            path.unlink(missing_ok=True)
+    if found:
+        log.warning(
+            "removed %d leftovers of interrupted index builds from %s: %s",
+            len(found),
+            index_dir,
+            ", ".join(leftover.name for leftover in found),
+        )
+    return found
+
+
+def _previous(index_dir: Path) -> str | None:
+    """The generation ``CURRENT`` replaced; for an index written before ``PREVIOUS`` existed,
+    the newest other finished generation."""
+    try:
+        name = (index_dir / PREVIOUS).read_text(encoding="utf-8").strip()
+        return name if name.startswith(PREFIX) else None
+    except FileNotFoundError:
+        current = current_generation(index_dir)
+        finished = [p.parent.name for p in index_dir.glob(f"{PREFIX}*/{STATE}")]
+        return max((name for name in finished if name != current), default=None)
+
+
+def _size(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
 def read_state(index_dir: Path, generation: str) -> IndexState | None:
@@ -148,6 +206,8 @@ def _merge_small(writer: Any, segments: list[Any]) -> list[Any]:
 def publish(index_dir: Path, generation: str) -> None:
     """Make ``generation`` live; keep the one it replaces and delete every older one."""
     previous = current_generation(index_dir)
+    if previous is not None:
+        _write_atomic(index_dir / PREVIOUS, previous + "\n")
     _write_atomic(index_dir / CURRENT, generation + "\n")
     log.info("index generation %s is live (previous: %s)", generation, previous)
     keep = {generation, previous}
@@ -160,49 +220,6 @@ def discard(index_dir: Path, generation: str) -> None:
     """Delete a generation folder (an unfinished build, or one two swaps old)."""
     shutil.rmtree(index_dir / generation, ignore_errors=True)
     log.info("deleted index generation %s", generation)
-
-
-@contextlib.contextmanager
-def index_lock(index_dir: Path, *, wait: float = 0.0) -> Iterator[None]:
-    """Hold the index folder's exclusive lock, waiting up to ``wait`` seconds for it.
-
-    Raises ``IndexBusy`` when another process keeps it longer. The lock is an ``flock``, so it
-    dies with its process: a crashed build never leaves the index locked.
-    """
-    index_dir.mkdir(parents=True, exist_ok=True)
-    path = index_dir / LOCK
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise IndexBusy(_busy_message(index_dir, path)) from None
-                time.sleep(0.1)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()} since {utc_now()}\n".encode(), 0)
-        try:
-            yield
-        finally:
-            os.ftruncate(fd, 0)
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
-
-
-def _busy_message(index_dir: Path, lock_path: Path) -> str:
-    try:
-        holder = lock_path.read_text(encoding="utf-8").strip()
-    except OSError:
-        holder = ""
-    who = f"another process ({holder})" if holder else "another process"
-    return (
-        f"The index at {index_dir} is being built or updated by {who}. "
-        "Wait for it to finish, then try again."
-    )
 
 
 def _write_atomic(path: Path, content: str) -> None:

@@ -25,7 +25,14 @@ from indexer.build import (
     update_index,
 )
 from indexer.errors import IndexBusy, IndexMissing
-from indexer.generations import current_generation, index_lock, read_state, write_state
+from indexer.generations import (
+    current_generation,
+    leftovers,
+    new_generation,
+    read_state,
+    write_state,
+)
+from indexer.lock import index_lock
 from indexer.schema import SCHEMA_VERSION, text_terms
 
 # The written test corpus, file by file, so that fixtures added later leave these counts alone.
@@ -415,6 +422,24 @@ def test_a_second_build_or_update_while_one_runs_raises_index_busy(
             update_index(corpus_store, index_path)
     corpus_store.put(_draft("fixture-new", "Fresh news."))
     assert update_index(corpus_store, index_path) == 1
+
+
+def test_what_an_interrupted_build_left_is_removed_by_the_next_update(
+    corpus_store: Any, index_path: Path
+) -> None:
+    build_index(corpus_store, index_path, procs=1)
+    previous = current_generation(index_path)
+    build_index(corpus_store, index_path, procs=1)
+    live = current_generation(index_path)
+    abandoned = new_generation(index_path)  # as a build killed half-way leaves it
+    (index_path / abandoned / "MAIN_x.seg").write_bytes(b"x" * 1000)
+    (index_path / ".CURRENT.0badf00d.tmp").write_text("gen-")
+    found = leftovers(index_path)
+    assert [(f.name, f.size) for f in found] == [(abandoned, 1000), (".CURRENT.0badf00d.tmp", 4)]
+    corpus_store.put(_draft("fixture-new", "Fresh news."))
+    assert update_index(corpus_store, index_path) == 1
+    assert leftovers(index_path) == []
+    assert _generations(index_path) == sorted([previous or "", live or ""])
 
 
 def test_record_uses_the_first_day_of_a_partial_date() -> None:

@@ -25,7 +25,7 @@ from indexer.entities import extraction
 from indexer.entities.extraction import ReindexReport, analyse_documents, reindex_documents
 from indexer.entities.reanalysis import DrainReport, Failure, drain
 from indexer.errors import IndexBusy
-from indexer.generations import index_lock
+from indexer.lock import index_lock
 from indexer.search.engine import SearchIndex, SearchRequest
 
 CORPUS_IDS = [

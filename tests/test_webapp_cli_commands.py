@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 
 from indexer.analyse import RESOURCES
+from indexer.generations import new_generation
+from indexer.lock import index_lock
 from webapp.cli.commands import cli
 
 REPO = Path(__file__).resolve().parent.parent
@@ -219,6 +221,8 @@ def test_ingest_without_index_leaves_it_for_the_index_command(runner: Any, sourc
         "Documents:    7 in the database, 0 indexed",
         "Seq:          database 7, index 0",
         'State:        missing: run "dossier index" to build it',
+        "Lock:         free",
+        "Leftovers:    none",
     ]
     assert _run(runner, "index").startswith("Index: built (generation gen-")
 
@@ -231,7 +235,66 @@ def test_index_status_compares_index_and_database(ingested: Any, tmp_path: Path)
         "Documents:    7 in the database, 7 indexed",
         "Seq:          database 7, index 7",
         "State:        up to date",
+        "Lock:         free",
+        "Leftovers:    none",
     ]
+
+
+def test_index_status_lists_what_an_interrupted_build_left_and_index_removes_it(
+    ingested: Any, tmp_path: Path
+) -> None:
+    index = tmp_path / "home" / "index"
+    abandoned = new_generation(index)
+    (index / abandoned / "MAIN_x.seg").write_bytes(b"x" * 2_000_000)
+    lines = _lines(_run(ingested, "index", "--status"))
+    assert lines[-3:] == [
+        "Lock:         free",
+        'Leftovers:    1 item, 2.0 MB (abandoned by interrupted builds; the next "dossier index" '
+        "removes them):",
+        f"  {abandoned}",
+    ]
+    assert _run(ingested, "index").startswith("Index: already up to date")
+    assert not (index / abandoned).exists()
+    assert _lines(_run(ingested, "index", "--status"))[-1] == "Leftovers:    none"
+
+
+def test_an_ingest_waits_for_the_index_another_process_holds(
+    ingested: Any, sources: Path, tmp_path: Path
+) -> None:
+    (sources / "late.md").write_text("A late note on the Arctic route.\n")
+    env = {**os.environ, "DOSSIER_HOME": str(tmp_path / "home")}
+    command = [sys.executable, "-m", "webapp", "ingest", "--json", str(sources / "late.md")]
+    with index_lock(tmp_path / "home" / "index"):
+        ingest = subprocess.Popen(
+            command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        assert ingest.stderr is not None
+        said = ingest.stderr.readline()  # blocks until the ingest waits (or ends)
+    out, err = ingest.communicate(timeout=120)
+    assert said.startswith(f"Waiting for the index at {tmp_path / 'home' / 'index'}: another ")
+    assert ingest.returncode == 0, err
+    report = json.loads(out)
+    assert (report["added"], report["error"], report["index"]["documents"]) == (["late"], None, 8)
+
+
+def test_ingest_json_reports_what_was_stored_when_a_later_step_fails(
+    ingested: Any, sources: Path, tmp_path: Path
+) -> None:
+    (sources / "late.md").write_text("A late note on the Arctic route.\n")
+    index = tmp_path / "home" / "index"
+    with index_lock(index):
+        result = _invoke(
+            ingested,
+            "ingest",
+            "--json",
+            str(sources / "late.md"),
+            env={"DOSSIER_INDEX_WAIT_SECONDS": "0"},
+        )
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert (report["added"], report["index"]["documents"]) == (["late"], 7)
+    assert report["error"].startswith(f"The index at {index} is being built or updated by ")
+    assert result.stderr == f"Error: {report['error']}\n"
 
 
 def test_index_rebuild_makes_a_new_generation(ingested: Any) -> None:

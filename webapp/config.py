@@ -47,6 +47,8 @@ DEFAULTS: dict[str, Any] = {
     "INGEST_MAX_TOTAL_MB": IngestLimits.max_decompressed_total_bytes // MB,
     # Log level of Dossier's own loggers: DEBUG, INFO, WARNING or ERROR.
     "LOG_LEVEL": "INFO",
+    # Seconds a command waits for another process's index build or update before giving up.
+    "INDEX_WAIT_SECONDS": 600,
     # Address "dossier serve" listens on; keep 127.0.0.1 unless a proxy sits in front.
     "HOST": "127.0.0.1",
     # Port "dossier serve" listens on.
@@ -73,6 +75,7 @@ _TEXT_KEYS = (
 )
 _PATH_KEYS = ("HOME", "INDEX_DIR", "MODELS_DIR")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+_NON_NEGATIVE_NUMBERS = ("INDEX_WAIT_SECONDS",)
 _POSITIVE_NUMBERS = (
     "PER_PAGE",
     "INGEST_MAX_DOCUMENT_MB",
@@ -121,6 +124,10 @@ def _resolve(config: dict[str, Any]) -> dict[str, Any]:
         value = config[key]
         if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
             raise ConfigError(f"{key} must be a positive number, not {value!r}.")
+    for key in _NON_NEGATIVE_NUMBERS:
+        value = config[key]
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise ConfigError(f"{key} must be a number of seconds (0 or more), not {value!r}.")
     port = config["PORT"]
     if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
         raise ConfigError(f"PORT must be a whole number from 0 to 65535, not {port!r}.")

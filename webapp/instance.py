@@ -9,6 +9,7 @@ nothing here prints.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import os
@@ -31,8 +32,10 @@ from indexer.analyse import (
 from indexer.build import (
     MIN_PARALLEL_DOCS,
     IndexStatus,
+    OnWait,
     build_index,
     index_status,
+    tidy,
     update_index,
     update_records,
 )
@@ -194,30 +197,45 @@ def catch_up_index(
     *,
     analysed: Sequence[str] = (),
     progress: Callable[[int, int], None] | None = None,
+    wait: float = 0.0,
+    on_wait: OnWait | None = None,
 ) -> IndexStatus:
-    """Make the index current, as ``ensure_index`` decides, but with ``progress`` and without
-    waiting for another process: update it when a little behind, else build a new generation.
-    ``analysed``: documents whose mentions were just stored; those the index already holds
-    get their records replaced (documents ingested with --no-analyse, or analysed again by a
-    newer version of the analysis).
+    """Make the index current, as ``ensure_index`` decides, but with ``progress``: update it
+    when a little behind, else build a new generation. ``analysed``: documents whose mentions
+    were just stored; those the index already holds get their records replaced (documents
+    ingested with --no-analyse, or analysed again by a newer version of the analysis).
 
-    Raises ``IndexBusy`` when another process holds the index.
+    Each step re-reads the index's state under the lock, so waiting for another process's
+    update (up to ``wait`` seconds, telling ``on_wait``) never indexes a document twice.
+    Raises ``IndexBusy`` when another process holds the index longer.
     """
+    tidy(index_dir)
     status = index_status(store, index_dir)
     limit = _update_limit(status)
     behind = status.store_seq - status.indexed_seq
     updatable = status.exists and status.schema_version_ok and behind <= limit
+    build = functools.partial(
+        build_index, store, index_dir, progress=progress, wait=wait, on_wait=on_wait
+    )
     if analysed and updatable:
         if 2 * len(analysed) > limit:  # most of the index: two processes build it faster
-            return build_index(store, index_dir, progress=progress)
-        update_records(store, index_dir, analysed, indexed_only=True, progress=progress)
+            return build()
+        update_records(
+            store,
+            index_dir,
+            analysed,
+            indexed_only=True,
+            progress=progress,
+            wait=wait,
+            on_wait=on_wait,
+        )
         status = index_status(store, index_dir)
     if status.is_current:
         return status
     if updatable and 0 < behind:
-        update_index(store, index_dir, progress=progress)
+        update_index(store, index_dir, progress=progress, wait=wait, on_wait=on_wait)
         return index_status(store, index_dir)
-    return build_index(store, index_dir, progress=progress)
+    return build()
 
 
 def _update_limit(status: IndexStatus) -> int:

@@ -11,6 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +21,9 @@ from werkzeug.datastructures import MultiDict
 
 from corpus.entities.store import EntityStore
 from corpus.errors import CorpusError
-from corpus.ingest import IngestProgress, ingest
-from indexer.build import build_index, index_status
+from corpus.ingest import IngestProgress, IngestReport, ingest
+from indexer.build import IndexStatus, build_index, index_status
+from indexer.entities.extraction import AnalysisReport
 from indexer.errors import IndexerError
 from indexer.search.engine import SearchIndex
 from webapp import create_app
@@ -29,6 +31,7 @@ from webapp.cli.analysis import analyse, analyse_command
 from webapp.cli.entities import entities
 from webapp.cli.entity_terminal import analysis_json, analysis_line, model_status
 from webapp.cli.terminal import (
+    housekeeping_lines,
     index_change,
     report_json,
     report_lines,
@@ -179,43 +182,88 @@ def ingest_command(
     index up to date (--no-index: later, with "dossier index").
     """
     config = _config()
+    outcome = _Ingested()
+    try:
+        _ingest_steps(
+            config, paths, outcome, analyse_entities=entities, update_index=index, replace=replace
+        )
+    except (CorpusError, IndexerError) as exc:
+        outcome.error = str(exc)
+    report = outcome.report
+    if as_json:
+        click.echo(json.dumps(_ingest_json(outcome), indent=2))
+    else:
+        click.echo("\n".join(report_lines(report)))
+        if outcome.analysis:
+            click.echo(analysis_line(outcome.analysis))
+        if index and outcome.before and outcome.after:
+            click.echo(f"Index: {index_change(outcome.before, outcome.after)}")
+        elif not index and outcome.after and not outcome.after.is_current:
+            click.echo('Index: not updated (--no-index); run "dossier index" to catch up.')
+    if outcome.error:
+        raise click.ClickException(outcome.error)
+    stored = len(report.added) + len(report.updated) + len(report.unchanged)
+    if report.failed and not stored:
+        raise click.ClickException(f"Nothing was stored: all {len(report.failed)} sources failed.")
+    if report.failed and strict:
+        raise click.ClickException(f"{len(report.failed)} sources failed (--strict).")
+
+
+@dataclass
+class _Ingested:
+    """What ``dossier ingest`` got done, step by step, so a failing step still reports."""
+
+    report: IngestReport = field(default_factory=IngestReport)
+    analysis: AnalysisReport | None = None
+    before: IndexStatus | None = None
+    after: IndexStatus | None = None
+    error: str = ""
+
+
+def _ingest_steps(
+    config: Mapping[str, Any],
+    paths: tuple[Path, ...],
+    outcome: _Ingested,
+    *,
+    analyse_entities: bool,
+    update_index: bool,
+    replace: bool,
+) -> None:
+    """Store, analyse, index: each step's result goes into ``outcome`` as soon as it is done."""
     index_dir = Path(config["INDEX_DIR"])
     with open_store(config, create=True) as store:
         with tqdm(desc="Ingesting", unit=" documents", disable=None, leave=False) as bar:
-            report = ingest(
+            outcome.report = ingest(
                 paths,
                 store,
                 limits=ingest_limits(config),
                 progress=_ingest_bar(bar),
                 replace=replace,
             )
-        analysis = analyse(store, EntityStore(store)) if entities else None
-        before = index_status(store, index_dir)
-        if index:
-            with tqdm(desc="Indexing", unit=" documents", disable=None, leave=False) as bar:
-                analysed = analysis.document_ids if analysis else ()
-                after = catch_up_index(
-                    store, index_dir, analysed=analysed, progress=_index_bar(bar)
-                )
-        else:
-            after = before
-    if as_json:
-        data = report_json(report, after)
-        data["entities"] = analysis_json(analysis) if analysis else None
-        click.echo(json.dumps(data, indent=2))
-    else:
-        click.echo("\n".join(report_lines(report)))
-        if analysis:
-            click.echo(analysis_line(analysis))
-        if index:
-            click.echo(f"Index: {index_change(before, after)}")
-        elif not after.is_current:
-            click.echo('Index: not updated (--no-index); run "dossier index" to catch up.')
-    stored = len(report.added) + len(report.updated) + len(report.unchanged)
-    if report.failed and not stored:
-        raise click.ClickException(f"Nothing was stored: all {len(report.failed)} sources failed.")
-    if report.failed and strict:
-        raise click.ClickException(f"{len(report.failed)} sources failed (--strict).")
+        if analyse_entities:
+            outcome.analysis = analyse(store, EntityStore(store))
+        outcome.before = index_status(store, index_dir)
+        if not update_index:
+            outcome.after = outcome.before
+            return
+        with tqdm(desc="Indexing", unit=" documents", disable=None, leave=False) as bar:
+            analysed = outcome.analysis.document_ids if outcome.analysis else ()
+            outcome.after = catch_up_index(
+                store,
+                index_dir,
+                analysed=analysed,
+                progress=_index_bar(bar),
+                wait=config["INDEX_WAIT_SECONDS"],
+                on_wait=_say,
+            )
+
+
+def _ingest_json(outcome: _Ingested) -> dict[str, Any]:
+    """The report of ``dossier ingest --json``, with ``error`` when a step failed."""
+    data = report_json(outcome.report, outcome.after or outcome.before)
+    data["entities"] = analysis_json(outcome.analysis) if outcome.analysis else None
+    data["error"] = outcome.error or None
+    return data
 
 
 @cli.command("index")
@@ -233,10 +281,12 @@ def index_command(rebuild: bool, show_status: bool) -> None:
         before = index_status(store, index_dir)
         if show_status:
             click.echo("\n".join(status_lines(before)))
+            click.echo("\n".join(housekeeping_lines(index_dir)))
             return
+        wait = {"wait": config["INDEX_WAIT_SECONDS"], "on_wait": _say}
         with tqdm(desc="Indexing", unit=" documents", disable=None, leave=False) as bar:
             build = build_index if rebuild else catch_up_index
-            after = build(store, index_dir, progress=_index_bar(bar))
+            after = build(store, index_dir, progress=_index_bar(bar), **wait)
     click.echo(f"Index: {index_change(before, after, rebuilt=rebuild)}")
 
 
@@ -314,6 +364,11 @@ cli.add_command(entities)
 def _config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The instance configuration for a command (no secret key is created: nothing is served)."""
     return load_config(overrides, generate_secret=False)
+
+
+def _say(message: str) -> None:
+    """A note for the person at the terminal, on stderr (stdout may be JSON)."""
+    click.echo(message, err=True)
 
 
 def _url(host: str, port: int) -> str:

@@ -7,10 +7,13 @@ with the web app (the search JSON has the shape of ``GET /api/search``, without 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from corpus.ingest import IngestReport
 from indexer.build import IndexStatus
+from indexer.generations import leftovers
+from indexer.lock import holder, is_locked
 from indexer.search.engine import SearchResult, Snippet
 
 SHOWN_FAILURES = 50  # failures listed in the plain-text summary; the JSON lists them all
@@ -54,6 +57,24 @@ def status_lines(status: IndexStatus) -> list[str]:
     ]
 
 
+def housekeeping_lines(index_dir: Path) -> list[str]:
+    """Who holds the index lock, and what interrupted builds left in the index folder."""
+    busy = is_locked(index_dir)
+    said = holder(index_dir) if busy else ""
+    lines = [f"Lock:         {'held by ' + (said or 'another process') if busy else 'free'}"]
+    found = leftovers(index_dir)
+    if not found:
+        return [*lines, "Leftovers:    none"]
+    size = sum(leftover.size for leftover in found)
+    fate = (
+        "one may be the build in progress"
+        if busy
+        else 'abandoned by interrupted builds; the next "dossier index" removes them'
+    )
+    lines.append(f"Leftovers:    {count(len(found), 'item')}, {size / 1e6:,.1f} MB ({fate}):")
+    return lines + [f"  {leftover.name}" for leftover in found]
+
+
 def failure_lines(failures: Sequence[tuple[str, str]]) -> list[str]:
     """``  what: why`` for each failure, up to ``SHOWN_FAILURES``, then how many more."""
     lines = [f"  {what}: {why}" for what, why in failures[:SHOWN_FAILURES]]
@@ -91,8 +112,15 @@ def id_notice(report: IngestReport) -> list[str]:
     return [notice]
 
 
-def report_json(report: IngestReport, status: IndexStatus) -> dict[str, Any]:
-    """Every id by outcome, every failure, and the index state after the run."""
+def report_json(report: IngestReport, status: IndexStatus | None) -> dict[str, Any]:
+    """Every id by outcome, every failure, and the index state after the run (None: unknown,
+    the store could not be read)."""
+    index = status and {
+        "is_current": status.is_current,
+        "generation": status.generation,
+        "documents": status.doc_count,
+        "seq": status.indexed_seq,
+    }
     return {
         "added": list(report.added),
         "updated": list(report.updated),
@@ -101,12 +129,7 @@ def report_json(report: IngestReport, status: IndexStatus) -> dict[str, Any]:
         "skipped": [{"origin": s.origin, "reason": s.reason} for s in report.skipped],
         "files": report.files,
         "without_id": {"by_url": report.ids_from_url, "by_text": report.ids_from_text},
-        "index": {
-            "is_current": status.is_current,
-            "generation": status.generation,
-            "documents": status.doc_count,
-            "seq": status.indexed_seq,
-        },
+        "index": index,
     }
 
 

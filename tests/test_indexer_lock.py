@@ -1,0 +1,105 @@
+"""The index lock: one holder at a time, told to waiters, free again as soon as its holder dies
+(whatever its forked workers do), and the workers die with it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from indexer.errors import IndexBusy
+from indexer.lock import holder, index_lock, is_locked
+
+# A process that takes the lock, forks a worker the way Whoosh's writer does, says both pids
+# and waits to be killed.
+HOLD_AND_FORK = """
+import multiprocessing, sys, time
+from pathlib import Path
+from indexer.lock import index_lock
+
+def work():
+    while True:
+        time.sleep(0.05)
+
+with index_lock(Path(sys.argv[1])):
+    worker = multiprocessing.get_context("fork").Process(target=work)
+    worker.start()
+    print(worker.pid, flush=True)
+    time.sleep(600)
+"""
+
+
+def _is_gone(pid: int) -> bool:
+    """True once ``pid`` has exited (a zombie no reaper collected counts as gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return True
+    return fields[0] in ("Z", "X")
+
+
+def _eventually(check: object, seconds: float = 30.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():  # type: ignore[operator]
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; Linux only")
+def test_a_killed_holder_frees_the_lock_and_its_workers_die_with_it(tmp_path: Path) -> None:
+    repo = Path(__file__).resolve().parent.parent
+    with subprocess.Popen(
+        [sys.executable, "-c", HOLD_AND_FORK, str(tmp_path)],
+        cwd=repo,
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as parent:
+        assert parent.stdout is not None
+        worker = int(parent.stdout.readline())
+        assert is_locked(tmp_path)
+        assert holder(tmp_path).startswith(f"pid {parent.pid} since ")
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait()
+        try:
+            with index_lock(tmp_path):  # taken over at once: no wait allowed
+                assert holder(tmp_path).startswith(f"pid {os.getpid()} since ")
+            assert _eventually(lambda: _is_gone(worker)), f"worker {worker} outlived its parent"
+        finally:
+            if not _is_gone(worker):
+                os.kill(worker, signal.SIGKILL)
+
+
+def test_a_second_holder_is_refused_or_waits_and_is_told_who_holds_it(tmp_path: Path) -> None:
+    told: list[str] = []
+    waiting = threading.Event()
+
+    def wait_for_it() -> None:
+        def on_wait(message: str) -> None:
+            told.append(message)
+            waiting.set()
+
+        with index_lock(tmp_path, wait=60, on_wait=on_wait):
+            told.append("got it")
+
+    with index_lock(tmp_path):
+        with pytest.raises(IndexBusy, match=f"another process \\(pid {os.getpid()} since "):
+            with index_lock(tmp_path):
+                pass
+        thread = threading.Thread(target=wait_for_it)
+        thread.start()
+        assert waiting.wait(30)
+    thread.join(30)
+    assert told[0].startswith(
+        f"Waiting for the index at {tmp_path}: another process (pid {os.getpid()} since "
+    )
+    assert told[0].endswith(") is using it.")
+    assert told[1:] == ["got it"]
+    assert not is_locked(tmp_path) and holder(tmp_path) == ""
