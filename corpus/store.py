@@ -138,6 +138,19 @@ class Store:
         with self.connect() as conn:
             return {i: state.provenance for i, state in _current_states(conn, ids).items()}
 
+    def get_versions(self, pairs: Iterable[tuple[str, int]]) -> dict[tuple[str, int], Document]:
+        """The given versions of documents, in the order asked (a page of hits, each in the
+        version its index record was made from); pairs not stored are left out."""
+        wanted = list(dict.fromkeys(pairs))
+        found: dict[tuple[str, int], Document] = {}
+        key = sa.tuple_(_V.c.document_id, _V.c.version)
+        with self.connect() as conn:
+            for start in range(0, len(wanted), _CHUNK // 2):  # two parameters a pair
+                stmt = _select_versions().where(key.in_(wanted[start : start + _CHUNK // 2]))
+                for row in conn.execute(stmt):
+                    found[(row.document_id, row.version)] = _document(row._mapping)
+        return {pair: found[pair] for pair in wanted if pair in found}
+
     def versions(self, id: str) -> list[Document]:
         """Every stored version of a document, oldest first; raises ``DocumentNotFound``."""
         stmt = _select_versions().where(_V.c.document_id == id).order_by(_V.c.version)

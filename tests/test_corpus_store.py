@@ -160,6 +160,23 @@ def test_get_many_returns_current_versions_in_the_order_asked(db: Store) -> None
     assert db.get_many([]) == {}
 
 
+def test_get_versions_returns_the_versions_asked_in_the_order_asked(db: Store) -> None:
+    db.put_many([draft("a", "A one."), draft("b", "B one."), draft("a", "A two.")])
+
+    found = db.get_versions([("a", 1), ("b", 1), ("a", 2), ("a", 3), ("c", 1), ("a", 1)])
+
+    assert list(found) == [("a", 1), ("b", 1), ("a", 2)]
+    assert [(d.text, d.is_current) for d in found.values()] == [
+        ("A one.", False),
+        ("B one.", True),
+        ("A two.", True),
+    ]
+    many = [draft(f"doc-{n}", f"Text {n}.") for n in range(600)]  # more than one chunk
+    db.put_many(many)
+    assert len(db.get_versions((d.id or "", 1) for d in many)) == 600
+    assert db.get_versions([]) == {}
+
+
 def test_batches_larger_than_one_id_chunk_are_stored_and_read_back(db: Store) -> None:
     drafts = [draft(f"doc-{n:04d}", f"Text number {n}.") for n in range(1203)]
 

@@ -259,6 +259,7 @@ def test_a_hit_carries_metadata_and_the_date_precision_from_the_store(
     (hit,) = run(corpus, "khasan kind:news").hits
     assert hit == Hit(
         id=NEWS,
+        version=1,
         score=hit.score,
         title="Talks with the Chairman of the State Affairs Commission",
         kind="news",
@@ -591,6 +592,22 @@ def test_a_kept_index_sees_updates_and_never_counts_replaced_versions(
         assert index.search(SearchRequest("date:2014 OR kind:other"), store).total == 2
     finally:
         index.close()
+
+
+def test_a_hit_is_the_version_the_index_holds_while_it_catches_up(
+    store: Any, index_dir: Path
+) -> None:
+    old = store.get(NO_DATE)
+    store.put(DocumentDraft(text="Background: talks resumed.", id=NO_DATE, id_from="given"))
+    index = SearchIndex.open(index_dir)
+    try:
+        (hit,) = index.search(SearchRequest("stalled"), store).hits
+    finally:
+        index.close()
+    assert (hit.id, hit.version) == (NO_DATE, 1)
+    (snippet,) = hit.snippets
+    assert snippet.text == old.text[snippet.start : snippet.start + len(snippet.text)]
+    assert [snippet.text[s.start : s.end] for s in snippet.spans] == ["stalled"]
 
 
 def test_a_kept_index_follows_a_rebuilt_generation(store: Any, index_dir: Path) -> None:

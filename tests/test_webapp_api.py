@@ -20,10 +20,10 @@ def test_search_returns_the_documented_shape(client: Any) -> None:
     )
     (hit,) = body["hits"]
     assert set(hit) == {
-        "id", "score", "title", "kind", "date", "date_precision", "speaker", "source", "url",
-        "snippets",
+        "id", "version", "score", "title", "kind", "date", "date_precision", "speaker", "source",
+        "url", "snippets",
     }  # fmt: skip
-    assert hit["id"] == "fixture-un-statement-2017"
+    assert (hit["id"], hit["version"]) == ("fixture-un-statement-2017", 1)
     assert (hit["kind"], hit["date"], hit["date_precision"]) == ("speech", "2017-09", "month")
     assert hit["url"] == "http://localhost/documents/fixture-un-statement-2017?q=Pyongyang"
     assert hit["score"] > 0

@@ -431,7 +431,7 @@ def test_search_json_has_ranked_ids_scores_titles_and_snippets(ingested: Any) ->
     scores = [h["score"] for h in result["hits"]]
     assert scores == sorted(scores, reverse=True)
     first = result["hits"][0]
-    assert first["title"] == "Remarks at the Valdai Discussion Club"
+    assert (first["title"], first["version"]) == ("Remarks at the Valdai Discussion Club", 1)
     snippet = first["snippets"][0]
     start, end = snippet["spans"][0]
     assert snippet["text"][start:end] == "Koreas"

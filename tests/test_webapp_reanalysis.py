@@ -19,6 +19,7 @@ from corpus.entities.corrections import add_entity
 from corpus.entities.reanalysis import REANALYSE
 from corpus.entities.store import EntityStore
 from corpus.jobs import QueuePolicy
+from corpus.model import DocumentDraft
 from corpus.store import Store
 from indexer.build import build_index
 from indexer.entities.extraction import analyse_documents
@@ -246,3 +247,30 @@ def test_reanalyse_status_reports_an_empty_queue_as_json(
             "failures": [],
         }
     }
+
+
+def test_snippets_found_before_an_ingest_keep_the_mentions_of_their_version(
+    app: Any, pyongyang: str, store: Store, index_dir: Path
+) -> None:
+    index = SearchIndex.open(index_dir)
+    try:
+        result = index.search(SearchRequest(query="Pyongyang"), store)
+    finally:
+        index.close()
+    entity_store = EntityStore(store)
+    before = snippet_mentions(entity_store, result.hits)
+    for hit in result.hits:  # a new version of each, its mentions 9 characters further on
+        old = store.get(hit.id)
+        store.put(DocumentDraft(f"Updated. {old.text}", hit.id, title=old.title), replace=True)
+    analyse_documents(store, entity_store, recogniser=None, procs=1)
+
+    after = snippet_mentions(entity_store, result.hits)
+
+    assert after == before
+    names = {e.id: e for e in entity_store.entities()}
+    with app.test_request_context():
+        for hit in result.hits:
+            assert hit.version == 1
+            for snippet in hit.snippets:
+                assert snippet.text in store.get(hit.id, hit.version).text
+                assert snippet_marks(snippet, after[hit.id], names)  # Pyongyang is coloured

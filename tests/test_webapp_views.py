@@ -87,9 +87,29 @@ def test_a_snippet_links_to_its_passage_through_the_hit_it_starts_at(client: Any
     (link,) = page.select("li.hit-result a.snippet-link")
     response = client.get(link["href"])
     assert response.status_code == 302
-    assert response.location == "/documents/fixture-eastern-forum-2019?q=talks&kind=forum#hit-1"
+    assert response.location == (
+        "/documents/fixture-eastern-forum-2019?q=talks&kind=forum&version=1#hit-1"
+    )
     text_after_last_hit = client.get("/documents/fixture-eastern-forum-2019?q=talks&at=100000")
     assert text_after_last_hit.location == "/documents/fixture-eastern-forum-2019?q=talks"
+
+
+def test_a_snippet_found_in_an_older_version_shows_and_links_to_that_version(
+    store: Any, make_app: Callable[..., Any]
+) -> None:
+    client = make_app().test_client()
+    old = store.get("fixture-no-date")
+    store.put(DocumentDraft(text="Background: talks resumed.", id=old.id, id_from="given"))
+
+    page = soup_of(client.get("/?q=stalled"))  # the index has not caught up with version 2
+
+    (snippet,) = page.select("li.hit-result .snippet")
+    assert [m.get_text() for m in snippet.select("mark.hit")] == ["stalled"]
+    response = client.get(one(snippet, "a.snippet-link")["href"])
+    assert response.location == "/documents/fixture-no-date?q=stalled&version=1#hit-1"
+    shown = soup_of(client.get(response.location))
+    assert one(shown, ".document-text").get_text() == old.text
+    assert [m.get_text() for m in shown.select(".document-text mark.hit")] == ["stalled"]
 
 
 def test_a_facet_link_filters_and_the_selected_value_links_back(client: Any) -> None:

@@ -157,12 +157,14 @@ def hit_mentions(store: EntityStore, document_ids: Iterable[str]) -> dict[str, l
 
 
 def snippet_mentions(store: EntityStore, hits: Iterable[Hit]) -> dict[str, list[Mention]]:
-    """The stored mentions (current versions) that start inside the snippets of each hit: all
-    that ``snippet_marks`` can show, read by offset range rather than every mention of a long
-    document."""
+    """The stored mentions that start inside the snippets of each hit, in the version the hit
+    was found in (its snippets' text): all that ``snippet_marks`` can show, read by offset
+    range rather than every mention of a long document."""
+    hits = list(hits)
     return mentions_starting_in(
         store,
         {hit.id: [Span(s.start, s.start + len(s.text)) for s in hit.snippets] for hit in hits},
+        {hit.id: hit.version for hit in hits},
     )
 
 

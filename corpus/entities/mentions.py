@@ -176,13 +176,16 @@ def mentions_many(
 
 
 def mentions_starting_in(
-    store: EntityStore, ranges: Mapping[str, Sequence[Span]]
+    store: EntityStore,
+    ranges: Mapping[str, Sequence[Span]],
+    versions: Mapping[str, int] | None = None,
 ) -> dict[str, list[Mention]]:
-    """Stored mentions of the current version of each document that start inside one of its
-    ranges (the snippets of a page of hits), in text order; documents without any map to [].
+    """Stored mentions of a version of each document that start inside one of its ranges (the
+    snippets of a page of hits), in text order; documents without any map to []. The version
+    is the one ``versions`` names (the one the hit was found in), else the current one.
 
-    One query for the current versions and one for the mentions, whose every condition is an
-    equality on (document id, version) and a range of start offsets: a range scan of the
+    At most one query for the current versions and one for the mentions, whose every condition
+    is an equality on (document id, version) and a range of start offsets: a range scan of the
     primary key, however many mentions a long document has.
     """
     found: dict[str, list[Mention]] = {document_id: [] for document_id in ranges}
@@ -191,8 +194,9 @@ def mentions_starting_in(
     if not wanted:
         return found
     with store.connect() as conn:
-        stmt = sa.select(_D.id, _D.current_version).where(_D.id.in_(wanted))
-        versions = dict(conn.execute(stmt).all())
+        if versions is None:
+            stmt = sa.select(_D.id, _D.current_version).where(_D.id.in_(wanted))
+            versions = dict(conn.execute(stmt).all())
         wheres = [(d, versions[d], s) for d in wanted if d in versions for s in ranges[d]]
         for start in range(0, len(wheres), _RANGES_PER_QUERY):
             chunk = wheres[start : start + _RANGES_PER_QUERY]

@@ -72,9 +72,12 @@ class SearchRequest:
 
 @dataclass(frozen=True)
 class Hit:
-    """One matching document on the page shown."""
+    """One matching document on the page shown, in the ``version`` its index record holds:
+    the snippets (their offsets) are cut from that version's text, even when the store has a
+    newer one the index has not caught up with."""
 
     id: str
+    version: int
     score: float
     title: str
     kind: str
@@ -136,7 +139,8 @@ class SearchIndex:
             self._searcher.close()
 
     def search(self, request: SearchRequest, store: Any) -> SearchResult:
-        """Run ``request``; texts for snippets come from ``store.get_many`` for the page only.
+        """Run ``request``; texts for snippets come from ``store.get_versions`` for the page
+        only, each in the version that was indexed.
 
         Raises ``QueryError`` (``EmptyQuery``, ``QueryTooComplex``) with a message for the user.
         """
@@ -159,8 +163,8 @@ class SearchIndex:
             names = table.names(shown, matched) if shown else {}
             page = self._page(searcher, table, plan, matched, request, cache)
             suggestion = suggest(reader, parsed) if parsed else None
-        documents = store.get_many([h.fields["id"] for h in page]) if page else {}
-        hits = tuple(_hit(h, documents.get(h.fields["id"]), plan.pattern) for h in page)
+        documents = store.get_versions(_version(h) for h in page) if page else {}
+        hits = tuple(_hit(h, documents.get(_version(h)), plan.pattern) for h in page)
         took = round((time.perf_counter() - started) * 1000, 1)
         return SearchResult(
             request, len(matched), hits, facets, suggestion, plan.notices, took, names
@@ -304,6 +308,11 @@ def _snippets(text: str, pattern: Pattern) -> tuple[Snippet, ...]:
     return make_snippets(text, spans)
 
 
+def _version(page_hit: _PageHit) -> tuple[str, int]:
+    """The document version an index record was made from."""
+    return page_hit.fields["id"], page_hit.fields["version"]
+
+
 def _hit(page_hit: _PageHit, document: Any, pattern: Pattern) -> Hit:
     fields = page_hit.fields
     if document is not None:
@@ -315,6 +324,7 @@ def _hit(page_hit: _PageHit, document: Any, pattern: Pattern) -> Hit:
         snippets = ()
     return Hit(
         id=fields["id"],
+        version=fields["version"],
         score=page_hit.score,
         title=fields.get("title", ""),
         kind=fields.get("kind", ""),

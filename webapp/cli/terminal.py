@@ -175,6 +175,7 @@ def result_json(result: SearchResult) -> dict[str, Any]:
         "hits": [
             {
                 "id": hit.id,
+                "version": hit.version,
                 "score": hit.score,
                 "title": hit.title,
                 "kind": hit.kind,

@@ -56,6 +56,7 @@ def document(id: str) -> ResponseReturnValue:
 def _hit_fields(hit: Hit, query: str) -> dict[str, Any]:
     return {
         "id": hit.id,
+        "version": hit.version,
         "score": hit.score,
         "title": hit.title,
         "kind": hit.kind,
