@@ -426,6 +426,17 @@ def test_a_post_without_the_csrf_token_is_refused(client: Any, ids: dict[str, st
     assert not page.select(".aliases .alias")
 
 
+@pytest.mark.parametrize(
+    "target", ["/\t/evil.example", "/\r\nX: 1", "//evil.example", "http://x.y/"]
+)
+def test_a_correction_returns_only_to_a_path_on_this_site(
+    client: Any, ids: dict[str, str], target: str
+) -> None:
+    response = post(client, f"/entities/{ids['Russia']}/aliases", alias="RF", next=target)
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/entities/{ids['Russia']}"
+
+
 def test_adding_an_alias_marks_it_in_documents_and_says_how_many_were_reanalysed(
     client: Any, ids: dict[str, str]
 ) -> None:

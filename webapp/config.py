@@ -53,6 +53,8 @@ DEFAULTS: dict[str, Any] = {
     "HOST": "127.0.0.1",
     # Port "dossier serve" listens on.
     "PORT": 5000,
+    # Host names the web app answers to (list, or comma-separated); None: localhost and HOST.
+    "ALLOWED_HOSTS": None,
     # Who re-analyses after corrections: background, inline, queue; None: inline if TESTING.
     "REANALYSIS": None,
     # Seconds a re-analysis worker's claim on its documents lasts unless it renews it.
@@ -128,6 +130,15 @@ def _resolve(config: dict[str, Any]) -> dict[str, Any]:
         value = config[key]
         if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
             raise ConfigError(f"{key} must be a number of seconds (0 or more), not {value!r}.")
+    hosts = config["ALLOWED_HOSTS"]
+    if hosts is not None and not (
+        isinstance(hosts, str)
+        or (isinstance(hosts, list | tuple) and all(isinstance(h, str) for h in hosts))
+    ):
+        raise ConfigError(
+            f'ALLOWED_HOSTS must be a list of host names such as ["dossier.example.org"], '
+            f"not {hosts!r}."
+        )
     port = config["PORT"]
     if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
         raise ConfigError(f"PORT must be a whole number from 0 to 65535, not {port!r}.")

@@ -43,7 +43,10 @@ def check_csrf() -> None:
         return  # unknown routes and wrong methods get their own 404/405
     expected = session.get(_SESSION_KEY)
     sent = request.headers.get(HEADER) or request.form.get(FIELD) or ""
-    if not isinstance(expected, str) or not hmac.compare_digest(sent, expected):
+    # Bytes: compare_digest refuses str with characters outside ASCII (a 500, not a 400).
+    if not isinstance(expected, str) or not hmac.compare_digest(
+        sent.encode("utf-8", "surrogateescape"), expected.encode("utf-8")
+    ):
         raise CsrfFailure()
 
 

@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 APOLOGY = "Sorry, something went wrong on our side. The error has been logged."
 TITLES = {
     400: "Bad request",
+    403: "Forbidden",
     404: "Not found",
     405: "Method not allowed",
     500: "Server error",

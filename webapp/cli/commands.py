@@ -136,6 +136,12 @@ def serve(host: str | None, port: int | None, debug: bool) -> None:
     click.echo(f"Open {_url(config['HOST'], config['PORT'])}  (Ctrl+C to stop)")
     if config["HOST"] not in ("127.0.0.1", "localhost", "::1"):
         click.echo("Note: this server is for one user; for a team use gunicorn.", err=True)
+    if config["HOST"] in ("", "0.0.0.0", "::") and config["ALLOWED_HOSTS"] is None:
+        click.echo(
+            "Note: it answers to localhost names only; set ALLOWED_HOSTS to the names others "
+            "use to reach it.",
+            err=True,
+        )
     app.run(config["HOST"], config["PORT"], debug=debug, threaded=True)
 
 

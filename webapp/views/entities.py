@@ -27,6 +27,7 @@ from webapp.corrections import after, entity_ref
 from webapp.entity_layer import TYPE_LABELS, type_label
 from webapp.entity_pages import entity_page, registry_page
 from webapp.errors import InvalidParameter, error_response
+from webapp.origins import same_site_path
 from webapp.params import text_offset
 from webapp.resources import entity_names, get_entity_store, get_store
 
@@ -194,8 +195,9 @@ def _correct(correction: Callable[[MultiDict[str, str]], CorrectionResult]) -> R
 
 def _next(target: str, entity_id: str | None) -> str:
     """A path on this site to go back to: ``next`` if it is one, else the entity's page."""
-    if target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
+    path = same_site_path(target)
+    if path is not None:
+        return path
     if entity_id:
         return url_for("entities.show", id=entity_id)
     return url_for("entities.index")
