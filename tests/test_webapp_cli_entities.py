@@ -188,3 +188,13 @@ def test_a_correction_that_affects_no_document_says_so(ingested: Any) -> None:
     assert _lines(ingested, "entities", "add", "Atlantis", "--type", "LOCATION")[1] == (
         "No document is affected."
     )
+
+
+def test_names_print_without_the_control_sequences_they_were_given(ingested: Any) -> None:
+    name = "Evil\x1b]0;owned\x07 Name\x1b[2J"
+    added = _run(ingested, "entities", "add", name, "--type", "person")
+    assert "\x1b" not in added.stdout and "Evil" in added.stdout
+    listed = _run(ingested, "entities", "list").stdout
+    assert "\x1b" not in listed and "Evil" in listed
+    failed = _run(ingested, "entities", "alias", name + "x", "Other", code=1)
+    assert "\x1b" not in failed.stderr and "Evil" in failed.stderr

@@ -7,7 +7,14 @@ from corpus.model import Span
 from corpus.readers import ReadFailure
 from indexer.build import IndexStatus
 from indexer.search.engine import Snippet
-from webapp.cli.terminal import SHOWN_FAILURES, count, index_change, marked, report_lines
+from webapp.cli.terminal import (
+    SHOWN_FAILURES,
+    count,
+    index_change,
+    marked,
+    printable,
+    report_lines,
+)
 
 SNIPPET = Snippet("a zone of peace\nin the east", (Span(2, 6), Span(10, 15)), start=40)
 
@@ -52,3 +59,14 @@ def test_an_index_rebuilt_while_current_is_said_to_be_rebuilt() -> None:
     assert index_change(_status("gen-a"), _status("gen-a")) == (
         "already up to date (generation gen-a, 5 documents)."
     )
+
+
+def test_terminal_control_sequences_are_stripped_from_what_is_printed() -> None:
+    hostile = (
+        "Evil\x1b]0;owned\x07 \x1b[2J\x1b[31mName\x9b1;31m\x9d8;;http://x\x9c\r\x08\x00 "
+        "\x1bP1$q\x1b\\end\x1bc\x7f"
+    )
+    assert printable(hostile) == "Evil Name end"
+    assert printable("tab\tand\nnewline stay; Ünïcödé too") == "tab\tand\nnewline stay; Ünïcödé too"
+    snippet = Snippet("a \x1b[2Jzone\x9b2J of peace", (Span(6, 10),), start=0)
+    assert marked(snippet, is_tty=True) == "a \x1b[1mzone\x1b[0m of peace"

@@ -31,6 +31,7 @@ from indexer.entities.extraction import (
 from indexer.entities.iob import parse_type_map
 from indexer.entities.recogniser import Recogniser, evaluate, train
 from webapp.cli.entity_terminal import analysis_line, reindex_line, scores_json, scores_lines
+from webapp.cli.terminal import say
 from webapp.config import load_config
 from webapp.instance import open_store
 
@@ -57,12 +58,12 @@ def train_command(corpus: Path, passes: int, spec: str | None) -> None:
         model = train(corpus, passes=passes, progress=lambda *_: bar.update(1), **options)
     path = model.save(model_path(models_dir))
     info = model.header["corpus"]
-    click.echo(
+    say(
         f"Trained on {info['sentences']:,} sentences ({info['tokens']:,} tokens) of "
         f"{corpus.name}, {passes} passes, in {time.perf_counter() - started:.0f} s."
     )
-    click.echo(f"Types: {', '.join(model.types)}. Saved to {path}.")
-    click.echo('Run "dossier analyse --all" to re-analyse the documents already stored.')
+    say(f"Types: {', '.join(model.types)}. Saved to {path}.")
+    say('Run "dossier analyse --all" to re-analyse the documents already stored.')
 
 
 @click.command("eval")
@@ -82,7 +83,7 @@ def eval_command(corpus: Path, spec: str | None, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(scores_json(scores, corpus, mapping), indent=2))
     else:
-        click.echo("\n".join(scores_lines(scores, corpus, mapping)))
+        say("\n".join(scores_lines(scores, corpus, mapping)))
 
 
 @click.command("analyse")
@@ -98,12 +99,12 @@ def analyse_command(everything: bool) -> None:
             reindex(store, entity_store, None)
             return
         report = analyse(store, entity_store)
-        click.echo(analysis_line(report))
+        say(analysis_line(report))
         index_dir = config()["INDEX_DIR"]
         status = index_status(store, index_dir)
         if report.documents and status.exists and status.schema_version_ok:
             indexed = update_records(store, index_dir, report.document_ids)
-            click.echo(f"Index: updated {indexed} records.")
+            say(f"Index: updated {indexed} records.")
 
 
 def analyse(
@@ -122,7 +123,7 @@ def reindex(
 ) -> ReindexReport | None:
     """Re-analyse and re-index ``doc_ids`` (None: everything) and print what was done."""
     if doc_ids is not None and not doc_ids:
-        click.echo("No document is affected.")
+        say("No document is affected.")
         return None
     settings = config()
     recogniser = load_recogniser(settings["MODELS_DIR"])
@@ -135,7 +136,7 @@ def reindex(
             recogniser,
             progress=progress_bar(bar),
         )
-    click.echo(reindex_line(report))
+    say(reindex_line(report))
     return report
 
 

@@ -33,10 +33,12 @@ from webapp.cli.entity_terminal import analysis_json, analysis_line, model_statu
 from webapp.cli.terminal import (
     housekeeping_lines,
     index_change,
+    printable,
     report_json,
     report_lines,
     result_json,
     result_lines,
+    say,
     status_lines,
 )
 from webapp.config import ConfigError, ingest_limits, load_config
@@ -59,7 +61,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except (CorpusError, IndexerError, ConfigError) as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise click.ClickException(printable(str(exc))) from exc
 
 
 @click.group("dossier", cls=_Group, invoke_without_command=True, context_settings=CONTEXT_SETTINGS)
@@ -98,24 +100,22 @@ def setup(no_demo: bool, download: bool) -> None:
     config = _config({"DEMO_CORPUS": False} if no_demo else None)
     with _StepBars() as bars:
         done = prepare_instance(config, download=download, progress=bars.update)
-    click.echo(f"Instance: {done.home}")
+    say(f"Instance: {done.home}")
     if done.downloaded:
-        click.echo(f"NLTK data: downloaded {', '.join(done.downloaded)}.")
+        say(f"NLTK data: downloaded {', '.join(done.downloaded)}.")
     else:
         where = os.environ.get("NLTK_DATA") or "NLTK's default locations"
-        click.echo(f"NLTK data: everything needed is installed ({where}).")
-    click.echo(f"Database: {done.database}, schema up to date, {done.documents} documents.")
+        say(f"NLTK data: everything needed is installed ({where}).")
+    say(f"Database: {done.database}, schema up to date, {done.documents} documents.")
     if not done.is_demo_wanted:
-        click.echo("Demo collection: not loaded (--no-demo or DEMO_CORPUS=false).")
+        say("Demo collection: not loaded (--no-demo or DEMO_CORPUS=false).")
     elif done.demo_added:
-        click.echo(f"Demo collection: loaded {done.demo_added} documents.")
+        say(f"Demo collection: loaded {done.demo_added} documents.")
     else:
-        click.echo("Demo collection: not loaded, the database already holds documents.")
-    click.echo(f"Entities: {model_status(done)}")
-    click.echo(
-        f"Index: {index_change(done.index_before, done.index, rebuilt=done.is_index_rebuilt)}"
-    )
-    click.echo(f'Ready: run "dossier serve" and open {_url(config["HOST"], config["PORT"])}')
+        say("Demo collection: not loaded, the database already holds documents.")
+    say(f"Entities: {model_status(done)}")
+    say(f"Index: {index_change(done.index_before, done.index, rebuilt=done.is_index_rebuilt)}")
+    say(f'Ready: run "dossier serve" and open {_url(config["HOST"], config["PORT"])}')
 
 
 @cli.command()
@@ -132,12 +132,12 @@ def serve(host: str | None, port: int | None, debug: bool) -> None:
     with open_store(config) as store:
         count = store.count()
     app = create_app(overrides)
-    click.echo(f"Serving {count} documents from {config['HOME']}")
-    click.echo(f"Open {_url(config['HOST'], config['PORT'])}  (Ctrl+C to stop)")
+    say(f"Serving {count} documents from {config['HOME']}")
+    say(f"Open {_url(config['HOST'], config['PORT'])}  (Ctrl+C to stop)")
     if config["HOST"] not in ("127.0.0.1", "localhost", "::1"):
-        click.echo("Note: this server is for one user; for a team use gunicorn.", err=True)
+        say("Note: this server is for one user; for a team use gunicorn.", err=True)
     if config["HOST"] in ("", "0.0.0.0", "::") and config["ALLOWED_HOSTS"] is None:
-        click.echo(
+        say(
             "Note: it answers to localhost names only; set ALLOWED_HOSTS to the names others "
             "use to reach it.",
             err=True,
@@ -199,15 +199,15 @@ def ingest_command(
     if as_json:
         click.echo(json.dumps(_ingest_json(outcome), indent=2))
     else:
-        click.echo("\n".join(report_lines(report)))
+        say("\n".join(report_lines(report)))
         if outcome.analysis:
-            click.echo(analysis_line(outcome.analysis))
+            say(analysis_line(outcome.analysis))
         if index and outcome.before and outcome.after:
-            click.echo(f"Index: {index_change(outcome.before, outcome.after)}")
+            say(f"Index: {index_change(outcome.before, outcome.after)}")
         elif not index and outcome.after and not outcome.after.is_current:
-            click.echo('Index: not updated (--no-index); run "dossier index" to catch up.')
+            say('Index: not updated (--no-index); run "dossier index" to catch up.')
     if outcome.error:
-        raise click.ClickException(outcome.error)
+        raise click.ClickException(printable(outcome.error))
     stored = len(report.added) + len(report.updated) + len(report.unchanged)
     if report.failed and not stored:
         raise click.ClickException(f"Nothing was stored: all {len(report.failed)} sources failed.")
@@ -286,14 +286,14 @@ def index_command(rebuild: bool, show_status: bool) -> None:
     with open_store(config) as store:
         before = index_status(store, index_dir)
         if show_status:
-            click.echo("\n".join(status_lines(before)))
-            click.echo("\n".join(housekeeping_lines(index_dir)))
+            say("\n".join(status_lines(before)))
+            say("\n".join(housekeeping_lines(index_dir)))
             return
         wait = {"wait": config["INDEX_WAIT_SECONDS"], "on_wait": _say}
         with tqdm(desc="Indexing", unit=" documents", disable=None, leave=False) as bar:
             build = build_index if rebuild else catch_up_index
             after = build(store, index_dir, progress=_index_bar(bar), **wait)
-    click.echo(f"Index: {index_change(before, after, rebuilt=rebuild)}")
+    say(f"Index: {index_change(before, after, rebuilt=rebuild)}")
 
 
 @cli.command("search")
@@ -374,7 +374,7 @@ def _config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
 
 def _say(message: str) -> None:
     """A note for the person at the terminal, on stderr (stdout may be JSON)."""
-    click.echo(message, err=True)
+    say(message, err=True)
 
 
 def _url(host: str, port: int) -> str:

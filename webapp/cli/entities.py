@@ -26,6 +26,7 @@ from corpus.store import Store
 from webapp.cli.analysis import eval_command, reindex, session, train_command
 from webapp.cli.entity_terminal import entities_json, entity_lines, history_json, history_lines
 from webapp.cli.reanalysis import drain_now, reanalyse_command, report_lines
+from webapp.cli.terminal import say
 
 TYPE_CHOICE = click.Choice(ENTITY_TYPES, case_sensitive=False)
 
@@ -58,7 +59,7 @@ def list_command(type_: str | None, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(entities_json(found, counts), indent=2, ensure_ascii=False))
     else:
-        click.echo("\n".join(entity_lines(found, counts)))
+        say("\n".join(entity_lines(found, counts)))
 
 
 @entities.command("add")
@@ -179,9 +180,9 @@ def suppressions_command() -> None:
         found = entity_store.suppressions()
     for s in found:
         when = s.at.strftime("%Y-%m-%d %H:%M") if s.at else ""
-        click.echo(f"{s.surface!r} {s.type or 'any type'}  ({s.who}, {when})")
+        say(f"{s.surface!r} {s.type or 'any type'}  ({s.who}, {when})")
     if not found:
-        click.echo("Nothing is suppressed.")
+        say("Nothing is suppressed.")
 
 
 @entities.command("tag")
@@ -218,11 +219,9 @@ def tags_command(document: str | None) -> None:
     for t in found:
         where = "orphaned" if t.is_orphaned else f"[{t.anchor.start}, {t.anchor.end})"
         target = t.entity_id or t.type
-        click.echo(
-            f"#{t.id} {t.document_id} v{t.anchor.version} {where} {t.anchor.quote!r} -> {target}"
-        )
+        say(f"#{t.id} {t.document_id} v{t.anchor.version} {where} {t.anchor.quote!r} -> {target}")
     if not found:
-        click.echo("No tags.")
+        say("No tags.")
 
 
 @entities.command("untag")
@@ -243,12 +242,12 @@ def import_command(obj: dict[str, str], path: Path, strict: bool) -> None:
     """Merge a registry file (.csv or .json, as "export" writes) into the registry."""
     with session() as (store, entity_store):
         report = import_file(entity_store, path, who=obj["who"], strict=strict)
-        click.echo(
+        say(
             f"Imported {path.name}: {len(report.added)} added, {len(report.updated)} updated, "
             f"{len(report.unchanged)} unchanged, {len(report.skipped)} skipped."
         )
         for row in report.skipped:
-            click.echo(f"  {row.where}: {row.reason}")
+            say(f"  {row.where}: {row.reason}")
         affected = None if report.is_everything else report.affected
         reindex(store, entity_store, affected)
 
@@ -269,7 +268,7 @@ def export_command(path: Path | None, format_: str | None) -> None:
             return
         with path.open("w", encoding="utf-8", newline="") as out:
             count = export_registry(entity_store, out, format_)
-    click.echo(f"Exported {count} entities to {path}.")
+    say(f"Exported {count} entities to {path}.")
 
 
 @entities.command("history")
@@ -286,7 +285,7 @@ def history_command(entity: str | None, limit: int, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(history_json(found), indent=2, ensure_ascii=False))
     else:
-        click.echo("\n".join(history_lines(found)))
+        say("\n".join(history_lines(found)))
 
 
 # -- plumbing --------------------------------------------------------------------------------
@@ -316,9 +315,9 @@ def _entity(result: CorrectionResult) -> str:
 def _done(store: Store, entity_store: EntityStore, result: CorrectionResult, what: str) -> None:
     """Say what the correction did, then re-analyse and re-index what it queued (draining
     the queue, so work a server left is done too); failures stay queued and are shown."""
-    click.echo(what)
+    say(what)
     if not result.is_everything and not result.affected:
-        click.echo("No document is affected.")
+        say("No document is affected.")
         return
     report = drain_now(store, entity_store)
-    click.echo("\n".join(report_lines(report)))
+    say("\n".join(report_lines(report)))

@@ -22,6 +22,7 @@ from corpus.store import Store
 from indexer.entities.extraction import load_recogniser
 from indexer.entities.reanalysis import DrainReport, Failure, drain
 from webapp.cli.analysis import config, session
+from webapp.cli.terminal import say
 from webapp.jobs import BATCH, job_settings, worker_name
 from webapp.reanalysis import status_json
 
@@ -52,10 +53,10 @@ def reanalyse_command(show_status: bool, retry: bool, as_json: bool) -> None:
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
         if requeued is not None:
-            click.echo(f"Queued {_count(requeued, 'failed document')} again.")
+            say(f"Queued {_count(requeued, 'failed document')} again.")
         if not show_status:
-            click.echo("\n".join(report_lines(report)))
-        click.echo("\n".join(status_lines(found)))
+            say("\n".join(report_lines(report)))
+        say("\n".join(status_lines(found)))
     if report.failures:
         raise click.ClickException(f"{_count(len(report.failures), 'document')} failed.")
 

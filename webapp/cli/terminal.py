@@ -6,9 +6,12 @@ with the web app (the search JSON has the shape of ``GET /api/search``, without 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+import click
 
 from corpus.ingest import IngestReport
 from indexer.build import IndexStatus
@@ -18,6 +21,25 @@ from indexer.search.engine import SearchResult, Snippet
 
 SHOWN_FAILURES = 50  # failures listed in the plain-text summary; the JSON lists them all
 BOLD, PLAIN = "\x1b[1m", "\x1b[0m"
+# What a terminal would act on: escape sequences (CSI, OSC and other strings, two-byte escapes,
+# their 8-bit C1 forms) and every other control character but tab and newline.
+_CONTROLS = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
+    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[ -/]*[0-~]?"
+    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+)
+
+
+def printable(text: str) -> str:
+    """``text`` without anything a terminal would act on: names, titles and snippets come from
+    documents and analysts, and an escape sequence in them could rewrite the screen."""
+    return _CONTROLS.sub("", text)
+
+
+def say(text: str, *, err: bool = False) -> None:
+    """Print a message for people (stderr with ``err``), without terminal control sequences."""
+    click.echo(printable(text), err=err)
 
 
 def index_change(before: IndexStatus, after: IndexStatus, *, rebuilt: bool = False) -> str:
@@ -139,12 +161,12 @@ def result_lines(result: SearchResult, *, is_tty: bool) -> list[str]:
     first = (request.page - 1) * request.per_page
     shown = f"{first + 1}-{first + len(result.hits)} of " if result.hits else ""
     lines = [f"{shown}{count(result.total, 'hit')} ({result.took_ms:g} ms)"]
-    lines += [f"Note: {notice}" for notice in result.notices]
+    lines += [f"Note: {printable(notice)}" for notice in result.notices]
     if result.suggestion:
-        lines.append(f"Did you mean: {result.suggestion}")
+        lines.append(f"Did you mean: {printable(result.suggestion)}")
     for rank, hit in enumerate(result.hits, start=first + 1):
         date = hit.date.iso() if hit.date else "undated"
-        lines.append(f"{rank:>3}. {hit.score:6.2f}  {hit.id}  {date}  {hit.title}")
+        lines.append(f"{rank:>3}. {hit.score:6.2f}  {hit.id}  {date}  {printable(hit.title)}")
         if hit.snippets:
             lines.append(f"     {marked(hit.snippets[0], is_tty=is_tty)}")
     return lines
@@ -154,13 +176,13 @@ def marked(snippet: Snippet, *, is_tty: bool) -> str:
     """The snippet on one line, matches in bold on a terminal and in [brackets] otherwise."""
     parts, at = [], 0
     for span in snippet.spans:
-        match = snippet.text[span.start : span.end]
+        match = printable(snippet.text[span.start : span.end])
         parts += [
-            snippet.text[at : span.start],
+            printable(snippet.text[at : span.start]),
             f"{BOLD}{match}{PLAIN}" if is_tty else f"[{match}]",
         ]
         at = span.end
-    parts.append(snippet.text[at:])
+    parts.append(printable(snippet.text[at:]))
     line = " ".join("".join(parts).split())
     return f"...{line}" if snippet.start > 0 else line
 
