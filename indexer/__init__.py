@@ -7,7 +7,14 @@ from their modules (``indexer.entities.extraction``, ``indexer.entities.recognis
 
 from __future__ import annotations
 
-from indexer.build import IndexStatus, build_index, ensure_index, index_status, update_index
+from indexer.build import (
+    IndexStatus,
+    IndexUpdate,
+    build_index,
+    catch_up_index,
+    index_status,
+    update_index,
+)
 from indexer.errors import (
     EmptyQuery,
     IndexBusy,
@@ -28,6 +35,7 @@ __all__ = [
     "IndexBusy",
     "IndexMissing",
     "IndexStatus",
+    "IndexUpdate",
     "IndexerError",
     "IobCorpusInvalid",
     "ModelInvalid",
@@ -40,7 +48,7 @@ __all__ = [
     "SearchResult",
     "Snippet",
     "build_index",
-    "ensure_index",
+    "catch_up_index",
     "hit_spans",
     "index_status",
     "update_index",

@@ -66,7 +66,6 @@ MAX_SEGMENTS = 8  # more after an update: merge the small ones in a new generati
 MIN_PARALLEL_DOCS = 200  # fewer: Whoosh hands out batches of 100, so one process would do it all
 PROGRESS_EVERY = 100
 RECORD_BATCH = 500  # documents whose stored mentions are read in one query
-ENSURE_WAIT = 600.0  # seconds ensure_index waits for another process's build
 
 
 @dataclass(frozen=True)
@@ -262,42 +261,88 @@ def update_records(
         return _replace(store, index_dir, generation, state, documents, len(ids), procs, progress)
 
 
-def ensure_index(store: Store, index_dir: Path | str, *, procs: int = 2) -> IndexStatus:
-    """Make the index current: build it when missing or outdated, catch it up when behind.
+@dataclass(frozen=True)
+class IndexUpdate:
+    """What ``catch_up_index`` did: the index before and after, and how it got there."""
 
-    Waits up to ``ENSURE_WAIT`` seconds for another process's build (several web workers may
-    start at once), then checks again under the lock. Logs what it did.
+    before: IndexStatus
+    after: IndexStatus
+    records: int = 0  # records of analysed documents replaced in place
+    caught_up: int = 0  # documents written since the index's seq, indexed in place
+    is_rebuilt: bool = False  # a new generation was built (whole index)
+
+
+def catch_up_index(
+    store: Store,
+    index_dir: Path | str,
+    *,
+    analysed: Iterable[str] = (),
+    rebuild: bool = False,
+    build_missing: bool = True,
+    procs: int = 2,
+    progress: Progress | None = None,
+    wait: float = 0.0,
+    on_wait: OnWait | None = None,
+) -> IndexUpdate:
+    """Make the index current with the store: the one rule every caller uses.
+
+    - No index, or one of another schema version: build one (unless not ``build_missing``:
+      then leave it, e.g. re-analysis on an instance never indexed). ``rebuild``: build a new
+      generation whatever the state.
+    - ``analysed``: documents whose stored mentions just changed; those the index holds get
+      their records replaced, or, when they are most of the index, a new generation is built
+      (two processes build faster than one updates).
+    - Behind the store by at most the documents it holds (or ``MIN_PARALLEL_DOCS``): index the
+      documents written since, in place. Further behind, or holding another store's documents:
+      build a new generation.
+
+    What interrupted builds left is removed first (``tidy``). Each step re-reads the index's
+    state under the lock, so waiting for another process's update (up to ``wait`` seconds,
+    telling ``on_wait``) never indexes a document twice. Raises ``IndexBusy`` when another
+    process holds the index longer.
     """
     index_dir = Path(index_dir)
-    status = index_status(store, index_dir)
-    if status.is_current:
-        log.debug("index %s is current at seq %d", index_dir, status.indexed_seq)
-        tidy(index_dir)
-        return status
-    with locked(index_dir, wait=ENSURE_WAIT):
+    tidy(index_dir)
+    before = status = index_status(store, index_dir)
+    if not (status.exists and status.schema_version_ok) and not build_missing:
+        return IndexUpdate(before, before)
+    ids = list(dict.fromkeys(analysed))
+    reason = "asked for" if rebuild else _rebuild_reason(status, len(ids))
+    options: dict[str, Any] = {"procs": procs, "wait": wait, "on_wait": on_wait}
+    records = 0
+    if ids and not reason:
+        records = update_records(store, index_dir, ids, indexed_only=True, **options)
         status = index_status(store, index_dir)
-        behind = status.store_seq - status.indexed_seq
-        if status.is_current:
-            pass
-        elif not status.exists or not status.schema_version_ok:
-            reason = "missing" if not status.exists else "built with another schema version"
-            log.warning("index %s is %s: building it from the store", index_dir, reason)
-            _build(store, index_dir, procs, None)
-        elif behind > 0 and behind <= max(MIN_PARALLEL_DOCS, status.doc_count):
-            log.warning("index %s is %d writes behind the store: catching up", index_dir, behind)
-            _update(store, index_dir, procs, None)
-        else:
-            log.warning(
-                "index %s does not match the store (index seq %d, %d documents; store seq %d, "
-                "%d documents): rebuilding it",
-                index_dir,
-                status.indexed_seq,
-                status.doc_count,
-                status.store_seq,
-                status.store_count,
-            )
-            _build(store, index_dir, procs, None)
-    return index_status(store, index_dir)
+    if not reason and status.is_current:
+        return IndexUpdate(before, status, records=records)
+    if not reason and status.store_seq > status.indexed_seq:
+        log.info("index %s is behind the store: catching up", index_dir)
+        caught_up = update_index(store, index_dir, progress=progress, **options)
+        return IndexUpdate(before, index_status(store, index_dir), records, caught_up)
+    log.info("building a new generation of index %s: %s", index_dir, reason or _mismatch(status))
+    after = build_index(store, index_dir, progress=progress, **options)
+    return IndexUpdate(before, after, is_rebuilt=True)
+
+
+def _rebuild_reason(status: IndexStatus, analysed: int) -> str:
+    """Why the index must be built anew rather than updated in place; "" if it need not."""
+    limit = max(MIN_PARALLEL_DOCS, status.doc_count)  # beyond: two processes build faster
+    if not status.exists:
+        return "there is none"
+    if not status.schema_version_ok:
+        return "it was built with another schema version"
+    if status.store_seq - status.indexed_seq > limit:
+        return f"it is {status.store_seq - status.indexed_seq} writes behind the store"
+    if 2 * analysed > limit:
+        return f"{analysed} of its documents were analysed again"
+    return ""
+
+
+def _mismatch(status: IndexStatus) -> str:
+    return (
+        f"it does not match the store (index seq {status.indexed_seq}, {status.doc_count} "
+        f"documents; store seq {status.store_seq}, {status.store_count} documents)"
+    )
 
 
 def _build(store: Store, index_dir: Path, procs: int, progress: Progress | None) -> None:

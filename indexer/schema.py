@@ -93,7 +93,7 @@ from whoosh.fields import (
 from whoosh.lang.porter2 import stem
 from whoosh.support.charset import accent_map
 
-# Bump whenever a field or an analyzer changes: ensure_index() then rebuilds the index.
+# Bump whenever a field or an analyzer changes: catch_up_index() then rebuilds the index.
 SCHEMA_VERSION = 4  # 3: entity fields; 4: PositionsFormat
 
 # Entity types with their own fields and facets, and the field prefix of each (also the query

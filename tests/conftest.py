@@ -1,4 +1,5 @@
-"""Fixture chain: corpus_dir -> store -> index -> make_app -> app -> client, plus runner.
+"""Fixture chain: corpus_dir -> store -> index -> make_app -> app -> client, plus runner and
+catch_up (the index after a test wrote to the store).
 
 Real components only: a SQLite (or PostgreSQL) store in tmp_path, a real Whoosh index, real NLTK
 data, Flask's test client and click's CliRunner.
@@ -100,6 +101,15 @@ def index_dir(store: Any, tmp_path: Path) -> Path:
     path = tmp_path / "index"
     build_index(store, path, procs=1)
     return path
+
+
+@pytest.fixture
+def catch_up(store: Any, index_dir: Path) -> Callable[[], Any]:
+    """Brings ``index_dir`` up to date with ``store`` after a test wrote documents: the app
+    never builds or catches up the index itself (``dossier serve`` and ``setup`` do)."""
+    from indexer.build import catch_up_index
+
+    return lambda: catch_up_index(store, index_dir, procs=1)
 
 
 @pytest.fixture

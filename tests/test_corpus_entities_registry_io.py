@@ -11,6 +11,7 @@ import pytest
 
 from corpus.entities import corrections
 from corpus.entities.model import Entity
+from corpus.entities.reanalysis import REANALYSE
 from corpus.entities.registry_io import (
     ImportReport,
     SkippedRow,
@@ -21,6 +22,7 @@ from corpus.entities.registry_io import (
 )
 from corpus.entities.store import EntityStore
 from corpus.errors import InvalidEntity
+from corpus.jobs import pending_documents
 from corpus.model import DocumentDraft
 from corpus.store import Store
 
@@ -189,3 +191,9 @@ def test_json_rows_with_wrong_shapes_are_skipped_with_reasons(es: EntityStore) -
     assert len(report.added) == 1
     assert [s.where for s in report.skipped] == ["list.json[1]", "list.json[2]", "list.json[3]"]
     assert es.find("Putin")[0].aliases == ("V. Putin", "Vova")
+
+
+def test_an_import_queues_the_documents_it_affects_like_any_correction(es: EntityStore) -> None:
+    report = import_csv(es, CSV)
+    assert report.affected == {"a"}
+    assert pending_documents(es, REANALYSE, ["a", "b"]) == {"a"}

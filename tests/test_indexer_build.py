@@ -18,7 +18,7 @@ from corpus.model import DocumentDraft, PartialDate
 from indexer import build
 from indexer.build import (
     build_index,
-    ensure_index,
+    catch_up_index,
     index_status,
     open_index,
     record,
@@ -364,32 +364,66 @@ def test_an_index_of_another_schema_version_is_reported_and_not_opened(
         update_index(corpus_store, index_path)
 
 
-def test_ensure_index_builds_a_missing_index(corpus_store: Any, index_path: Path) -> None:
-    assert ensure_index(corpus_store, index_path).is_current
+def test_catching_up_builds_a_missing_index(corpus_store: Any, index_path: Path) -> None:
+    update = catch_up_index(corpus_store, index_path, procs=1)
+    assert update.after.is_current and update.is_rebuilt and not update.before.exists
     assert len(_generations(index_path)) == 1
 
 
-def test_ensure_index_catches_up_in_the_same_generation(
+def test_catching_up_leaves_a_missing_index_alone_when_asked(
+    corpus_store: Any, index_path: Path
+) -> None:
+    update = catch_up_index(corpus_store, index_path, analysed=[FORUM], build_missing=False)
+    assert (update.after.exists, update.records, update.is_rebuilt) == (False, 0, False)
+    assert _generations(index_path) == []
+
+
+def test_catching_up_indexes_new_writes_in_the_same_generation(
     corpus_store: Any, index_path: Path
 ) -> None:
     build_index(corpus_store, index_path, procs=1)
     generation = current_generation(index_path)
     corpus_store.put(_draft("fixture-new", "Fresh news."))
-    status = ensure_index(corpus_store, index_path)
+    update = catch_up_index(corpus_store, index_path, procs=1)
+    status = update.after
     assert (status.is_current, status.generation, status.doc_count) == (True, generation, 8)
+    assert (update.caught_up, update.records, update.is_rebuilt) == (1, 0, False)
 
 
-def test_ensure_index_rebuilds_an_index_of_another_schema_version(
+def test_catching_up_replaces_the_records_of_analysed_documents_once(
+    corpus_store: Any, index_path: Path
+) -> None:
+    build_index(corpus_store, index_path, procs=1)
+    generation = current_generation(index_path)
+    corpus_store.put(_draft("fixture-new", "Fresh news."))
+    update = catch_up_index(corpus_store, index_path, analysed=[FORUM, "fixture-new"], procs=1)
+    assert (update.records, update.caught_up) == (1, 1)  # the new one is indexed by the catch-up
+    assert update.after.is_current and update.after.generation == generation
+
+
+def test_catching_up_rebuilds_when_most_of_the_index_was_analysed_again(
+    corpus_store: Any, index_path: Path
+) -> None:
+    build_index(corpus_store, index_path, procs=1)
+    old = current_generation(index_path)
+    many = [f"many-{n}" for n in range(build.MIN_PARALLEL_DOCS)]
+    corpus_store.put_many([_draft(id, "Talks went on.") for id in many])
+    catch_up_index(corpus_store, index_path, procs=1)
+    update = catch_up_index(corpus_store, index_path, analysed=many, procs=1)
+    assert update.is_rebuilt and update.after.generation != old and update.after.is_current
+
+
+def test_catching_up_rebuilds_an_index_of_another_schema_version(
     corpus_store: Any, index_path: Path
 ) -> None:
     build_index(corpus_store, index_path, procs=1)
     old = current_generation(index_path)
     _age_schema(index_path)
-    status = ensure_index(corpus_store, index_path)
-    assert status.is_current and status.generation != old
+    update = catch_up_index(corpus_store, index_path, procs=1)
+    assert update.after.is_current and update.after.generation != old
 
 
-def test_ensure_index_rebuilds_an_index_of_another_store(
+def test_catching_up_rebuilds_an_index_of_another_store(
     corpus_store: Any, empty_store: Any, index_path: Path, tmp_path: Path
 ) -> None:
     from corpus.store import Store
@@ -399,16 +433,21 @@ def test_ensure_index_rebuilds_an_index_of_another_store(
     build_index(other, index_path, procs=1)
     other.close()
     old = current_generation(index_path)
-    status = ensure_index(corpus_store, index_path)
+    status = catch_up_index(corpus_store, index_path, procs=1).after
     assert status.is_current and status.generation != old and status.doc_count == 7
 
 
-def test_ensure_index_leaves_a_current_index_alone(corpus_store: Any, index_path: Path) -> None:
+def test_catching_up_leaves_a_current_index_alone_unless_asked_to_rebuild(
+    corpus_store: Any, index_path: Path
+) -> None:
     build_index(corpus_store, index_path, procs=1)
     generation = current_generation(index_path)
     state = read_state(index_path, generation or "")
-    assert ensure_index(corpus_store, index_path).generation == generation
+    update = catch_up_index(corpus_store, index_path)
+    assert update.after.generation == generation and not update.is_rebuilt
     assert read_state(index_path, generation or "") == state
+    rebuilt = catch_up_index(corpus_store, index_path, rebuild=True, procs=1)
+    assert rebuilt.is_rebuilt and rebuilt.after.generation != generation
 
 
 def test_a_second_build_or_update_while_one_runs_raises_index_busy(

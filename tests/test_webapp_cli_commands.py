@@ -513,8 +513,10 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def test_serve_answers_on_the_address_it_prints(runner: Any, sources: Path, tmp_path: Path) -> None:
-    _run(runner, "ingest", str(sources))
+def test_serve_builds_the_index_then_answers_on_the_address_it_prints(
+    runner: Any, sources: Path, tmp_path: Path
+) -> None:
+    _run(runner, "ingest", "--no-index", str(sources))
     port = _free_port()
     env = {**os.environ, "DOSSIER_HOME": str(tmp_path / "home")}
     command = [sys.executable, "-m", "webapp", "serve", "--port", str(port)]
@@ -528,7 +530,9 @@ def test_serve_answers_on_the_address_it_prints(runner: Any, sources: Path, tmp_
             server.terminate()
             output = server.communicate(timeout=30)[0]
     assert [hit["id"] for hit in body["hits"]] == ["fixture-eastern-forum-2019"]
-    assert output.startswith(
+    index, serving = output.split("\n", 1)
+    assert index.startswith("Index: built (generation gen-") and index.endswith(" 7 documents).")
+    assert serving.startswith(
         f"Serving 7 documents from {tmp_path / 'home'}\n"
         f"Open http://127.0.0.1:{port}/  (Ctrl+C to stop)\n"
     )

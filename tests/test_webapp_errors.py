@@ -116,17 +116,26 @@ def test_a_deleted_index_is_a_503_naming_the_command_that_rebuilds_it(
     assert "dossier index --rebuild" in BeautifulSoup(page.data, "html.parser").get_text()
 
 
-def test_a_missing_index_is_built_when_the_app_starts(
-    make_app: Callable[..., Any], tmp_path: Path
+def test_the_app_never_builds_a_missing_index_and_says_how_to(
+    make_app: Callable[..., Any], tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    client = make_app(INDEX_DIR=str(tmp_path / "fresh-index")).test_client()
-    assert client.get("/api/search?q=Pyongyang").get_json()["total"] == 3
+    fresh = tmp_path / "fresh-index"
+    client = make_app(INDEX_DIR=str(fresh)).test_client()
+    assert not fresh.exists()
+    assert f'No search index at {fresh}: run "dossier index" to build it.' in caplog.messages
+    response = client.get("/api/search?q=Pyongyang")
+    assert response.status_code == 503
+    assert "dossier index --rebuild" in response.get_json()["error"]
 
 
-def test_an_index_behind_the_store_is_caught_up_at_start(
-    store: Any, make_app: Callable[..., Any]
+def test_an_index_behind_the_store_is_left_for_the_pipeline_to_catch_up(
+    store: Any, make_app: Callable[..., Any], catch_up: Callable[[], Any]
 ) -> None:
     store.put(DocumentDraft(text="A zeppelin was sighted.", id="late", kind="news"))
+    client = make_app().test_client()
+    body = client.get("/api/search?q=zeppelin").get_json()
+    assert (body["hits"], len(body["notices"])) == ([], 1)
+    catch_up()
     body = make_app().test_client().get("/api/search?q=zeppelin").get_json()
     assert [h["id"] for h in body["hits"]] == ["late"]
     assert body["notices"] == []

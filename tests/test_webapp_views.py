@@ -277,7 +277,7 @@ def test_a_url_that_is_not_http_is_shown_as_text_not_a_link(
 
 
 def test_hostile_document_text_and_title_are_escaped_everywhere(
-    store: Any, make_app: Callable[..., Any]
+    store: Any, make_app: Callable[..., Any], catch_up: Callable[[], Any]
 ) -> None:
     store.put(
         DocumentDraft(
@@ -290,7 +290,8 @@ def test_hostile_document_text_and_title_are_escaped_everywhere(
             date=PartialDate(dt.date(2020, 1, 2)),
         )
     )
-    client = make_app().test_client()  # the app catches the index up at start
+    catch_up()
+    client = make_app().test_client()
     for url in ("/?q=sanctions&kind=news", "/documents/hostile?q=sanctions"):
         page = soup_of(client.get(url))
         scripts = page.find_all("script")

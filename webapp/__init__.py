@@ -51,8 +51,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(entities.bp)
     app.register_blueprint(reanalysis_views.bp)
 
-    # The index is derived from the store: build or catch it up now rather than serve it stale.
-    resources.prepare_index(app)
+    # The index is derived from the store. Building or catching it up is "dossier serve"'s and
+    # "dossier setup"'s job (webapp/pipeline.py), never a hidden step of starting a worker:
+    # here it is only checked, and a stale or missing index is logged (pages say so too).
+    resources.check_index(app)
     # Queued work: each area registers the job kinds it drains, then the worker starts (in
     # background mode) and drains what is queued, a crash's too.
     reanalysis.init_app(app)

@@ -11,17 +11,16 @@ depends on ``REANALYSIS`` (``webapp/jobs.py``): the background worker (the page 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
 
 from flask import current_app
 
 from corpus.entities.corrections import CorrectionResult
 from corpus.entities.store import EntityStore
 from corpus.errors import EntityNotFound, InvalidEntity
-from indexer.entities.reanalysis import drain
 from webapp import resources
 from webapp.entity_layer import type_label
-from webapp.jobs import notify, settings_of, worker_name
+from webapp.jobs import BATCH, notify, settings_of, worker_name
+from webapp.pipeline import reanalyse_queued
 
 
 def entity_ref(store: EntityStore, text: str, type: str | None = None) -> str:
@@ -72,13 +71,14 @@ def after(result: CorrectionResult) -> str:
 def reanalyse_now(document_ids: Iterable[str] | None) -> str:
     """Re-analyse the queued documents of a correction (None: all) in this request
     (``inline``) and say how it went."""
-    report = drain(
+    report = reanalyse_queued(
         resources.get_store(),
         resources.get_entity_store(),
-        Path(current_app.config["INDEX_DIR"]),
+        current_app.config,
         resources.get_recogniser(),
         worker=worker_name(),
         policy=settings_of(current_app._get_current_object()).policy,  # type: ignore[attr-defined]
+        batch=BATCH,
         procs=1,  # no worker processes forked from a web server's threads
         document_ids=document_ids,
     )

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
@@ -21,8 +20,8 @@ from corpus.entities.model import Entity
 from corpus.entities.reanalysis import REANALYSE, pending_for_entity
 from corpus.jobs import QueuePolicy, QueueStatus, pending_documents, queue_status
 from corpus.model import Document
-from indexer.entities.reanalysis import drain
 from webapp import jobs, resources
+from webapp.pipeline import reanalyse_queued
 
 
 @dataclass(frozen=True)
@@ -41,10 +40,10 @@ def init_app(app: Flask) -> None:
 
 def drain_queued(worker: str, policy: QueuePolicy, should_stop: Callable[[], bool]) -> int:
     """The worker's handler of "reanalyse" jobs: re-analyse and re-index what is due."""
-    report = drain(
+    report = reanalyse_queued(
         resources.get_store(),
         resources.get_entity_store(),
-        Path(current_app.config["INDEX_DIR"]),
+        current_app.config,
         resources.get_recogniser(),
         worker=worker,
         policy=policy,

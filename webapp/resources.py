@@ -1,11 +1,12 @@
 """Where views get the store and the search index.
 
-Both are kept per process and opened on first use: a ``Store`` is a pool of connections that each
-call borrows and returns within the call, so there is nothing to hold or close per request, and
-opening one per request would reconnect and re-check migrations every time. Opening a Whoosh
-searcher costs far more than a search (PERF-NOTES), and ``SearchIndex`` refreshes itself when a
-new index generation goes live. Opening lazily keeps a forking server from sharing connections
-between workers.
+Both are kept per process, not per request, and opened on first use: a ``Store`` is a pool of
+connections that each call borrows and returns within the call, so there is nothing to hold or
+close per request, and opening one per request would reconnect and re-check migrations every
+time. Opening a Whoosh searcher costs far more than a search (PERF-NOTES), and ``SearchIndex``
+refreshes itself when a new index generation goes live. Opening lazily keeps a forking server
+from sharing connections between workers. Nothing is closed on teardown: ``close_resources``
+closes them (tests, orderly shutdown), and so does the app's garbage collection.
 """
 
 from __future__ import annotations
@@ -21,10 +22,10 @@ from flask import Flask, current_app
 from corpus.entities.model import Entity
 from corpus.entities.store import EntityStore
 from corpus.store import Store
-from indexer.build import ensure_index, index_status
+from indexer.build import IndexStatus, index_status
 from indexer.entities.extraction import load_recogniser
 from indexer.entities.recogniser import Recogniser
-from indexer.errors import IndexBusy, ModelInvalid
+from indexer.errors import ModelInvalid
 from indexer.search.engine import SearchIndex
 
 log = logging.getLogger(__name__)
@@ -93,10 +94,14 @@ def get_index() -> SearchIndex:
 def staleness_notice() -> str:
     """A sentence for the results page when the index is behind the store, else ``""``.
 
-    The index is caught up at start-up; this says so when documents were written since (by a
-    CLI ingest without indexing, say), instead of silently serving results that miss them.
+    "dossier serve" and "dossier setup" bring the index up to date; this says so when documents
+    were written since (by a CLI ingest without indexing, say, or before a gunicorn start),
+    instead of silently serving results that miss them.
     """
-    status = index_status(get_store(), Path(current_app.config["INDEX_DIR"]))
+    return _stale(index_status(get_store(), Path(current_app.config["INDEX_DIR"])))
+
+
+def _stale(status: IndexStatus) -> str:
     if status.is_current or not status.exists:
         return ""
     behind = max(status.store_seq - status.indexed_seq, abs(status.store_count - status.doc_count))
@@ -122,17 +127,24 @@ def close_resources(app: Flask) -> None:
             closer()  # a weakref.finalize: closes at most once
 
 
-def prepare_index(app: Flask) -> None:
-    """At start-up, build a missing index or catch up one behind the store: never serve stale.
-
-    Another process building it at the same time is waited for; if it takes too long, searches
-    answer 503 until it is done.
-    """
+def check_index(app: Flask) -> IndexStatus:
+    """At start-up, say in the log when the index is missing or behind the store; never build
+    or catch it up here (every worker would start slowly, and at once): "dossier serve" and
+    "dossier setup" do that, through ``webapp.pipeline``. Pages say it too while it lasts
+    (``staleness_notice``), and searches answer 503 while there is no index."""
     with app.app_context():
-        try:
-            ensure_index(get_store(), Path(app.config["INDEX_DIR"]))
-        except IndexBusy as exc:
-            log.warning("%s", exc)
+        status = index_status(get_store(), Path(app.config["INDEX_DIR"]))
+    if not status.exists:
+        log.warning('No search index at %s: run "dossier index" to build it.', status.index_dir)
+    elif not status.schema_version_ok:
+        log.warning(
+            'The search index at %s was built by another version of Dossier: run "dossier '
+            'index --rebuild".',
+            status.index_dir,
+        )
+    elif notice := _stale(status):
+        log.warning("%s", notice)
+    return status
 
 
 def _get(key: str, open_it: Any) -> Any:

@@ -68,7 +68,8 @@ def upsert_entities(
     source: str = "",
 ) -> ImportReport:
     """Add or update each ``(where, entity)`` (an entity id "" means none given), logged as
-    one "import" correction; ``skipped`` rows found earlier are reported with the rest."""
+    one "import" correction that queues the documents it affects for re-analysis, as every
+    correction does; ``skipped`` rows found earlier are reported with the rest."""
     who = check_who(who)
     outcome: dict[str, list[str]] = {"added": [], "updated": [], "unchanged": []}
     left_out = list(skipped)
@@ -88,7 +89,8 @@ def upsert_entities(
         affected, everything = documents_containing(conn, names)
         affected |= documents_mentioning(conn, entity_ids=changed)
         counts = {k: len(v) for k, v in outcome.items()} | {"skipped": len(left_out)}
-        log_correction(conn, "import", who, "", {"source": source, **counts})
+        detail = {"source": source, **counts}
+        log_correction(conn, "import", who, "", detail, affected=affected, is_everything=everything)
     return ImportReport(
         tuple(outcome["added"]),
         tuple(outcome["updated"]),

@@ -33,7 +33,7 @@ from corpus.entities.mentions import MentionSet, replace_many, unanalysed
 from corpus.entities.model import EntityCorrections
 from corpus.entities.store import EntityStore
 from corpus.model import Document
-from indexer.build import build_index, index_status, update_records
+from indexer.build import catch_up_index
 from indexer.entities.alias_matcher import AliasMatcher
 from indexer.entities.analysis import ANALYSIS_VERSION, analyse_document
 from indexer.errors import ModelMissing, describe
@@ -158,8 +158,9 @@ def reindex_documents(
     procs: int = 2,
     progress: Progress | None = None,
 ) -> ReindexReport:
-    """Re-analyse these documents (after a correction), store their mentions and replace their
-    index records; ``doc_ids=None`` (a correction that affects everything) re-analyses every
+    """Re-analyse these documents (after a correction), store their mentions and bring the
+    index up to date (``catch_up_index``: their records replaced, and whatever else the index
+    is behind); ``doc_ids=None`` (a correction that affects everything) re-analyses every
     document and rebuilds the index. Without an index, only the mentions are stored.
 
     Raises ``IndexBusy`` when another process holds the index.
@@ -168,14 +169,19 @@ def reindex_documents(
     analysis = analyse_documents(
         store, entity_store, ids, recogniser=recogniser, procs=procs, progress=progress
     )
-    status = index_status(store, index_dir)
-    if not status.exists or not status.schema_version_ok:
+    update = catch_up_index(
+        store,
+        index_dir,
+        analysed=analysis.document_ids,
+        rebuild=doc_ids is None,
+        build_missing=False,
+        procs=procs,
+    )
+    if not update.after.exists:
         return ReindexReport(analysis, 0, has_index=False)
-    if doc_ids is None:
-        after = build_index(store, index_dir, procs=procs)
-        return ReindexReport(analysis, after.doc_count, is_rebuilt=True)
-    indexed = update_records(store, index_dir, analysis.document_ids, procs=procs)
-    return ReindexReport(analysis, indexed)
+    if update.is_rebuilt:
+        return ReindexReport(analysis, update.after.doc_count, is_rebuilt=True)
+    return ReindexReport(analysis, update.records + update.caught_up)
 
 
 _Batch = list[tuple[Document, EntityCorrections]]

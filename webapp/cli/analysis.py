@@ -1,5 +1,5 @@
 """The entity model and the analysis step on the command line: ``dossier entities train``,
-``dossier entities eval``, ``dossier analyse``, and the analysis ``dossier ingest`` runs.
+``dossier entities eval`` and ``dossier analyse`` (``webapp.pipeline.analyse_stored``).
 
 The model lives in the instance's models folder (``indexer.entities.extraction.model_path``); every
 command that analyses loads it once, or says that only the registry and the rules are used.
@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,21 +19,14 @@ from tqdm import tqdm
 
 from corpus.entities.store import EntityStore
 from corpus.store import Store
-from indexer.build import index_status, update_records
-from indexer.entities.extraction import (
-    AnalysisReport,
-    ReindexReport,
-    analyse_documents,
-    load_recogniser,
-    model_path,
-    reindex_documents,
-)
+from indexer.entities.extraction import model_path
 from indexer.entities.iob import parse_type_map
 from indexer.entities.recogniser import Recogniser, evaluate, train
-from webapp.cli.entity_terminal import analysis_line, reindex_line, scores_json, scores_lines
-from webapp.cli.terminal import say
+from webapp.cli.entity_terminal import analysis_line, scores_json, scores_lines
+from webapp.cli.terminal import index_line, say
 from webapp.config import load_config
 from webapp.instance import open_store
+from webapp.pipeline import analyse_stored
 
 _CORPUS = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -92,52 +85,16 @@ def analyse_command(everything: bool) -> None:
     """Find the entities in documents not analysed yet (--all: in every document).
 
     Uses the trained model when there is one, the registry and analysts' corrections, stores
-    the mentions, then updates the index records of the documents analysed (--all: rebuilds).
+    the mentions, then brings the index up to date with them (--all: rebuilds it); an instance
+    with no index yet keeps none.
     """
-    with session() as (store, entity_store):
-        if everything:
-            reindex(store, entity_store, None)
-            return
-        report = analyse(store, entity_store)
-        say(analysis_line(report))
-        index_dir = config()["INDEX_DIR"]
-        status = index_status(store, index_dir)
-        if report.documents and status.exists and status.schema_version_ok:
-            indexed = update_records(store, index_dir, report.document_ids)
-            say(f"Index: updated {indexed} records.")
-
-
-def analyse(
-    store: Store, entity_store: EntityStore, doc_ids: Iterable[str] | None = None
-) -> AnalysisReport:
-    """Analyse ``doc_ids`` (None: those not analysed yet) with a progress bar on stderr."""
-    recogniser = load_recogniser(config()["MODELS_DIR"])
     with tqdm(desc="Analysing entities", unit=" documents", disable=None, leave=False) as bar:
-        return analyse_documents(
-            store, entity_store, doc_ids, recogniser=recogniser, progress=progress_bar(bar)
-        )
-
-
-def reindex(
-    store: Store, entity_store: EntityStore, doc_ids: Iterable[str] | None
-) -> ReindexReport | None:
-    """Re-analyse and re-index ``doc_ids`` (None: everything) and print what was done."""
-    if doc_ids is not None and not doc_ids:
-        say("No document is affected.")
-        return None
-    settings = config()
-    recogniser = load_recogniser(settings["MODELS_DIR"])
-    with tqdm(desc="Re-analysing", unit=" documents", disable=None, leave=False) as bar:
-        report = reindex_documents(
-            store,
-            entity_store,
-            settings["INDEX_DIR"],
-            doc_ids,
-            recogniser,
-            progress=progress_bar(bar),
-        )
-    say(reindex_line(report))
-    return report
+        run = analyse_stored(config(), everything=everything, progress=progress_bar(bar))
+    analysed, index = run.report("analyse"), run.report("index")
+    assert analysed is not None and index is not None
+    say(analysis_line(analysed.detail))
+    if index.counts["records"] or index.counts["caught_up"] or index.counts["rebuilt"]:
+        say(index_line(index.detail, rebuilt=everything))
 
 
 def config() -> dict[str, Any]:
@@ -164,9 +121,9 @@ def type_map(spec: str) -> dict[str, str]:
 
 
 def progress_bar(bar: tqdm) -> Any:
-    """A ``progress(done, total)`` callback that moves ``bar``."""
+    """A pipeline ``progress(step, done, total, note)`` callback that moves ``bar``."""
 
-    def update(done: int, total: int) -> None:
+    def update(step: str, done: int, total: int, note: str = "") -> None:
         bar.total = total or None
         bar.update(done - bar.n)
 

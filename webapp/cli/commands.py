@@ -11,7 +11,6 @@ import json
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,31 +18,28 @@ import click
 from tqdm import tqdm
 from werkzeug.datastructures import MultiDict
 
-from corpus.entities.store import EntityStore
 from corpus.errors import CorpusError
-from corpus.ingest import IngestProgress, IngestReport, ingest
-from indexer.build import IndexStatus, build_index, index_status
-from indexer.entities.extraction import AnalysisReport
-from indexer.errors import IndexerError
+from corpus.ingest import IngestReport
+from indexer.build import index_status
+from indexer.errors import IndexBusy, IndexerError
 from indexer.search.engine import SearchIndex
-from webapp import create_app
-from webapp.cli.analysis import analyse, analyse_command
+from webapp import create_app, pipeline
+from webapp.cli.analysis import analyse_command
 from webapp.cli.entities import entities
-from webapp.cli.entity_terminal import analysis_json, analysis_line, model_status
+from webapp.cli.entity_terminal import model_status
+from webapp.cli.steps import follow_up_lines, ingest_json, run_lines
 from webapp.cli.terminal import (
     housekeeping_lines,
-    index_change,
+    index_line,
     printable,
-    report_json,
-    report_lines,
     result_json,
     result_lines,
     say,
     status_lines,
 )
-from webapp.config import ConfigError, ingest_limits, load_config
+from webapp.config import ConfigError, load_config
 from webapp.errors import InvalidParameter
-from webapp.instance import catch_up_index, open_store, prepare_instance
+from webapp.instance import open_store
 from webapp.logs import configure_logging
 from webapp.params import MAX_PAGE, MAX_PER_PAGE, SORTS, search_request
 
@@ -99,7 +95,9 @@ def setup(no_demo: bool, download: bool) -> None:
     """
     config = _config({"DEMO_CORPUS": False} if no_demo else None)
     with _StepBars() as bars:
-        done = prepare_instance(config, download=download, progress=bars.update)
+        done = pipeline.prepare_instance(
+            config, download=download, progress=bars.update, on_wait=_say
+        )
     say(f"Instance: {done.home}")
     if done.downloaded:
         say(f"NLTK data: downloaded {', '.join(done.downloaded)}.")
@@ -114,7 +112,10 @@ def setup(no_demo: bool, download: bool) -> None:
     else:
         say("Demo collection: not loaded, the database already holds documents.")
     say(f"Entities: {model_status(done)}")
-    say(f"Index: {index_change(done.index_before, done.index, rebuilt=done.is_index_rebuilt)}")
+    rebuilt = done.is_model_trained and done.index.before.exists
+    say(index_line(done.index, rebuilt=rebuilt))
+    for line in follow_up_lines(done.steps):
+        say(line)
     say(f'Ready: run "dossier serve" and open {_url(config["HOST"], config["PORT"])}')
 
 
@@ -125,12 +126,19 @@ def setup(no_demo: bool, download: bool) -> None:
 def serve(host: str | None, port: int | None, debug: bool) -> None:
     """Serve the web app on this machine.
 
-    Flask's threaded server, for one user. For a team, run it under gunicorn: see the README.
+    First brings the index up to date (as "dossier index" does), then runs Flask's threaded
+    server, for one user. For a team, run it under gunicorn: see the README.
     """
     overrides = {k: v for k, v in (("HOST", host), ("PORT", port)) if v is not None}
     config = _config(overrides)
     with open_store(config) as store:
         count = store.count()
+    try:
+        with tqdm(desc="Indexing", unit=" documents", disable=None, leave=False) as bar:
+            step = pipeline.update_index(config, progress=_bar_progress(bar), on_wait=_say)
+        say(index_line(step.detail))
+    except IndexBusy as exc:  # another process is updating it: serve what is there
+        say(f"Index: {exc}", err=True)
     app = create_app(overrides)
     say(f"Serving {count} documents from {config['HOME']}")
     say(f"Open {_url(config['HOST'], config['PORT'])}  (Ctrl+C to stop)")
@@ -187,89 +195,28 @@ def ingest_command(
     of the new and changed ones (--no-analyse: later, with "dossier analyse"), then bring the
     index up to date (--no-index: later, with "dossier index").
     """
-    config = _config()
-    outcome = _Ingested()
-    try:
-        _ingest_steps(
-            config, paths, outcome, analyse_entities=entities, update_index=index, replace=replace
+    with _StepBars() as bars:
+        run = pipeline.ingest_sources(
+            _config(),
+            paths,
+            analyse=entities,
+            index=index,
+            replace=replace,
+            progress=bars.update,
+            on_wait=_say,
         )
-    except (CorpusError, IndexerError) as exc:
-        outcome.error = str(exc)
-    report = outcome.report
+    stored = run.report("store")
+    report: IngestReport = stored.detail if stored else IngestReport()
     if as_json:
-        click.echo(json.dumps(_ingest_json(outcome), indent=2))
+        click.echo(json.dumps(ingest_json(run), indent=2))
     else:
-        say("\n".join(report_lines(report)))
-        if outcome.analysis:
-            say(analysis_line(outcome.analysis))
-        if index and outcome.before and outcome.after:
-            say(f"Index: {index_change(outcome.before, outcome.after)}")
-        elif not index and outcome.after and not outcome.after.is_current:
-            say('Index: not updated (--no-index); run "dossier index" to catch up.')
-    if outcome.error:
-        raise click.ClickException(printable(outcome.error))
-    stored = len(report.added) + len(report.updated) + len(report.unchanged)
-    if report.failed and not stored:
+        say("\n".join(run_lines(run)))
+    if run.error:
+        raise click.ClickException(printable(run.error))
+    if report.failed and not (report.added or report.updated or report.unchanged):
         raise click.ClickException(f"Nothing was stored: all {len(report.failed)} sources failed.")
     if report.failed and strict:
         raise click.ClickException(f"{len(report.failed)} sources failed (--strict).")
-
-
-@dataclass
-class _Ingested:
-    """What ``dossier ingest`` got done, step by step, so a failing step still reports."""
-
-    report: IngestReport = field(default_factory=IngestReport)
-    analysis: AnalysisReport | None = None
-    before: IndexStatus | None = None
-    after: IndexStatus | None = None
-    error: str = ""
-
-
-def _ingest_steps(
-    config: Mapping[str, Any],
-    paths: tuple[Path, ...],
-    outcome: _Ingested,
-    *,
-    analyse_entities: bool,
-    update_index: bool,
-    replace: bool,
-) -> None:
-    """Store, analyse, index: each step's result goes into ``outcome`` as soon as it is done."""
-    index_dir = Path(config["INDEX_DIR"])
-    with open_store(config, create=True) as store:
-        with tqdm(desc="Ingesting", unit=" documents", disable=None, leave=False) as bar:
-            outcome.report = ingest(
-                paths,
-                store,
-                limits=ingest_limits(config),
-                progress=_ingest_bar(bar),
-                replace=replace,
-            )
-        if analyse_entities:
-            outcome.analysis = analyse(store, EntityStore(store))
-        outcome.before = index_status(store, index_dir)
-        if not update_index:
-            outcome.after = outcome.before
-            return
-        with tqdm(desc="Indexing", unit=" documents", disable=None, leave=False) as bar:
-            analysed = outcome.analysis.document_ids if outcome.analysis else ()
-            outcome.after = catch_up_index(
-                store,
-                index_dir,
-                analysed=analysed,
-                progress=_index_bar(bar),
-                wait=config["INDEX_WAIT_SECONDS"],
-                on_wait=_say,
-            )
-
-
-def _ingest_json(outcome: _Ingested) -> dict[str, Any]:
-    """The report of ``dossier ingest --json``, with ``error`` when a step failed."""
-    data = report_json(outcome.report, outcome.after or outcome.before)
-    data["entities"] = analysis_json(outcome.analysis) if outcome.analysis else None
-    data["error"] = outcome.error or None
-    return data
 
 
 @cli.command("index")
@@ -283,17 +230,17 @@ def index_command(rebuild: bool, show_status: bool) -> None:
     """
     config = _config()
     index_dir = Path(config["INDEX_DIR"])
-    with open_store(config) as store:
-        before = index_status(store, index_dir)
-        if show_status:
-            say("\n".join(status_lines(before)))
-            say("\n".join(housekeeping_lines(index_dir)))
-            return
-        wait = {"wait": config["INDEX_WAIT_SECONDS"], "on_wait": _say}
-        with tqdm(desc="Indexing", unit=" documents", disable=None, leave=False) as bar:
-            build = build_index if rebuild else catch_up_index
-            after = build(store, index_dir, progress=_index_bar(bar), **wait)
-    say(f"Index: {index_change(before, after, rebuilt=rebuild)}")
+    if show_status:
+        with open_store(config) as store:
+            status = index_status(store, index_dir)
+        say("\n".join(status_lines(status)))
+        say("\n".join(housekeeping_lines(index_dir)))
+        return
+    with tqdm(desc="Indexing", unit=" documents", disable=None, leave=False) as bar:
+        step = pipeline.update_index(
+            config, rebuild=rebuild, progress=_bar_progress(bar), on_wait=_say
+        )
+    say(index_line(step.detail, rebuilt=rebuild))
 
 
 @cli.command("search")
@@ -383,13 +330,14 @@ def _url(host: str, port: int) -> str:
 
 
 class _StepBars:
-    """One stderr progress bar per long step of ``prepare_instance`` (none when not a TTY)."""
+    """One stderr progress bar per long step of a pipeline run (none when not a TTY)."""
 
     LABELS = {
+        "store": "Ingesting",
         "demo": "Loading the demo collection",
         "train": "Training the entity model",
         "analyse": "Analysing entities",
-        "index": "Building the index",
+        "index": "Indexing",
     }
 
     def __init__(self) -> None:
@@ -402,13 +350,16 @@ class _StepBars:
         for bar in self.bars.values():
             bar.close()
 
-    def update(self, step: str, done: int, total: int) -> None:
+    def update(self, step: str, done: int, total: int, note: str = "") -> None:
         if step not in self.bars:
             for bar in self.bars.values():
                 bar.close()
             label = self.LABELS.get(step, step)
             self.bars[step] = tqdm(desc=label, unit=" documents", disable=None, leave=False)
-        _advance(self.bars[step], done, total)
+        bar = self.bars[step]
+        _advance(bar, done, total)
+        if note:
+            bar.set_postfix_str(note)
 
 
 def _advance(bar: tqdm, done: int, total: int) -> None:
@@ -417,18 +368,8 @@ def _advance(bar: tqdm, done: int, total: int) -> None:
     bar.update(done - bar.n)
 
 
-def _ingest_bar(bar: tqdm) -> Any:
-    def update(progress: IngestProgress) -> None:
-        _advance(bar, progress.documents, 0)
-        bar.set_postfix_str(
-            f"file {progress.files_done}/{progress.files_total}, {progress.failed} failed"
-        )
-
-    return update
-
-
-def _index_bar(bar: tqdm) -> Any:
-    def update(done: int, total: int) -> None:
+def _bar_progress(bar: tqdm) -> pipeline.Progress:
+    def update(step: str, done: int, total: int, note: str) -> None:
         _advance(bar, done, total)
 
     return update

@@ -1,8 +1,9 @@
 """``dossier entities ...`` and ``dossier analyse``: the entity model, the registry, analysis.
 
-Every correction is a thin wrapper: it calls the correction in ``corpus/``, then re-analyses
-and re-indexes exactly the documents the correction says it affects (``reindex_documents``),
-and prints what changed. Corrections are logged with ``--who`` (default "local").
+Every correction is a thin wrapper: it calls the correction in ``corpus/``, which queues the
+documents it affects for re-analysis, then drains the queue through the pipeline
+(``webapp.pipeline.reanalyse_queued``) and prints what changed. Corrections are logged with
+``--who`` (default "local").
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from corpus.entities.store import EntityStore
 from corpus.errors import EntityNotFound, InvalidEntity
 from corpus.model import Span
 from corpus.store import Store
-from webapp.cli.analysis import eval_command, reindex, session, train_command
+from webapp.cli.analysis import eval_command, session, train_command
 from webapp.cli.entity_terminal import entities_json, entity_lines, history_json, history_lines
 from webapp.cli.reanalysis import drain_now, reanalyse_command, report_lines
 from webapp.cli.terminal import say
@@ -248,8 +249,7 @@ def import_command(obj: dict[str, str], path: Path, strict: bool) -> None:
         )
         for row in report.skipped:
             say(f"  {row.where}: {row.reason}")
-        affected = None if report.is_everything else report.affected
-        reindex(store, entity_store, affected)
+        _reanalyse(store, entity_store, report.affected, report.is_everything)
 
 
 @entities.command("export")
@@ -313,10 +313,17 @@ def _entity(result: CorrectionResult) -> str:
 
 
 def _done(store: Store, entity_store: EntityStore, result: CorrectionResult, what: str) -> None:
-    """Say what the correction did, then re-analyse and re-index what it queued (draining
-    the queue, so work a server left is done too); failures stay queued and are shown."""
+    """Say what the correction did, then re-analyse and re-index what it queued."""
     say(what)
-    if not result.is_everything and not result.affected:
+    _reanalyse(store, entity_store, result.affected, result.is_everything)
+
+
+def _reanalyse(
+    store: Store, entity_store: EntityStore, affected: frozenset[str], is_everything: bool
+) -> None:
+    """Re-analyse and re-index what a correction queued (draining the queue, so work a server
+    left is done too); failures stay queued and are shown."""
+    if not is_everything and not affected:
         say("No document is affected.")
         return
     report = drain_now(store, entity_store)

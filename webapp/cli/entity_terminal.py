@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from corpus.entities.model import Correction, Entity
-from indexer.entities.extraction import AnalysisReport, ReindexReport
+from indexer.entities.extraction import AnalysisReport
 from indexer.entities.iob import Scores, TypeScores
 from webapp.cli.terminal import count, failure_lines
-from webapp.instance import PreparedInstance
+from webapp.pipeline import PreparedInstance
 
 NO_MODEL = (
     "no trained model, so only the registry and the rules found mentions (train one with "
@@ -67,24 +67,6 @@ def model_status(done: PreparedInstance) -> str:
             '"dossier entities train --corpus FILE"'
         )
     return f"{model}; analysed {count(done.analysed, 'document')}."
-
-
-def reindex_line(report: ReindexReport) -> str:
-    """What re-analysis after a correction did to the mentions and the index."""
-    analysis = report.analysis
-    found = count(analysis.mentions, "mention")
-    line = f"Re-analysed {count(analysis.documents, 'document')} ({found})"
-    if not report.has_index:
-        line += '; no index yet (run "dossier index")'
-    elif report.is_rebuilt:
-        line += f"; rebuilt the index ({report.indexed:,} documents)"
-    else:
-        line += f"; re-indexed {count(report.indexed, 'document')}"
-    return (
-        f"{line}; registry and rules only (no trained model)."
-        if not analysis.has_model
-        else f"{line}."
-    )
 
 
 def entity_lines(entities: Sequence[Entity], mentions: Mapping[str, int]) -> list[str]:

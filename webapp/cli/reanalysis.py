@@ -20,10 +20,11 @@ from corpus.entities.store import EntityStore
 from corpus.jobs import QueueStatus, queue_status, retry_failed
 from corpus.store import Store
 from indexer.entities.extraction import load_recogniser
-from indexer.entities.reanalysis import DrainReport, Failure, drain
+from indexer.entities.reanalysis import DrainReport, Failure
 from webapp.cli.analysis import config, session
 from webapp.cli.terminal import say
 from webapp.jobs import BATCH, job_settings, worker_name
+from webapp.pipeline import reanalyse_queued
 from webapp.reanalysis import status_json
 
 
@@ -68,10 +69,10 @@ def drain_now(store: Store, entity_store: EntityStore) -> DrainReport:
     with tqdm(
         desc="Re-analysing", unit=" documents", total=total, disable=None, leave=False
     ) as bar:
-        return drain(
+        return reanalyse_queued(
             store,
             entity_store,
-            settings["INDEX_DIR"],
+            settings,
             load_recogniser(settings["MODELS_DIR"]),
             worker=worker_name(),
             policy=job_settings(settings).policy,
@@ -82,7 +83,7 @@ def drain_now(store: Store, entity_store: EntityStore) -> DrainReport:
 
 
 def report_lines(report: DrainReport) -> list[str]:
-    """What a drain did, as ``reindex_line`` says it, then one line per failure."""
+    """What a drain did, then one line per failure."""
     if not report.documents and not report.failures:
         return ["Nothing to re-analyse."]
     found = _count(report.mentions, "mention")

@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from corpus.ingest import IngestReport
-from indexer.build import IndexStatus
+from indexer.build import IndexStatus, IndexUpdate
 from indexer.generations import leftovers
 from indexer.lock import holder, is_locked
 from indexer.search.engine import SearchResult, Snippet
@@ -42,7 +42,18 @@ def say(text: str, *, err: bool = False) -> None:
     click.echo(printable(text), err=err)
 
 
+def index_line(update: IndexUpdate, *, rebuilt: bool = False) -> str:
+    """What the index step did, for people: ``Index: caught up 1 write (generation ...).``
+    ``rebuilt``: a rebuild was asked for."""
+    if not update.after.exists:
+        return 'Index: none yet; run "dossier index" to build it.'
+    if update.records and not update.caught_up and not update.is_rebuilt:
+        return f"Index: updated {count(update.records, 'record')}."
+    return f"Index: {index_change(update.before, update.after, rebuilt=rebuilt)}"
+
+
 def index_change(before: IndexStatus, after: IndexStatus, *, rebuilt: bool = False) -> str:
+    """How the index changed from ``before`` to ``after``, in a few words."""
     where = f"generation {after.generation}, {after.doc_count} documents"
     if rebuilt:
         return f"rebuilt ({where})."
@@ -136,7 +147,7 @@ def id_notice(report: IngestReport) -> list[str]:
 
 def report_json(report: IngestReport, status: IndexStatus | None) -> dict[str, Any]:
     """Every id by outcome, every failure, and the index state after the run (None: unknown,
-    the store could not be read)."""
+    the store could not be read); ``webapp/cli/steps.py`` adds the entities and the steps."""
     index = status and {
         "is_current": status.is_current,
         "generation": status.generation,

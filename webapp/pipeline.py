@@ -1,0 +1,409 @@
+"""The pipeline, store -> analyse -> index (-> what other packages add), in one place.
+
+Every entry point runs it through here, so each stage has one definition and the index one
+catch-up rule (``indexer.build.catch_up_index``):
+
+- ``ingest_sources``: ``dossier ingest`` (store the sources, analyse, index, follow-ups);
+- ``prepare_instance``: ``dossier setup`` (NLTK data and the entity model from
+  ``webapp/instance.py``, then the demo collection, analyse, index, follow-ups);
+- ``analyse_stored``: ``dossier analyse`` (analyse, index);
+- ``update_index``: ``dossier index`` and ``dossier serve`` (index: ``create_app`` never builds
+  it, it only says when it is stale);
+- ``reanalyse_queued``: what corrections queued (jobs of kind "reanalyse"), drained by the web
+  worker, by a request in ``inline`` mode, by ``dossier entities reanalyse`` and by corrections
+  on the command line; the drain re-analyses and catches up the index by the same rule.
+
+Each step is a callable with a ``name`` that takes the ``Run`` (the store, the configuration,
+and what earlier steps changed) and returns a ``StepReport``: counts and elapsed seconds, so a
+command prints one line per step, plus the library's own report in ``detail``.
+
+Extension point: ``FOLLOW_UPS`` are steps run at the end of every run that stores documents
+(ingest and setup). A follow-up reads ``run.changes`` (documents added, and documents that got
+a new version) and usually queues jobs for a worker (``corpus.jobs.enqueue``) rather than doing
+slow work inline: annotations will add one that queues "re-anchor" jobs for
+``run.changes.updated``, drained by a handler it registers with ``webapp.jobs``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar, Protocol
+
+from corpus.entities.store import EntityStore
+from corpus.errors import CorpusError
+from corpus.ingest import IngestProgress, ingest
+from corpus.jobs import QueuePolicy
+from corpus.store import Store
+from indexer.build import IndexStatus, IndexUpdate, OnWait, catch_up_index, index_status
+from indexer.entities.extraction import (
+    AnalysisReport,
+    analyse_documents,
+    load_recogniser,
+    model_path,
+)
+from indexer.entities.reanalysis import DrainReport, drain
+from indexer.entities.recogniser import Recogniser
+from indexer.errors import IndexerError
+from webapp.config import ingest_limits
+from webapp.instance import entity_model, load_demo, open_store, require_resources
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int, str], object]
+"""Called as ``progress(step, done, total, note)`` while a step runs (``total`` 0: unknown;
+``note``: a few words on where it is, or "")."""
+
+_UNLOADED: Any = object()
+
+
+@dataclass(frozen=True)
+class StepReport:
+    """What one step did: its name, elapsed seconds, counts, and the library's own report."""
+
+    step: str
+    seconds: float
+    counts: Mapping[str, int]
+    detail: Any = None
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What the store steps of a run changed: documents added, and those given a new version."""
+
+    added: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+
+
+@dataclass
+class Run:
+    """One pipeline run: where it works, what its steps changed, and their reports in order."""
+
+    store: Store
+    config: Mapping[str, Any]
+    progress: Progress | None = None
+    on_wait: OnWait | None = None  # told when the index is busy and the run waits for it
+    recogniser: Recogniser | None = _UNLOADED  # the instance's model, loaded on first need
+    changes: Changes = Changes()
+    analysed: tuple[str, ...] = ()  # documents whose mentions were stored in this run
+    index: IndexStatus | None = None  # the index as last seen (before a failed index step)
+    reports: list[StepReport] = field(default_factory=list)
+    error: str = ""  # why the run stopped early (``ingest_sources`` only)
+
+    def do(self, step: Step) -> StepReport:
+        """Run one step, time it, keep its report and log it."""
+        started = time.perf_counter()
+        report = dataclasses.replace(step(self), seconds=round(time.perf_counter() - started, 3))
+        self.reports.append(report)
+        counts = ", ".join(f"{k} {v}" for k, v in report.counts.items())
+        log.info("%s: %s in %.1f s", report.step, counts, report.seconds)
+        return report
+
+    def report(self, step: str) -> StepReport | None:
+        """The report of the step named ``step``, if it ran."""
+        return next((r for r in self.reports if r.step == step), None)
+
+    def model(self) -> Recogniser | None:
+        """The entity model analysis uses; raises ``ModelInvalid`` for an unreadable file."""
+        if self.recogniser is _UNLOADED:
+            self.recogniser = load_recogniser(self.config["MODELS_DIR"])
+        return self.recogniser
+
+    def step_progress(self, step: str) -> Callable[[int, int], None] | None:
+        """``progress`` for one step, in the ``(done, total)`` form the libraries call."""
+        progress = self.progress
+        if progress is None:
+            return None
+
+        def report(done: int, total: int) -> None:
+            progress(step, done, total, "")
+
+        return report
+
+
+class Step(Protocol):
+    """One stage of the pipeline."""
+
+    name: ClassVar[str]
+
+    def __call__(self, run: Run) -> StepReport: ...
+
+
+@dataclass(frozen=True)
+class StoreSources:
+    """Read files and folders into the store (``corpus.ingest.ingest``); ``replace``: take a
+    changed document from another file or url as the next version of the one its id names."""
+
+    paths: Sequence[str | Path]
+    replace: bool = False
+    name: ClassVar[str] = "store"
+
+    def __call__(self, run: Run) -> StepReport:
+        found = ingest(
+            self.paths,
+            run.store,
+            limits=ingest_limits(run.config),
+            progress=_ingest_progress(run),
+            replace=self.replace,
+        )
+        run.changes = _merge(run.changes, found.added, found.updated)
+        counts = {"added": len(found.added), "updated": len(found.updated)}
+        counts |= {"unchanged": len(found.unchanged), "failed": len(found.failed)}
+        return StepReport(self.name, 0, counts | {"files": found.files}, found)
+
+
+@dataclass(frozen=True)
+class LoadDemo:
+    """Put the demo collection into an empty store (``webapp.instance.load_demo``)."""
+
+    name: ClassVar[str] = "demo"
+
+    def __call__(self, run: Run) -> StepReport:
+        added = load_demo(run.store, _three(run.progress))
+        run.changes = _merge(run.changes, added, ())
+        return StepReport(self.name, 0, {"added": len(added)}, added)
+
+
+@dataclass(frozen=True)
+class Analyse:
+    """Find and store the entities of the documents not analysed yet (or analysed by an older
+    version of the analysis); ``everything``: of every document."""
+
+    everything: bool = False
+    name: ClassVar[str] = "analyse"
+
+    def __call__(self, run: Run) -> StepReport:
+        doc_ids = run.store.ids() if self.everything else None
+        found: AnalysisReport = analyse_documents(
+            run.store,
+            EntityStore(run.store),
+            doc_ids,
+            recogniser=run.model(),
+            progress=run.step_progress(self.name),
+        )
+        run.analysed = tuple(dict.fromkeys(run.analysed + found.document_ids))
+        counts = {"documents": found.documents, "mentions": found.mentions}
+        counts |= {"linked": found.linked, "failed": len(found.failed)}
+        return StepReport(self.name, 0, counts, found)
+
+
+@dataclass(frozen=True)
+class Index:
+    """Bring the index up to date by ``catch_up_index``, replacing the records of what this
+    run analysed. ``update=False``: only report how it compares (``--no-index``)."""
+
+    update: bool = True
+    rebuild: bool = False
+    build_missing: bool = True
+    name: ClassVar[str] = "index"
+
+    def __call__(self, run: Run) -> StepReport:
+        index_dir = Path(run.config["INDEX_DIR"])
+        run.index = status = index_status(run.store, index_dir)
+        if not self.update:
+            return StepReport(self.name, 0, {"skipped": 1}, IndexUpdate(status, status))
+        found = catch_up_index(
+            run.store,
+            index_dir,
+            analysed=run.analysed,
+            rebuild=self.rebuild,
+            build_missing=self.build_missing,
+            progress=run.step_progress(self.name),
+            wait=run.config["INDEX_WAIT_SECONDS"],
+            on_wait=run.on_wait,
+        )
+        run.index = found.after
+        counts = {"records": found.records, "caught_up": found.caught_up}
+        counts |= {"rebuilt": int(found.is_rebuilt), "documents": found.after.doc_count}
+        return StepReport(self.name, 0, counts, found)
+
+
+FOLLOW_UPS: tuple[Step, ...] = ()
+"""Steps run at the end of every run that stores documents (see the module docstring)."""
+
+
+def ingest_sources(
+    config: Mapping[str, Any],
+    paths: Iterable[str | Path],
+    *,
+    analyse: bool = True,
+    index: bool = True,
+    replace: bool = False,
+    progress: Progress | None = None,
+    on_wait: OnWait | None = None,
+) -> Run:
+    """``dossier ingest``: store the sources (``replace``: see ``StoreSources``), analyse what
+    is new or changed, bring the index up to date (``index=False``: only report how it
+    compares), then the follow-ups.
+
+    A step that fails with a package error ends the run without raising: ``run.error`` says
+    why, and the reports of the steps done stay, so the command can say what was stored.
+    Raises ``StoreUnavailable`` when the store cannot be opened at all.
+    """
+    with open_store(config, create=True) as store:
+        run = Run(store, config, progress, on_wait)
+        try:
+            run.do(StoreSources(list(paths), replace))
+            if analyse:
+                run.do(Analyse())
+            run.do(Index(update=index))
+            follow_up(run)
+        except (CorpusError, IndexerError) as exc:  # the command reports what was done
+            run.error = str(exc)
+    return run
+
+
+@dataclass(frozen=True)
+class PreparedInstance:
+    """What ``prepare_instance`` found and did, for ``dossier setup`` to report."""
+
+    home: str
+    database: str  # the store's URL, password hidden
+    downloaded: tuple[str, ...]  # NLTK packages fetched by this run
+    is_demo_wanted: bool
+    demo_added: int  # documents the demo collection added (0 when the store was not empty)
+    documents: int  # documents in the store afterwards
+    index: IndexUpdate
+    model: str | None = None  # the entity model in use; None: registry and rules only
+    is_model_trained: bool = False  # trained by this run, from ``training_corpus``
+    training_corpus: str | None = None  # NER_TRAIN_CORPUS
+    analysed: int = 0  # documents whose entities this run analysed
+    steps: tuple[StepReport, ...] = ()
+
+
+def prepare_instance(
+    config: Mapping[str, Any],
+    *,
+    download: bool = False,
+    progress: Progress | None = None,
+    on_wait: OnWait | None = None,
+) -> PreparedInstance:
+    """``dossier setup``: make the instance ready to serve, doing only what is not done yet.
+
+    NLTK resources (``download``: fetched with NLTK's downloader) and the entity model
+    (trained from ``NER_TRAIN_CORPUS`` when there is none), then the demo collection into an
+    empty store, the analysis of what is not analysed yet (of everything, with a model trained
+    now, and then the index is rebuilt), the index, and the follow-ups. Raises
+    ``NltkResourceMissing``, ``StoreUnavailable`` or ``IndexerError``.
+    """
+    downloaded = require_resources(config, download=download)
+    recogniser, is_trained = entity_model(config, _three(progress))
+    is_demo_wanted = bool(config["DEMO_CORPUS"])
+    with open_store(config, create=True) as store:
+        run = Run(store, config, progress, on_wait, recogniser=recogniser)
+        demo = run.do(LoadDemo()) if is_demo_wanted and store.count() == 0 else None
+        analysis = run.do(Analyse(everything=is_trained))
+        index = run.do(Index(rebuild=is_trained))
+        follow_up(run)
+        return PreparedInstance(
+            home=config["HOME"],
+            database=store.url,
+            downloaded=downloaded,
+            is_demo_wanted=is_demo_wanted,
+            demo_added=demo.counts["added"] if demo else 0,
+            documents=store.count(),
+            index=index.detail,
+            model=str(model_path(config["MODELS_DIR"])) if recogniser else None,
+            is_model_trained=is_trained,
+            training_corpus=config["NER_TRAIN_CORPUS"] or None,
+            analysed=analysis.counts["documents"],
+            steps=tuple(run.reports),
+        )
+
+
+def analyse_stored(
+    config: Mapping[str, Any],
+    *,
+    everything: bool = False,
+    progress: Progress | None = None,
+    on_wait: OnWait | None = None,
+) -> Run:
+    """``dossier analyse``: analyse what is not analysed yet (``everything``: all of it, and
+    rebuild the index), then bring an existing index up to date (none is built)."""
+    with open_store(config) as store:
+        run = Run(store, config, progress, on_wait)
+        run.do(Analyse(everything=everything))
+        run.do(Index(rebuild=everything, build_missing=False))
+    return run
+
+
+def update_index(
+    config: Mapping[str, Any],
+    *,
+    rebuild: bool = False,
+    progress: Progress | None = None,
+    on_wait: OnWait | None = None,
+) -> StepReport:
+    """``dossier index`` and ``dossier serve``: build a missing index, catch up one behind
+    the store (``rebuild``: build a new generation). Waits up to ``INDEX_WAIT_SECONDS`` for
+    another process's build (telling ``on_wait``), then raises ``IndexBusy``."""
+    with open_store(config) as store:
+        return Run(store, config, progress, on_wait).do(Index(rebuild=rebuild))
+
+
+def follow_up(run: Run) -> None:
+    """Run ``FOLLOW_UPS`` at the end of a run that stored documents."""
+    for step in FOLLOW_UPS:
+        run.do(step)
+
+
+def reanalyse_queued(
+    store: Store,
+    entity_store: EntityStore,
+    config: Mapping[str, Any],
+    recogniser: Recogniser | None,
+    *,
+    worker: str,
+    policy: QueuePolicy,
+    batch: int,
+    procs: int,
+    document_ids: Iterable[str] | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
+    progress: Callable[[DrainReport], None] | None = None,
+) -> DrainReport:
+    """Re-analyse the documents corrections queued (of ``document_ids`` only, if given) and
+    bring the index up to date with their new mentions; failures stay queued and are reported.
+    """
+    return drain(
+        store,
+        entity_store,
+        Path(config["INDEX_DIR"]),
+        recogniser,
+        worker=worker,
+        policy=policy,
+        batch=batch,
+        procs=procs,
+        document_ids=document_ids,
+        should_stop=should_stop,
+        progress=progress,
+    )
+
+
+def _three(progress: Progress | None) -> Callable[[str, int, int], object] | None:
+    """``progress`` as ``webapp/instance.py`` calls it: without a note."""
+    if progress is None:
+        return None
+    return lambda step, done, total: progress(step, done, total, "")
+
+
+def _merge(changes: Changes, added: Iterable[str], updated: Iterable[str]) -> Changes:
+    return Changes(
+        tuple(dict.fromkeys([*changes.added, *added])),
+        tuple(dict.fromkeys([*changes.updated, *updated])),
+    )
+
+
+def _ingest_progress(run: Run) -> Callable[[IngestProgress], None] | None:
+    progress = run.progress
+    if progress is None:
+        return None
+
+    def report(found: IngestProgress) -> None:
+        note = f"file {found.files_done}/{found.files_total}, {found.failed} failed"
+        progress("store", found.documents, 0, note)
+
+    return report
