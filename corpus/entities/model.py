@@ -57,6 +57,29 @@ class Mention:
 
 
 @dataclass(frozen=True)
+class Turn:
+    """One speaker's turn in a transcript ("Vladimir Putin: ..." up to the next label).
+
+    ``span`` runs from the label's first character to the end of the turn's last paragraph;
+    ``label`` is what stands before the colon ("President of Russia Vladimir Putin"); ``name``
+    the person's name inside it (its PERSON mention: "Vladimir Putin"), None for labels without
+    one ("Question", "The President"). ``speaker`` is who said it, "" when unknown or
+    anonymous; ``entity_id`` the registry's entity for the speaker, when known.
+    """
+
+    span: Span
+    label: Span
+    speaker: str
+    name: Span | None = None
+    entity_id: str | None = None
+
+    @property
+    def body(self) -> Span:
+        """The words said: from after the label's colon to the end of the turn."""
+        return Span(min(self.label.end + 1, self.span.end), self.span.end)
+
+
+@dataclass(frozen=True)
 class Correction:
     """One analyst correction as logged: what (``kind``), by whom, when, and its details."""
 
