@@ -1,5 +1,6 @@
 """Random indexes and query trees for the property tests of indexer/postings.py and
-indexer/ranking.py: several segments, deleted documents, the query shapes the planner builds."""
+indexer/ranking.py (and the corpora of the query-text tests): several segments, deleted
+documents, the query shapes the planner builds."""
 
 from __future__ import annotations
 
@@ -14,11 +15,24 @@ from indexer.search.phrases import ExactPhrase, phrase_at
 
 WORDS = ["a", "b", "c", "of", "the"]
 
-texts = st.lists(st.sampled_from(WORDS), max_size=12).map(" ".join)
-# Batches of (title, text) documents, one segment a batch, and the document numbers to delete.
-corpora = st.lists(
-    st.lists(st.tuples(texts, texts), min_size=1, max_size=5), min_size=1, max_size=3
-)
+
+def texts_of(words: list[str], *, min_size: int = 0) -> st.SearchStrategy[str]:
+    """Texts of up to 12 of ``words``."""
+    return st.lists(st.sampled_from(words), min_size=min_size, max_size=12).map(" ".join)
+
+
+def corpora_of(
+    titles: st.SearchStrategy[str], texts: st.SearchStrategy[str]
+) -> st.SearchStrategy[list[list[tuple[str, str]]]]:
+    """Batches of (title, text) documents: one segment a batch."""
+    return st.lists(
+        st.lists(st.tuples(titles, texts), min_size=1, max_size=5), min_size=1, max_size=3
+    )
+
+
+texts = texts_of(WORDS)
+corpora = corpora_of(texts, texts)
+# The document numbers to delete (or to replace with a new version).
 deletions = st.lists(st.integers(min_value=0, max_value=14), max_size=4, unique=True)
 
 
