@@ -12,9 +12,34 @@ import pytest
 from bs4 import BeautifulSoup
 from flask import Blueprint, Flask
 
+from corpus.errors import (
+    CorpusError,
+    EntityNotFound,
+    IdConflict,
+    InvalidEntity,
+    StoreUnavailable,
+)
 from corpus.model import DocumentDraft
+from indexer.errors import IndexerError, IobCorpusInvalid
 from webapp.csrf import csrf_token
-from webapp.errors import APOLOGY
+from webapp.errors import APOLOGY, PACKAGE_ERRORS
+
+
+class BrewingRefused(CorpusError):
+    """An error class the web app has never heard of: only its ``status`` says what it is."""
+
+    status = 418
+
+
+RAISED: dict[str, type[Exception]] = {
+    "EntityNotFound": EntityNotFound,
+    "InvalidEntity": InvalidEntity,
+    "IdConflict": IdConflict,
+    "StoreUnavailable": StoreUnavailable,
+    "IobCorpusInvalid": IobCorpusInvalid,
+    "CorpusError": CorpusError,
+    "BrewingRefused": BrewingRefused,
+}
 
 
 def _failing_routes() -> Blueprint:
@@ -25,6 +50,10 @@ def _failing_routes() -> Blueprint:
     @bp.get("/test/broken")
     def broken() -> str:
         raise RuntimeError("disk on fire")
+
+    @bp.get("/api/test/raise/<name>")
+    def raise_package_error(name: str) -> str:
+        raise RAISED[name](f"{name} was raised on purpose")
 
     @bp.get("/test/token")
     def token() -> str:
@@ -73,6 +102,54 @@ def test_api_errors_have_exactly_the_error_and_status_keys(
     assert set(body) == {"error", "status"}
     assert body["status"] == status
     assert isinstance(body["error"], str) and body["error"]
+
+
+@pytest.mark.parametrize(
+    ("name", "status"),
+    [
+        ("EntityNotFound", 404),
+        ("InvalidEntity", 400),
+        ("IdConflict", 409),
+        ("StoreUnavailable", 503),
+        ("IobCorpusInvalid", 400),
+        ("BrewingRefused", 418),
+    ],
+)
+def test_a_package_error_answers_with_the_status_it_declares(
+    test_app: Flask, name: str, status: int
+) -> None:
+    response = test_app.test_client().get(f"/api/test/raise/{name}")
+    assert response.status_code == status
+    assert response.get_json() == {"error": f"{name} was raised on purpose", "status": status}
+
+
+def test_a_base_error_is_a_500_with_the_apology(test_app: Flask) -> None:
+    body = test_app.test_client().get("/api/test/raise/CorpusError").get_json()
+    assert body == {"error": APOLOGY, "status": 500}
+
+
+def _subclasses(base: type[Exception]) -> list[type[Exception]]:
+    found = []
+    for sub in base.__subclasses__():
+        if sub.__module__.split(".")[0] in ("corpus", "indexer", "annotations"):
+            found += [sub, *_subclasses(sub)]
+    return found
+
+
+@pytest.mark.parametrize(
+    "error",
+    [e for base in PACKAGE_ERRORS for e in _subclasses(base)],
+    ids=lambda e: e.__name__,
+)
+def test_every_package_error_declares_a_client_or_unavailable_status(
+    error: type[Exception],
+) -> None:
+    assert getattr(error, "status", None) in (400, 404, 409, 503), error
+
+
+def test_the_package_bases_are_500() -> None:
+    assert {CorpusError, IndexerError} <= set(PACKAGE_ERRORS)
+    assert {getattr(base, "status", None) for base in PACKAGE_ERRORS} == {500}
 
 
 def test_an_unexpected_error_shows_an_apology_and_logs_the_traceback(

@@ -1,7 +1,12 @@
-"""HTTP error handlers: package errors become 404/400/503/500, as HTML pages or, under /api/, JSON.
+"""HTTP error handlers: package errors answer with the status they declare, as HTML pages or,
+under /api/, JSON.
 
-JSON errors always have the same shape, ``{"error": str, "status": int}``. Unexpected errors show
-a short apology; the full traceback goes to the log.
+Each package's errors carry their HTTP status in one class attribute, ``status`` (404 not
+found, 400 bad input, 409 conflict, 503 unavailable; 500 for the bases), as datasette's errors
+do; this module reads only that attribute, so a new error class needs no change here, and a
+new package only adds its base to ``PACKAGE_ERRORS``. JSON errors always have the same shape,
+``{"error": str, "status": int}``. A 500 shows a short apology; the full traceback goes to the
+log.
 """
 
 from __future__ import annotations
@@ -11,8 +16,8 @@ import logging
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import BadRequest, HTTPException
 
-from corpus.errors import CorpusError, DocumentNotFound, InvalidAnchor
-from indexer.errors import IndexBusy, IndexerError, IndexMissing, QueryError
+from corpus.errors import CorpusError
+from indexer.errors import IndexerError
 
 log = logging.getLogger(__name__)
 
@@ -22,9 +27,11 @@ TITLES = {
     403: "Forbidden",
     404: "Not found",
     405: "Method not allowed",
+    409: "Conflict",
     500: "Server error",
-    503: "Search is unavailable",
+    503: "Unavailable",
 }
+PACKAGE_ERRORS: tuple[type[Exception], ...] = (CorpusError, IndexerError)
 
 
 class InvalidParameter(BadRequest):
@@ -35,14 +42,9 @@ class InvalidParameter(BadRequest):
 
 
 def status_for(error: Exception) -> int:
-    """The HTTP status a package error stands for; 500 for anything unexpected."""
-    if isinstance(error, DocumentNotFound):
-        return 404
-    if isinstance(error, QueryError | InvalidAnchor):
-        return 400
-    if isinstance(error, IndexMissing | IndexBusy):
-        return 503
-    return 500
+    """The HTTP status an error declares (``status``); 500 for one that declares none."""
+    status = getattr(error, "status", 500)
+    return status if isinstance(status, int) and 400 <= status <= 599 else 500
 
 
 def error_response(message: str, status: int) -> tuple[Response | str, int]:
@@ -73,7 +75,7 @@ def _handle_unexpected(error: Exception) -> tuple[Response | str, int]:
 
 def init_app(app: Flask) -> None:
     """Register the handlers: package errors, HTTP errors, then anything else."""
-    app.register_error_handler(CorpusError, _handle_package_error)
-    app.register_error_handler(IndexerError, _handle_package_error)
+    for base in PACKAGE_ERRORS:
+        app.register_error_handler(base, _handle_package_error)
     app.register_error_handler(HTTPException, _handle_http)
     app.register_error_handler(Exception, _handle_unexpected)

@@ -18,10 +18,9 @@ import click
 from tqdm import tqdm
 from werkzeug.datastructures import MultiDict
 
-from corpus.errors import CorpusError
 from corpus.ingest import IngestReport
 from indexer.build import index_status
-from indexer.errors import IndexBusy, IndexerError
+from indexer.errors import IndexBusy
 from indexer.search.engine import SearchIndex
 from webapp import create_app, pipeline
 from webapp.cli.analysis import analyse_command
@@ -38,11 +37,12 @@ from webapp.cli.terminal import (
     status_lines,
 )
 from webapp.config import ConfigError, load_config
-from webapp.errors import InvalidParameter
+from webapp.errors import PACKAGE_ERRORS, InvalidParameter
 from webapp.instance import open_store
 from webapp.logs import configure_logging
 from webapp.params import MAX_PAGE, MAX_PER_PAGE, SORTS, search_request
 
+_REPORTED: tuple[type[Exception], ...] = (*PACKAGE_ERRORS, ConfigError)  # one-line messages
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
@@ -56,7 +56,7 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (CorpusError, IndexerError, ConfigError) as exc:
+        except _REPORTED as exc:
             raise click.ClickException(printable(str(exc))) from exc
 
 

@@ -26,22 +26,12 @@ from corpus.model import Span
 from webapp.corrections import after, entity_ref
 from webapp.entity_layer import TYPE_LABELS, type_label
 from webapp.entity_pages import entity_page, registry_page
-from webapp.errors import InvalidParameter, error_response
+from webapp.errors import InvalidParameter
 from webapp.origins import same_site_path
 from webapp.params import text_offset
 from webapp.resources import entity_names, get_entity_store, get_store
 
 bp = Blueprint("entities", __name__, url_prefix="/entities")
-
-
-@bp.app_errorhandler(EntityNotFound)
-def _not_found(error: EntityNotFound) -> ResponseReturnValue:
-    return error_response(str(error), 404)
-
-
-@bp.app_errorhandler(InvalidEntity)
-def _invalid(error: InvalidEntity) -> ResponseReturnValue:
-    return error_response(str(error), 400)
 
 
 @bp.app_context_processor
