@@ -77,7 +77,7 @@ def _tokens(sample: Path) -> tuple[int, int]:
 def main() -> None:
     from corpus.entities.corrections import add_entity
     from corpus.entities.store import EntityStore
-    from corpus.ingest import ingest
+    from corpus.ingestion import ingest
     from corpus.store import Store
     from indexer.build import build_index
     from indexer.entities.extraction import analyse_documents

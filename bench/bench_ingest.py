@@ -25,7 +25,7 @@ def _size(path: Path) -> int:
 
 
 def main() -> None:
-    from corpus.ingest import ingest
+    from corpus.ingestion import ingest
     from corpus.store import Store
     from indexer.build import build_index
 

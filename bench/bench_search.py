@@ -141,7 +141,7 @@ def run_fts(db: fts5.Fts5, queries: list[Query], repeat: int) -> dict[str, list[
 
 def prepare(paths: list[Path], workdir: Path) -> None:
     """Build the Dossier store + index and the FTS5 database once."""
-    from corpus.ingest import ingest
+    from corpus.ingestion import ingest
     from corpus.store import Store
     from indexer.build import build_index
 

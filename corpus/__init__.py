@@ -1,13 +1,20 @@
 """Source texts and their ingestion. Knows nothing about search or the web.
 
 The SQL store is the source of truth; every other artefact (the index, analyses) is derived
-from it and can be rebuilt. The names below are the package's contract (docs/ARCHITECTURE.md).
-The ingest step itself is ``from corpus.ingest import ingest``: re-exporting the function here
-would hide the module of the same name (``import corpus.ingest as m`` would give the function).
-The entity registry lives in the ``entity_*`` modules, imported by name.
+from it and can be rebuilt. The names below are the package's contract (docs/ARCHITECTURE.md):
+other packages import them from here, and the web app imports nothing else of ``corpus``
+(``tests/test_layout.py``). The subpackages have their own surfaces: ``corpus.entities`` (the
+entity registry, corrections and stored mentions), ``corpus.jobs`` (the jobs queue),
+``corpus.readers`` and ``corpus.migrations``.
+
+Anchors (``rapidfuzz``) and the demo collection are loaded on first use, so that importing the
+package costs no more than the store and ingestion need.
 """
 
 from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from corpus.dates import parse_date
 from corpus.errors import (
@@ -15,30 +22,39 @@ from corpus.errors import (
     DocumentNotFound,
     EntityNotFound,
     IdConflict,
+    InvalidAnchor,
     InvalidDocument,
     InvalidEntity,
     StoreUnavailable,
     UnreadableSource,
 )
-from corpus.ingest import IngestReport
+from corpus.ingestion import IngestProgress, IngestReport, ingest, ingest_drafts
 from corpus.limits import IngestLimits
 from corpus.model import KINDS, Document, DocumentDraft, IdFrom, PartialDate, Span
 from corpus.readers import ReadFailure, read_source
 from corpus.store import PutOutcome, Store
 
+if TYPE_CHECKING:
+    from corpus.anchors import Anchor, Location, anchor_at, locate, selection
+    from corpus.demo import demo_drafts
+
 __all__ = [
     "KINDS",
+    "Anchor",
     "CorpusError",
     "Document",
     "DocumentDraft",
     "DocumentNotFound",
     "EntityNotFound",
     "IdConflict",
-    "IngestLimits",
     "IdFrom",
+    "IngestLimits",
+    "IngestProgress",
     "IngestReport",
+    "InvalidAnchor",
     "InvalidDocument",
     "InvalidEntity",
+    "Location",
     "PartialDate",
     "PutOutcome",
     "ReadFailure",
@@ -46,6 +62,32 @@ __all__ = [
     "Store",
     "StoreUnavailable",
     "UnreadableSource",
+    "anchor_at",
+    "demo_drafts",
+    "ingest",
+    "ingest_drafts",
+    "locate",
     "parse_date",
     "read_source",
+    "selection",
 ]
+
+_LAZY = {
+    "Anchor": "anchors",
+    "Location": "anchors",
+    "anchor_at": "anchors",
+    "locate": "anchors",
+    "selection": "anchors",
+    "demo_drafts": "demo",
+}
+
+
+if not TYPE_CHECKING:  # mypy reads the imports above, and so catches a misspelt name
+
+    def __getattr__(name: str) -> Any:
+        """Load a public name of ``_LAZY`` from its module on first use."""
+        if name not in _LAZY:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+        globals()[name] = value
+        return value

@@ -9,7 +9,7 @@ definitions are what ``corpus/store.py`` queries with, and a test checks that th
   because annotations anchor to the exact text of a version.
 - ``store_state``: named counters; ``seq`` is bumped once per added or updated document.
 - ``jobs``: work a worker must do on a document, by ``kind`` (``"reanalyse"`` after a
-  correction; ``corpus/jobs.py``), until it is done (migration 0005; 0003 created it as
+  correction; ``corpus/jobs/queue.py``), until it is done (migration 0005; 0003 created it as
   ``reanalysis_jobs``).
 """
 

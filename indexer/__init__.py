@@ -1,15 +1,23 @@
 """NLTK analysis, the Whoosh index and search. Reads ``corpus``, never writes it.
 
 The index is derived: it can always be deleted and rebuilt from the store. The names below are
-the package's contract (docs/ARCHITECTURE.md); entity analysis and the recogniser are imported
-from their modules (``indexer.entities.extraction``, ``indexer.entities.recogniser``).
+the package's contract (docs/ARCHITECTURE.md): the index, its lock and generations, NLTK's
+resources and the errors. The subpackages have their own surfaces: ``indexer.search`` (the
+search contract: ``SearchRequest`` -> ``SearchResult`` of ``Hit``) and ``indexer.entities``
+(the entity recogniser and the analysis step). The web app imports nothing else of ``indexer``
+(``tests/test_layout.py``). NLTK's resource helpers are loaded on first use (``nltk`` itself
+only when text is analysed).
 """
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from indexer.build import (
     IndexStatus,
     IndexUpdate,
+    OnWait,
     build_index,
     catch_up_index,
     index_status,
@@ -27,9 +35,25 @@ from indexer.errors import (
     QueryError,
     QueryTooComplex,
 )
+from indexer.generations import leftovers
+from indexer.lock import holder, is_locked
+from indexer.schema import ENTITY_FIELDS, SCHEMA_VERSION
 from indexer.search.engine import Hit, SearchIndex, SearchRequest, SearchResult, Snippet, hit_spans
 
+if TYPE_CHECKING:
+    from indexer.analyse import (
+        DEMO_RESOURCES,
+        RESOURCES,
+        download_resources,
+        missing_resources,
+        resource_dir,
+    )
+
 __all__ = [
+    "DEMO_RESOURCES",
+    "ENTITY_FIELDS",
+    "RESOURCES",
+    "SCHEMA_VERSION",
     "EmptyQuery",
     "Hit",
     "IndexBusy",
@@ -41,6 +65,7 @@ __all__ = [
     "ModelInvalid",
     "ModelMissing",
     "NltkResourceMissing",
+    "OnWait",
     "QueryError",
     "QueryTooComplex",
     "SearchIndex",
@@ -49,7 +74,32 @@ __all__ = [
     "Snippet",
     "build_index",
     "catch_up_index",
+    "download_resources",
     "hit_spans",
+    "holder",
     "index_status",
+    "is_locked",
+    "leftovers",
+    "missing_resources",
+    "resource_dir",
     "update_index",
 ]
+
+_LAZY = {
+    "DEMO_RESOURCES": "analyse",
+    "RESOURCES": "analyse",
+    "download_resources": "analyse",
+    "missing_resources": "analyse",
+    "resource_dir": "analyse",
+}
+
+
+if not TYPE_CHECKING:  # mypy reads the imports above, and so catches a misspelt name
+
+    def __getattr__(name: str) -> Any:
+        """Load a public name of ``_LAZY`` from its module on first use."""
+        if name not in _LAZY:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+        globals()[name] = value
+        return value

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from whoosh.index import EmptyIndexError, Index, create_in, open_dir
 
-from corpus.entities.mentions import mentions_many
+from corpus.entities.analyses import mentions_many
 from corpus.entities.model import Mention
 from corpus.entities.store import EntityStore
 from corpus.model import Document

@@ -86,7 +86,7 @@ def empty_store(database_url: str) -> Iterator[Any]:
 @pytest.fixture
 def store(empty_store: Any, corpus_dir: Path) -> Any:
     """A store holding the test corpus."""
-    from corpus.ingest import ingest
+    from corpus.ingestion import ingest
 
     report = ingest([corpus_dir], empty_store)
     assert not report.failed, report.failed

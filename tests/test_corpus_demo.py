@@ -12,7 +12,7 @@ import pytest
 from corpus.demo import DEMO_CORPORA, demo_drafts
 from corpus.drafts import normalise_text
 from corpus.errors import UnreadableSource
-from corpus.ingest import IngestReport, ingest_drafts
+from corpus.ingestion import IngestReport, ingest_drafts
 from corpus.model import DocumentDraft, PartialDate
 from indexer.analyse import resource_dir
 

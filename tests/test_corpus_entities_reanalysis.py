@@ -12,8 +12,8 @@ import pytest
 import sqlalchemy as sa
 
 from corpus import jobs as queue
+from corpus.entities import analyses as stored
 from corpus.entities import corrections, tagging
-from corpus.entities import mentions as stored
 from corpus.entities.model import Mention
 from corpus.entities.reanalysis import REANALYSE, pending_for_entity
 from corpus.entities.store import EntityStore

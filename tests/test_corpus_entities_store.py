@@ -13,8 +13,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from corpus import migrations
+from corpus.entities import analyses as stored
 from corpus.entities import corrections, queries, tagging
-from corpus.entities import mentions as stored
 from corpus.entities import tables as entity_tables  # noqa: F401  (its tables join the metadata)
 from corpus.entities.model import Entity, Mention
 from corpus.entities.queries import Cooccurrence, EntityDocument, Passage

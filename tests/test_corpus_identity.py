@@ -12,7 +12,7 @@ import pytest
 from corpus.drafts import text_id, url_id
 from corpus.errors import IdConflict
 from corpus.identity import folder_file_id
-from corpus.ingest import ingest
+from corpus.ingestion import ingest
 from corpus.model import DocumentDraft
 from corpus.readers import ReadFailure
 from corpus.store import PutOutcome, Store

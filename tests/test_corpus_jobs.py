@@ -12,8 +12,7 @@ import sqlalchemy as sa
 from alembic import command
 
 from corpus import jobs as queue
-from corpus.drain import work_through
-from corpus.jobs import Job, QueuePolicy
+from corpus.jobs import Job, QueuePolicy, work_through
 from corpus.migrations import MIGRATIONS, head_revision
 from corpus.model import DocumentDraft
 from corpus.store import Store

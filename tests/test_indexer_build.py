@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from whoosh.query import Every, Term
 
-from corpus.ingest import ingest
+from corpus.ingestion import ingest
 from corpus.model import DocumentDraft, PartialDate
 from indexer import build
 from indexer.build import (

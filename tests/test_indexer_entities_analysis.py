@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from corpus.anchors import anchor_at
+from corpus.entities import analyses as stored
 from corpus.entities import corrections, queries, tagging
-from corpus.entities import mentions as stored
 from corpus.entities.model import Entity, EntityCorrections, Mention, TaggedSpan
 from corpus.entities.store import EntityStore
 from corpus.model import Document, DocumentDraft, Span

@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 
 from corpus.entities import tables as entity_tables
+from corpus.entities.analyses import mentions, unanalysed
 from corpus.entities.corrections import add_alias, add_entity, merge
-from corpus.entities.mentions import mentions, unanalysed
 from corpus.entities.store import EntityStore
 from corpus.entities.tagging import suppress, tag
-from corpus.ingest import ingest
+from corpus.ingestion import ingest
 from corpus.model import DocumentDraft, Span
 from indexer.build import MAX_SEGMENTS, build_index, open_index
 from indexer.entities import extraction

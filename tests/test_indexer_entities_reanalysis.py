@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 
 from corpus import jobs as queue
+from corpus.entities.analyses import mentions
 from corpus.entities.corrections import add_entity
-from corpus.entities.mentions import mentions
 from corpus.entities.reanalysis import REANALYSE
 from corpus.entities.store import EntityStore
-from corpus.ingest import ingest
+from corpus.ingestion import ingest
 from corpus.jobs import QueuePolicy
 from corpus.store import Store
 from indexer.build import build_index

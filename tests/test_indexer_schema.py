@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from whoosh.query import DateRange, Every, Phrase, Term
 
-from corpus.ingest import ingest
+from corpus.ingestion import ingest
 from corpus.model import DocumentDraft
 from corpus.store import Store
 from indexer.build import build_index, open_index

@@ -43,7 +43,7 @@ class Corpus:
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Corpus]:
     """The test corpus in a store and an index, built once: these tests only read them."""
-    from corpus.ingest import ingest
+    from corpus.ingestion import ingest
     from corpus.store import Store
     from indexer.build import build_index
 

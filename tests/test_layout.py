@@ -1,5 +1,6 @@
-"""The layout rules of STYLE.md, checked on the source: imports flow one way and each
-third-party library has exactly one home."""
+"""The layout rules of STYLE.md, checked on the source: imports flow one way, between packages
+and between subpackages; the web app uses the other packages only through their surfaces (each
+package's ``__init__`` and its ``__all__``); and each third-party library has exactly one home."""
 
 from __future__ import annotations
 
@@ -21,6 +22,32 @@ FORBIDDEN = {
     "webapp": set(),
 }
 
+# subpackage -> modules it must never import (a name covers its submodules), but for the
+# exceptions in ALLOWED
+SUBPACKAGE_FORBIDDEN = {
+    # The registry and its corrections never read sources or search.
+    "corpus.entities": {"corpus.readers", "corpus.ingestion", "corpus.sources"},
+    # Readers turn bytes into drafts: they never reach the database.
+    "corpus.readers": {
+        "corpus.store",
+        "corpus.database",
+        "corpus.jobs",
+        "corpus.entities",
+        "corpus.ingestion",
+    },
+    # The queue knows no kind of work: the kinds' owners import it, not the reverse.
+    "corpus.jobs": {"corpus.entities", "corpus.store", "corpus.ingestion"},
+    # Recognition never searches; search never loads the recogniser (only how the index names
+    # entities, indexer.entities.refs).
+    "indexer.entities": {"indexer.search"},
+    "indexer.search": {"indexer.entities"},
+    "webapp.views": {"webapp.cli"},
+    "webapp.cli": {"webapp.views"},
+}
+ALLOWED = {"indexer.search": {"indexer.entities.refs"}}
+# packages that may use the others only through their surfaces
+SURFACE_ONLY = ("webapp",)
+
 # third-party module -> the only files (or folders) allowed to import it
 HOMES = {
     "bs4": ("corpus/readers/html.py",),
@@ -32,7 +59,7 @@ HOMES = {
         "corpus/database.py",
         "corpus/store.py",
         "corpus/tables.py",
-        "corpus/jobs.py",
+        "corpus/jobs/queue.py",
         "corpus/migrations/",
         "corpus/entities/",
         "annotations/store",

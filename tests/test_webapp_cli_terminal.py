@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from corpus.ingest import IngestReport
+from corpus.ingestion import IngestReport
 from corpus.model import Span
 from corpus.readers import ReadFailure
 from indexer.build import IndexStatus

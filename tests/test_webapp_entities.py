@@ -16,7 +16,7 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 
 from corpus.entities import corrections
-from corpus.entities.mentions import mentions, replace_mentions
+from corpus.entities.analyses import mentions, replace_mentions
 from corpus.entities.store import EntityStore
 from corpus.jobs import QueuePolicy
 from corpus.store import Store

@@ -9,9 +9,8 @@ from typing import Any
 
 import pytest
 
-from corpus.drain import work_through
 from corpus.entities.reanalysis import REANALYSE
-from corpus.jobs import Job, QueuePolicy, enqueue, queue_status
+from corpus.jobs import Job, QueuePolicy, enqueue, queue_status, work_through
 from webapp import jobs, resources
 
 RE_ANCHOR = "re-anchor"

@@ -17,10 +17,12 @@ from typing import Any
 
 from flask import Config
 
-from corpus.limits import MB, IngestLimits
+from corpus import IngestLimits
 
 ENV_PREFIX = "DOSSIER"
 SECRET_KEY_FILE = "secret_key"
+
+MB = 1024 * 1024  # the INGEST_MAX_*_MB keys are in MB; IngestLimits counts bytes
 
 DEFAULTS: dict[str, Any] = {
     # Instance folder: database, index, models, optional config.py (env DOSSIER_HOME).

@@ -14,9 +14,8 @@ from collections.abc import Iterable
 
 from flask import current_app
 
-from corpus.entities.corrections import CorrectionResult
-from corpus.entities.store import EntityStore
-from corpus.errors import EntityNotFound, InvalidEntity
+from corpus import EntityNotFound, InvalidEntity
+from corpus.entities import CorrectionResult, EntityStore
 from webapp import resources
 from webapp.entity_layer import type_label
 from webapp.jobs import BATCH, notify, settings_of, worker_name

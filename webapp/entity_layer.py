@@ -17,12 +17,16 @@ from dataclasses import dataclass
 
 from flask import url_for
 
-from corpus.entities.mentions import mentions, mentions_starting_in
-from corpus.entities.model import ENTITY_TYPES, Entity, Mention
-from corpus.entities.store import EntityStore
-from corpus.model import Span
-from indexer.search.engine import Hit
-from indexer.search.snippets import Snippet
+from corpus import Span
+from corpus.entities import (
+    ENTITY_TYPES,
+    Entity,
+    EntityStore,
+    Mention,
+    mentions,
+    mentions_starting_in,
+)
+from indexer.search import Hit, Snippet
 from webapp.highlight import Mark
 
 # type -> (singular, plural), as the pages name them.

@@ -12,19 +12,21 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from corpus.entities.corrections import history
-from corpus.entities.model import ENTITY_TYPES, Correction, Entity
-from corpus.entities.queries import (
+from corpus.entities import (
+    ENTITY_TYPES,
     Cooccurrence,
+    Correction,
+    Entity,
     EntityDocument,
+    EntityStore,
     Passage,
     cooccurring,
     documents_for_entity,
     entity_mention_counts,
+    history,
     passages,
     timeline,
 )
-from corpus.entities.store import EntityStore
 
 PASSAGES_PER_PAGE = 25
 COOCCURRING = 15

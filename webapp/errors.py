@@ -16,8 +16,8 @@ import logging
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import BadRequest, HTTPException
 
-from corpus.errors import CorpusError
-from indexer.errors import IndexerError
+from corpus import CorpusError
+from indexer import IndexerError
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask
 
-from corpus.model import PartialDate
+from corpus import PartialDate
 
 WEB_SCHEMES = frozenset({"http", "https"})
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
-from corpus.model import Span
+from corpus import Span
 
 # Outer-to-inner nesting order when two marks cover exactly the same characters.
 LAYER_ORDER: tuple[str, ...] = ("annotation", "entity", "hit")

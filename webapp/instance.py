@@ -12,19 +12,17 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from corpus.demo import demo_drafts
-from corpus.errors import StoreUnavailable
-from corpus.store import PutOutcome, Store
-from indexer.analyse import (
+from corpus import PutOutcome, Store, StoreUnavailable, demo_drafts
+from indexer import (
     DEMO_RESOURCES,
     RESOURCES,
+    ModelInvalid,
+    NltkResourceMissing,
     download_resources,
     missing_resources,
     resource_dir,
 )
-from indexer.entities.extraction import load_recogniser, model_path
-from indexer.entities.recogniser import Recogniser, train
-from indexer.errors import ModelInvalid, NltkResourceMissing
+from indexer.entities import Recogniser, load_recogniser, model_path, train
 from webapp.config import ConfigError
 
 Progress = Callable[[str, int, int], object]

@@ -13,10 +13,9 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from corpus.model import KINDS, PartialDate
-from indexer.errors import QueryError
-from indexer.search.engine import SearchRequest
-from indexer.search.query import parse_period
+from corpus import KINDS, PartialDate
+from indexer import QueryError
+from indexer.search import SearchRequest, parse_period
 from webapp.errors import InvalidParameter
 
 # The sort names users see -> the SearchRequest's sort.

@@ -34,21 +34,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
-from corpus.entities.store import EntityStore
-from corpus.errors import CorpusError
-from corpus.ingest import IngestProgress, ingest
+from corpus import CorpusError, IngestProgress, Store, ingest
+from corpus.entities import EntityStore
 from corpus.jobs import QueuePolicy
-from corpus.store import Store
-from indexer.build import IndexStatus, IndexUpdate, OnWait, catch_up_index, index_status
-from indexer.entities.extraction import (
+from indexer import IndexerError, IndexStatus, IndexUpdate, OnWait, catch_up_index, index_status
+from indexer.entities import (
     AnalysisReport,
+    DrainReport,
+    Recogniser,
     analyse_documents,
+    drain,
     load_recogniser,
     model_path,
 )
-from indexer.entities.reanalysis import DrainReport, drain
-from indexer.entities.recogniser import Recogniser
-from indexer.errors import IndexerError
 from webapp.config import ingest_limits
 from webapp.instance import entity_model, load_demo, open_store, require_resources
 
@@ -135,7 +133,7 @@ class Step(Protocol):
 
 @dataclass(frozen=True)
 class StoreSources:
-    """Read files and folders into the store (``corpus.ingest.ingest``); ``replace``: take a
+    """Read files and folders into the store (``corpus.ingestion.ingest``); ``replace``: take a
     changed document from another file or url as the next version of the one its id names."""
 
     paths: Sequence[str | Path]

@@ -16,10 +16,9 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from corpus.entities.model import Entity
-from corpus.entities.reanalysis import REANALYSE, pending_for_entity
+from corpus import Document
+from corpus.entities import REANALYSE, Entity, pending_for_entity
 from corpus.jobs import QueuePolicy, QueueStatus, pending_documents, queue_status
-from corpus.model import Document
 from webapp import jobs, resources
 from webapp.pipeline import reanalyse_queued
 

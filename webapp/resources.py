@@ -19,14 +19,11 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from corpus.entities.model import Entity
-from corpus.entities.store import EntityStore
-from corpus.store import Store
-from indexer.build import IndexStatus, index_status
-from indexer.entities.extraction import load_recogniser
-from indexer.entities.recogniser import Recogniser
-from indexer.errors import ModelInvalid
-from indexer.search.engine import SearchIndex
+from corpus import Store
+from corpus.entities import Entity, EntityStore
+from indexer import IndexStatus, ModelInvalid, index_status
+from indexer.entities import Recogniser, load_recogniser
+from indexer.search import SearchIndex
 
 log = logging.getLogger(__name__)
 

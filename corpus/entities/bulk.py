@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from corpus.entities.analyses import documents_containing, documents_mentioning, link_mentions
 from corpus.entities.corrections import (
     apply_rename,
     apply_retype,
@@ -24,7 +25,6 @@ from corpus.entities.corrections import (
     log_correction,
     writing,
 )
-from corpus.entities.mentions import documents_containing, documents_mentioning, link_mentions
 from corpus.entities.model import Entity, alias_key
 from corpus.entities.store import (
     EntityStore,

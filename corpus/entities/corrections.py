@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from corpus.entities.mentions import documents_containing, documents_mentioning, link_mentions
+from corpus.entities.analyses import documents_containing, documents_mentioning, link_mentions
 from corpus.entities.model import Correction, Entity, alias_key
 from corpus.entities.reanalysis import REANALYSE
 from corpus.entities.store import (

@@ -3,7 +3,7 @@
 A correction queues the documents whose analysis it may change (``log_correction`` calls
 ``corpus.jobs.enqueue`` with ``REANALYSE``) in its own transaction; a worker re-analyses and
 re-indexes them later (``indexer/entities/reanalysis.py``). The queue's rules (one waiting job
-per document, leases, attempts, retries) are ``corpus/jobs.py``'s; what is particular to
+per document, leases, attempts, retries) are ``corpus/jobs/queue.py``'s; what is particular to
 entities is here: which of the waiting documents an entity's page depends on.
 """
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from corpus.anchors import anchor_at
+from corpus.entities.analyses import documents_containing, documents_mentioning
 from corpus.entities.corrections import LOCAL, CorrectionResult, check_who, log_correction, writing
-from corpus.entities.mentions import documents_containing, documents_mentioning
 from corpus.entities.model import alias_key
 from corpus.entities.store import (
     EntityStore,

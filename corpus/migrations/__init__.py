@@ -14,6 +14,8 @@ from sqlalchemy.engine import Connection
 
 from corpus.database import Migrations
 
+__all__ = ["MIGRATIONS", "VERSION_TABLE", "current_revision", "head_revision"]
+
 VERSION_TABLE = "corpus_alembic_version"
 MIGRATIONS = Migrations(Path(__file__).parent, VERSION_TABLE)
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from corpus.entities.mentions import MentionSet, replace_many, unanalysed
+from corpus.entities.analyses import MentionSet, replace_many, unanalysed
 from corpus.entities.model import EntityCorrections
 from corpus.entities.store import EntityStore
 from corpus.model import Document

@@ -1,6 +1,6 @@
 """Draining the re-analysis queue: claim jobs of kind "reanalyse", re-analyse and re-index
-their documents, and record what happened (``corpus/jobs.py`` keeps the queue,
-``corpus/drain.py`` the claim-work-complete loop every kind shares).
+their documents, and record what happened (``corpus/jobs/queue.py`` keeps the queue,
+``corpus/jobs/drain.py`` the claim-work-complete loop every kind shares).
 
 - ``drain`` works in batches: it claims up to ``batch`` jobs, re-analyses and re-indexes their
   documents with ``reindex_documents``, and deletes the jobs. The claims are renewed while it
@@ -24,11 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from corpus.drain import work_through
 from corpus.entities.reanalysis import REANALYSE
 from corpus.entities.store import EntityStore
 from corpus.errors import StoreUnavailable
-from corpus.jobs import Job, QueuePolicy
+from corpus.jobs import Job, QueuePolicy, work_through
 from indexer.build import update_records
 from indexer.entities.extraction import ReindexReport, reindex_documents
 from indexer.errors import IndexBusy, describe

@@ -2,11 +2,24 @@
 
 Whoosh is the segment store and the source of term statistics; matching, ranking, exact
 phrases, facets, snippets and "did you mean" are computed here on whole posting lists
-(docs/decisions/006). The contract is ``SearchIndex.search(SearchRequest) -> SearchResult``.
+(docs/decisions/006). The contract is ``SearchIndex.search(SearchRequest) -> SearchResult``,
+whose ``Hit``s carry their snippets; the names below are all the web app imports of it.
 """
 
 from __future__ import annotations
 
 from indexer.search.engine import Hit, SearchIndex, SearchRequest, SearchResult, Snippet, hit_spans
+from indexer.search.query import ParsedQuery, parse_period
+from indexer.search.syntax import parse_query
 
-__all__ = ["Hit", "SearchIndex", "SearchRequest", "SearchResult", "Snippet", "hit_spans"]
+__all__ = [
+    "Hit",
+    "ParsedQuery",
+    "SearchIndex",
+    "SearchRequest",
+    "SearchResult",
+    "Snippet",
+    "hit_spans",
+    "parse_period",
+    "parse_query",
+]

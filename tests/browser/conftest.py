@@ -68,7 +68,7 @@ def demo_instance(
     tmp_path_factory: pytest.TempPathFactory, shared_data_dir: Path
 ) -> dict[str, Any]:
     """A store and index holding ``DEMO_IDS`` from the demo collection, in a fresh folder."""
-    from corpus.ingest import ingest
+    from corpus.ingestion import ingest
     from corpus.store import Store
     from indexer.build import build_index
 

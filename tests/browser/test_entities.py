@@ -13,9 +13,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from corpus.entities import corrections
-from corpus.entities.mentions import replace_mentions
+from corpus.entities.analyses import replace_mentions
 from corpus.entities.store import EntityStore
-from corpus.ingest import ingest
+from corpus.ingestion import ingest
 from corpus.store import Store
 from indexer.build import build_index
 from indexer.entities.alias_matcher import AliasMatcher

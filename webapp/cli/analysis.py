@@ -17,11 +17,9 @@ from typing import Any
 import click
 from tqdm import tqdm
 
-from corpus.entities.store import EntityStore
-from corpus.store import Store
-from indexer.entities.extraction import model_path
-from indexer.entities.iob import parse_type_map
-from indexer.entities.recogniser import Recogniser, evaluate, train
+from corpus import Store
+from corpus.entities import EntityStore
+from indexer.entities import Recogniser, evaluate, model_path, parse_type_map, train
 from webapp.cli.entity_terminal import analysis_line, scores_json, scores_lines
 from webapp.cli.terminal import index_line, say
 from webapp.config import load_config

@@ -18,10 +18,9 @@ import click
 from tqdm import tqdm
 from werkzeug.datastructures import MultiDict
 
-from corpus.ingest import IngestReport
-from indexer.build import index_status
-from indexer.errors import IndexBusy
-from indexer.search.engine import SearchIndex
+from corpus import IngestReport
+from indexer import IndexBusy, index_status
+from indexer.search import SearchIndex
 from webapp import create_app, pipeline
 from webapp.cli.analysis import analyse_command
 from webapp.cli.entities import entities

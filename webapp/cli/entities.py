@@ -15,15 +15,18 @@ from typing import Any
 
 import click
 
-from corpus.entities import corrections, tagging
-from corpus.entities.corrections import LOCAL, CorrectionResult
-from corpus.entities.model import ENTITY_TYPES
-from corpus.entities.queries import entity_mention_counts
-from corpus.entities.registry_io import FORMATS, export_registry, import_file
-from corpus.entities.store import EntityStore
-from corpus.errors import EntityNotFound, InvalidEntity
-from corpus.model import Span
-from corpus.store import Store
+from corpus import EntityNotFound, InvalidEntity, Span, Store
+from corpus import entities as registry
+from corpus.entities import (
+    ENTITY_TYPES,
+    FORMATS,
+    LOCAL,
+    CorrectionResult,
+    EntityStore,
+    entity_mention_counts,
+    export_registry,
+    import_file,
+)
 from webapp.cli.analysis import eval_command, session, train_command
 from webapp.cli.entity_terminal import entities_json, entity_lines, history_json, history_lines
 from webapp.cli.reanalysis import drain_now, reanalyse_command, report_lines
@@ -74,7 +77,7 @@ def list_command(type_: str | None, as_json: bool) -> None:
 def add_command(obj: dict[str, str], name: str, type_: str, **fields: Any) -> None:
     """Add an entity to the registry; its names are then found in every document."""
     with session() as (store, entity_store):
-        result = corrections.add_entity(
+        result = registry.add_entity(
             entity_store,
             name,
             type_.upper(),
@@ -96,7 +99,7 @@ def alias_command(obj: dict[str, str], entity: str, alias: str, remove: bool) ->
     """Add an alias to ENTITY (an id or a name), or remove one with --remove."""
     with session() as (store, entity_store):
         entity_id = _entity_id(entity_store, entity)
-        change = corrections.remove_alias if remove else corrections.add_alias
+        change = registry.remove_alias if remove else registry.add_alias
         result = change(entity_store, entity_id, alias, who=obj["who"])
         verb = "Removed the alias" if remove else "Added the alias"
         _done(store, entity_store, result, f"{verb} {alias!r}: {_entity(result)}.")
@@ -110,7 +113,7 @@ def merge_command(obj: dict[str, str], entity: str, into: str) -> None:
     """Merge ENTITY into INTO: its names and mentions move, its id redirects to INTO."""
     with session() as (store, entity_store):
         old = _entity_id(entity_store, entity)
-        result = corrections.merge(entity_store, old, _entity_id(entity_store, into), obj["who"])
+        result = registry.merge(entity_store, old, _entity_id(entity_store, into), obj["who"])
         _done(store, entity_store, result, f"Merged {old} into {_entity(result)}.")
 
 
@@ -122,7 +125,7 @@ def rename_command(obj: dict[str, str], entity: str, name: str) -> None:
     """Give ENTITY a new canonical name; the old one stays as an alias."""
     with session() as (store, entity_store):
         entity_id = _entity_id(entity_store, entity)
-        result = corrections.rename(entity_store, entity_id, name, obj["who"])
+        result = registry.rename(entity_store, entity_id, name, obj["who"])
         _done(store, entity_store, result, f"Renamed: {_entity(result)}.")
 
 
@@ -134,7 +137,7 @@ def retype_command(obj: dict[str, str], entity: str, type_: str) -> None:
     """Change ENTITY's type; its mentions change type with it."""
     with session() as (store, entity_store):
         entity_id = _entity_id(entity_store, entity)
-        result = corrections.retype(entity_store, entity_id, type_.upper(), obj["who"])
+        result = registry.retype(entity_store, entity_id, type_.upper(), obj["who"])
         _done(store, entity_store, result, f"Retyped: {_entity(result)}.")
 
 
@@ -148,7 +151,7 @@ def retype_command(obj: dict[str, str], entity: str, type_: str) -> None:
 def split_command(obj: dict[str, str], entity: str, aliases: tuple[str, ...], **new: Any) -> None:
     """Move some aliases of ENTITY to a new entity called --name."""
     with session() as (store, entity_store):
-        result = corrections.split(
+        result = registry.split(
             entity_store,
             _entity_id(entity_store, entity),
             aliases,
@@ -167,7 +170,7 @@ def split_command(obj: dict[str, str], entity: str, aliases: tuple[str, ...], **
 @click.pass_obj
 def suppress_command(obj: dict[str, str], surface: str, type_: str | None, undo: bool) -> None:
     """Mark SURFACE as "not an entity" in every document (analysts' tags still win)."""
-    change = tagging.unsuppress if undo else tagging.suppress
+    change = registry.unsuppress if undo else registry.suppress
     with session() as (store, entity_store):
         result = change(entity_store, surface, (type_ or "").upper(), obj["who"])
         what = f"{surface!r}{f' as {type_.upper()}' if type_ else ''}"
@@ -198,7 +201,7 @@ def tag_command(obj: dict[str, str], document: str, start: int, end: int, **tag:
     """Tag characters START to END of DOCUMENT as a mention the model missed."""
     with session() as (store, entity_store):
         entity_id = _entity_id(entity_store, tag["entity"]) if tag["entity"] else None
-        result = tagging.tag(
+        result = registry.tag(
             entity_store,
             document,
             Span(start, end),
@@ -231,7 +234,7 @@ def tags_command(document: str | None) -> None:
 def untag_command(obj: dict[str, str], tag_id: int) -> None:
     """Delete an analyst's tag (see "dossier entities tags")."""
     with session() as (store, entity_store):
-        result = tagging.untag(entity_store, tag_id, obj["who"])
+        result = registry.untag(entity_store, tag_id, obj["who"])
         _done(store, entity_store, result, f"Deleted tag #{tag_id}.")
 
 
@@ -281,7 +284,7 @@ def history_command(entity: str | None, limit: int, as_json: bool) -> None:
     """The latest corrections, newest first: what, who, when (of ENTITY, if given)."""
     with session() as (_, entity_store):
         entity_id = _entity_id(entity_store, entity) if entity else None
-        found = corrections.history(entity_store, entity_id, limit)
+        found = registry.history(entity_store, entity_id, limit)
     if as_json:
         click.echo(json.dumps(history_json(found), indent=2, ensure_ascii=False))
     else:

@@ -9,9 +9,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from corpus.entities.model import Correction, Entity
-from indexer.entities.extraction import AnalysisReport
-from indexer.entities.iob import Scores, TypeScores
+from corpus.entities import Correction, Entity
+from indexer.entities import AnalysisReport, Scores, TypeScores
 from webapp.cli.terminal import count, failure_lines
 from webapp.pipeline import PreparedInstance
 

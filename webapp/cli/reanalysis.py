@@ -15,12 +15,10 @@ from typing import Any
 import click
 from tqdm import tqdm
 
-from corpus.entities.reanalysis import REANALYSE
-from corpus.entities.store import EntityStore
+from corpus import Store
+from corpus.entities import REANALYSE, EntityStore
 from corpus.jobs import QueueStatus, queue_status, retry_failed
-from corpus.store import Store
-from indexer.entities.extraction import load_recogniser
-from indexer.entities.reanalysis import DrainReport, Failure
+from indexer.entities import DrainReport, Failure, load_recogniser
 from webapp.cli.analysis import config, session
 from webapp.cli.terminal import say
 from webapp.jobs import BATCH, job_settings, worker_name

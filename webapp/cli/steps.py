@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from corpus.ingest import IngestReport
+from corpus import IngestReport
 from webapp.cli.entity_terminal import analysis_json, analysis_line
 from webapp.cli.terminal import index_line, report_json, report_lines
 from webapp.pipeline import Run, StepReport

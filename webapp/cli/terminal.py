@@ -13,11 +13,9 @@ from typing import Any
 
 import click
 
-from corpus.ingest import IngestReport
-from indexer.build import IndexStatus, IndexUpdate
-from indexer.generations import leftovers
-from indexer.lock import holder, is_locked
-from indexer.search.engine import SearchResult, Snippet
+from corpus import IngestReport
+from indexer import IndexStatus, IndexUpdate, holder, is_locked, leftovers
+from indexer.search import SearchResult, Snippet
 
 SHOWN_FAILURES = 50  # failures listed in the plain-text summary; the JSON lists them all
 BOLD, PLAIN = "\x1b[1m", "\x1b[0m"

@@ -1,4 +1,10 @@
 """One blueprint per area, each defined as ``bp`` at the top of its own module.
 
-``search`` serves ``/``, ``documents`` serves ``/documents/<id>``, ``api`` serves ``/api/...``.
+``search`` serves ``/``, ``documents`` serves ``/documents/<id>``, ``entities`` serves
+``/entities...``, ``api`` serves ``/api/search`` and ``/api/documents/<id>``, ``reanalysis``
+serves ``/api/reanalysis``. The blueprints are imported by module; nothing else is public.
 """
+
+from __future__ import annotations
+
+__all__: list[str] = []

@@ -10,8 +10,8 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 
-from corpus.model import Document, PartialDate
-from indexer.search.engine import Hit, hit_spans
+from corpus import Document, PartialDate
+from indexer.search import Hit, hit_spans
 from webapp.params import search_request, version_number
 from webapp.resources import get_index, get_store, staleness_notice
 

@@ -9,10 +9,9 @@ from typing import Any
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from corpus.entities.mentions import mentions
-from corpus.entities.model import ENTITY_TYPES
-from indexer.errors import QueryError
-from indexer.search.engine import hit_spans
+from corpus.entities import ENTITY_TYPES, mentions
+from indexer import QueryError
+from indexer.search import hit_spans
 from webapp.entity_layer import NAMED_TYPES, document_layer, entity_choices, legend
 from webapp.highlight import Mark, render_layers
 from webapp.params import text_offset, version_number

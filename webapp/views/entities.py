@@ -15,14 +15,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
-from corpus.anchors import selection
-from corpus.entities import corrections as registry
-from corpus.entities import tagging
-from corpus.entities.corrections import CorrectionResult
-from corpus.entities.model import ENTITY_TYPES
-from corpus.entities.store import EntityStore
-from corpus.errors import EntityNotFound, InvalidAnchor, InvalidEntity
-from corpus.model import Span
+from corpus import EntityNotFound, InvalidAnchor, InvalidEntity, Span, selection
+from corpus import entities as registry
+from corpus.entities import ENTITY_TYPES, CorrectionResult, EntityStore
 from webapp.corrections import after, entity_ref
 from webapp.entity_layer import TYPE_LABELS, type_label
 from webapp.entity_pages import entity_page, registry_page
@@ -125,7 +120,7 @@ def split(id: str) -> ResponseReturnValue:
 @bp.post("/suppressions")
 def suppress() -> ResponseReturnValue:
     """Mark a surface form "not an entity" (of one type, or of any), everywhere."""
-    return _correct(lambda form: tagging.suppress(_store(), form["surface"], form.get("type", "")))
+    return _correct(lambda form: registry.suppress(_store(), form["surface"], form.get("type", "")))
 
 
 @bp.post("/tags")
@@ -155,7 +150,7 @@ def _tag(form: MultiDict[str, str]) -> CorrectionResult:
     type = form.get("type") or None
     named = form.get("entity", "").strip()
     entity_id = entity_ref(_store(), named, type) if named else None
-    return tagging.tag(
+    return registry.tag(
         _store(), document.id, span, type=type, entity_id=entity_id, version=document.version
     )
 

@@ -10,7 +10,7 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from corpus.entities.reanalysis import REANALYSE
+from corpus.entities import REANALYSE
 from corpus.jobs import pending_documents, queue_status
 from webapp.errors import InvalidParameter
 from webapp.jobs import settings_of, worker_of

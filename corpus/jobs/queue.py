@@ -8,7 +8,7 @@ which claims jobs of that kind only (``indexer/entities/reanalysis.py`` for re-a
 - The code that makes work enqueues it in its own transaction (``enqueue(conn, ...)``), so the
   change and its follow-up commit together: a crash can lose neither.
 - Workers ``claim`` jobs. A claim is a lease (``claimed_by``, ``claimed_until``) that the
-  worker renews while it works (``renew``; ``corpus/drain.py`` does it for a drain); a
+  worker renews while it works (``renew``; ``corpus/jobs/drain.py`` does it for a drain); a
   finished job is deleted (``complete``). A job whose lease ran out (its worker crashed) is
   claimed again. On PostgreSQL the claim selects with ``FOR UPDATE SKIP LOCKED``, so concurrent
   workers take different rows without waiting; SQLite serialises writers (``BEGIN

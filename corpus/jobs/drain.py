@@ -1,5 +1,5 @@
 """Working through the jobs of one kind: claim a batch, keep its lease while the work runs,
-then complete the jobs that succeeded and record the failed ones (``corpus/jobs.py``).
+then complete the jobs that succeeded and record the failed ones (``corpus/jobs/queue.py``).
 
 Every kind's drain runs on this loop (``indexer/entities/reanalysis.py`` for "reanalyse"), so
 leases, attempts and retries behave the same for all of them. The work itself is the caller's:
@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from corpus.database import Connectable
 from corpus.errors import StoreUnavailable
-from corpus.jobs import Job, QueuePolicy, claim, complete, fail, renew
+from corpus.jobs.queue import Job, QueuePolicy, claim, complete, fail, renew
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ import pytest
 from tqdm import tqdm  # type: ignore[import-untyped]  # no stubs installed (types-tqdm)
 
 from corpus.identity import folder_file_id
-from corpus.ingest import IngestProgress, IngestReport, ingest, ingest_drafts
+from corpus.ingestion import IngestProgress, IngestReport, ingest, ingest_drafts
 from corpus.limits import IngestLimits
 from corpus.model import DocumentDraft
 from corpus.readers import ReadFailure
