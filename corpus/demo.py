@@ -246,6 +246,7 @@ def _abc(folder: Path) -> Iterator[DocumentDraft]:
                     id_from="given",
                     kind="news",
                     title=first_line_title(story),
+                    is_title_derived=True,
                     date=PartialDate(dt.date(2006, 1, 1), "year"),
                     source=f"{names.get(path.stem, path.stem)} (NLTK abc)",
                     tags=("country:Australia", f"genre:{path.stem} news"),

@@ -84,12 +84,13 @@ def build_draft(
         )
     url = _url(_field(fields, "url"))
     id_from, doc_id = _chosen_id(given_id, file, url, text, shared_urls)
+    title = _field(fields, "title")
     return DocumentDraft(
         text=text,
         id=doc_id,
         id_from=id_from,
         kind=kind if kind in KINDS else "other",
-        title=_field(fields, "title") or first_line_title(text),
+        title=title or first_line_title(text),
         date=parse_date(_field(fields, "date"), _field(fields, "date_precision") or None),
         speaker=_first(fields, "speaker_or_author", "speaker", "author"),
         source=_field(fields, "source"),
@@ -98,6 +99,7 @@ def build_draft(
         tags=tuple(tags),
         licence=_first(fields, "licence", "license"),
         origin=origin,
+        is_title_derived=not title,
     )
 
 

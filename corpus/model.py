@@ -75,7 +75,9 @@ class DocumentDraft:
     ``origin`` names where it came from (``path`` or ``path:line``; ingest gives absolute
     paths). ``id_from`` says how the id was chosen (``IdFrom``; None when the caller did not
     say, which counts as derived): only a ``given`` id may take a stored document's next
-    version from another origin (``corpus/identity.py``).
+    version from another origin (``corpus/identity.py``). ``is_title_derived``: the source
+    gave no title and ``title`` was made from the text (its first line), for display only:
+    search does not index it as a title.
     """
 
     text: str
@@ -91,6 +93,7 @@ class DocumentDraft:
     licence: str = ""
     origin: str = ""
     id_from: IdFrom | None = None
+    is_title_derived: bool = False
 
     def content_hash(self) -> str:
         """Hash of the text and metadata: equal hashes mean re-ingesting changes nothing."""
@@ -99,7 +102,10 @@ class DocumentDraft:
 
 @dataclass(frozen=True)
 class Document:
-    """One stored version of a document; ``text`` is what every offset refers to."""
+    """One stored version of a document; ``text`` is what every offset refers to.
+
+    ``is_title_derived``: ``title`` was made from the text because the source gave none.
+    """
 
     id: str
     version: int
@@ -117,6 +123,7 @@ class Document:
     ingested_at: dt.datetime | None = None
     seq: int = 0
     is_current: bool = True
+    is_title_derived: bool = False
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     def passage(self, span: Span) -> str:

@@ -319,6 +319,7 @@ def _version_row(
         "content_hash": digest,
         "origin": draft.origin,
         "ingested_at": at,
+        "title_derived": draft.is_title_derived,
     }
 
 
@@ -351,6 +352,7 @@ def _document(m: Mapping[Any, Any]) -> Document:
         ingested_at=m["ingested_at"],
         seq=m["seq"],
         is_current=m["version"] == m["current_version"],
+        is_title_derived=bool(m["title_derived"]),
         extra={"origin": m["origin"]} if m["origin"] else {},
     )
 

@@ -6,7 +6,8 @@ definitions are what ``corpus/store.py`` queries with, and a test checks that th
 - ``documents``: one row per document, holding the current version's metadata (for listing and
   filtering without touching the texts) and the store-wide ``seq`` of its last write.
 - ``document_versions``: every version ever stored, text included; rows are never deleted,
-  because annotations anchor to the exact text of a version.
+  because annotations anchor to the exact text of a version. ``title_derived`` marks a title
+  the source did not give (made from the text's first line).
 - ``store_state``: named counters; ``seq`` is bumped once per added or updated document.
 - ``jobs``: work a worker must do on a document, by ``kind`` (``"reanalyse"`` after a
   correction; ``corpus/jobs/queue.py``), until it is done (migration 0005; 0003 created it as
@@ -96,6 +97,8 @@ document_versions = sa.Table(
     *_metadata_columns(),
     sa.Column("origin", sa.Text, nullable=False),
     sa.Column("ingested_at", UtcDateTime, nullable=False),
+    # The source gave no title: ``title`` was made from the text (search does not index it).
+    sa.Column("title_derived", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.PrimaryKeyConstraint("document_id", "version"),
 )
 

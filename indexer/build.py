@@ -109,7 +109,7 @@ def record(
     }
     if words:
         fields["words"] = " ".join(words)
-    if document.title:
+    if document.title and not document.is_title_derived:
         fields["title"] = document.title
     if document.date is not None:
         day = document.date.value

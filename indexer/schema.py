@@ -12,7 +12,9 @@ Fields (``record()`` in ``indexer/build.py`` is the one place that fills them):
 ``version``    STORED: the document version indexed (the hit's text is that version's).
 ``seq``        NUMERIC, stored: the store ``seq`` of that version.
 ``kind``       ID, stored, sortable (facet): ``speech``, ``forum``, ``news``, ``other``.
-``title``      TEXT, stored, field boost 2, ``TEXT_ANALYZER``, positions (phrases).
+``title``      TEXT, stored, field boost 2, ``TEXT_ANALYZER``, positions (phrases): only a title
+               the source gave. A title made from the text's first line is not indexed (its
+               words would count twice, boosted); hits show the store's title.
 ``text``       TEXT, ``TEXT_ANALYZER``, positions but no character offsets, not stored: the
                text is served from the store and highlights are recomputed from it for the
                page shown (``TEXT_ANALYZER`` with ``chars=True`` gives the offsets).
@@ -94,7 +96,7 @@ from whoosh.lang.porter2 import stem
 from whoosh.support.charset import accent_map
 
 # Bump whenever a field or an analyzer changes: catch_up_index() then rebuilds the index.
-SCHEMA_VERSION = 4  # 3: entity fields; 4: PositionsFormat
+SCHEMA_VERSION = 5  # 3: entity fields; 4: PositionsFormat; 5: no derived titles
 
 # Entity types with their own fields and facets, and the field prefix of each (also the query
 # prefix: ``person:``, ``org:``, ``place:``, ``nationality:``).

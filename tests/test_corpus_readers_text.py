@@ -44,6 +44,7 @@ def test_plain_text_takes_its_title_from_the_first_line_and_its_id_from_the_name
     draft = _one(corpus_dir / "analyst-notes.txt")
     assert draft.id == "analyst-notes"
     assert draft.title == "Working notes on the Russia–DPRK railway project."
+    assert draft.is_title_derived
     assert draft.kind == "other"
     assert draft.date is None
     assert draft.text == (
@@ -67,6 +68,7 @@ def test_front_matter_accepts_block_lists_quotes_and_aliases(tmp_path: Path) -> 
         "Fixture Analyst",
         "news",
     )
+    assert not draft.is_title_derived
     assert draft.date == PartialDate(dt.date(2019, 5, 1), "month")
     assert (draft.licence, draft.language, draft.tags) == ("CC0-1.0", "en", ("ports", "rail"))
     assert draft.text == "# Heading\n\nBody."

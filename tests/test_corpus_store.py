@@ -18,11 +18,13 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from corpus import migrations
 from corpus.entities import tables as entity_tables  # noqa: F401  (its tables join the metadata the migrations must build)
 from corpus.errors import DocumentNotFound, InvalidDocument, StoreUnavailable
 from corpus.migrations import VERSION_TABLE, head_revision
@@ -343,6 +345,29 @@ def test_all_metadata_round_trips(db: Store) -> None:
     fields = ("kind", "title", "date", "speaker", "source", "url", "language", "tags", "licence")
     assert {f: getattr(doc, f) for f in fields} == {f: getattr(original, f) for f in fields}
     assert doc.ingested_at is not None and doc.ingested_at.utcoffset() == dt.timedelta(0)
+
+
+def test_a_derived_title_is_stored_as_derived(db: Store) -> None:
+    db.put(draft("given", title="Remarks on the zone"))
+    db.put(draft("derived", title="The zone of peace.", is_title_derived=True))
+    assert not db.get("given").is_title_derived
+    assert db.get("derived").is_title_derived
+    assert db.get_many(["derived"])["derived"].is_title_derived
+
+
+def test_upgrading_a_database_marks_titles_equal_to_the_first_line_as_derived(
+    store_url: str,
+) -> None:
+    with Store.open(store_url) as db:
+        text = "The zone of peace.\n\nMore text."
+        db.put(draft("first-line", text=text, title="The zone of peace."))
+        db.put(draft("given", text=text, title="Remarks"))
+        db.put(draft("untitled", text=text, title=""))
+        with db.engine.begin() as conn:  # back to the schema before migration 0006
+            command.downgrade(migrations.MIGRATIONS.config(conn), "0005")
+    with Store.open(store_url) as db:  # opening migrates to head again
+        derived = {id: db.get(id).is_title_derived for id in ("first-line", "given", "untitled")}
+    assert derived == {"first-line": True, "given": False, "untitled": False}
 
 
 def test_migration_builds_the_schema_the_tables_describe(store_url: str) -> None:

@@ -108,6 +108,12 @@ def test_record_leaves_out_an_unknown_date_and_empty_fields(corpus_store: Any) -
     ]
 
 
+def test_record_leaves_out_a_title_made_from_the_first_line(corpus_store: Any) -> None:
+    doc = corpus_store.get("analyst-notes")  # a plain-text file: its title is its first line
+    assert doc.is_title_derived and doc.title
+    assert "title" not in record(doc)
+
+
 def test_build_makes_a_generation_live_with_its_state(corpus_store: Any, index_path: Path) -> None:
     status = build_index(corpus_store, index_path, procs=1)
     (generation,) = _generations(index_path)

@@ -229,6 +229,14 @@ def test_relevance_ranks_title_matches_first(corpus: Corpus) -> None:
     assert run(corpus, "pyongyang").hits[0].id == TASS  # in the title and twice in the text
 
 
+def test_a_title_made_from_the_first_line_is_shown_but_not_searched_as_a_title(
+    corpus: Corpus,
+) -> None:
+    assert found(corpus, "title:railway") == []
+    (hit,) = [hit for hit in run(corpus, "khasan").hits if hit.id == NOTES]
+    assert hit.title == "Working notes on the Russia–DPRK railway project."
+
+
 def test_pages_cover_every_hit_once(corpus: Corpus) -> None:
     pages = [run(corpus, "talks OR railway", per_page=2, page=n) for n in (1, 2, 3)]
     assert [len(page.hits) for page in pages] == [2, 2, 1]

@@ -314,19 +314,22 @@ def _version(page_hit: _PageHit) -> tuple[str, int]:
 
 
 def _hit(page_hit: _PageHit, document: Any, pattern: Pattern) -> Hit:
+    """The hit as the store has it (the index holds no title made from the text)."""
     fields = page_hit.fields
     if document is not None:
         date = document.date
+        title = document.title
         snippets = _snippets(document.text, pattern)
     else:
         stored = fields.get("date")
         date = PartialDate(stored.date(), "day") if isinstance(stored, dt.datetime) else None
+        title = fields.get("title", "")
         snippets = ()
     return Hit(
         id=fields["id"],
         version=fields["version"],
         score=page_hit.score,
-        title=fields.get("title", ""),
+        title=title,
         kind=fields.get("kind", ""),
         date=date,
         speaker=fields.get("speaker", ""),
