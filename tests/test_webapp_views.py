@@ -90,8 +90,8 @@ def test_a_snippet_links_to_its_passage_through_the_hit_it_starts_at(client: Any
     assert response.location == (
         "/documents/fixture-eastern-forum-2019?q=talks&kind=forum&version=1#hit-1"
     )
-    text_after_last_hit = client.get("/documents/fixture-eastern-forum-2019?q=talks&at=100000")
-    assert text_after_last_hit.location == "/documents/fixture-eastern-forum-2019?q=talks"
+    after_the_last_hit = client.get("/documents/fixture-eastern-forum-2019?q=talks&at=100000")
+    assert after_the_last_hit.location == "/documents/fixture-eastern-forum-2019?q=talks#hit-1"
 
 
 def test_a_snippet_found_in_an_older_version_shows_and_links_to_that_version(

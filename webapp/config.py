@@ -39,6 +39,8 @@ DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": None,
     # Hits per page of search results (web and API).
     "PER_PAGE": 20,
+    # Longest part of a document one page (or API answer) shows; longer ones are read in parts.
+    "DOCUMENT_PART_CHARS": 250_000,
     # Load the demo collection (NLTK speeches, chat and news) when the store is empty at setup.
     "DEMO_CORPUS": True,
     # Largest source of one document (a .txt/.md/.html file or one JSONL line), in MB.
@@ -82,6 +84,7 @@ _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _NON_NEGATIVE_NUMBERS = ("INDEX_WAIT_SECONDS",)
 _POSITIVE_NUMBERS = (
     "PER_PAGE",
+    "DOCUMENT_PART_CHARS",
     "INGEST_MAX_DOCUMENT_MB",
     "INGEST_MAX_FILE_MB",
     "INGEST_MAX_TOTAL_MB",

@@ -23,6 +23,7 @@ from corpus.entities import (
     Entity,
     EntityStore,
     Mention,
+    MentionCount,
     mentions,
     mentions_starting_in,
 )
@@ -68,6 +69,7 @@ class EntityLayer:
     type_counts: Mapping[str, int]
     linked: Mapping[str, tuple[Named, ...]]  # type -> entities, most mentioned first
     unlinked: tuple[Named, ...]  # names of NAMED_TYPES not in the registry, most frequent first
+    marks_total: int = 0  # mentions in the part shown; ``marks`` holds at most a limit of them
 
     def linked_ids(self) -> list[str]:
         """Ids of the entities the document mentions, by type then frequency."""
@@ -100,19 +102,32 @@ def mention_mark(mention: Mention, entity: Entity | None, *, element_id: str = "
     return Mark(mention.span, "entity", attrs, element_id)
 
 
-def document_layer(mentions: Sequence[Mention], names: Mapping[str, Entity]) -> EntityLayer:
-    """The entity layer of a document from its stored mentions and the registry's names."""
+def document_layer(
+    mentions: Sequence[Mention],
+    names: Mapping[str, Entity],
+    *,
+    counts: Iterable[MentionCount] | None = None,
+    limit: int | None = None,
+) -> EntityLayer:
+    """The entity layer of a document from its stored mentions (in text order) and the
+    registry's names: marks for the first ``limit`` of ``mentions``; the panel's and legend's
+    counts from ``counts`` (``mention_counts``: every mention of the document, when
+    ``mentions`` are those of the part shown), else from ``mentions``."""
     marks = tuple(
         mention_mark(m, names.get(m.entity_id or ""), element_id=f"m-{m.span.start}")
-        for m in mentions
+        for m in mentions[:limit]
     )
+    if counts is None:
+        counts = [MentionCount(m.type, m.entity_id, m.text, 1) for m in mentions]
     linked: Counter[str] = Counter()
     unlinked: Counter[tuple[str, str]] = Counter()
-    for m in mentions:
-        if m.entity_id and m.entity_id in names:
-            linked[m.entity_id] += 1
-        elif m.type in NAMED_TYPES:
-            unlinked[(" ".join(m.text.split()), m.type)] += 1
+    by_type_count: Counter[str] = Counter()
+    for c in counts:
+        by_type_count[c.type] += c.count
+        if c.entity_id and c.entity_id in names:
+            linked[c.entity_id] += c.count
+        elif c.type in NAMED_TYPES:
+            unlinked[(" ".join(c.text.split()), c.type)] += c.count
     by_type: dict[str, list[Named]] = {}
     for entity_id, count in sorted(linked.items(), key=lambda kv: (-kv[1], names[kv[0]].name)):
         entity = names[entity_id]
@@ -124,12 +139,12 @@ def document_layer(mentions: Sequence[Mention], names: Mapping[str, Entity]) -> 
         Named(text, type, count)
         for (text, type), count in sorted(unlinked.items(), key=lambda kv: (-kv[1], kv[0]))
     )
-    counts = Counter(m.type for m in mentions)
     return EntityLayer(
         marks,
-        {t: counts[t] for t in ENTITY_TYPES if counts[t]},
+        {t: by_type_count[t] for t in ENTITY_TYPES if by_type_count[t]},
         ordered,
         others,
+        len(mentions),
     )
 
 

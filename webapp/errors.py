@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, jsonify, render_template, request
-from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException, RequestURITooLarge
 
 from corpus import CorpusError
 from indexer import IndexerError
@@ -28,10 +28,31 @@ TITLES = {
     404: "Not found",
     405: "Method not allowed",
     409: "Conflict",
+    414: "Address too long",
     500: "Server error",
     503: "Unavailable",
 }
 PACKAGE_ERRORS: tuple[type[Exception], ...] = (CorpusError, IndexerError)
+
+
+# Longest address (path and query string, in bytes) the app answers; gunicorn refuses request
+# lines over 4,094 bytes with its own HTML page, so this stays below it (README: run gunicorn
+# with --limit-request-line 8190 and every address up to 8 KB gets Dossier's own answer).
+MAX_URL_BYTES = 4_000
+
+
+class UrlTooLong(RequestURITooLarge):
+    """The address is longer than ``MAX_URL_BYTES``."""
+
+
+def check_url_length() -> None:
+    """Refuse (414) an address over ``MAX_URL_BYTES``, as a page or, under /api/, as JSON."""
+    size = len(request.full_path.encode("utf-8", "surrogateescape"))
+    if size > MAX_URL_BYTES:
+        raise UrlTooLong(
+            f"The address is {size:,} bytes long; Dossier answers addresses of up to "
+            f"{MAX_URL_BYTES:,} bytes. Shorten the query or use fewer filters."
+        )
 
 
 class InvalidParameter(BadRequest):
@@ -74,8 +95,10 @@ def _handle_unexpected(error: Exception) -> tuple[Response | str, int]:
 
 
 def init_app(app: Flask) -> None:
-    """Register the handlers: package errors, HTTP errors, then anything else."""
+    """Register the handlers (package errors, HTTP errors, then anything else) and the check
+    of every address's length, which runs before anything else reads the request."""
     for base in PACKAGE_ERRORS:
         app.register_error_handler(base, _handle_package_error)
     app.register_error_handler(HTTPException, _handle_http)
     app.register_error_handler(Exception, _handle_unexpected)
+    app.before_request(check_url_length)

@@ -91,15 +91,19 @@ def paragraph_breaks(text: str) -> list[Span]:
     return [Span(m.start(), m.end()) for m in pattern.finditer(text)]
 
 
-def render_layers(text: str, marks: Iterable[Mark], *, paragraphs: bool = False) -> Markup:
+def render_layers(
+    text: str, marks: Iterable[Mark], *, paragraphs: bool = False, start: int = 0
+) -> Markup:
     """Escaped HTML of ``text`` with every mark wrapped in ``<mark class="<layer>">`` elements.
 
     With ``paragraphs``, each paragraph becomes a ``<p data-at="N">``, N the offset of its first
     character, so a page can turn a selection into offsets whatever markup sits inside the
     paragraph. The whitespace between paragraphs stays between the ``<p>`` elements, so removing
-    the tags always gives back the text exactly.
+    the tags always gives back the text exactly. ``start``: ``text`` is the part of a longer
+    text that begins there (a page of a long document); marks' spans and ``data-at`` are
+    offsets into the longer text.
     """
-    ordered = list(marks)
+    ordered = [_shifted(mark, start) for mark in marks] if start else list(marks)
     gaps = paragraph_breaks(text) if paragraphs else []
     out: list[str] = []
     stack: list[int] = []  # indices into ordered of the open <mark> elements, outermost first
@@ -118,7 +122,7 @@ def render_layers(text: str, marks: Iterable[Mark], *, paragraphs: bool = False)
             out.append("</mark>" * len(stack))
             stack.clear()
             if paragraphs:
-                out.append(f'<p data-at="{a}">' if want_paragraph else "</p>")
+                out.append(f'<p data-at="{a + start}">' if want_paragraph else "</p>")
             in_paragraph = want_paragraph
         keep = 0
         active_set = set(active)
@@ -135,6 +139,12 @@ def render_layers(text: str, marks: Iterable[Mark], *, paragraphs: bool = False)
     if in_paragraph:
         out.append("</p>")
     return Markup("".join(out))
+
+
+def _shifted(mark: Mark, start: int) -> Mark:
+    """``mark`` with its span counted from ``start`` (clipped at 0)."""
+    span = Span(max(mark.span.start - start, 0), max(mark.span.end - start, 0))
+    return Mark(span, mark.layer, mark.attrs, mark.element_id)
 
 
 def _nesting_key(marks: Sequence[Mark], i: int) -> tuple[int, int, int, int]:

@@ -74,6 +74,11 @@ def version_number(args: MultiDict[str, str]) -> int | None:
     return _whole_number(args, "version", default=1, maximum=2**31 - 1)
 
 
+def part_number(args: MultiDict[str, str], count: int) -> int:
+    """The ``part`` parameter of a document page (1 to ``count``), 1 when not given."""
+    return _whole_number(args, "part", default=1, maximum=count)
+
+
 def text_offset(args: MultiDict[str, str], name: str) -> int | None:
     """A character offset into a document text (0 or more), or None when not given."""
     raw = args.get(name, "").strip()

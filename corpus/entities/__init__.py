@@ -18,9 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from corpus.entities.analyses import (
+        MentionCount,
         MentionSet,
         documents_containing,
         documents_mentioning,
+        mention_counts,
         mentions,
         mentions_many,
         mentions_starting_in,
@@ -105,6 +107,7 @@ __all__ = [
     "EntityStore",
     "ImportReport",
     "Mention",
+    "MentionCount",
     "MentionSet",
     "Passage",
     "Registry",
@@ -126,6 +129,7 @@ __all__ = [
     "history",
     "import_file",
     "import_registry",
+    "mention_counts",
     "mentions",
     "mentions_many",
     "mentions_starting_in",
@@ -176,7 +180,9 @@ _LAZY = {
     "tag": "tagging",
     "unsuppress": "tagging",
     "untag": "tagging",
+    "MentionCount": "analyses",
     "MentionSet": "analyses",
+    "mention_counts": "analyses",
     "documents_containing": "analyses",
     "documents_mentioning": "analyses",
     "mentions": "analyses",

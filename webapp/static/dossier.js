@@ -2,12 +2,15 @@
 "use strict";
 
 /* Document view: previous / next hit buttons and the n / p keys. Without JavaScript the
-   buttons are plain links to the first and last hit. */
+   buttons are plain links to the first and last hit. A long document is shown a part at a
+   time: past the last hit of the part (or before its first), the nav's data-hit-next-url
+   (data-hit-previous-url) leads to the part with the next (previous) hit. */
 (function () {
   const nav = document.querySelector("[data-hit-nav]");
   if (!nav) return;
   const hits = Array.from(document.querySelectorAll("mark.hit[id^='hit-']"));
   const status = nav.querySelector("[data-hit-status]");
+  const inPart = nav.dataset.hitNextUrl ? " in this part" : "";
   let current = hits.findIndex((el) => "#" + el.id === window.location.hash);
 
   function show(index) {
@@ -20,11 +23,14 @@
       .forEach((el) => el.classList.add("current"));
     target.scrollIntoView({ block: "start" }); // scroll-margin-top places it mid-screen
     history.replaceState(null, "", "#" + target.id);
-    if (status) status.textContent = "Hit " + (current + 1) + " of " + hits.length;
+    if (status) status.textContent = "Hit " + (current + 1) + " of " + hits.length + inPart;
   }
 
   function step(delta) {
-    if (current < 0) show(delta > 0 ? 0 : hits.length - 1);
+    const beyond = current >= 0 && (delta > 0 ? current >= hits.length - 1 : current === 0);
+    const away = delta > 0 ? nav.dataset.hitNextUrl : nav.dataset.hitPreviousUrl;
+    if (away && (beyond || !hits.length)) window.location.assign(away);
+    else if (current < 0) show(delta > 0 ? 0 : hits.length - 1);
     else show(current + delta);
   }
 

@@ -11,8 +11,9 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 
 from corpus import Document, PartialDate
-from indexer.search import Hit, hit_spans
-from webapp.params import search_request, version_number
+from indexer.search import Hit
+from webapp.params import part_number, search_request, version_number
+from webapp.parts import MAX_HITS, hits_in, split_parts
 from webapp.resources import get_index, get_store, staleness_notice
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -42,14 +43,24 @@ def search() -> ResponseReturnValue:
 
 @bp.get("/documents/<id>")
 def document(id: str) -> ResponseReturnValue:
-    """A document version's metadata and text; with ``?q=``, also the hit spans in the text."""
+    """A document version's metadata and one part of its text (``?part=N``; a document up to
+    ``DOCUMENT_PART_CHARS`` long is one part); with ``?q=``, also the hit spans in that part,
+    the first ``MAX_HITS`` of them. Spans are offsets into the whole text."""
     store = get_store()
     doc = store.get(id, version_number(request.args))
+    parts = split_parts(doc.text, current_app.config["DOCUMENT_PART_CHARS"])
+    number = part_number(request.args, parts.count)
+    span = parts.span(number)
     body = _document_fields(doc)
+    body["text"] = doc.text[span.start : span.end]
+    body["length"] = len(doc.text)
+    body["part"] = {"number": number, "count": parts.count, "start": span.start, "end": span.end}
     body["versions"] = [v.version for v in store.versions(id)]
     query = request.args.get("q", "").strip()
     if query:
-        body["hits"] = [[span.start, span.end] for span in hit_spans(doc.text, query)]
+        hits = hits_in(doc.text, span, query)
+        body["hits"] = [[h.start, h.end] for h in hits[:MAX_HITS]]
+        body["hit_count"] = len(hits)
     return jsonify(body)
 
 

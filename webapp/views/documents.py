@@ -1,20 +1,41 @@
-"""The document view: metadata, versions, and the full text with two highlight layers: the
-query's hits and the entity mentions stored for the version shown."""
+"""The document view: metadata, versions, and the text a part at a time with two highlight
+layers: the query's hits and the entity mentions stored for the version shown."""
 
 from __future__ import annotations
 
-import bisect
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from corpus.entities import ENTITY_TYPES, mentions
+from corpus import Document, Span
+from corpus.entities import (
+    ENTITY_TYPES,
+    Entity,
+    MentionCount,
+    mention_counts,
+    mentions_starting_in,
+)
 from indexer import QueryError
-from indexer.search import hit_spans
-from webapp.entity_layer import NAMED_TYPES, document_layer, entity_choices, legend
+from webapp.entity_layer import (
+    NAMED_TYPES,
+    EntityLayer,
+    document_layer,
+    entity_choices,
+    legend,
+)
 from webapp.highlight import Mark, render_layers
-from webapp.params import text_offset, version_number
+from webapp.params import part_number, text_offset, version_number
+from webapp.parts import (
+    MAX_HITS,
+    MAX_MARKS,
+    Found,
+    Parts,
+    hits_in,
+    next_hit,
+    previous_hit,
+    split_parts,
+)
 from webapp.resources import entity_names, get_entity_store, get_store
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
@@ -27,48 +48,53 @@ SEARCH_PARAMS: tuple[str, ...] = (
 
 @bp.get("/<id>")
 def show(id: str) -> ResponseReturnValue:
-    """One version of a document (``?version=N``, default current), hits of ``?q=`` and the
-    stored entity mentions marked.
+    """One version of a document (``?version=N``, default current), a part at a time
+    (``?part=N``, ``webapp/parts.py``), with the hits of ``?q=`` and the stored entity
+    mentions marked.
 
-    ``?at=OFFSET`` (from a snippet or an entity's passage) redirects to the same page scrolled
-    to the first hit that ends after that offset, or without hits to the first mention that
-    does, so the link works without JavaScript. An unknown id or version is a 404
+    ``?at=OFFSET`` (from a snippet, an entity's passage, or "next hit" at the end of a part)
+    redirects to the part and hit that come first after that offset, or without hits to the
+    part and the first mention there; ``?before=OFFSET`` ("previous hit") to the last hit
+    before it. So the links work without JavaScript. An unknown id or version is a 404
     (``DocumentNotFound``).
     """
     version = version_number(request.args)
     store = get_store()
     document = store.get(id, version)
-    versions = store.versions(id)
-    names = entity_names()
-    layer = document_layer(mentions(get_entity_store(), id, document.version), names)
+    parts = split_parts(document.text, current_app.config["DOCUMENT_PART_CHARS"])
     query = request.args.get("q", "").strip()
-    spans, notice = [], ""
-    if query:
-        try:
-            spans = hit_spans(document.text, query)
-        except QueryError as exc:
-            notice = f"The search could not be highlighted here. {exc}"
     search_args: dict[str, Any] = {
         k: request.args.getlist(k) for k in SEARCH_PARAMS if request.args.get(k)
     }
-    at = text_offset(request.args, "at")
-    if at is not None:
-        n = bisect.bisect_right([span.end for span in spans], at) + 1
-        anchor = f"hit-{n}" if n <= len(spans) else None
-        if not spans:
-            anchor = layer.mention_at(at)
+    at, before = text_offset(request.args, "at"), text_offset(request.args, "before")
+    if at is not None or before is not None:
         if version is not None:
             search_args["version"] = version
-        return redirect(url_for("documents.show", id=id, _anchor=anchor, **search_args))
-    marks = [Mark(span, "hit", element_id=f"hit-{n}") for n, span in enumerate(spans, 1)]
+        return _jump(document, parts, query, at, before, search_args)
+    number = part_number(request.args, parts.count)
+    span = parts.span(number)
+    names = entity_names()
+    layer = _entity_layer(document, span, names)
+    hits, notice = _hits(document.text, span, query)
+    marks = [Mark(h, "hit", element_id=f"hit-{n}") for n, h in enumerate(hits[:MAX_HITS], 1)]
+    part_args = {**search_args, **({"version": version} if version is not None else {})}
     return render_template(
         "documents/show.html",
         document=document,
-        versions=versions,
-        body=render_layers(document.text, [*layer.marks, *marks], paragraphs=True),
+        versions=store.versions(id),
+        body=render_layers(
+            document.text[span.start : span.end],
+            [*layer.marks, *marks],
+            paragraphs=True,
+            start=span.start,
+        ),
+        part=_part_links(id, number, parts, part_args),
+        hit_total=len(hits),
         hit_count=len(marks),
+        hit_links=_hit_links(id, span, parts, part_args) if query else {},
         layer=layer,
-        legend=legend(layer, len(marks) if query else None),
+        legend=legend(layer, len(hits) if query else None),
+        max_marks=MAX_MARKS,
         entity_types=ENTITY_TYPES,
         named_types=NAMED_TYPES,
         choices=entity_choices(names, layer.linked_ids()),
@@ -78,3 +104,96 @@ def show(id: str) -> ResponseReturnValue:
         version_args={k: v for k, v in search_args.items() if k == "q"},
         header_query=query,
     )
+
+
+def _entity_layer(
+    document: Document,
+    span: Span,
+    names: dict[str, Entity],
+    *,
+    counts: list[MentionCount] | None = None,
+) -> EntityLayer:
+    """The marks of the mentions in the part shown, the counts of all the document's."""
+    entity_store = get_entity_store()
+    shown = mentions_starting_in(
+        entity_store, {document.id: [span]}, {document.id: document.version}
+    )
+    if counts is None:
+        counts = mention_counts(entity_store, document.id, document.version)
+    return document_layer(shown[document.id], names, counts=counts, limit=MAX_MARKS)
+
+
+def _hits(text: str, span: Span, query: str) -> tuple[list[Span], str]:
+    """The hits of ``query`` in the part shown, or none and why."""
+    if not query:
+        return [], ""
+    try:
+        return hits_in(text, span, query), ""
+    except QueryError as exc:
+        return [], f"The search could not be highlighted here. {exc}"
+
+
+def _jump(
+    document: Document,
+    parts: Parts,
+    query: str,
+    at: int | None,
+    before: int | None,
+    args: dict[str, Any],
+) -> ResponseReturnValue:
+    """Redirect to the part and mark ``?at=`` or ``?before=`` asks for: a hit when there is a
+    query with hits, else the first mention after the offset."""
+    found = _find_hit(document.text, parts, query, at, before)
+    anchor: str | None = None
+    if found is not None and (found.hit or not found.is_everywhere):
+        number = found.part  # without a hit: no hit in the parts looked through, go on from there
+        anchor = f"hit-{found.hit}" if 0 < found.hit <= MAX_HITS else None
+    else:
+        offset = at if at is not None else max((before or 0) - 1, 0)
+        number = parts.number_at(offset)
+        anchor = _entity_layer(document, parts.span(number), {}, counts=[]).mention_at(offset)
+    if parts.count > 1:
+        args["part"] = number
+    return redirect(url_for("documents.show", id=document.id, _anchor=anchor, **args))
+
+
+def _find_hit(
+    text: str, parts: Parts, query: str, at: int | None, before: int | None
+) -> Found | None:
+    if not query:
+        return None
+    try:
+        if before is not None:
+            return previous_hit(text, parts, query, before)
+        return next_hit(text, parts, query, at or 0)
+    except QueryError:
+        return None
+
+
+def _part_links(id: str, number: int, parts: Parts, args: dict[str, Any]) -> dict[str, Any]:
+    """Where the page is in the document, and links to the parts around it."""
+
+    def link(n: int) -> str:
+        return url_for("documents.show", id=id, part=n, **args)
+
+    span = parts.span(number)
+    return {
+        "number": number,
+        "count": parts.count,
+        "start": span.start,
+        "end": span.end,
+        "first": link(1) if number > 1 else "",
+        "previous": link(number - 1) if number > 1 else "",
+        "next": link(number + 1) if number < parts.count else "",
+        "last": link(parts.count) if number < parts.count else "",
+    }
+
+
+def _hit_links(id: str, span: Span, parts: Parts, args: dict[str, Any]) -> dict[str, str]:
+    """Links to the hits before and after the part shown, when there are other parts."""
+    if parts.count == 1:
+        return {}
+    return {
+        "previous": url_for("documents.show", id=id, before=span.start, **args),
+        "next": url_for("documents.show", id=id, at=span.end, **args),
+    }
