@@ -62,7 +62,14 @@ HOMES = {
         "corpus/jobs/queue.py",
         "corpus/migrations/",
         "corpus/entities/",
-        "annotations/store",
+        # the annotation store's modules: tables, rows, the store and what reads and writes
+        "annotations/tables.py",
+        "annotations/rows.py",
+        "annotations/store.py",
+        "annotations/replies.py",
+        "annotations/listing.py",
+        "annotations/passages.py",
+        "annotations/reanchor.py",
         "annotations/migrations/",
     ),
     # Migrations are run by corpus/database.py; each package's history lives in its folder.

@@ -1,0 +1,62 @@
+"""Errors raised by the annotations package; each carries the HTTP ``status`` it stands for.
+
+Messages say what happened, quote the offending value and name the next step. The web app's
+error handler answers with ``status`` (``webapp/errors.py``); the CLI prints the message.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from annotations.model import Annotation, Reply
+
+
+class AnnotationError(Exception):
+    """Base class for everything the annotations package raises on purpose."""
+
+    status: int = 400
+
+
+class InvalidAnnotation(AnnotationError):
+    """A field of an annotation, reply or passage cannot be used (the message names it)."""
+
+    status = 400
+
+
+class AnnotationNotFound(AnnotationError):
+    """No annotation (or reply) with that id, or none the viewer may see."""
+
+    status = 404
+
+
+class PassageNotFound(AnnotationError):
+    """No passage link with that id, or none the viewer may see."""
+
+    status = 404
+
+
+class NotYourAnnotation(AnnotationError):
+    """Only an annotation's (or reply's) author may change or delete it."""
+
+    status = 403
+
+
+class RevisionConflict(AnnotationError):
+    """An edit was made against an old revision: someone changed the annotation meanwhile.
+
+    ``current`` is the annotation (or reply) as it is now, so the client can show both texts
+    and let the analyst merge, never silently overwriting either.
+    """
+
+    status = 412
+
+    def __init__(self, message: str, current: Annotation | Reply) -> None:
+        super().__init__(message)
+        self.current = current
+
+
+class InvalidImport(AnnotationError):
+    """A whole import file cannot be read (not JSON, not CSV, no annotations in it)."""
+
+    status = 400

@@ -1,0 +1,222 @@
+"""The annotation store: annotations in the same SQL database as the documents they annotate.
+
+- Writes are idempotent: a create that carries a ``client_key`` the author used before returns
+  the annotation that key made (a retried request never makes a second one).
+- Edits are checked against a revision: each edit names the revision it was made on, and one
+  made on an older revision raises ``RevisionConflict`` carrying the current state, so two
+  edits of one annotation never silently overwrite each other. Each edit adds one to it.
+- Only an annotation's author changes or deletes it (``NotYourAnnotation``); a viewer sees
+  their own annotations and the team's, and gets ``AnnotationNotFound`` for anyone else's
+  private ones, as if they did not exist.
+- A new annotation is placed in the current version of its document at once (selected on an
+  older version, it is located in the current one); later versions are re-anchored by queued
+  jobs (``annotations/reanchor.py``), never as a side effect of saving a document.
+
+Replies: ``annotations/replies.py``; lists, counts and tags: ``annotations/listing.py``;
+passage links: ``annotations/passages.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from annotations.anchoring import Placement, place
+from annotations.errors import (
+    AnnotationNotFound,
+    NotYourAnnotation,
+    RevisionConflict,
+)
+from annotations.migrations import MIGRATIONS
+from annotations.model import Annotation, AnnotationDraft, Changes, Selection
+from annotations.rows import (
+    anchor_values,
+    located_values,
+    new_id,
+    now,
+    read_annotations,
+    select_visible,
+    tag_rows,
+)
+from annotations.tables import annotation_table, annotation_tags
+from corpus.anchors import Anchor, anchor_at, selection
+from corpus.database import migrate
+from corpus.model import Span
+from corpus.store import Store
+
+_A = annotation_table.c
+
+
+class AnnotationStore:
+    """Annotations beside the documents of ``store``; opening it migrates its tables."""
+
+    def __init__(self, store: Store) -> None:
+        migrate(store.engine, MIGRATIONS)
+        self.store = store
+
+    def connect(self, *, write: bool = False) -> AbstractContextManager[Connection]:
+        """A connection in a transaction (a serialised writer's if ``write``)."""
+        return self.store.connect(write=write)
+
+    def create(self, draft: AnnotationDraft, *, author: str) -> tuple[Annotation, bool]:
+        """Save a new annotation; returns it and True, or, for a ``client_key`` the author
+        used before, the annotation it made and False.
+
+        Raises ``DocumentNotFound`` for an unknown document or version and ``InvalidAnchor``
+        when the selection is not the text of that version at those offsets.
+        """
+        if draft.client_key:
+            found = self._by_client_key(author, draft.client_key)
+            if found is not None:
+                return found, False
+        anchor, placement = self.anchor_selection(draft.selection)
+        values = {
+            "id": new_id(),
+            "document_id": draft.selection.document_id,
+            **anchor_values(anchor),
+            "note": draft.note,
+            "colour": draft.colour,
+            "author": author,
+            "visibility": draft.visibility,
+            "client_key": draft.client_key or None,
+            "revision": 1,
+            **located_values(placement.located, placement.status, placement.score),
+        }
+        values["created_at"] = values["modified_at"] = now()
+        try:
+            with self.connect(write=True) as conn:
+                conn.execute(annotation_table.insert().values(values))
+                if draft.tags:
+                    conn.execute(annotation_tags.insert(), tag_rows(values["id"], draft.tags))
+        except sa.exc.IntegrityError:
+            found = self._by_client_key(author, draft.client_key) if draft.client_key else None
+            if found is None:
+                raise
+            return found, False  # the same key, created meanwhile by a concurrent retry
+        return self.get(values["id"], viewer=author), True
+
+    def get(self, id: str, *, viewer: str) -> Annotation:
+        """The annotation with its tags and the replies the viewer may see; raises
+        ``AnnotationNotFound``."""
+        with self.connect() as conn:
+            return _read(conn, id, viewer)
+
+    def update(self, id: str, changes: Changes, *, revision: int, actor: str) -> Annotation:
+        """Apply an edit made on ``revision``; returns the annotation at its new revision (the
+        same one when nothing changed).
+
+        Raises ``AnnotationNotFound``, ``NotYourAnnotation``, or ``RevisionConflict`` with the
+        current state when the annotation has moved past ``revision``.
+        """
+        with self._editing(id, actor, revision) as (conn, current):
+            values: dict[str, Any] = {}
+            if changes.note is not None and changes.note != current.note:
+                values["note"] = changes.note
+            if changes.colour is not None and changes.colour != current.colour:
+                values["colour"] = changes.colour
+            if changes.visibility is not None and changes.visibility != current.visibility:
+                values["visibility"] = changes.visibility
+            new_tags = changes.tags is not None and changes.tags != current.tags
+            if not values and not new_tags:
+                return current
+            _bump(conn, id, values)
+            if new_tags and changes.tags is not None:
+                conn.execute(annotation_tags.delete().where(annotation_tags.c.annotation_id == id))
+                if changes.tags:
+                    conn.execute(annotation_tags.insert(), tag_rows(id, changes.tags))
+            return _read(conn, id, actor)
+
+    def delete(self, id: str, *, actor: str, revision: int | None = None) -> None:
+        """Delete an annotation and its replies (only if still at ``revision``, when given)."""
+        with self._editing(id, actor, revision) as (conn, _):
+            conn.execute(annotation_table.delete().where(_A.id == id))
+
+    def reattach(
+        self, id: str, new_selection: Selection, *, actor: str, revision: int | None = None
+    ) -> Annotation:
+        """Point an annotation (typically an orphaned or fuzzy one) at newly selected text.
+
+        The new anchor replaces the old; the note, tags and replies stay. Raises
+        ``InvalidAnchor`` when the selection is not that version's text, and what
+        ``update`` raises.
+        """
+        current = self.get(id, viewer=actor)
+        if new_selection.document_id != current.document_id:
+            raise AnnotationNotFound(
+                f"Annotation {id!r} is on document {current.document_id!r}, not "
+                f"{new_selection.document_id!r}: select the passage in its own document."
+            )
+        anchor, placement = self.anchor_selection(new_selection)
+        values = {
+            **anchor_values(anchor),
+            **located_values(placement.located, placement.status, placement.score),
+        }
+        with self._editing(id, actor, revision) as (conn, _):
+            _bump(conn, id, values)
+            return _read(conn, id, actor)
+
+    def anchor_selection(self, sel: Selection) -> tuple[Anchor, Placement]:
+        """The anchor of a selection (checked against its version's text) and where it is in
+        the document's current version."""
+        document = self.store.get(sel.document_id, sel.version)
+        span = selection(document.text, Span(sel.start, sel.end), sel.quote)
+        anchor = anchor_at(document.text, span, version=document.version)
+        if document.is_current:
+            return anchor, Placement.at_anchor(anchor, document.version)
+        return anchor, place(anchor, self.store.get(sel.document_id))
+
+    @contextmanager
+    def _editing(
+        self, id: str, actor: str, revision: int | None
+    ) -> Iterator[tuple[Connection, Annotation]]:
+        """A write transaction holding the annotation, checked: it exists for ``actor``, is
+        theirs, and is still at ``revision`` (when given)."""
+        with self.connect(write=True) as conn:
+            row = conn.execute(select_visible(actor).where(_A.id == id).with_for_update()).first()
+            if row is None:
+                raise _not_found(id)
+            current = read_annotations(conn, [row], actor)[0]
+            if current.author != actor:
+                raise NotYourAnnotation(
+                    f"Annotation {id!r} is {current.author!r}'s: only its author can change "
+                    "or delete it. Reply to it instead."
+                )
+            if revision is not None and revision != current.revision:
+                raise RevisionConflict(
+                    f"Annotation {id!r} was changed (it is at revision {current.revision}, "
+                    f"the edit was made on revision {revision}). Compare it with your edit "
+                    "and save again.",
+                    current,
+                )
+            yield conn, current
+
+    def _by_client_key(self, author: str, key: str) -> Annotation | None:
+        with self.connect() as conn:
+            row = conn.execute(
+                sa.select(annotation_table).where(_A.author == author, _A.client_key == key)
+            ).first()
+            return read_annotations(conn, [row], author)[0] if row is not None else None
+
+
+def _bump(conn: Connection, id: str, values: dict[str, Any]) -> None:
+    """Write ``values`` as the next revision of the annotation."""
+    stmt = annotation_table.update().where(_A.id == id)
+    conn.execute(stmt.values(**values, revision=_A.revision + 1, modified_at=now()))
+
+
+def _read(conn: Connection, id: str, viewer: str) -> Annotation:
+    row = conn.execute(select_visible(viewer).where(_A.id == id)).first()
+    if row is None:
+        raise _not_found(id)
+    return read_annotations(conn, [row], viewer)[0]
+
+
+def _not_found(id: str) -> AnnotationNotFound:
+    return AnnotationNotFound(
+        f"No annotation with id {id!r}. It may have been deleted; reload the document to see "
+        "its annotations."
+    )
