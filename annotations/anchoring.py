@@ -14,17 +14,20 @@ drift, one approximate match after another, onto other words.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from annotations.model import Located, Status
+from annotations.model import Annotation, Located, Status
 from corpus.anchors import CONTEXT_CHARS, Anchor, locate
 from corpus.model import Document
 
 
 @dataclass(frozen=True)
 class Placement:
-    """Where an anchor is in one document version and how it was found (None: orphaned)."""
+    """Where an anchor is in one document ``version`` and how it was found (``located``
+    None: orphaned there)."""
 
+    version: int
     located: Located | None
     status: Status
     score: float
@@ -32,7 +35,7 @@ class Placement:
     @classmethod
     def at_anchor(cls, anchor: Anchor, version: int) -> Placement:
         """The placement of an anchor in the version it was made on: exact."""
-        return cls(Located(version, anchor.span), "exact", 1.0)
+        return cls(version, Located(version, anchor.span), "exact", 1.0)
 
 
 def place(anchor: Anchor, document: Document) -> Placement:
@@ -41,8 +44,9 @@ def place(anchor: Anchor, document: Document) -> Placement:
         return Placement.at_anchor(anchor, document.version)
     found = locate(anchor, document.text)
     if found is None:
-        return Placement(None, "orphaned", 0.0)
-    return Placement(Located(document.version, found.span), found.status, found.score)
+        return Placement(document.version, None, "orphaned", 0.0)
+    located = Located(document.version, found.span)
+    return Placement(document.version, located, found.status, found.score)
 
 
 def freshest_anchor(
@@ -68,3 +72,25 @@ def freshest_anchor(
         end=span.end,
         version=previous.version,
     )
+
+
+def as_seen_in(annotations: Iterable[Annotation], document: Document) -> list[Annotation]:
+    """The annotations of ``document`` placed in that version: as stored when re-anchoring
+    looked at this version, else located now (an older version, or a newer one that
+    re-anchoring has not reached yet)."""
+    seen = []
+    for annotation in annotations:
+        if annotation.checked_version == document.version:
+            seen.append(annotation)
+            continue
+        found = place(annotation.anchor, document)
+        seen.append(
+            replace(
+                annotation,
+                checked_version=found.version,
+                located=found.located,
+                status=found.status,
+                score=found.score,
+            )
+        )
+    return seen

@@ -60,3 +60,9 @@ class InvalidImport(AnnotationError):
     """A whole import file cannot be read (not JSON, not CSV, no annotations in it)."""
 
     status = 400
+
+
+class RevisionRequired(AnnotationError):
+    """An edit did not say which revision it was made on, so it could overwrite a newer one."""
+
+    status = 428

@@ -81,6 +81,7 @@ class Annotation:
     tags: tuple[str, ...] = ()
     colour: str = DEFAULT_COLOUR
     revision: int = 1
+    checked_version: int = 1
     status: Status = "exact"
     score: float = 1.0
     located: Located | None = None

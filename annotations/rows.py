@@ -14,6 +14,7 @@ from typing import Any, cast
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from annotations.anchoring import Placement
 from annotations.model import Annotation, Located, Passage, Reply, Status, Visibility, tag_key
 from annotations.tables import annotation_replies, annotation_table, annotation_tags
 from corpus.anchors import Anchor
@@ -64,12 +65,13 @@ def anchor_of(row: Mapping[Any, Any]) -> Anchor:
     )
 
 
-def located_values(located: Located | None, status: str, score: float) -> dict[str, Any]:
-    """The columns that say where re-anchoring last found an annotation."""
+def located_values(placement: Placement) -> dict[str, Any]:
+    """The columns that say where re-anchoring last found an annotation, in which version."""
+    located = placement.located
     return {
-        "status": status,
-        "score": score,
-        "located_version": located.version if located else None,
+        "status": placement.status,
+        "score": placement.score,
+        "checked_version": placement.version,
         "located_start": located.span.start if located else None,
         "located_end": located.span.end if located else None,
     }
@@ -114,9 +116,9 @@ def annotation_of(
 ) -> Annotation:
     """An annotation from its row, its tags and the replies the viewer may see."""
     located = None
-    if row["located_version"] is not None:
+    if row["located_start"] is not None:
         span = Span(row["located_start"], row["located_end"])
-        located = Located(row["located_version"], span)
+        located = Located(row["checked_version"], span)
     return Annotation(
         id=row["id"],
         document_id=row["document_id"],
@@ -129,6 +131,7 @@ def annotation_of(
         tags=tuple(tags),
         colour=row["colour"],
         revision=row["revision"],
+        checked_version=row["checked_version"],
         status=cast(Status, row["status"]),
         score=row["score"],
         located=located,

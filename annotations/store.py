@@ -84,7 +84,7 @@ class AnnotationStore:
             "visibility": draft.visibility,
             "client_key": draft.client_key or None,
             "revision": 1,
-            **located_values(placement.located, placement.status, placement.score),
+            **located_values(placement),
         }
         values["created_at"] = values["modified_at"] = now()
         try:
@@ -153,7 +153,7 @@ class AnnotationStore:
         anchor, placement = self.anchor_selection(new_selection)
         values = {
             **anchor_values(anchor),
-            **located_values(placement.located, placement.status, placement.score),
+            **located_values(placement),
         }
         with self._editing(id, actor, revision) as (conn, _):
             _bump(conn, id, values)

@@ -7,7 +7,8 @@ own migration history (``annotations/migrations``, version table
 
 - ``annotations``: one row per annotation: target (document, the anchor as made on one
   version), bodies (Markdown note, colour), owner and visibility, the revision checked on every
-  edit, and where re-anchoring last found the passage (``located_*``, ``status``, ``score``).
+  edit, and the version re-anchoring last looked at (``checked_version``) with what it found
+  there (``located_start``/``located_end``, null when orphaned; ``status``, ``score``).
 - ``annotation_tags``: the tags of each annotation, in order, with ``key`` (case-folded) for
   filtering and autocomplete.
 - ``annotation_replies``: the thread under each annotation.
@@ -64,7 +65,7 @@ annotation_table = sa.Table(
     sa.Column("revision", sa.Integer, nullable=False),
     sa.Column("status", sa.String(10), nullable=False),
     sa.Column("score", sa.Float, nullable=False),
-    sa.Column("located_version", sa.Integer, nullable=True),
+    sa.Column("checked_version", sa.Integer, nullable=False),
     sa.Column("located_start", sa.Integer, nullable=True),
     sa.Column("located_end", sa.Integer, nullable=True),
     sa.Column("created_at", UtcDateTime, nullable=False),

@@ -54,6 +54,8 @@ HOMES = {
     "nltk": ("indexer/analyse.py",),
     "whoosh": ("indexer/",),
     "flask": ("webapp/",),
+    "markdown_it": ("annotations/markdown.py",),
+    "nh3": ("annotations/markdown.py",),
     "click": ("webapp/",),
     "sqlalchemy": (
         "corpus/database.py",

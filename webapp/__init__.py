@@ -28,9 +28,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """
     # Imported here, not at the top, so that importing the package (for the CLI or the config)
     # does not load the views, the store and the index.
-    from webapp import csrf, errors, filters, jobs, origins, reanalysis, resources
+    from webapp import csrf, errors, filters, jobs, markdown, origins, reanalysis, resources
     from webapp.config import load_config
     from webapp.logs import configure_logging
+    from webapp.views import annotations as annotation_views
     from webapp.views import api, documents, entities, search
     from webapp.views import reanalysis as reanalysis_views
 
@@ -41,6 +42,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     errors.init_app(app)
     filters.init_app(app)
+    markdown.init_app(app)
     origins.init_app(app)  # before csrf: a foreign host or site is refused first
     csrf.init_app(app)
     app.after_request(_set_security_headers)
@@ -48,6 +50,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(search.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(annotation_views.bp)
     app.register_blueprint(entities.bp)
     app.register_blueprint(reanalysis_views.bp)
 

@@ -16,6 +16,7 @@ import logging
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import BadRequest, HTTPException, RequestURITooLarge
 
+from annotations import AnnotationError
 from corpus import CorpusError
 from indexer import IndexerError
 
@@ -28,11 +29,13 @@ TITLES = {
     404: "Not found",
     405: "Method not allowed",
     409: "Conflict",
+    412: "Changed meanwhile",
     414: "Address too long",
+    428: "Revision required",
     500: "Server error",
     503: "Unavailable",
 }
-PACKAGE_ERRORS: tuple[type[Exception], ...] = (CorpusError, IndexerError)
+PACKAGE_ERRORS: tuple[type[Exception], ...] = (CorpusError, IndexerError, AnnotationError)
 
 
 # Longest address (path and query string, in bytes) the app answers; gunicorn refuses request

@@ -44,19 +44,19 @@ def search_request(args: MultiDict[str, str], *, per_page: int) -> SearchRequest
     """
     fields: dict[str, Any] = {
         "query": args.get("q", "").strip(),
-        "sort": SORTS[_choice(args, "sort", tuple(SORTS), default="relevance")],
-        "page": _whole_number(args, "page", default=1, maximum=MAX_PAGE),
-        "per_page": _whole_number(args, "per_page", default=per_page, maximum=MAX_PER_PAGE),
-        "date_from": _date(args, "from"),
-        "date_to": _date(args, "to"),
+        "sort": SORTS[choice(args, "sort", tuple(SORTS), default="relevance")],
+        "page": whole_number(args, "page", default=1, maximum=MAX_PAGE),
+        "per_page": whole_number(args, "per_page", default=per_page, maximum=MAX_PER_PAGE),
+        "date_from": period(args, "from"),
+        "date_to": period(args, "to"),
     }
     for name, field in FILTERS.items():
-        fields[field] = _values(args, name)
-    fields["entities"] = _values(args, ENTITY_PARAM)
+        fields[field] = repeated(args, name)
+    fields["entities"] = repeated(args, ENTITY_PARAM)
     for kind in fields["kinds"]:
         if kind not in KINDS:
             raise InvalidParameter(
-                f'Unknown kind "{_short(kind)}". Use one of: {", ".join(KINDS)}.'
+                f'Unknown kind "{shorten(kind)}". Use one of: {", ".join(KINDS)}.'
             )
     first, last = fields["date_from"], fields["date_to"]
     if first and last and first.value > last.last_day():
@@ -71,12 +71,12 @@ def version_number(args: MultiDict[str, str]) -> int | None:
     """The ``version`` parameter of a document page, or None for the current version."""
     if not args.get("version"):
         return None
-    return _whole_number(args, "version", default=1, maximum=2**31 - 1)
+    return whole_number(args, "version", default=1, maximum=2**31 - 1)
 
 
 def part_number(args: MultiDict[str, str], count: int) -> int:
     """The ``part`` parameter of a document page (1 to ``count``), 1 when not given."""
-    return _whole_number(args, "part", default=1, maximum=count)
+    return whole_number(args, "part", default=1, maximum=count)
 
 
 def text_offset(args: MultiDict[str, str], name: str) -> int | None:
@@ -86,32 +86,35 @@ def text_offset(args: MultiDict[str, str], name: str) -> int | None:
         return None
     if not raw.isascii() or not raw.isdigit():
         raise InvalidParameter(
-            f'Parameter "{name}" must be a character offset (0 or more), not "{_short(raw)}".'
+            f'Parameter "{name}" must be a character offset (0 or more), not "{shorten(raw)}".'
         )
     return int(raw)
 
 
-def _whole_number(args: MultiDict[str, str], name: str, *, default: int, maximum: int) -> int:
+def whole_number(args: MultiDict[str, str], name: str, *, default: int, maximum: int) -> int:
+    """A whole number from 1 to ``maximum``, or ``default`` when not given."""
     raw = args.get(name, "").strip()
     if not raw:
         return default
     if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= maximum:
         raise InvalidParameter(
-            f'Parameter "{name}" must be a whole number from 1 to {maximum}, not "{_short(raw)}".'
+            f'Parameter "{name}" must be a whole number from 1 to {maximum}, not "{shorten(raw)}".'
         )
     return int(raw)
 
 
-def _choice(args: MultiDict[str, str], name: str, choices: tuple[str, ...], *, default: str) -> str:
+def choice(args: MultiDict[str, str], name: str, choices: tuple[str, ...], *, default: str) -> str:
+    """One of ``choices``, or ``default`` when not given."""
     raw = args.get(name, "").strip() or default
     if raw not in choices:
         raise InvalidParameter(
-            f'Parameter "{name}" must be one of {", ".join(choices)}, not "{_short(raw)}".'
+            f'Parameter "{name}" must be one of {", ".join(choices)}, not "{shorten(raw)}".'
         )
     return raw
 
 
-def _date(args: MultiDict[str, str], name: str) -> PartialDate | None:
+def period(args: MultiDict[str, str], name: str) -> PartialDate | None:
+    """A year, month or day (``2013``, ``2013-06``, ``2013-06-05``), or None when not given."""
     raw = args.get(name, "").strip()
     if not raw:
         return None
@@ -120,12 +123,13 @@ def _date(args: MultiDict[str, str], name: str) -> PartialDate | None:
     except QueryError:
         problem = "is not a calendar date" if _DATE_SHAPE.fullmatch(raw) else "is not a date"
         raise InvalidParameter(
-            f'Parameter "{name}": "{_short(raw)}" {problem}. Use a year, month or day such as '
+            f'Parameter "{name}": "{shorten(raw)}" {problem}. Use a year, month or day such as '
             "2013, 2013-06 or 2013-06-05."
         ) from None
 
 
-def _values(args: MultiDict[str, str], name: str) -> tuple[str, ...]:
+def repeated(args: MultiDict[str, str], name: str) -> tuple[str, ...]:
+    """Every non-empty value of a repeatable parameter, each once, at most 20."""
     values = tuple(dict.fromkeys(v.strip() for v in args.getlist(name) if v.strip()))
     if len(values) > MAX_FILTER_VALUES:
         raise InvalidParameter(
@@ -134,5 +138,6 @@ def _values(args: MultiDict[str, str], name: str) -> tuple[str, ...]:
     return values
 
 
-def _short(value: str, limit: int = 60) -> str:
+def shorten(value: str, limit: int = 60) -> str:
+    """``value`` cut to ``limit`` characters with an ellipsis, for quoting it in a message."""
     return value if len(value) <= limit else value[: limit - 1] + "\u2026"

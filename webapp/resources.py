@@ -19,6 +19,7 @@ from typing import Any
 
 from flask import Flask, current_app
 
+from annotations import AnnotationStore
 from corpus import Store
 from corpus.entities import Entity, EntityStore
 from indexer import IndexStatus, ModelInvalid, index_status
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 _STORE = "dossier.store"
 _INDEX = "dossier.index"
 _ENTITIES = "dossier.entity_store"
+_ANNOTATIONS = "dossier.annotation_store"
 _NAMES = "dossier.entity_names"
 _RECOGNISER = "dossier.recogniser"
 _lock = threading.Lock()
@@ -48,6 +50,19 @@ def get_entity_store() -> EntityStore:
         found = current_app.extensions[_ENTITIES] = EntityStore(get_store())
     entity_store: EntityStore = found
     return entity_store
+
+
+def get_annotation_store() -> AnnotationStore:
+    """The annotations on this process's store (their tables migrated on first use)."""
+    store = get_store()
+    found = current_app.extensions.get(_ANNOTATIONS)
+    if found is None or found.store is not store:
+        with _lock:  # one migration check per process, not one per concurrent first request
+            found = current_app.extensions.get(_ANNOTATIONS)
+            if found is None or found.store is not store:
+                found = current_app.extensions[_ANNOTATIONS] = AnnotationStore(store)
+    annotation_store: AnnotationStore = found
+    return annotation_store
 
 
 def entity_names() -> dict[str, Entity]:
@@ -115,7 +130,7 @@ def close_resources(app: Flask) -> None:
     The next ``get_store``/``get_index`` opens them again. Resources an app still holds when it
     is garbage-collected are closed then too.
     """
-    for key in (_ENTITIES, _NAMES, _RECOGNISER):
+    for key in (_ENTITIES, _ANNOTATIONS, _NAMES, _RECOGNISER):
         app.extensions.pop(key, None)
     for key in (_INDEX, _STORE):
         app.extensions.pop(key, None)

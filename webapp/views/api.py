@@ -1,10 +1,14 @@
-"""The JSON API: ``GET /api/search`` and ``GET /api/documents/<id>`` (see docs/API.md).
+"""The JSON API: ``GET /api/search``, ``GET /api/documents/<id>`` and the OpenAPI description
+of every endpoint, ``GET /api/openapi.json`` (see docs/API.md).
 
 Errors are JSON too, always ``{"error": str, "status": int}`` (``webapp/errors.py``).
 """
 
 from __future__ import annotations
 
+import functools
+import json
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request, url_for
@@ -17,6 +21,19 @@ from webapp.parts import MAX_HITS, hits_in, split_parts
 from webapp.resources import get_index, get_store, staleness_notice
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+OPENAPI = Path(__file__).parent.parent / "openapi.json"
+
+
+@bp.get("/openapi.json")
+def openapi() -> ResponseReturnValue:
+    """The OpenAPI 3.1 description of the JSON API (a test checks it against the routes)."""
+    return jsonify(_openapi())
+
+
+@functools.cache
+def _openapi() -> dict[str, Any]:
+    spec: dict[str, Any] = json.loads(OPENAPI.read_text(encoding="utf-8"))
+    return spec
 
 
 @bp.get("/search")

@@ -1,5 +1,6 @@
-"""The document view: metadata, versions, and the text a part at a time with two highlight
-layers: the query's hits and the entity mentions stored for the version shown."""
+"""The document view: metadata, versions, and the text a part at a time with highlight
+layers: the query's hits, the entity mentions stored for the version shown, the viewer's
+annotations placed in it, and the passage a passage link opened."""
 
 from __future__ import annotations
 
@@ -8,6 +9,14 @@ from typing import Any
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
+from annotations import (
+    Passage,
+    Placement,
+    as_seen_in,
+    document_annotations,
+    get_passage,
+    locate_passage,
+)
 from corpus import Document, Span
 from corpus.entities import (
     ENTITY_TYPES,
@@ -17,6 +26,7 @@ from corpus.entities import (
     mentions_starting_in,
 )
 from indexer import QueryError
+from webapp.annotation_layer import AnnotationLayer, annotation_layer, passage_mark
 from webapp.entity_layer import (
     NAMED_TYPES,
     EntityLayer,
@@ -36,7 +46,8 @@ from webapp.parts import (
     previous_hit,
     split_parts,
 )
-from webapp.resources import entity_names, get_entity_store, get_store
+from webapp.resources import entity_names, get_annotation_store, get_entity_store, get_store
+from webapp.users import current_user
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
 
@@ -55,8 +66,9 @@ def show(id: str) -> ResponseReturnValue:
     ``?at=OFFSET`` (from a snippet, an entity's passage, or "next hit" at the end of a part)
     redirects to the part and hit that come first after that offset, or without hits to the
     part and the first mention there; ``?before=OFFSET`` ("previous hit") to the last hit
-    before it. So the links work without JavaScript. An unknown id or version is a 404
-    (``DocumentNotFound``).
+    before it. So the links work without JavaScript. ``?passage=ID`` (where a passage link
+    redirects) shows the part holding that passage with its words marked, or says they are
+    gone from this version. An unknown id, version or passage is a 404.
     """
     version = version_number(request.args)
     store = get_store()
@@ -71,12 +83,18 @@ def show(id: str) -> ResponseReturnValue:
         if version is not None:
             search_args["version"] = version
         return _jump(document, parts, query, at, before, search_args)
+    passage, placement = _passage(document)
     number = part_number(request.args, parts.count)
+    if placement and placement.located and not request.args.get("part"):
+        number = parts.number_at(placement.located.span.start)
     span = parts.span(number)
     names = entity_names()
     layer = _entity_layer(document, span, names)
     hits, notice = _hits(document.text, span, query)
     marks = [Mark(h, "hit", element_id=f"hit-{n}") for n, h in enumerate(hits[:MAX_HITS], 1)]
+    notes = _annotation_layer(document)
+    marks += [m for m in notes.marks if m.span.start < span.end and span.start < m.span.end]
+    marks += filter(None, [passage_mark(placement)] if placement else [])
     part_args = {**search_args, **({"version": version} if version is not None else {})}
     return render_template(
         "documents/show.html",
@@ -93,6 +111,9 @@ def show(id: str) -> ResponseReturnValue:
         hit_count=len(marks),
         hit_links=_hit_links(id, span, parts, part_args) if query else {},
         layer=layer,
+        annotation_layer=notes,
+        passage=passage,
+        passage_found=placement,
         legend=legend(layer, len(hits) if query else None),
         max_marks=MAX_MARKS,
         entity_types=ENTITY_TYPES,
@@ -121,6 +142,21 @@ def _entity_layer(
     if counts is None:
         counts = mention_counts(entity_store, document.id, document.version)
     return document_layer(shown[document.id], names, counts=counts, limit=MAX_MARKS)
+
+
+def _annotation_layer(document: Document) -> AnnotationLayer:
+    """The viewer's annotations of the document, placed in the version shown."""
+    found = document_annotations(get_annotation_store(), document.id, viewer=current_user())
+    return annotation_layer(as_seen_in(found, document))
+
+
+def _passage(document: Document) -> tuple[Passage | None, Placement | None]:
+    """The passage link ``?passage=`` names and where it is in the version shown."""
+    passage_id = request.args.get("passage", "").strip()
+    if not passage_id:
+        return None, None
+    passage = get_passage(get_annotation_store(), passage_id, viewer=current_user())
+    return passage, locate_passage(passage, document)
 
 
 def _hits(text: str, span: Span, query: str) -> tuple[list[Span], str]:

@@ -51,7 +51,7 @@ def upgrade() -> None:
         sa.Column("revision", sa.Integer, nullable=False),
         sa.Column("status", sa.String(10), nullable=False),
         sa.Column("score", sa.Float, nullable=False),
-        sa.Column("located_version", sa.Integer, nullable=True),
+        sa.Column("checked_version", sa.Integer, nullable=False),
         sa.Column("located_start", sa.Integer, nullable=True),
         sa.Column("located_end", sa.Integer, nullable=True),
         sa.Column("created_at", _WHEN, nullable=False),

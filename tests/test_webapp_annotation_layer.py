@@ -1,0 +1,79 @@
+"""The document view's annotation layer and the passage a passage link opens."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+
+from corpus.model import DocumentDraft
+
+DOC = "fixture-eastern-forum-2019"
+QUOTE = "a zone of peace in the Far East"
+
+
+@pytest.fixture
+def api(client: Any) -> Any:
+    page = BeautifulSoup(client.get("/").data, "html.parser")
+    client.environ_base["HTTP_X_CSRF_TOKEN"] = page.select_one("meta[name=csrf-token]")["content"]  # type: ignore[index]
+    return client
+
+
+def selection(text: str, quote: str = QUOTE) -> dict[str, Any]:
+    start = text.index(quote)
+    return {
+        "document_id": DOC,
+        "version": 1,
+        "start": start,
+        "end": start + len(quote),
+        "quote": quote,
+    }
+
+
+def page(client: Any, url: str) -> BeautifulSoup:
+    response = client.get(url, follow_redirects=True)
+    assert response.status_code == 200, response.data
+    return BeautifulSoup(response.data, "html.parser")
+
+
+def republish(store: Any, text: str) -> None:
+    current = store.get(DOC)
+    fields = {f.name: getattr(current, f.name) for f in dataclasses.fields(DocumentDraft)
+              if hasattr(current, f.name) and f.name not in ("text", "origin")}  # fmt: skip
+    store.put(DocumentDraft(text=text, origin=current.extra.get("origin", ""), **fields))
+
+
+def test_annotations_are_a_layer_of_the_document_text(api: Any, store: Any) -> None:
+    text = store.get(DOC).text
+    body = api.post(
+        "/api/annotations", json={**selection(text), "note": "Peace **zone**", "colour": "blue"}
+    ).get_json()
+
+    soup = page(api, f"/documents/{DOC}")
+
+    marks = soup.select(f"mark.annotation[data-annotation='{body['id']}']")
+    assert "".join(m.text for m in marks) == QUOTE
+    assert marks[0]["id"] == f"annotation-{body['id']}"
+    assert (marks[0]["data-colour"], marks[0]["data-status"]) == ("blue", "exact")
+    assert marks[0]["title"] == "Peace **zone**"
+
+
+def test_a_passage_link_marks_its_words_and_says_when_they_are_gone(api: Any, store: Any) -> None:
+    text = store.get(DOC).text
+    link = api.post("/api/passages", json=selection(text)).get_json()
+
+    soup = page(api, link["url"])
+    assert "".join(m.text for m in soup.select("mark.passage")) == QUOTE
+    assert soup.select("mark.passage")[0]["id"] == "passage"
+    assert soup.select(".passage-gone") == []
+
+    republish(store, "Vladimir Putin opened the plenary session in Vladivostok.\n\nNothing else.")
+    gone = page(api, link["url"])
+    assert gone.select("mark.passage") == []
+    (notice,) = gone.select(".passage-gone")
+    assert notice.select_one(".passage-quote").text == QUOTE  # type: ignore[union-attr]
+    assert "version=1" in notice.select_one("a")["href"]  # type: ignore[index]
+    original = page(api, link["url"] + "?version=original")
+    assert "".join(m.text for m in original.select("mark.passage")) == QUOTE
