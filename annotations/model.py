@@ -23,6 +23,7 @@ from annotations.errors import InvalidAnnotation
 from corpus.anchors import Anchor
 from corpus.model import Span
 
+REANCHOR = "re-anchor"  # the kind of job that re-anchors a document's annotations
 LOCAL_USER = "local"  # the owner id of everything made while Dossier runs for one user
 VISIBILITIES: tuple[str, ...] = ("private", "team")
 STATUSES: tuple[str, ...] = ("exact", "moved", "fuzzy", "orphaned")

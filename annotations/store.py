@@ -32,7 +32,7 @@ from annotations.errors import (
     RevisionConflict,
 )
 from annotations.migrations import MIGRATIONS
-from annotations.model import Annotation, AnnotationDraft, Changes, Selection
+from annotations.model import REANCHOR, Annotation, AnnotationDraft, Changes, Selection
 from annotations.rows import (
     anchor_values,
     located_values,
@@ -45,8 +45,10 @@ from annotations.rows import (
 from annotations.tables import annotation_table, annotation_tags
 from corpus.anchors import Anchor, anchor_at, selection
 from corpus.database import migrate
+from corpus.jobs import enqueue
 from corpus.model import Span
 from corpus.store import Store
+from corpus.tables import documents
 
 _A = annotation_table.c
 
@@ -92,6 +94,7 @@ class AnnotationStore:
                 conn.execute(annotation_table.insert().values(values))
                 if draft.tags:
                     conn.execute(annotation_tags.insert(), tag_rows(values["id"], draft.tags))
+                _queue_if_superseded(conn, draft.selection.document_id, placement.version)
         except sa.exc.IntegrityError:
             found = self._by_client_key(author, draft.client_key) if draft.client_key else None
             if found is None:
@@ -157,6 +160,7 @@ class AnnotationStore:
         }
         with self._editing(id, actor, revision) as (conn, _):
             _bump(conn, id, values)
+            _queue_if_superseded(conn, current.document_id, placement.version)
             return _read(conn, id, actor)
 
     def anchor_selection(self, sel: Selection) -> tuple[Anchor, Placement]:
@@ -200,6 +204,19 @@ class AnnotationStore:
                 sa.select(annotation_table).where(_A.author == author, _A.client_key == key)
             ).first()
             return read_annotations(conn, [row], author)[0] if row is not None else None
+
+
+def _queue_if_superseded(conn: Connection, document_id: str, version: int) -> None:
+    """Queue re-anchoring if the document got a newer version than ``version`` since it was
+    read. The document's row is locked until commit, so an ingest either committed before
+    (seen here) or commits after (and its re-anchoring sees this annotation)."""
+    current = conn.execute(
+        sa.select(documents.c.current_version)
+        .where(documents.c.id == document_id)
+        .with_for_update()
+    ).scalar_one()
+    if current != version:
+        enqueue(conn, REANCHOR, [document_id])
 
 
 def _bump(conn: Connection, id: str, values: dict[str, Any]) -> None:

@@ -1,0 +1,200 @@
+"""Re-anchoring: when a document gets a new version, its annotations are found again in it.
+
+Explicit steps, never a side effect of saving a document (STYLE §2):
+
+1. ``queue_changed(astore)``: the catch-up rule. ``annotation_state.anchored_seq`` records the
+   store ``seq`` up to which changed documents have been looked at, as the index records the
+   ``seq`` it has reached. In one write transaction, every document written after it that has
+   annotations not yet placed in its current version gets a job of kind ``"re-anchor"``
+   (``corpus/jobs.py``) and the mark moves to the store's ``seq``. The pipeline runs this after
+   every ingest; the web app and ``dossier annotations reanchor`` run it too, so what a crash
+   or a stopped server left is caught up.
+2. ``drain(astore, ...)``: a worker claims the jobs (``corpus/drain.py``) and
+   ``reanchor_document`` places each annotation in the current version: ``exact``, ``moved``,
+   ``fuzzy`` (with its score) or ``orphaned``. An orphaned annotation keeps its anchor, stays
+   listed with its quote and is tried again on the next version; nothing is deleted.
+
+The write is conditional on the annotation still having the anchor and checked version it was
+read with, so an analyst re-attaching it meanwhile always wins. Re-anchoring does not change an
+annotation's revision: it is not an edit of the analyst's work.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from annotations.anchoring import freshest_anchor, place
+from annotations.errors import AnnotationError
+from annotations.model import REANCHOR
+from annotations.rows import annotation_of, located_values
+from annotations.store import AnnotationStore
+from annotations.tables import ANCHORED_SEQ, annotation_state, annotation_table
+from corpus.drain import work_through
+from corpus.errors import CorpusError, StoreUnavailable
+from corpus.jobs import Job, QueuePolicy, enqueue
+from corpus.model import Document
+from corpus.tables import documents, store_state
+
+log = logging.getLogger(__name__)
+
+_A = annotation_table.c
+_S = annotation_state.c
+
+
+@dataclass(frozen=True)
+class ReanchorReport:
+    """What a drain did: documents done, annotations by new status, documents that failed."""
+
+    documents: tuple[str, ...] = ()
+    statuses: Mapping[str, int] = field(default_factory=dict)
+    failures: tuple[tuple[str, str], ...] = ()
+
+    def add(self, document_id: str, statuses: Mapping[str, int]) -> ReanchorReport:
+        """This report with one more document done."""
+        total = Counter(self.statuses)
+        total.update(statuses)
+        return ReanchorReport((*self.documents, document_id), dict(total), self.failures)
+
+    def failed(self, document_id: str, error: str) -> ReanchorReport:
+        """This report with one more document failed."""
+        return ReanchorReport(self.documents, self.statuses, (*self.failures, (document_id, error)))
+
+
+def anchored_seq(astore: AnnotationStore) -> int:
+    """The store ``seq`` up to which changed documents have been queued for re-anchoring."""
+    with astore.connect() as conn:
+        return conn.execute(sa.select(_S.value).where(_S.name == ANCHORED_SEQ)).scalar_one()
+
+
+def queue_changed(astore: AnnotationStore) -> int:
+    """Queue a "re-anchor" job for every document written since ``anchored_seq`` whose
+    annotations are not placed in its current version, and move the mark to the store's
+    ``seq`` (one transaction); returns how many documents wait because of this call."""
+    with astore.connect(write=True) as conn:
+        upto = conn.execute(
+            sa.select(store_state.c.value).where(store_state.c.name == "seq")
+        ).scalar_one()
+        since = conn.execute(
+            sa.select(_S.value).where(_S.name == ANCHORED_SEQ).with_for_update()
+        ).scalar_one()
+        if upto == since:
+            return 0
+        behind = (
+            sa.select(_A.document_id)
+            .join(documents, documents.c.id == _A.document_id)
+            .where(documents.c.seq > since, documents.c.seq <= upto)
+            .where(_A.checked_version != documents.c.current_version)
+            .distinct()
+        )
+        ids = list(conn.scalars(behind))
+        queued = enqueue(conn, REANCHOR, ids) if ids else 0
+        conn.execute(annotation_state.update().where(_S.name == ANCHORED_SEQ).values(value=upto))
+    if ids:
+        log.info("queued %d documents for re-anchoring (seq %d to %d)", len(ids), since, upto)
+    return queued
+
+
+def reanchor_document(astore: AnnotationStore, document_id: str) -> Counter[str]:
+    """Place every annotation of a document (everyone's) in its current version; returns how
+    many got each status. Raises ``DocumentNotFound`` for an unknown document."""
+    current = astore.store.get(document_id)
+    stmt = sa.select(annotation_table).where(
+        _A.document_id == document_id, _A.checked_version != current.version
+    )
+    with astore.connect() as conn:
+        rows = conn.execute(stmt).all()
+    versions: dict[int, Document] = {current.version: current}
+    updates = []
+    statuses: Counter[str] = Counter()
+    for row in rows:
+        annotation = annotation_of(row._mapping, (), ())
+        previous = None
+        if annotation.located is not None and annotation.status in ("exact", "moved"):
+            number = annotation.checked_version
+            if number not in versions:
+                versions[number] = astore.store.get(document_id, number)
+            previous = versions[number]
+        anchor = freshest_anchor(annotation.anchor, annotation.located, annotation.status, previous)
+        placement = place(anchor, current)
+        statuses[placement.status] += 1
+        updates.append(
+            {
+                "b_id": annotation.id,
+                "b_version": annotation.anchor.version,
+                "b_start": annotation.anchor.start,
+                "b_end": annotation.anchor.end,
+                "b_checked": annotation.checked_version,
+                **located_values(placement),
+            }
+        )
+    if updates:
+        _write(astore, updates)
+    return statuses
+
+
+def _write(astore: AnnotationStore, updates: list[dict[str, object]]) -> None:
+    stmt = (
+        annotation_table.update()
+        .where(
+            _A.id == sa.bindparam("b_id"),
+            _A.anchor_version == sa.bindparam("b_version"),
+            _A.anchor_start == sa.bindparam("b_start"),
+            _A.anchor_end == sa.bindparam("b_end"),
+            _A.checked_version == sa.bindparam("b_checked"),
+        )
+        .values(
+            status=sa.bindparam("status"),
+            score=sa.bindparam("score"),
+            checked_version=sa.bindparam("checked_version"),
+            located_start=sa.bindparam("located_start"),
+            located_end=sa.bindparam("located_end"),
+        )
+    )
+    with astore.connect(write=True) as conn:
+        conn.execute(stmt, updates)
+
+
+def drain(
+    astore: AnnotationStore,
+    *,
+    worker: str,
+    policy: QueuePolicy,
+    batch: int = 32,
+    document_ids: Iterable[str] | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> ReanchorReport:
+    """Work through the due "re-anchor" jobs (of ``document_ids`` only, if given) until none is
+    left or ``should_stop()``. A document that fails is recorded in the queue (and retried by
+    its policy) and reported, not raised; ``StoreUnavailable`` is raised when the queue itself
+    cannot be read or written."""
+    report = ReanchorReport()
+
+    def work(claimed: Sequence[Job]) -> Mapping[str, str]:
+        nonlocal report
+        failed: dict[str, str] = {}
+        for job in claimed:
+            try:
+                report = report.add(job.document_id, reanchor_document(astore, job.document_id))
+            except StoreUnavailable:
+                raise
+            except (CorpusError, AnnotationError) as exc:
+                failed[job.document_id] = f"{type(exc).__name__}: {exc}"[:500]
+                report = report.failed(job.document_id, failed[job.document_id])
+        return failed
+
+    work_through(
+        astore.store,
+        REANCHOR,
+        worker,
+        policy,
+        work,
+        batch=batch,
+        document_ids=document_ids,
+        should_stop=should_stop,
+    )
+    return report
