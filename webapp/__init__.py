@@ -28,7 +28,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """
     # Imported here, not at the top, so that importing the package (for the CLI or the config)
     # does not load the views, the store and the index.
-    from webapp import csrf, errors, filters, jobs, markdown, origins, reanalysis, resources
+    from webapp import (
+        csrf, errors, filters, jobs, markdown, origins, reanalysis, reanchoring, resources,
+    )  # fmt: skip
     from webapp.config import load_config
     from webapp.logs import configure_logging
     from webapp.views import annotations as annotation_views
@@ -61,7 +63,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # Queued work: each area registers the job kinds it drains, then the worker starts (in
     # background mode) and drains what is queued, a crash's too.
     reanalysis.init_app(app)
+    reanchoring.init_app(app)
     jobs.init_app(app)
+    # Annotations of documents re-published while no server ran: queue them now.
+    reanchoring.catch_up(app)
     return app
 
 
