@@ -32,7 +32,7 @@ from annotations.errors import (
     RevisionConflict,
 )
 from annotations.migrations import MIGRATIONS
-from annotations.model import REANCHOR, Annotation, AnnotationDraft, Changes, Selection
+from annotations.model import REANCHOR, Annotation, AnnotationDraft, Changes, Reply, Selection
 from annotations.rows import (
     anchor_values,
     located_values,
@@ -42,7 +42,7 @@ from annotations.rows import (
     select_visible,
     tag_rows,
 )
-from annotations.tables import annotation_table, annotation_tags
+from annotations.tables import annotation_replies, annotation_table, annotation_tags
 from corpus.anchors import Anchor, anchor_at, selection
 from corpus.database import migrate
 from corpus.jobs import enqueue
@@ -163,6 +163,41 @@ class AnnotationStore:
             _queue_if_superseded(conn, current.document_id, placement.version)
             return _read(conn, id, actor)
 
+    def restore(self, annotation: Annotation, placement: Placement) -> bool:
+        """Store an annotation exactly as given (an import: its id, owner, times, revision
+        and replies); False, storing nothing, when its id or its author's client key is
+        taken. Its fields must have been checked (``AnnotationDraft``/``Changes`` do)."""
+        values = {
+            "id": annotation.id,
+            "document_id": annotation.document_id,
+            **anchor_values(annotation.anchor),
+            "note": annotation.note,
+            "colour": annotation.colour,
+            "author": annotation.author,
+            "visibility": annotation.visibility,
+            "client_key": annotation.client_key or None,
+            "revision": annotation.revision,
+            "created_at": annotation.created,
+            "modified_at": annotation.modified,
+            **located_values(placement),
+        }
+        taken = _A.id == annotation.id
+        if annotation.client_key:
+            same_key = (_A.author == annotation.author) & (_A.client_key == annotation.client_key)
+            taken = taken | same_key
+        with self.connect(write=True) as conn:
+            if conn.execute(sa.select(_A.id).where(taken).limit(1)).first() is not None:
+                return False
+            conn.execute(annotation_table.insert().values(values))
+            if annotation.tags:
+                conn.execute(annotation_tags.insert(), tag_rows(annotation.id, annotation.tags))
+            if annotation.replies:
+                conn.execute(
+                    annotation_replies.insert(), [_reply_row(r) for r in annotation.replies]
+                )
+            _queue_if_superseded(conn, annotation.document_id, placement.version)
+        return True
+
     def anchor_selection(self, sel: Selection) -> tuple[Anchor, Placement]:
         """The anchor of a selection (checked against its version's text) and where it is in
         the document's current version."""
@@ -217,6 +252,20 @@ def _queue_if_superseded(conn: Connection, document_id: str, version: int) -> No
     ).scalar_one()
     if current != version:
         enqueue(conn, REANCHOR, [document_id])
+
+
+def _reply_row(reply: Reply) -> dict[str, Any]:
+    return {
+        "id": reply.id,
+        "annotation_id": reply.annotation_id,
+        "body": reply.body,
+        "author": reply.author,
+        "visibility": reply.visibility,
+        "client_key": None,
+        "revision": reply.revision,
+        "created_at": reply.created,
+        "modified_at": reply.modified,
+    }
 
 
 def _bump(conn: Connection, id: str, values: dict[str, Any]) -> None:

@@ -29,7 +29,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # Imported here, not at the top, so that importing the package (for the CLI or the config)
     # does not load the views, the store and the index.
     from webapp import (
-        csrf, errors, filters, jobs, markdown, origins, reanalysis, reanchoring, resources,
+        csrf,
+        errors,
+        filters,
+        jobs,
+        markdown,
+        origins,
+        reanalysis,
+        reanchoring,
+        resources,
     )  # fmt: skip
     from webapp.config import load_config
     from webapp.logs import configure_logging

@@ -23,6 +23,7 @@ from indexer import IndexBusy, index_status
 from indexer.search import SearchIndex
 from webapp import create_app, pipeline
 from webapp.cli.analysis import analyse_command
+from webapp.cli.annotations import annotations_group
 from webapp.cli.entities import entities
 from webapp.cli.entity_terminal import model_status
 from webapp.cli.steps import follow_up_lines, ingest_json, run_lines
@@ -311,6 +312,7 @@ def search_command(query: str, limit: int, as_json: bool, **options: Any) -> Non
 
 cli.add_command(analyse_command)
 cli.add_command(entities)
+cli.add_command(annotations_group)
 
 
 def _config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
