@@ -84,6 +84,27 @@ def counts(
     }
 
 
+def documents_with(
+    astore: AnnotationStore,
+    *,
+    viewer: str,
+    note: str | None = None,
+    author: str | None = None,
+    tag: str | None = None,
+) -> set[str]:
+    """Ids of the documents with an annotation the viewer may see (whose note holds ``note``,
+    by ``author``, tagged ``tag``, when given: all must hold for one annotation)."""
+    stmt = sa.select(_A.document_id).where(visible(_A.author, _A.visibility, viewer)).distinct()
+    if note is not None:
+        stmt = stmt.where(_A.note.icontains(note.strip(), autoescape=True))
+    if author is not None:
+        stmt = stmt.where(_A.author == author.strip())
+    if tag is not None:
+        stmt = stmt.where(sa.exists().where(_T.annotation_id == _A.id, _T.key == tag_key(tag)))
+    with astore.connect() as conn:
+        return set(conn.scalars(stmt))
+
+
 def tag_suggestions(
     astore: AnnotationStore, prefix: str, *, viewer: str, limit: int = 20
 ) -> list[TagCount]:

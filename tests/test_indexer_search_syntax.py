@@ -143,7 +143,7 @@ def test_title_searches_words_phrases_and_prefixes_in_titles() -> None:
 
 
 def test_unknown_field_names_are_plain_words() -> None:
-    assert root("Note:railway") == Word("Note:railway", None, 0, 12)
+    assert root("Memo:railway") == Word("Memo:railway", None, 0, 12)
 
 
 def test_date_year_month_and_day() -> None:
@@ -274,3 +274,11 @@ def test_positive_leaves_skip_negated_parts() -> None:
 
 def test_lone_surrogates_do_not_break_parsing() -> None:
     assert texts(root("peace \ud800")) == ["peace", "?"]
+
+
+def test_annotation_fields_are_filters_for_the_caller_to_answer() -> None:
+    assert root("note:ruble") == Filter("note", "ruble")
+    assert root('author:"local"') == Filter("author", "local")
+    assert root("annotated:yes") == Filter("annotated", "yes")
+    with pytest.raises(QueryError, match="annotated:yes or annotated:no"):
+        root("annotated:maybe")

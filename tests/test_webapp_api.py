@@ -21,9 +21,10 @@ def test_search_returns_the_documented_shape(client: Any) -> None:
     (hit,) = body["hits"]
     assert set(hit) == {
         "id", "version", "score", "title", "kind", "date", "date_precision", "speaker", "source",
-        "url", "snippets",
+        "url", "snippets", "annotation_count",
     }  # fmt: skip
     assert (hit["id"], hit["version"]) == ("fixture-un-statement-2017", 1)
+    assert hit["annotation_count"] == 0
     assert (hit["kind"], hit["date"], hit["date_precision"]) == ("speech", "2017-09", "month")
     assert hit["url"] == "http://localhost/documents/fixture-un-statement-2017?q=Pyongyang"
     assert hit["score"] > 0

@@ -24,6 +24,7 @@ from indexer.build import open_index
 from indexer.errors import EmptyQuery, QueryError
 from indexer.generations import current_generation
 from indexer.search.entity_filters import resolve_entities
+from indexer.search.external import Resolver, resolve_external
 from indexer.search.filters import ENTITY_FACETS, DocTable
 from indexer.search.matching import Pattern, hit_spans, match_spans
 from indexer.search.plan import Plan, plan_query
@@ -138,9 +139,12 @@ class SearchIndex:
         with self._lock:
             self._searcher.close()
 
-    def search(self, request: SearchRequest, store: Any) -> SearchResult:
+    def search(
+        self, request: SearchRequest, store: Any, resolver: Resolver | None = None
+    ) -> SearchResult:
         """Run ``request``; texts for snippets come from ``store.get_versions`` for the page
-        only, each in the version that was indexed.
+        only, each in the version that was indexed. ``resolver`` answers the filters about
+        annotations (``indexer/search/external.py``).
 
         Raises ``QueryError`` (``EmptyQuery``, ``QueryTooComplex``) with a message for the user.
         """
@@ -148,7 +152,8 @@ class SearchIndex:
         request = _normalised(request)
         parsed = parse_query(request.query) if request.query.strip() else None
         if parsed is not None:
-            parsed = dataclasses.replace(parsed, root=resolve_entities(parsed.root, store))
+            root = resolve_external(resolve_entities(parsed.root, store), resolver)
+            parsed = dataclasses.replace(parsed, root=root)
         extra = _request_filters(request, store)
         if parsed is None and not extra:
             raise EmptyQuery("Nothing to search for. Try a word, or a phrase in quotes.")

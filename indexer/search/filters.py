@@ -20,6 +20,7 @@ import numpy as np
 from whoosh import query as wq
 
 from indexer.schema import ENTITY_FIELDS, NAME_ANALYZER
+from indexer.search.external import Resolved
 from indexer.search.query import And, DateFilter, Filter, Node, Not, Or
 
 FACETS = ("kind", "source", "speaker", "year")
@@ -72,6 +73,9 @@ class DocTable:
             return frozenset().union(*(self.docs_for(child) for child in node.children))
         if isinstance(node, Not):
             return self.live - self.docs_for(node.child)
+        if isinstance(node, Resolved):
+            ids = sorted(node.ids)
+            return self._query_docs(wq.Or([wq.Term("id", i) for i in ids])) if ids else frozenset()
         if isinstance(node, Filter | DateFilter):
             return self._cached(node)
         raise TypeError(f"not a filter: {node!r}")

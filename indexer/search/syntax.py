@@ -41,7 +41,7 @@ from indexer.search.query import (
 
 _FIELD_RE = re.compile(
     r"(?i)(kind|speaker|source|tag|title|date|person|org|organi[sz]ation|place|location"
-    r"|nationality|norp|entity):"
+    r"|nationality|norp|entity|note|author|annotated):"
 )
 _QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"'})
 _STOP = frozenset(' \t\r\n\f\v()"')
@@ -237,6 +237,10 @@ class _Lexer:
             raise QueryError(f'"{label}" needs a value, e.g. {_example(field)}.')
         if field == "date":
             return _date_filter(value, label)
+        if field == "annotated" and value.lower() not in ("yes", "no"):
+            raise QueryError(
+                f'Write annotated:yes or annotated:no, not "{shorten(label + value)}".'
+            )
         if field == "kind" and value.lower() not in KINDS:
             raise QueryError(f'Unknown kind "{shorten(value)}". Use one of {", ".join(KINDS)}.')
         return Filter(field, value)
@@ -293,6 +297,9 @@ def _example(field: str) -> str:
         "place": "place:Pyongyang",
         "nationality": "nationality:Russian",
         "entity": "entity:vladimir-putin-1c2f3a",
+        "note": "note:ruble",
+        "author": "author:local",
+        "annotated": "annotated:yes",
     }[field]
 
 

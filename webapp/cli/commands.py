@@ -18,10 +18,12 @@ import click
 from tqdm import tqdm
 from werkzeug.datastructures import MultiDict
 
+from annotations import AnnotationStore
 from corpus import IngestReport
 from indexer import IndexBusy, index_status
 from indexer.search import SearchIndex
 from webapp import create_app, pipeline
+from webapp.annotation_search import AnnotationResolver
 from webapp.cli.analysis import analyse_command
 from webapp.cli.annotations import annotations_group
 from webapp.cli.entities import entities
@@ -41,6 +43,7 @@ from webapp.errors import PACKAGE_ERRORS, InvalidParameter
 from webapp.instance import open_store
 from webapp.logs import configure_logging
 from webapp.params import MAX_PAGE, MAX_PER_PAGE, SORTS, search_request
+from webapp.users import current_user
 
 _REPORTED: tuple[type[Exception], ...] = (*PACKAGE_ERRORS, ConfigError)  # one-line messages
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -301,7 +304,8 @@ def search_command(query: str, limit: int, as_json: bool, **options: Any) -> Non
     with open_store(config) as store:
         index = SearchIndex.open(Path(config["INDEX_DIR"]))
         try:
-            result = index.search(request, store)
+            resolver = AnnotationResolver(AnnotationStore(store), current_user())
+            result = index.search(request, store, resolver)
         finally:
             index.close()
     if as_json:

@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 
+from annotations import Counts
+from annotations.listing import counts
 from corpus import Document, PartialDate
 from indexer.search import Hit
 from webapp.params import part_number, search_request, version_number
 from webapp.parts import MAX_HITS, hits_in, split_parts
-from webapp.resources import get_index, get_store, staleness_notice
+from webapp.resources import get_annotation_store, get_index, get_store, staleness_notice
+from webapp.users import current_user
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 OPENAPI = Path(__file__).parent.parent / "openapi.json"
@@ -40,14 +44,19 @@ def _openapi() -> dict[str, Any]:
 def search() -> ResponseReturnValue:
     """One page of hits with snippets (spans relative to each snippet), facets and suggestion."""
     req = search_request(request.args, per_page=current_app.config["PER_PAGE"])
-    result = get_index().search(req, get_store())
+    astore, viewer = get_annotation_store(), current_user()
+    result = get_index().search(req, get_store(), AnnotationResolver(astore, viewer))
+    noted = counts(astore, [hit.id for hit in result.hits], viewer=viewer)
     return jsonify(
         {
             "query": req.query,
             "total": result.total,
             "page": req.page,
             "per_page": req.per_page,
-            "hits": [_hit_fields(hit, req.query) for hit in result.hits],
+            "hits": [
+                {**_hit_fields(hit, req.query), "annotation_count": _count(noted, hit.id)}
+                for hit in result.hits
+            ],
             "facets": {
                 name: [{"value": value, "count": count} for value, count in counts]
                 for name, counts in result.facets.items()
@@ -73,12 +82,19 @@ def document(id: str) -> ResponseReturnValue:
     body["length"] = len(doc.text)
     body["part"] = {"number": number, "count": parts.count, "start": span.start, "end": span.end}
     body["versions"] = [v.version for v in store.versions(id)]
+    noted = counts(get_annotation_store(), [id], viewer=current_user())
+    body["annotation_count"] = _count(noted, id)
     query = request.args.get("q", "").strip()
     if query:
         hits = hits_in(doc.text, span, query)
         body["hits"] = [[h.start, h.end] for h in hits[:MAX_HITS]]
         body["hit_count"] = len(hits)
     return jsonify(body)
+
+
+def _count(noted: Mapping[str, Counts], document_id: str) -> int:
+    found = noted.get(document_id)
+    return found.total if found else 0
 
 
 def _hit_fields(hit: Hit, query: str) -> dict[str, Any]:

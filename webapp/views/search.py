@@ -12,6 +12,7 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
+from annotations.listing import counts
 from corpus import KINDS
 from corpus.entities import Entity, Mention
 from indexer import ENTITY_FIELDS, QueryError
@@ -23,11 +24,13 @@ from webapp.highlight import Mark, render_layers
 from webapp.params import FILTERS, MAX_FILTER_VALUES, MAX_PAGE, SORTS, search_request
 from webapp.resources import (
     entity_names,
+    get_annotation_store,
     get_entity_store,
     get_index,
     get_store,
     staleness_notice,
 )
+from webapp.users import current_user
 
 bp = Blueprint("search", __name__)
 
@@ -85,8 +88,11 @@ def index() -> tuple[str, int]:
             if is_browsing
             else _with_entities(search_request(args, per_page=current_app.config["PER_PAGE"]))
         )
-        result = get_index().search(search, get_store())
+        astore, viewer = get_annotation_store(), current_user()
+        result = get_index().search(search, get_store(), AnnotationResolver(astore, viewer))
         context["stale"] = staleness_notice()
+        # How many annotations each hit has, for the page to show beside it.
+        context["annotation_counts"] = counts(astore, [h.id for h in result.hits], viewer=viewer)
     except (QueryError, InvalidParameter) as exc:
         message = exc.description if isinstance(exc, InvalidParameter) else str(exc)
         return render_template("search/index.html", error=message, **context), 400
