@@ -71,36 +71,29 @@ class AnnotationStore:
         Raises ``DocumentNotFound`` for an unknown document or version and ``InvalidAnchor``
         when the selection is not the text of that version at those offsets.
         """
-        if draft.client_key:
-            found = self._by_client_key(author, draft.client_key)
-            if found is not None:
-                return found, False
         anchor, placement = self.anchor_selection(draft.selection)
-        values = {
-            "id": new_id(),
-            "document_id": draft.selection.document_id,
-            **anchor_values(anchor),
-            "note": draft.note,
-            "colour": draft.colour,
-            "author": author,
-            "visibility": draft.visibility,
-            "client_key": draft.client_key or None,
-            "revision": 1,
-            **located_values(placement),
-        }
-        values["created_at"] = values["modified_at"] = now()
+        when = now()
+        annotation = Annotation(
+            id=new_id(), document_id=draft.selection.document_id, anchor=anchor, author=author,
+            visibility=draft.visibility, created=when, modified=when, note=draft.note,
+            tags=draft.tags, colour=draft.colour, checked_version=placement.version,
+            status=placement.status, score=placement.score, located=placement.located,
+            client_key=draft.client_key,
+        )  # fmt: skip
         try:
-            with self.connect(write=True) as conn:
-                conn.execute(annotation_table.insert().values(values))
-                if draft.tags:
-                    conn.execute(annotation_tags.insert(), tag_rows(values["id"], draft.tags))
-                _queue_if_superseded(conn, draft.selection.document_id, placement.version)
+            with self.connect(write=True) as conn:  # one write transaction per save
+                if draft.client_key:
+                    found = _by_client_key(conn, author, draft.client_key)
+                    if found is not None:
+                        return found, False
+                _insert(conn, annotation, placement)
         except sa.exc.IntegrityError:
-            found = self._by_client_key(author, draft.client_key) if draft.client_key else None
+            with self.connect() as conn:
+                found = _by_client_key(conn, author, draft.client_key) if draft.client_key else None
             if found is None:
                 raise
             return found, False  # the same key, created meanwhile by a concurrent retry
-        return self.get(values["id"], viewer=author), True
+        return annotation, True
 
     def get(self, id: str, *, viewer: str) -> Annotation:
         """The annotation with its tags and the replies the viewer may see; raises
@@ -167,20 +160,6 @@ class AnnotationStore:
         """Store an annotation exactly as given (an import: its id, owner, times, revision
         and replies); False, storing nothing, when its id or its author's client key is
         taken. Its fields must have been checked (``AnnotationDraft``/``Changes`` do)."""
-        values = {
-            "id": annotation.id,
-            "document_id": annotation.document_id,
-            **anchor_values(annotation.anchor),
-            "note": annotation.note,
-            "colour": annotation.colour,
-            "author": annotation.author,
-            "visibility": annotation.visibility,
-            "client_key": annotation.client_key or None,
-            "revision": annotation.revision,
-            "created_at": annotation.created,
-            "modified_at": annotation.modified,
-            **located_values(placement),
-        }
         taken = _A.id == annotation.id
         if annotation.client_key:
             same_key = (_A.author == annotation.author) & (_A.client_key == annotation.client_key)
@@ -188,14 +167,11 @@ class AnnotationStore:
         with self.connect(write=True) as conn:
             if conn.execute(sa.select(_A.id).where(taken).limit(1)).first() is not None:
                 return False
-            conn.execute(annotation_table.insert().values(values))
-            if annotation.tags:
-                conn.execute(annotation_tags.insert(), tag_rows(annotation.id, annotation.tags))
+            _insert(conn, annotation, placement)
             if annotation.replies:
                 conn.execute(
                     annotation_replies.insert(), [_reply_row(r) for r in annotation.replies]
                 )
-            _queue_if_superseded(conn, annotation.document_id, placement.version)
         return True
 
     def anchor_selection(self, sel: Selection) -> tuple[Anchor, Placement]:
@@ -233,12 +209,34 @@ class AnnotationStore:
                 )
             yield conn, current
 
-    def _by_client_key(self, author: str, key: str) -> Annotation | None:
-        with self.connect() as conn:
-            row = conn.execute(
-                sa.select(annotation_table).where(_A.author == author, _A.client_key == key)
-            ).first()
-            return read_annotations(conn, [row], author)[0] if row is not None else None
+
+def _insert(conn: Connection, annotation: Annotation, placement: Placement) -> None:
+    """Write a new annotation and its tags (queueing re-anchoring if its document moved on)."""
+    values = {
+        "id": annotation.id,
+        "document_id": annotation.document_id,
+        **anchor_values(annotation.anchor),
+        "note": annotation.note,
+        "colour": annotation.colour,
+        "author": annotation.author,
+        "visibility": annotation.visibility,
+        "client_key": annotation.client_key or None,
+        "revision": annotation.revision,
+        "created_at": annotation.created,
+        "modified_at": annotation.modified,
+        **located_values(placement),
+    }
+    conn.execute(annotation_table.insert().values(values))
+    if annotation.tags:
+        conn.execute(annotation_tags.insert(), tag_rows(annotation.id, annotation.tags))
+    _queue_if_superseded(conn, annotation.document_id, placement.version)
+
+
+def _by_client_key(conn: Connection, author: str, key: str) -> Annotation | None:
+    row = conn.execute(
+        sa.select(annotation_table).where(_A.author == author, _A.client_key == key)
+    ).first()
+    return read_annotations(conn, [row], author)[0] if row is not None else None
 
 
 def _queue_if_superseded(conn: Connection, document_id: str, version: int) -> None:
