@@ -75,3 +75,29 @@ def test_without_a_resolver_annotation_filters_select_nothing(store: Any, index_
         assert index.search(SearchRequest("tag:energy"), store).total > 0
     finally:
         index.close()
+
+
+@pytest.mark.parametrize(
+    "query, total",
+    [
+        ("ruble", 1),
+        ('"Far East"', 1),
+        ("zon*", 1),
+        ("tag:RUBLES", 1),
+        ("note:settlement", 1),
+        ("note:pipeline", 0),
+        ("peace -ruble", 0),
+        ("kind:forum author:local", 1),
+        ("kind:news OR tag:energy", 0),
+    ],
+)
+def test_annotation_search_reads_the_same_query_language(api: Any, query: str, total: int) -> None:
+    response = api.get("/api/annotations", query_string={"search": query})
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["total"] == total
+
+
+def test_annotation_search_refuses_what_it_cannot_answer(api: Any) -> None:
+    response = api.get("/api/annotations", query_string={"search": "speaker:putin"})
+    assert response.status_code == 400
+    assert "cannot use speaker:" in response.get_json()["error"]

@@ -14,7 +14,7 @@ from flask.typing import ResponseReturnValue
 from annotations.anchoring import as_seen_in
 from annotations.errors import InvalidAnnotation, RevisionConflict
 from annotations.listing import list_annotations, tag_suggestions
-from annotations.model import Annotation, Reply
+from annotations.model import Annotation, AnnotationFilter, AnnotationPage, Reply
 from annotations.passages import get_passage, link_passage, locate_passage
 from annotations.replies import add_reply, delete_reply, update_reply
 from webapp.annotation_json import annotation_json, passage_json, reply_json
@@ -27,6 +27,7 @@ from webapp.annotation_params import (
     selection_of,
     text_field,
 )
+from webapp.annotation_search import search_annotations
 from webapp.params import version_number
 from webapp.resources import get_annotation_store, get_store
 from webapp.users import current_user
@@ -40,8 +41,8 @@ EDIT = ("note", "tags", "colour", "visibility", "revision")
 
 @bp.get("/api/annotations")
 def index() -> ResponseReturnValue:
-    """One page of the annotations the viewer may see, filtered; with ``document`` and
-    ``version``, placed in that version of the document."""
+    """One page of the annotations the viewer may see, filtered (``search``: in the search
+    query language); with ``document`` and ``version``, placed in that version."""
     viewer = current_user()
     query = filter_of(request.args, viewer=viewer)
     version = version_number(request.args)
@@ -49,7 +50,11 @@ def index() -> ResponseReturnValue:
         raise InvalidAnnotation(
             '"version" places annotations in one document: give one "document".'
         )
-    page = list_annotations(get_annotation_store(), query)
+    words = request.args.get("search", "").strip()
+    if words:
+        page = _searched(words, query)
+    else:
+        page = list_annotations(get_annotation_store(), query)
     found = list(page.annotations)
     if version is not None:
         found = as_seen_in(found, get_store().get(query.document_ids[0], version))
@@ -60,6 +65,18 @@ def index() -> ResponseReturnValue:
             "page": page.page,
             "per_page": page.per_page,
         }
+    )
+
+
+def _searched(words: str, query: AnnotationFilter) -> AnnotationPage:
+    """One page of the annotations a query in the search language finds (of the documents
+    asked for, if any)."""
+    found = search_annotations(get_annotation_store(), get_store(), words, viewer=query.viewer)
+    if query.document_ids:
+        found = [a for a in found if a.document_id in query.document_ids]
+    first = (query.page - 1) * query.per_page
+    return AnnotationPage(
+        tuple(found[first : first + query.per_page]), len(found), query.page, query.per_page
     )
 
 
