@@ -9,8 +9,8 @@ Explicit steps, never a side effect of saving a document (STYLE §2):
    (``corpus/jobs.py``) and the mark moves to the store's ``seq``. The pipeline runs this after
    every ingest; the web app and ``dossier annotations reanchor`` run it too, so what a crash
    or a stopped server left is caught up.
-2. ``drain(astore, ...)``: a worker claims the jobs (``corpus/drain.py``) and
-   ``reanchor_document`` places each annotation in the current version: ``exact``, ``moved``,
+2. ``drain(astore, ...)``: a worker claims the jobs (``corpus/drain.py``) and each
+   annotation of the claimed documents is placed in the current version: ``exact``, ``moved``,
    ``fuzzy`` (with its score) or ``orphaned``. An orphaned annotation keeps its anchor, stays
    listed with its quote and is tried again on the next version; nothing is deleted.
 
@@ -99,9 +99,11 @@ def queue_changed(astore: AnnotationStore) -> int:
     return queued
 
 
-def reanchor_document(astore: AnnotationStore, document_id: str) -> Counter[str]:
-    """Place every annotation of a document (everyone's) in its current version; returns how
-    many got each status. Raises ``DocumentNotFound`` for an unknown document."""
+def _placements(
+    astore: AnnotationStore, document_id: str
+) -> tuple[Counter[str], list[dict[str, object]]]:
+    """Where each annotation of a document not placed in its current version is now, as the
+    rows' new values (not written yet)."""
     current = astore.store.get(document_id)
     stmt = sa.select(annotation_table).where(
         _A.document_id == document_id, _A.checked_version != current.version
@@ -132,9 +134,7 @@ def reanchor_document(astore: AnnotationStore, document_id: str) -> Counter[str]
                 **located_values(placement),
             }
         )
-    if updates:
-        _write(astore, updates)
-    return statuses
+    return statuses, updates
 
 
 def _write(astore: AnnotationStore, updates: list[dict[str, object]]) -> None:
@@ -177,14 +177,23 @@ def drain(
     def work(claimed: Sequence[Job]) -> Mapping[str, str]:
         nonlocal report
         failed: dict[str, str] = {}
+        done: list[tuple[str, Counter[str]]] = []
+        updates: list[dict[str, object]] = []
         for job in claimed:
             try:
-                report = report.add(job.document_id, reanchor_document(astore, job.document_id))
+                statuses, found = _placements(astore, job.document_id)
             except StoreUnavailable:
                 raise
             except (CorpusError, AnnotationError) as exc:
                 failed[job.document_id] = f"{type(exc).__name__}: {exc}"[:500]
                 report = report.failed(job.document_id, failed[job.document_id])
+                continue
+            done.append((job.document_id, statuses))
+            updates += found
+        if updates:
+            _write(astore, updates)  # one write transaction for the whole batch
+        for document_id, statuses in done:
+            report = report.add(document_id, statuses)
         return failed
 
     work_through(
