@@ -80,7 +80,7 @@ def test_an_import_where_every_item_fails_exits_1_and_says_why(
     assert result.exit_code == 1 and "is not JSON" in result.output
 
 
-def test_reanchor_catches_up_after_an_ingest(
+def test_ingest_re_anchors_and_reanchor_catches_up_what_is_left(
     runner: Any, home: Path, corpus_dir: Path, tmp_path: Path
 ) -> None:
     lines = (corpus_dir / "speeches.jsonl").read_text(encoding="utf-8").splitlines()
@@ -90,11 +90,14 @@ def test_reanchor_catches_up_after_an_ingest(
     edited.write_text(json.dumps(row) + "\n", encoding="utf-8")
     ingested = runner.invoke(cli, ["ingest", "--no-analyse", "--no-index", str(edited)])
     assert ingested.exit_code == 0, ingested.output
+    assert "Re-anchor: queued 1, documents 1, moved 1." in ingested.output
 
     result = runner.invoke(cli, ["annotations", "reanchor"])
 
     assert result.exit_code == 0, result.output
-    assert "Re-anchored 1 documents (1 moved)." in result.output
-    assert result.output.splitlines()[-1] == "Waiting: 0 documents; failed: 0."
+    assert result.output.splitlines() == [
+        "Re-anchor: nothing to do.",
+        "Waiting: 0 documents; failed: 0.",
+    ]
     listed = runner.invoke(cli, ["annotations", "list", "--status", "moved"]).output
     assert listed.splitlines()[-1] == "1 of 1 annotations."

@@ -1,5 +1,6 @@
 """The web process's background worker drains every job kind registered with it: the
-"reanalyse" jobs of corrections, and a second kind as annotations will add ("re-anchor")."""
+"reanalyse" jobs of corrections, the "re-anchor" jobs of annotations, and any kind another
+area adds (a stand-in kind here)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ from typing import Any
 
 import pytest
 
+from annotations.model import REANCHOR
 from corpus.entities.reanalysis import REANALYSE
 from corpus.jobs import Job, QueuePolicy, enqueue, queue_status, work_through
 from webapp import jobs, resources
 
-RE_ANCHOR = "re-anchor"
+OTHER_KIND = "example-kind"  # a stand-in for a kind another area would add
 DEADLINE = 60.0
 
 
@@ -30,24 +32,24 @@ def test_the_worker_drains_each_registered_kind(make_app: Callable[..., Any]) ->
     app = make_app(REANALYSIS="background")
     done: list[tuple[str, str]] = []
 
-    def re_anchor(worker: str, policy: QueuePolicy, should_stop: Callable[[], bool]) -> int:
+    def other(worker: str, policy: QueuePolicy, should_stop: Callable[[], bool]) -> int:
         def work(claimed: Sequence[Job]) -> Mapping[str, str]:
             done.extend((worker, j.document_id) for j in claimed)
             return {}
 
-        work_through(resources.get_store(), RE_ANCHOR, worker, policy, work)
+        work_through(resources.get_store(), OTHER_KIND, worker, policy, work)
         return len(done)
 
     try:
-        assert list(jobs.handlers_of(app)) == [REANALYSE]
-        jobs.register(app, RE_ANCHOR, re_anchor)
+        assert list(jobs.handlers_of(app)) == [REANALYSE, REANCHOR]
+        jobs.register(app, OTHER_KIND, other)
         with app.app_context():
             store = resources.get_store()
             with store.connect(write=True) as conn:
-                enqueue(conn, RE_ANCHOR, ["tass-report", "analyst-notes"])
+                enqueue(conn, OTHER_KIND, ["tass-report", "analyst-notes"])
                 enqueue(conn, REANALYSE, ["tass-report"])
             jobs.notify(app)
-            wait_until(lambda: queue_status(store, RE_ANCHOR).pending == 0, "re-anchoring")
+            wait_until(lambda: queue_status(store, OTHER_KIND).pending == 0, "the other kind")
             wait_until(lambda: queue_status(store, REANALYSE).pending == 0, "re-analysis")
         worker = jobs.worker_of(app)
         assert worker is not None

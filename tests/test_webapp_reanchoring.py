@@ -1,4 +1,5 @@
-"""The web app catches up re-anchoring at start and drains "re-anchor" jobs with its worker."""
+"""Re-anchoring in the web app: the pipeline's catch-up (as before "dossier serve") places what
+a re-publication moved, the API shows it, and the worker drains "re-anchor" jobs."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 from annotations.model import AnnotationDraft, Selection
 from annotations.store import AnnotationStore
 from corpus.model import DocumentDraft
-from webapp import jobs
+from webapp import jobs, pipeline
 from webapp.resources import close_resources
 
 DOC = "fixture-eastern-forum-2019"
@@ -24,7 +25,7 @@ def republish_with_preface(store: Any) -> None:
     store.put(DocumentDraft(text=text, origin=current.extra.get("origin", ""), **fields))
 
 
-def test_an_app_started_after_a_republication_re_anchors_what_changed(
+def test_the_catch_up_before_serving_re_anchors_a_republished_document(
     store: Any, make_app: Callable[..., Any]
 ) -> None:
     astore = AnnotationStore(store)
@@ -32,13 +33,18 @@ def test_an_app_started_after_a_republication_re_anchors_what_changed(
     start = text.index(QUOTE)
     selection = Selection(DOC, 1, start, start + len(QUOTE), QUOTE)
     annotation, _ = astore.create(AnnotationDraft(selection), author="local")
-    republish_with_preface(store)  # while no server ran
+    republish_with_preface(store)  # while no server ran, without the pipeline
 
-    app = make_app()  # inline mode: the start-up catch-up re-anchors at once
+    app = make_app()
     try:
+        before = app.test_client().get(f"/api/annotations/{annotation.id}").get_json()
+        step = pipeline.reanchor_changed(app.config)
         body = app.test_client().get(f"/api/annotations/{annotation.id}").get_json()
     finally:
         close_resources(app)
+
+    assert (before["status"], before["checked_version"]) == ("exact", 1)  # not yet looked at
+    assert dict(step.counts) == {"queued": 1, "documents": 1, "moved": 1}
 
     moved = start + len("Preface added by the editors.\n\n")
     assert (body["status"], body["checked_version"]) == ("moved", 2)

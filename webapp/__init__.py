@@ -73,8 +73,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     reanalysis.init_app(app)
     reanchoring.init_app(app)
     jobs.init_app(app)
-    # Annotations of documents re-published while no server ran: queue them now.
-    reanchoring.catch_up(app)
     return app
 
 

@@ -20,8 +20,9 @@ command prints one line per step, plus the library's own report in ``detail``.
 Extension point: ``FOLLOW_UPS`` are steps run at the end of every run that stores documents
 (ingest and setup). A follow-up reads ``run.changes`` (documents added, and documents that got
 a new version) and usually queues jobs for a worker (``corpus.jobs.enqueue``) rather than doing
-slow work inline: annotations will add one that queues "re-anchor" jobs for
-``run.changes.updated``, drained by a handler it registers with ``webapp.jobs``.
+slow work inline. ``Reanchor`` (annotations) queues "re-anchor" jobs by its own catch-up rule
+(the store ``seq`` it reached) and works through them, which is quick; a web worker drains the
+same kind with the handler ``webapp/reanchoring.py`` registers.
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
+from annotations.reanchor import drain as reanchor_drain
+from annotations.reanchor import queue_changed
+from annotations.store import AnnotationStore
 from corpus import CorpusError, IngestProgress, Store, ingest
 from corpus.entities import EntityStore
 from corpus.jobs import QueuePolicy
@@ -49,6 +53,7 @@ from indexer.entities import (
 )
 from webapp.config import ingest_limits
 from webapp.instance import entity_model, load_demo, open_store, require_resources
+from webapp.jobs import job_settings, worker_name
 
 log = logging.getLogger(__name__)
 
@@ -220,7 +225,28 @@ class Index:
         return StepReport(self.name, 0, counts, found)
 
 
-FOLLOW_UPS: tuple[Step, ...] = ()
+@dataclass(frozen=True)
+class Reanchor:
+    """Place the annotations of documents that got a new version in it: queue them by the
+    catch-up rule (``annotations.reanchor.queue_changed``: everything written since the last
+    catch-up, whoever wrote it), then work through the "re-anchor" jobs here (fast: about a
+    thousand annotations a second), so the command can say what moved, changed or was lost.
+    A web worker may take some of the same jobs: claims keep them apart."""
+
+    name: ClassVar[str] = "re-anchor"
+
+    def __call__(self, run: Run) -> StepReport:
+        astore = AnnotationStore(run.store)
+        queued = queue_changed(astore)
+        policy = job_settings(run.config).policy
+        found = reanchor_drain(astore, worker=worker_name(), policy=policy)
+        counts = {"queued": queued, "documents": len(found.documents), **found.statuses}
+        if found.failures:
+            counts["failed"] = len(found.failures)
+        return StepReport(self.name, 0, counts, found)
+
+
+FOLLOW_UPS: tuple[Step, ...] = (Reanchor(),)
 """Steps run at the end of every run that stores documents (see the module docstring)."""
 
 
@@ -341,6 +367,13 @@ def update_index(
     another process's build (telling ``on_wait``), then raises ``IndexBusy``."""
     with open_store(config) as store:
         return Run(store, config, progress, on_wait).do(Index(rebuild=rebuild))
+
+
+def reanchor_changed(config: Mapping[str, Any]) -> StepReport:
+    """``dossier serve`` and ``dossier annotations reanchor``: catch up the re-anchoring a
+    stopped process left (``Reanchor``)."""
+    with open_store(config) as store:
+        return Run(store, config).do(Reanchor())
 
 
 def follow_up(run: Run) -> None:

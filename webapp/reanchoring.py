@@ -1,11 +1,11 @@
-"""Re-anchoring in the web app: the handler of "re-anchor" jobs, and the catch-up at start.
+"""Re-anchoring in the web app: the handler of "re-anchor" jobs.
 
-``init_app`` registers the kind with the app's worker (``webapp/jobs.py``: a background
-thread, the request itself in ``inline`` mode, or a later ``dossier annotations reanchor``),
-then runs the catch-up rule once (``annotations.reanchor.queue_changed``: one small
-transaction), so documents re-published while no server ran are queued now rather than shown
-with stale placements. Pages never wait for it: a document view places annotations in the
-version it shows (``annotations.anchoring.as_seen_in``) whatever the queue holds.
+``init_app`` registers the kind with the app's worker (``webapp/jobs.py``), which drains what
+an ingest, a crash or an annotation saved on a just-replaced version queued. The catch-up rule
+itself runs in the pipeline (``webapp/pipeline.py`` ``Reanchor``: after every ingest and setup,
+and before ``dossier serve``), never as a side effect of creating the app. Pages never wait for
+it: a document view places annotations in the version it shows
+(``annotations.anchoring.as_seen_in``) whatever the queue holds.
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ from collections.abc import Callable
 from flask import Flask
 
 from annotations.model import REANCHOR
-from annotations.reanchor import drain, queue_changed
-from corpus.errors import StoreUnavailable
+from annotations.reanchor import drain
 from corpus.jobs import QueuePolicy
 from webapp import jobs, resources
 
@@ -27,23 +26,6 @@ log = logging.getLogger(__name__)
 def init_app(app: Flask) -> None:
     """Have the app's worker drain "re-anchor" jobs (call before ``jobs.init_app``)."""
     jobs.register(app, REANCHOR, drain_queued)
-
-
-def catch_up(app: Flask) -> int:
-    """Queue what changed since the last catch-up; in ``inline`` mode, re-anchor it now.
-    Returns how many documents were queued. A database that cannot be opened is logged, not
-    raised: pages then say what is wrong."""
-    with app.app_context():
-        try:
-            queued = queue_changed(resources.get_annotation_store())
-            if queued and jobs.settings_of(app).mode == "inline":
-                drain_queued(jobs.worker_name(), jobs.settings_of(app).policy, lambda: False)
-        except StoreUnavailable as exc:
-            log.warning("%s", exc)
-            return 0
-    if queued:
-        jobs.notify(app)
-    return queued
 
 
 def drain_queued(worker: str, policy: QueuePolicy, should_stop: Callable[[], bool]) -> int:

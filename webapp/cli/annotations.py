@@ -24,14 +24,14 @@ from annotations.interchange import (
 )
 from annotations.listing import list_annotations
 from annotations.model import REANCHOR, Annotation, AnnotationFilter
-from annotations.reanchor import drain, queue_changed
 from annotations.store import AnnotationStore
 from annotations.tabular import export_csv, parse_row, read_csv
 from annotations.w3c import Urls
 from corpus.jobs import queue_status
+from webapp import pipeline
 from webapp.cli.analysis import config
+from webapp.cli.steps import follow_up_lines
 from webapp.instance import open_store
-from webapp.jobs import BATCH, job_settings, worker_name
 from webapp.users import current_user
 
 
@@ -128,17 +128,10 @@ def reanchor_command(show_status: bool) -> None:
 
     The web app's worker does this by itself; run it after an ingest while no server runs.
     """
-    settings = job_settings(config())
+    if not show_status:
+        done = follow_up_lines([pipeline.reanchor_changed(config())])
+        click.echo("\n".join(done or ["Re-anchor: nothing to do."]))
     with _annotation_store() as astore:
-        if not show_status:
-            queue_changed(astore)
-            report = drain(astore, worker=worker_name(), policy=settings.policy, batch=BATCH)
-            counts = ", ".join(f"{n} {s}" for s, n in sorted(report.statuses.items()))
-            click.echo(
-                f"Re-anchored {len(report.documents)} documents ({counts or 'nothing to do'})."
-            )
-            for document_id, error in report.failures:
-                click.echo(f"  failed: {document_id}: {error}")
         found = queue_status(astore.store, REANCHOR)
     click.echo(f"Waiting: {found.pending} documents; failed: {found.failed}.")
 

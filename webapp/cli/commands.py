@@ -129,8 +129,9 @@ def setup(no_demo: bool, download: bool) -> None:
 def serve(host: str | None, port: int | None, debug: bool) -> None:
     """Serve the web app on this machine.
 
-    First brings the index up to date (as "dossier index" does), then runs Flask's threaded
-    server, for one user. For a team, run it under gunicorn: see the README.
+    First brings the index up to date (as "dossier index" does) and re-anchors the annotations
+    of re-published documents, then runs Flask's threaded server, for one user. For a team,
+    run it under gunicorn: see the README.
     """
     overrides = {k: v for k, v in (("HOST", host), ("PORT", port)) if v is not None}
     config = _config(overrides)
@@ -142,6 +143,7 @@ def serve(host: str | None, port: int | None, debug: bool) -> None:
         say(index_line(step.detail))
     except IndexBusy as exc:  # another process is updating it: serve what is there
         say(f"Index: {exc}", err=True)
+    say("\n".join(follow_up_lines([pipeline.reanchor_changed(config)])))
     app = create_app(overrides)
     say(f"Serving {count} documents from {config['HOME']}")
     say(f"Open {_url(config['HOST'], config['PORT'])}  (Ctrl+C to stop)")

@@ -31,13 +31,14 @@ def run_lines(run: Run) -> list[str]:
 
 
 def follow_up_lines(steps: Sequence[StepReport]) -> list[str]:
-    """``Re-anchor: queued 3.``: one line per step other packages added to the pipeline."""
+    """``Re-anchor: queued 3.``: one line per step other packages added to the pipeline that
+    did something (a step whose counts are all 0 has nothing to say)."""
     return [
         f"{step.step.capitalize()}: "
         + ", ".join(f"{name.replace('_', ' ')} {value:,}" for name, value in step.counts.items())
         + "."
         for step in steps
-        if step.step not in CORE_STEPS
+        if step.step not in CORE_STEPS and any(step.counts.values())
     ]
 
 
