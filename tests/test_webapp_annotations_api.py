@@ -233,3 +233,16 @@ def test_a_passage_link_opens_the_document_at_the_passage_with_a_citation(api: A
     located = api.get(f"/api/passages/{body['id']}").get_json()
     assert (located["status"], located["located"]["start"]) == ("exact", selection(api)["start"])
     assert api.get("/passages/0000").status_code == 404
+
+
+def test_a_write_from_another_site_is_refused_even_with_the_token(api: Any) -> None:
+    response = api.post(
+        "/api/annotations", json=selection(api), headers={"Origin": "http://evil.example"}
+    )
+    assert response.status_code == 403
+    assert set(response.get_json()) == {"error", "status"}
+    same_site = api.post(
+        "/api/annotations", json=selection(api), headers={"Origin": "http://localhost"}
+    )
+    assert same_site.status_code == 201
+    assert api.get("/api/annotations").get_json()["total"] == 1
