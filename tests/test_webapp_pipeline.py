@@ -1,6 +1,6 @@
 """The pipeline (``webapp/pipeline.py``) on a real instance in tmp_path: each entry point runs
 its steps in order and reports each one; a follow-up step sees what got a new version, as the
-annotations' "re-anchor" step will."""
+annotations' "re-anchor" step does."""
 
 from __future__ import annotations
 
@@ -44,14 +44,15 @@ def sources(corpus_dir: Path, tmp_path: Path) -> Path:
 
 @dataclasses.dataclass(frozen=True)
 class QueueReanchoring:
-    """The follow-up annotations will add: queue the documents that got a new version."""
+    """A stand-in follow-up: queue the documents that got a new version."""
 
     name: ClassVar[str] = RE_ANCHOR
 
     def __call__(self, run: Run) -> StepReport:
         with run.store.connect(write=True) as conn:
             queued = enqueue(conn, RE_ANCHOR, run.changes.updated)
-        return StepReport(self.name, 0, {"queued": queued})
+        changed = len(run.changes.added) + len(run.changes.updated)
+        return StepReport(self.name, 0, {"queued": queued, "documents": changed})
 
 
 def steps(run: Run) -> list[str]:
@@ -62,11 +63,12 @@ def test_ingest_runs_store_analyse_index_and_reports_each_step(
     config: dict[str, Any], sources: Path
 ) -> None:
     run = pipeline.ingest_sources(config, [sources])
-    assert steps(run) == ["store", "analyse", "index"]
-    store, analyse, index = run.reports
+    assert steps(run) == ["store", "analyse", "index", RE_ANCHOR]
+    store, analyse, index, reanchor = run.reports
     assert dict(store.counts) == {"added": 7, "updated": 0, "unchanged": 0, "failed": 0, "files": 4}
     assert (analyse.counts["documents"], analyse.counts["failed"]) == (7, 0)
     assert (index.counts["rebuilt"], index.counts["documents"]) == (1, 7)
+    assert dict(reanchor.counts) == {"queued": 0, "documents": 0}  # nothing annotated yet
     assert all(r.seconds >= 0 for r in run.reports)
     assert len(run.changes.added) == 7 and run.changes.updated == ()
     assert run.analysed == run.changes.added
@@ -76,8 +78,9 @@ def test_without_indexing_the_index_step_only_reports_the_state(
     config: dict[str, Any], sources: Path
 ) -> None:
     run = pipeline.ingest_sources(config, [sources], analyse=False, index=False)
-    assert steps(run) == ["store", "index"]
-    index = run.reports[-1]
+    assert steps(run) == ["store", "index", RE_ANCHOR]
+    index = run.report("index")
+    assert index is not None
     assert dict(index.counts) == {"skipped": 1}
     assert not index.detail.after.exists
     assert not (Path(config["INDEX_DIR"])).exists()
@@ -104,12 +107,12 @@ def test_a_follow_up_sees_the_documents_that_got_a_new_version(
     monkeypatch.setattr(pipeline, "FOLLOW_UPS", (QueueReanchoring(),))
     first = pipeline.ingest_sources(config, [sources])
     assert steps(first) == ["store", "analyse", "index", RE_ANCHOR]
-    assert first.reports[-1].counts == {"queued": 0}
+    assert first.reports[-1].counts == {"queued": 0, "documents": 7}
     edited = sources / "valdai-remarks.md"
     edited.write_text(edited.read_text(encoding="utf-8") + "\nA closing remark.\n", "utf-8")
     second = pipeline.ingest_sources(config, [sources])
     assert second.changes.updated == ("fixture-valdai-2017",)
-    assert second.reports[-1].counts == {"queued": 1}
+    assert second.reports[-1].counts == {"queued": 1, "documents": 1}
     with open_store(config) as store:
         assert pending_documents(store, RE_ANCHOR, ["fixture-valdai-2017"]) == {
             "fixture-valdai-2017"
@@ -124,7 +127,7 @@ def test_the_cli_prints_one_line_per_follow_up_and_json_has_every_step(
     invoke: Callable[..., Any] = CliRunner().invoke
     result = invoke(cli, ["ingest", str(sources)], env=env, catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[-1] == "Re-anchor: queued 0."
+    assert result.stdout.splitlines()[-1] == "Re-anchor: queued 0, documents 7."
     result = invoke(cli, ["ingest", "--json", str(sources)], env=env, catch_exceptions=False)
     found = json.loads(result.stdout)["steps"]
     assert [s["step"] for s in found] == ["store", "analyse", "index", RE_ANCHOR]
@@ -133,7 +136,7 @@ def test_the_cli_prints_one_line_per_follow_up_and_json_has_every_step(
 
 def test_setup_runs_the_pipeline_on_the_demo_less_instance(config: dict[str, Any]) -> None:
     done = pipeline.prepare_instance(config)
-    assert [s.step for s in done.steps] == ["analyse", "index"]
+    assert [s.step for s in done.steps] == ["analyse", "index", RE_ANCHOR]
     assert done.index.after.is_current and done.index.is_rebuilt
     again = pipeline.prepare_instance(config)
     assert again.index.before.is_current and not again.index.is_rebuilt

@@ -143,7 +143,8 @@ def serve(host: str | None, port: int | None, debug: bool) -> None:
         say(index_line(step.detail))
     except IndexBusy as exc:  # another process is updating it: serve what is there
         say(f"Index: {exc}", err=True)
-    say("\n".join(follow_up_lines([pipeline.reanchor_changed(config)])))
+    for line in follow_up_lines([pipeline.reanchor_changed(config)]):
+        say(line)
     app = create_app(overrides)
     say(f"Serving {count} documents from {config['HOME']}")
     say(f"Open {_url(config['HOST'], config['PORT'])}  (Ctrl+C to stop)")
