@@ -4,11 +4,13 @@ Reads ``corpus``; never imports ``indexer`` or ``webapp``. The tables live in th
 database with their own migration history, run after the corpus's (``annotations/migrations``).
 Annotations are the analysts' own work: nothing here deletes one except an explicit delete by
 its author, and re-anchoring never puts one on words that are not its quote (it reports it
-fuzzy, to review, or orphaned).
+fuzzy, to review, or orphaned). The web app uses only the names listed in ``__all__``.
 """
 
 from __future__ import annotations
 
+from annotations.anchoring import Placement, as_seen_in, place
+from annotations.citations import Citation, citation_line, cite, format_date
 from annotations.errors import (
     AnnotationError,
     AnnotationNotFound,
@@ -17,10 +19,29 @@ from annotations.errors import (
     NotYourAnnotation,
     PassageNotFound,
     RevisionConflict,
+    RevisionRequired,
 )
+from annotations.interchange import (
+    FORMATS,
+    ImportReport,
+    all_annotations,
+    export_w3c,
+    import_items,
+    read_w3c,
+    stamp,
+)
+from annotations.listing import (
+    counts,
+    document_annotations,
+    documents_with,
+    list_annotations,
+    tag_suggestions,
+)
+from annotations.markdown import render_markdown
 from annotations.model import (
     COLOURS,
     LOCAL_USER,
+    REANCHOR,
     STATUSES,
     VISIBILITIES,
     Annotation,
@@ -34,12 +55,21 @@ from annotations.model import (
     Reply,
     Selection,
     TagCount,
+    Visibility,
+    tag_key,
 )
+from annotations.passages import get_passage, link_passage, locate_passage
+from annotations.reanchor import ReanchorReport, anchored_seq, queue_changed, reanchor_queued
+from annotations.replies import add_reply, delete_reply, update_reply
 from annotations.store import AnnotationStore
+from annotations.tabular import export_csv, parse_row, read_csv
+from annotations.w3c import Urls
 
 __all__ = [
     "COLOURS",
+    "FORMATS",
     "LOCAL_USER",
+    "REANCHOR",
     "STATUSES",
     "VISIBILITIES",
     "Annotation",
@@ -50,15 +80,51 @@ __all__ = [
     "AnnotationPage",
     "AnnotationStore",
     "Changes",
+    "Citation",
     "Counts",
+    "ImportReport",
     "InvalidAnnotation",
     "InvalidImport",
     "Located",
     "NotYourAnnotation",
     "Passage",
     "PassageNotFound",
+    "Placement",
+    "ReanchorReport",
     "Reply",
     "RevisionConflict",
+    "RevisionRequired",
     "Selection",
     "TagCount",
+    "Urls",
+    "Visibility",
+    "add_reply",
+    "all_annotations",
+    "anchored_seq",
+    "as_seen_in",
+    "citation_line",
+    "cite",
+    "counts",
+    "delete_reply",
+    "document_annotations",
+    "documents_with",
+    "export_csv",
+    "export_w3c",
+    "format_date",
+    "get_passage",
+    "import_items",
+    "link_passage",
+    "list_annotations",
+    "locate_passage",
+    "parse_row",
+    "place",
+    "queue_changed",
+    "read_csv",
+    "read_w3c",
+    "reanchor_queued",
+    "render_markdown",
+    "stamp",
+    "tag_key",
+    "tag_suggestions",
+    "update_reply",
 ]

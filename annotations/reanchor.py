@@ -9,7 +9,7 @@ Explicit steps, never a side effect of saving a document (STYLE §2):
    (``corpus/jobs.py``) and the mark moves to the store's ``seq``. The pipeline runs this after
    every ingest; the web app and ``dossier annotations reanchor`` run it too, so what a crash
    or a stopped server left is caught up.
-2. ``drain(astore, ...)``: a worker claims the jobs (``corpus/drain.py``) and each
+2. ``reanchor_queued(astore, ...)``: a worker claims the jobs (``corpus.jobs``) and each
    annotation of the claimed documents is placed in the current version: ``exact``, ``moved``,
    ``fuzzy`` (with its score) or ``orphaned``. An orphaned annotation keeps its anchor, stays
    listed with its quote and is tried again on the next version; nothing is deleted.
@@ -34,9 +34,8 @@ from annotations.model import REANCHOR
 from annotations.rows import annotation_of, located_values
 from annotations.store import AnnotationStore
 from annotations.tables import ANCHORED_SEQ, annotation_state, annotation_table
-from corpus.drain import work_through
 from corpus.errors import CorpusError, StoreUnavailable
-from corpus.jobs import Job, QueuePolicy, enqueue
+from corpus.jobs import Job, QueuePolicy, enqueue, work_through
 from corpus.model import Document
 from corpus.tables import documents, store_state
 
@@ -159,7 +158,7 @@ def _write(astore: AnnotationStore, updates: list[dict[str, object]]) -> None:
         conn.execute(stmt, updates)
 
 
-def drain(
+def reanchor_queued(
     astore: AnnotationStore,
     *,
     worker: str,

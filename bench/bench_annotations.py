@@ -10,8 +10,8 @@ folder, then measures:
    selection checked against the text, anchor made, row written), p50/p95 over ``--saves``;
 2. re-anchoring: ``--per-doc`` sentence annotations in each of ``--docs`` documents, a new
    version of every document (a paragraph inserted, a word corrected outside the passages and,
-   in one passage of three, a word inside), then ``queue_changed`` + ``drain``: the time for
-   all of them, and the statuses;
+   in one passage of three, a word inside), then ``queue_changed`` and ``reanchor_queued``:
+   the time for all of them, and the statuses;
 3. the document view: a long transcript (the one nearest ``--view-chars`` characters) with 50
    annotations and 500 entity marks (spans of capitalised words, standing in for stored
    mentions): reading and placing its annotations, building their marks, and
@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from annotations.anchoring import as_seen_in  # noqa: E402
 from annotations.listing import document_annotations  # noqa: E402
 from annotations.model import AnnotationDraft, Selection  # noqa: E402
-from annotations.reanchor import drain, queue_changed  # noqa: E402
+from annotations.reanchor import queue_changed, reanchor_queued  # noqa: E402
 from annotations.store import AnnotationStore  # noqa: E402
 from bench.sources import collection_paths, machine, percentiles  # noqa: E402
 from corpus.jobs import QueuePolicy  # noqa: E402
@@ -128,7 +128,9 @@ def bench_reanchor(store: Store, rows: list[dict[str, str]], per_doc: int) -> No
     store.put_many(drafts)
     began = time.perf_counter()
     queue_changed(astore)
-    report = drain(astore, worker="bench", policy=QueuePolicy(lease_seconds=600), batch=32)
+    report = reanchor_queued(
+        astore, worker="bench", policy=QueuePolicy(lease_seconds=600), batch=32
+    )
     took = time.perf_counter() - began
     statuses = ", ".join(f"{n} {s}" for s, n in sorted(report.statuses.items()))
     total = sum(report.statuses.values())

@@ -11,9 +11,9 @@ import pytest
 
 from annotations.listing import document_annotations
 from annotations.model import AnnotationDraft, Selection
-from annotations.reanchor import anchored_seq, drain, queue_changed
+from annotations.reanchor import anchored_seq, queue_changed, reanchor_queued
 from annotations.store import AnnotationStore
-from corpus.ingest import ingest
+from corpus import ingest
 from corpus.jobs import QueuePolicy, queue_status
 from corpus.model import DocumentDraft
 from corpus.store import Store
@@ -48,7 +48,7 @@ def republish(astore: AnnotationStore, text: str, document_id: str = "eef-2019")
 
 def catch_up(astore: AnnotationStore) -> int:
     queued = queue_changed(astore)
-    drain(astore, worker="test", policy=POLICY)
+    reanchor_queued(astore, worker="test", policy=POLICY)
     return queued
 
 
@@ -110,7 +110,7 @@ def test_the_catch_up_remembers_the_store_seq_it_reached(astore: AnnotationStore
     assert queue_changed(reopened) == 0
     assert anchored_seq(reopened) == astore.store.max_seq()
     assert queue_status(astore.store, "re-anchor").pending == 1
-    report = drain(reopened, worker="later", policy=POLICY)
+    report = reanchor_queued(reopened, worker="later", policy=POLICY)
     assert (report.documents, dict(report.statuses)) == (("eef-2019",), {"moved": 1})
     assert queue_status(astore.store, "re-anchor").pending == 0
 
@@ -148,7 +148,7 @@ def test_re_attaching_while_a_job_waits_is_never_overwritten_by_the_job(
         id, Selection("eef-2019", 2, start, start + 16, "Japan is willing"), actor="local"
     )
 
-    drain(astore, worker="test", policy=POLICY)
+    reanchor_queued(astore, worker="test", policy=POLICY)
 
     annotation = astore.get(id, viewer="local")
     assert (annotation.anchor.quote, annotation.status, annotation.revision) == (

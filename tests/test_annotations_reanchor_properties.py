@@ -14,7 +14,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from annotations.model import AnnotationDraft, Selection
-from annotations.reanchor import drain, queue_changed
+from annotations.reanchor import queue_changed, reanchor_queued
 from annotations.store import AnnotationStore
 from corpus.jobs import QueuePolicy
 from corpus.model import DocumentDraft, Span
@@ -96,7 +96,7 @@ def test_every_version_finds_the_passage_or_says_it_cannot(
         new_text, passage = _text_and_span(words, first, last)
         astore.store.put(DocumentDraft(text=new_text, id=document_id, origin=document_id))
         queue_changed(astore)
-        drain(astore, worker="prop", policy=POLICY, document_ids=[document_id])
+        reanchor_queued(astore, worker="prop", policy=POLICY, document_ids=[document_id])
 
         now = astore.get(annotation.id, viewer="local")
         assert now.note == "n" and now.anchor.quote == quote  # kept, whatever happened

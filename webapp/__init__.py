@@ -28,6 +28,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """
     # Imported here, not at the top, so that importing the package (for the CLI or the config)
     # does not load the views, the store and the index.
+    import webapp.views.annotations as annotation_views  # not "from": the name is __future__'s
     from webapp import (
         csrf,
         errors,
@@ -41,7 +42,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )  # fmt: skip
     from webapp.config import load_config
     from webapp.logs import configure_logging
-    from webapp.views import annotations as annotation_views
     from webapp.views import api, documents, entities, search
     from webapp.views import reanalysis as reanalysis_views
 

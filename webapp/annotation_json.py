@@ -11,9 +11,7 @@ from typing import Any
 
 from flask import url_for
 
-from annotations.citations import citation_line, cite
-from annotations.markdown import render_markdown
-from annotations.model import Annotation, Passage, Reply
+from annotations import Annotation, Passage, Reply, citation_line, cite, render_markdown
 from corpus.anchors import Anchor
 from corpus.model import Document
 

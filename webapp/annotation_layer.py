@@ -15,8 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from annotations.anchoring import Placement
-from annotations.model import Annotation
+from annotations import Annotation, Placement
 from webapp.highlight import Mark
 
 TITLE_CHARS = 120  # how much of a note a highlight's tooltip shows

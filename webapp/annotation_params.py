@@ -15,11 +15,12 @@ from typing import Any, cast
 from flask import request
 from werkzeug.datastructures import MultiDict
 
-from annotations.errors import InvalidAnnotation, RevisionRequired
-from annotations.model import (
+from annotations import (
     AnnotationDraft,
     AnnotationFilter,
     Changes,
+    InvalidAnnotation,
+    RevisionRequired,
     Selection,
     Visibility,
 )

@@ -12,9 +12,15 @@ from __future__ import annotations
 import re
 from collections.abc import Set
 
-from annotations.listing import MAX_PER_PAGE, documents_with, list_annotations
-from annotations.model import Annotation, AnnotationFilter, tag_key
-from annotations.store import AnnotationStore
+from annotations import (
+    Annotation,
+    AnnotationFilter,
+    AnnotationStore,
+    documents_with,
+    list_annotations,
+    tag_key,
+)
+from annotations.listing import MAX_PER_PAGE
 from corpus.store import Store
 from indexer.errors import QueryError
 from indexer.search.query import (

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Flask
 from markupsafe import Markup
 
-from annotations.markdown import render_markdown
+from annotations import render_markdown
 
 
 def markdown(text: str) -> Markup:

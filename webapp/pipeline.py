@@ -35,9 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
-from annotations.reanchor import drain as reanchor_drain
-from annotations.reanchor import queue_changed
-from annotations.store import AnnotationStore
+from annotations import AnnotationStore, queue_changed, reanchor_queued
 from corpus import CorpusError, IngestProgress, Store, ingest
 from corpus.entities import EntityStore
 from corpus.jobs import QueuePolicy
@@ -239,7 +237,7 @@ class Reanchor:
         astore = AnnotationStore(run.store)
         queued = queue_changed(astore)
         policy = job_settings(run.config).policy
-        found = reanchor_drain(astore, worker=worker_name(), policy=policy)
+        found = reanchor_queued(astore, worker=worker_name(), policy=policy)
         counts = {"queued": queued, "documents": len(found.documents), **found.statuses}
         if found.failures:
             counts["failed"] = len(found.failures)

@@ -15,8 +15,7 @@ from collections.abc import Callable
 
 from flask import Flask
 
-from annotations.model import REANCHOR
-from annotations.reanchor import drain
+from annotations import REANCHOR, reanchor_queued
 from corpus.jobs import QueuePolicy
 from webapp import jobs, resources
 
@@ -31,7 +30,7 @@ def init_app(app: Flask) -> None:
 def drain_queued(worker: str, policy: QueuePolicy, should_stop: Callable[[], bool]) -> int:
     """The worker's handler of "re-anchor" jobs: place each document's annotations in its
     current version; returns how many documents were done."""
-    report = drain(
+    report = reanchor_queued(
         resources.get_annotation_store(),
         worker=worker,
         policy=policy,

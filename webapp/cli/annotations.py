@@ -13,19 +13,23 @@ from pathlib import Path
 
 import click
 
-from annotations.interchange import (
+from annotations import (
     FORMATS,
+    REANCHOR,
+    Annotation,
+    AnnotationFilter,
+    AnnotationStore,
     ImportReport,
     all_annotations,
+    export_csv,
     export_w3c,
     import_items,
+    list_annotations,
+    parse_row,
+    read_csv,
     read_w3c,
     stamp,
 )
-from annotations.listing import list_annotations
-from annotations.model import REANCHOR, Annotation, AnnotationFilter
-from annotations.store import AnnotationStore
-from annotations.tabular import export_csv, parse_row, read_csv
 from annotations.w3c import Urls
 from corpus.jobs import queue_status
 from webapp import pipeline

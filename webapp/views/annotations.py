@@ -11,12 +11,23 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 
-from annotations.anchoring import as_seen_in
-from annotations.errors import InvalidAnnotation, RevisionConflict
-from annotations.listing import list_annotations, tag_suggestions
-from annotations.model import Annotation, AnnotationFilter, AnnotationPage, Reply
-from annotations.passages import get_passage, link_passage, locate_passage
-from annotations.replies import add_reply, delete_reply, update_reply
+from annotations import (
+    Annotation,
+    AnnotationFilter,
+    AnnotationPage,
+    InvalidAnnotation,
+    Reply,
+    RevisionConflict,
+    add_reply,
+    as_seen_in,
+    delete_reply,
+    get_passage,
+    link_passage,
+    list_annotations,
+    locate_passage,
+    tag_suggestions,
+    update_reply,
+)
 from webapp.annotation_json import annotation_json, passage_json, reply_json
 from webapp.annotation_params import (
     changes_of,

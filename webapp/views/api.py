@@ -15,10 +15,10 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 
-from annotations import Counts
-from annotations.listing import counts
+from annotations import Counts, counts
 from corpus import Document, PartialDate
 from indexer.search import Hit
+from webapp.annotation_search import AnnotationResolver
 from webapp.params import part_number, search_request, version_number
 from webapp.parts import MAX_HITS, hits_in, split_parts
 from webapp.resources import get_annotation_store, get_index, get_store, staleness_notice

@@ -12,12 +12,13 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
-from annotations.listing import counts
+from annotations import counts
 from corpus import KINDS
 from corpus.entities import Entity, Mention
 from indexer import ENTITY_FIELDS, QueryError
 from indexer.entities import is_unlinked
 from indexer.search import SearchRequest, SearchResult, Snippet
+from webapp.annotation_search import AnnotationResolver
 from webapp.entity_layer import snippet_marks, snippet_mentions, type_label
 from webapp.errors import InvalidParameter
 from webapp.highlight import Mark, render_layers
