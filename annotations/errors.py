@@ -13,9 +13,10 @@ if TYPE_CHECKING:
 
 
 class AnnotationError(Exception):
-    """Base class for everything the annotations package raises on purpose."""
+    """Base class for everything the annotations package raises on purpose (500 unless a
+    subclass says what the client did)."""
 
-    status: int = 400
+    status: int = 500
 
 
 class InvalidAnnotation(AnnotationError):
