@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -77,3 +78,26 @@ def test_a_passage_link_marks_its_words_and_says_when_they_are_gone(api: Any, st
     assert "version=1" in notice.select_one("a")["href"]  # type: ignore[index]
     original = page(api, link["url"] + "?version=original")
     assert "".join(m.text for m in original.select("mark.passage")) == QUOTE
+
+
+def test_a_passage_link_opens_the_part_of_a_long_document_that_holds_it(
+    store: Any, make_app: Callable[..., Any]
+) -> None:
+    paragraphs = [f"Paragraph {n} says something about topic {n}." for n in range(200)]
+    store.put(DocumentDraft(text="\n\n".join(paragraphs), id="long-1", origin="long-1"))
+    app = make_app(DOCUMENT_PART_CHARS=1_000)
+    client = app.test_client()
+    page_ = BeautifulSoup(client.get("/").data, "html.parser")
+    client.environ_base["HTTP_X_CSRF_TOKEN"] = page_.select_one("meta[name=csrf-token]")["content"]  # type: ignore[index]
+    text = store.get("long-1").text
+    quote = "Paragraph 150 says something"
+    start = text.index(quote)
+    link = client.post(
+        "/api/passages",
+        json={"document_id": "long-1", "version": 1, "start": start, "end": start + len(quote),
+              "quote": quote},
+    ).get_json()  # fmt: skip
+
+    soup = page(client, link["url"])
+
+    assert "".join(m.text for m in soup.select("mark.passage")) == quote
