@@ -20,7 +20,8 @@ README = (REPO / "README.md").read_text(encoding="utf-8")
 CLI_DOC = (REPO / "docs" / "CLI.md").read_text(encoding="utf-8")
 CONFIG_DOC = (REPO / "docs" / "CONFIGURATION.md").read_text(encoding="utf-8")
 HELP_WIDTH = 80  # the terminal width docs/CLI.md's quoted help was made at
-README_MAX_LINES = 150  # quick start, ingest and the query language's essentials; the rest is in docs/
+# The README holds the quick start, ingest and the query language's essentials; docs/ the rest.
+README_MAX_LINES = 150
 
 # Modules only the test and dev extras install: `dossier --help` must work without them.
 EXTRAS_ONLY = ("pytest", "_pytest", "hypothesis", "playwright", "pytest_playwright", "ruff", "mypy")
