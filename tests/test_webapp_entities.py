@@ -151,12 +151,14 @@ def test_the_legend_offers_a_toggle_per_layer_with_counts(client: Any, ids: dict
     ]
     assert rows == [
         ("hit", "Search hits", "2"),
+        ("annotation", "Annotations", "0"),
         ("PERSON", "People", "2"),
         ("LOCATION", "Places", "3"),
     ]
     boxes = page.select(".layers input[data-layer-toggle]")
     assert [(b["id"], b.has_attr("checked")) for b in boxes] == [
         ("layer-hit", True),
+        ("layer-annotation", True),
         ("layer-PERSON", True),
         ("layer-LOCATION", True),
     ]

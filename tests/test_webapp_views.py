@@ -319,8 +319,9 @@ def test_versions_are_listed_and_an_old_one_can_be_read(
     first = soup_of(client.get(one(items[1], "a")["href"]))
     assert one(first, ".document-text").get_text() == old.text
     assert "version 1 of 2" in one(first, ".version-note").get_text()
-    assert menu_actions(current) == ["tag"]
-    assert menu_actions(first) == []  # an old version's names are not tagged
+    everywhere = ["reattach", "annotate", "copy-link", "copy-citation"]
+    assert menu_actions(current) == [*everywhere, "tag"]
+    assert menu_actions(first) == everywhere  # an old version's names are not tagged
 
 
 def test_back_to_results_returns_to_the_same_search(client: Any) -> None:

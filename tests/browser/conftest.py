@@ -13,11 +13,12 @@ import os
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Page
 
 CHROMIUM = Path(os.environ.get("DOSSIER_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -39,6 +40,29 @@ DEMO_IDS = (
     "kremlin-17976",
 )
 SERVER_DEADLINE = 15.0
+# Selects the document text from the start of `first` to the end of the next `last`, across any
+# highlight markup, then answers what the page makes of the selection.
+_SELECT = """([first, last]) => {
+  const root = document.querySelector("[data-document-text]");
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const nodes = [];
+  let all = "";
+  for (let node; (node = walker.nextNode()); all += node.data) nodes.push([node, all.length]);
+  const a = all.indexOf(first);
+  const b = a < 0 ? -1 : all.indexOf(last, a);
+  if (b < 0) throw new Error("not in the text: " + (a < 0 ? first : last));
+  const at = (pos) => {
+    const [node, start] = nodes.findLast(([, start]) => start <= pos);
+    return [node, pos - start];
+  };
+  const range = document.createRange();
+  range.setStart(...at(a));
+  range.setEnd(...at(b + last.length));
+  const selection = window.getSelection();
+  selection.removeAllRanges();
+  selection.addRange(range);
+  return window.dossierSelectionOffsets();
+}"""
 
 
 @pytest.fixture(scope="session")
@@ -138,3 +162,16 @@ def _wait_for(base: str, log: io.StringIO) -> None:
         f"the app at {base} did not answer within {SERVER_DEADLINE:.0f} s ({error}).\n"
         f"Server log:\n{log.getvalue()}"
     )
+
+
+@pytest.fixture
+def select_words() -> Callable[[Page, str, str], dict[str, Any]]:
+    """``select_words(page, first, last)`` selects the document text from the start of
+    ``first`` to the end of ``last``, as a reader's mouse would, and returns what the page
+    makes of it (``start``, ``end``, ``quote``)."""
+
+    def select(page: Page, first: str, last: str) -> dict[str, Any]:
+        found: dict[str, Any] = page.evaluate(_SELECT, [first, last])
+        return found
+
+    return select

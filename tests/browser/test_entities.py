@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -77,25 +78,6 @@ def style(page: Page, selector: str, prop: str) -> str:
     return value
 
 
-SELECT = """([first, last]) => {
-  // Select from the start of `first` to the end of `last`, found in the text nodes directly.
-  const root = document.querySelector("[data-document-text]");
-  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-  const range = document.createRange();
-  let node, started = false;
-  while ((node = walker.nextNode())) {
-    const a = node.data.indexOf(first);
-    if (!started && a >= 0) { range.setStart(node, a); started = true; }
-    const b = node.data.indexOf(last);
-    if (started && b >= 0) { range.setEnd(node, b + last.length); break; }
-  }
-  const selection = window.getSelection();
-  selection.removeAllRanges();
-  selection.addRange(range);
-  return window.dossierSelectionOffsets();
-}"""
-
-
 def test_entity_colours_toggle_off_and_stay_off_across_pages(page: Page, live_server: str) -> None:
     page.set_viewport_size({"width": 1366, "height": 900})
     page.goto(f"{live_server}/documents/{ADDRESS}?q=Iraq")
@@ -125,7 +107,7 @@ def test_entity_colours_toggle_off_and_stay_off_across_pages(page: Page, live_se
 
 
 def test_selection_offsets_are_exact_code_points_across_marks_and_paragraphs(
-    page: Page, live_server: str
+    page: Page, live_server: str, select_words: Callable[..., Any]
 ) -> None:
     for document_id, first, last in [
         (ADDRESS, "January 28, 2003", "Members of"),
@@ -134,19 +116,19 @@ def test_selection_offsets_are_exact_code_points_across_marks_and_paragraphs(
     ]:
         text = text_of(live_server, document_id)
         page.goto(f"{live_server}/documents/{document_id}")
-        found = page.evaluate(SELECT, [first, last])
+        found = select_words(page, first, last)
         start, end = text.index(first), text.index(last) + len(last)
         assert (found["start"], found["end"]) == (start, end), document_id
         assert found["quote"] == text[start:end]
 
 
 def test_tag_a_selected_name_then_follow_an_entity_link_to_its_page(
-    page: Page, live_server: str
+    page: Page, live_server: str, select_words: Callable[..., Any]
 ) -> None:
     page.set_viewport_size({"width": 1366, "height": 900})
     text = text_of(live_server, EMOJI_ID)
     page.goto(f"{live_server}/documents/{EMOJI_ID}")
-    page.evaluate(SELECT, ["Beijing", "Beijing"])
+    select_words(page, "Beijing", "Beijing")
     page.locator("[data-document-text]").dispatch_event("mouseup")
     menu = page.get_by_role("menu", name="Selected words")
     expect(menu).to_be_visible()
@@ -184,11 +166,11 @@ def test_tag_a_selected_name_then_follow_an_entity_link_to_its_page(
 
 
 def test_the_selection_menu_sits_beside_the_words_and_works_from_the_keyboard(
-    page: Page, live_server: str
+    page: Page, live_server: str, select_words: Callable[..., Any]
 ) -> None:
     page.set_viewport_size({"width": 1366, "height": 900})
     page.goto(f"{live_server}/documents/{ADDRESS}")
-    found = page.evaluate(SELECT, ["our resolve is firm", "our resolve is firm"])
+    found = select_words(page, "our resolve is firm", "our resolve is firm")
     assert found["quote"] == "our resolve is firm"
     menu = page.get_by_role("menu", name="Selected words")
     expect(menu).to_be_visible()  # shown after a selection made by any means
@@ -214,7 +196,7 @@ def test_the_selection_menu_sits_beside_the_words_and_works_from_the_keyboard(
     page.keyboard.press("Escape")
     expect(menu).to_have_count(0)
 
-    page.evaluate(SELECT, ["our resolve is firm", "our resolve is firm"])
+    select_words(page, "our resolve is firm", "our resolve is firm")
     page.keyboard.press("Shift+F10")
     expect(item).to_be_focused()
     page.keyboard.press("ArrowRight")

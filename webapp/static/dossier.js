@@ -8,12 +8,14 @@
 (function () {
   const nav = document.querySelector("[data-hit-nav]");
   if (!nav) return;
-  const hits = Array.from(document.querySelectorAll("mark.hit[id^='hit-']"));
   const status = nav.querySelector("[data-hit-status]");
   const inPart = nav.dataset.hitNextUrl ? " in this part" : "";
-  let current = hits.findIndex((el) => "#" + el.id === window.location.hash);
+  // Looked up each time: saving an annotation redraws the text.
+  const found = () => Array.from(document.querySelectorAll("mark.hit[id^='hit-']"));
+  let current = found().findIndex((el) => "#" + el.id === window.location.hash);
 
   function show(index) {
+    const hits = found();
     if (!hits.length) return;
     current = (index + hits.length) % hits.length;
     const target = hits[current];
@@ -27,6 +29,7 @@
   }
 
   function step(delta) {
+    const hits = found();
     const beyond = current >= 0 && (delta > 0 ? current >= hits.length - 1 : current === 0);
     const away = delta > 0 ? nav.dataset.hitNextUrl : nav.dataset.hitPreviousUrl;
     if (away && (beyond || !hits.length)) window.location.assign(away);
@@ -92,6 +95,7 @@
    (a mention's card, a form) open at a time. */
 const dossier = {
   actions: {}, // what the selection menu's items do, by data-selection-action
+  reattaching: null, // the annotation waiting for new words, if any
 };
 
 (function () {
@@ -99,6 +103,7 @@ const dossier = {
   if (!text) return;
   let open = null;
   let onClose = null;
+  let sticky = false;
 
   function codePoints(value) {
     let n = 0;
@@ -173,9 +178,10 @@ const dossier = {
   }
 
   /* Show `card` below `rect` (viewport coordinates), closing any other; `closed` runs when it
-     goes. */
-  function place(card, rect, closed) {
+     goes. A `sticky` card (a form being written) stays when the page is clicked elsewhere. */
+  function place(card, rect, closed, options) {
     close();
+    sticky = Boolean(options && options.sticky);
     document.body.appendChild(card);
     const width = card.offsetWidth;
     const left = Math.max(8, Math.min(rect.left, document.documentElement.clientWidth - width - 8));
@@ -199,7 +205,7 @@ const dossier = {
     if (event.key === "Escape" && open) close();
   });
   document.addEventListener("mousedown", (event) => {
-    if (open && event.target instanceof Node && !open.contains(event.target)) close();
+    if (open && !sticky && event.target instanceof Node && !open.contains(event.target)) close();
   });
 
   Object.assign(dossier, {
@@ -208,6 +214,7 @@ const dossier = {
     place: place,
     close: close,
     isOpen: (card) => open !== null && open === card,
+    hasCard: () => open !== null,
   });
   window.dossierSelectionOffsets = selectionOffsets; // for the browser tests and the console
 })();
@@ -315,7 +322,7 @@ const dossier = {
   let dragging = false;
 
   function items() {
-    return menu ? Array.from(menu.querySelectorAll("[role='menuitem']")) : [];
+    return menu ? Array.from(menu.querySelectorAll("[role='menuitem']:not([hidden])")) : [];
   }
 
   function focusItem(index) {
@@ -335,6 +342,8 @@ const dossier = {
     hide();
     found = selected;
     menu = template.content.firstElementChild.cloneNode(true);
+    const reattach = menu.querySelector("[data-selection-action='reattach']");
+    if (reattach) reattach.hidden = !dossier.reattaching;
     document.body.appendChild(menu);
     const rect = selected.last;
     const width = menu.offsetWidth;
@@ -389,7 +398,7 @@ const dossier = {
   }
 
   function refresh() {
-    const selected = dossier.selectionOffsets();
+    const selected = dossier.hasCard() ? null : dossier.selectionOffsets();
     if (selected) show(selected);
     else if (!menu || !menu.contains(document.activeElement)) hide();
   }
@@ -421,4 +430,456 @@ const dossier = {
   document.addEventListener("contextmenu", (event) => {
     if (menu && menu.contains(document.activeElement)) event.preventDefault();
   });
+})();
+
+/* Document view: annotations and passage links, written through the JSON API (docs/API.md).
+   The server renders everything that shows a note or a highlight: after a change the page
+   fetches itself again and takes the new text and side panel from that copy, so
+   webapp/highlight.py stays the one highlight merger, and no note becomes HTML here (the
+   editor's preview is the server's sanitized rendering too). */
+(function () {
+  const article = document.querySelector("article.document[data-document-id]");
+  const text = dossier.text;
+  const editorTemplate = document.getElementById("annotation-editor");
+  if (!article || !text || !editorTemplate) return;
+  const documentId = article.dataset.documentId;
+  const version = Number(article.dataset.documentVersion);
+  const announcer = document.querySelector("[data-announce]");
+  const tagList = document.getElementById("annotation-tag-list");
+
+  function csrfToken() {
+    return document.querySelector("meta[name='csrf-token']")?.content || "";
+  }
+
+  /* A key that makes a retried create harmless (crypto.randomUUID needs https). */
+  function newKey() {
+    const bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  async function call(method, url, body, headers) {
+    const options = {
+      method: method,
+      credentials: "same-origin",
+      headers: Object.assign({ Accept: "application/json", "X-CSRF-Token": csrfToken() }, headers || {}),
+    };
+    if (body !== undefined) {
+      options.headers["Content-Type"] = "application/json";
+      options.body = JSON.stringify(body);
+    }
+    let response;
+    try {
+      response = await fetch(url, options);
+    } catch (error) {
+      return { ok: false, status: 0, data: { error: "The server did not answer. Check the connection and try again." } };
+    }
+    let data = null;
+    if (response.status !== 204) {
+      try {
+        data = await response.json();
+      } catch (error) {
+        data = null;
+      }
+    }
+    return { ok: response.ok, status: response.status, data: data };
+  }
+
+  function problem(result) {
+    return (result.data && result.data.error) || "That did not work (" + result.status + "). Try again.";
+  }
+
+  function announce(message) {
+    if (!announcer) return;
+    announcer.textContent = "";
+    window.setTimeout(() => (announcer.textContent = message), 30);
+  }
+
+  /* Take the text, the side panel and the layer counts from a fresh copy of this page. */
+  async function redraw() {
+    const url = new URL(window.location.href);
+    url.hash = "";
+    let response;
+    try {
+      response = await fetch(url, { credentials: "same-origin" });
+    } catch (error) {
+      response = null;
+    }
+    if (!response || !response.ok) {
+      window.location.reload();
+      return;
+    }
+    const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+    const nextText = fresh.querySelector("[data-document-text]");
+    if (nextText) text.replaceChildren(...Array.from(nextText.childNodes, (n) => document.importNode(n, true)));
+    const panel = document.querySelector("[data-annotation-panel]");
+    const nextPanel = fresh.querySelector("[data-annotation-panel]");
+    if (panel && nextPanel) panel.replaceWith(document.importNode(nextPanel, true));
+    fresh.querySelectorAll("[data-layer] [data-layer-count]").forEach((count) => {
+      const key = count.closest("[data-layer]").dataset.layer;
+      const here = document.querySelector("[data-layer='" + key + "'] [data-layer-count]");
+      if (here) here.textContent = count.textContent;
+    });
+  }
+
+  function panelItem(id) {
+    return document.querySelector("[data-annotation-item='" + id + "']");
+  }
+
+  function highlight(id) {
+    text.querySelectorAll("mark.annotation.current").forEach((el) => el.classList.remove("current"));
+    text.querySelectorAll("mark.annotation[data-annotation='" + id + "']").forEach((el) => el.classList.add("current"));
+  }
+
+  /* ---- the editor: a new annotation beside the selection, an edit in the side panel ---- */
+
+  function valuesOf(form) {
+    const field = (name) => form.elements.namedItem(name);
+    return {
+      note: field("note").value,
+      tags: field("tags").value.split(",").map((t) => t.trim()).filter(Boolean),
+      colour: form.querySelector("input[name='colour']:checked")?.value || "yellow",
+      visibility: field("visibility").value,
+    };
+  }
+
+  function fill(form, values) {
+    const field = (name) => form.elements.namedItem(name);
+    field("note").value = values.note || "";
+    field("tags").value = (values.tags || []).join(", ");
+    field("visibility").value = values.visibility || "private";
+    const colour = form.querySelector("input[name='colour'][value='" + (values.colour || "yellow") + "']");
+    if (colour) colour.checked = true;
+  }
+
+  function showError(form, message) {
+    const box = form.querySelector("[data-editor-error]");
+    box.replaceChildren();
+    message.split("\n").forEach((line) => {
+      const p = document.createElement("p");
+      p.textContent = line;
+      box.appendChild(p);
+    });
+    box.hidden = !message;
+  }
+
+  function watchPreview(form) {
+    const note = form.elements.namedItem("note");
+    const preview = form.querySelector("[data-note-preview]");
+    let timer = 0;
+    let asked = 0;
+    async function render() {
+      const ask = ++asked;
+      if (!note.value.trim()) {
+        preview.hidden = true;
+        preview.replaceChildren();
+        return;
+      }
+      let response;
+      try {
+        response = await fetch("/annotations/preview", {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken() },
+          body: JSON.stringify({ note: note.value }),
+        });
+      } catch (error) {
+        return;
+      }
+      const body = await response.text();
+      if (ask !== asked) return; // a later keystroke asked again
+      preview.hidden = false;
+      if (response.ok) preview.innerHTML = body; // sanitized by the server's one renderer
+      else preview.textContent = body;
+    }
+    note.addEventListener("input", () => {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(render, 250);
+    });
+    render();
+  }
+
+  function watchTags(form) {
+    const input = form.elements.namedItem("tags");
+    let timer = 0;
+    input.addEventListener("input", () => {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(async () => {
+        const parts = input.value.split(",");
+        const prefix = parts.pop().trim();
+        const head = parts.map((t) => t.trim()).filter(Boolean);
+        const result = await call("GET", "/api/annotations/tags?prefix=" + encodeURIComponent(prefix));
+        if (!result.ok || !tagList) return;
+        const chosen = new Set(head.map((t) => t.toLowerCase()));
+        tagList.replaceChildren(
+          ...result.data.tags
+            .filter((t) => !chosen.has(t.tag.toLowerCase()))
+            .map((t) => {
+              const option = document.createElement("option");
+              option.value = [...head, t.tag].join(", ");
+              option.label = t.tag + " (" + t.count + ")";
+              return option;
+            })
+        );
+      }, 150);
+    });
+  }
+
+  /* An editor form for `quote`, filled with `values`; `save(values)` answers an error message
+     or null when saved; `done()` runs when it closes either way. */
+  function editor(quote, values, save, done) {
+    const form = editorTemplate.content.firstElementChild.cloneNode(true);
+    form.querySelector("[data-editor-quote]").textContent =
+      "“" + (quote.length > 160 ? quote.slice(0, 159) + "…" : quote) + "”";
+    fill(form, values);
+    watchPreview(form);
+    watchTags(form);
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const button = form.querySelector("button[type='submit']");
+      button.disabled = true;
+      const error = await save(valuesOf(form), form);
+      button.disabled = false;
+      if (error) showError(form, error);
+    });
+    form.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        form.requestSubmit();
+      } else if (event.key === "Escape") {
+        event.preventDefault();
+        event.stopPropagation();
+        done();
+      }
+    });
+    form.querySelector("[data-editor-cancel]").addEventListener("click", () => done());
+    return form;
+  }
+
+  dossier.actions.annotate = (found, focusBack) => {
+    const key = newKey();
+    let form = null;
+    const close = () => {
+      if (dossier.isOpen(form)) dossier.close();
+    };
+    form = editor(
+      found.quote,
+      {},
+      async (values) => {
+        const result = await call("POST", "/api/annotations", Object.assign(
+          { document_id: documentId, version: version, start: found.start, end: found.end, quote: found.quote, client_key: key },
+          values
+        ));
+        if (!result.ok) return problem(result);
+        window.getSelection()?.removeAllRanges();
+        await redraw();
+        close();
+        announce("Annotation saved.");
+        panelItem(result.data.id)?.querySelector("[data-annotation-link]")?.focus();
+        return null;
+      },
+      close
+    );
+    dossier.place(form, found.rect, () => focusBack?.focus(), { sticky: true });
+    form.elements.namedItem("note").focus();
+  };
+
+  async function edit(item) {
+    const id = item.dataset.annotationItem;
+    const found = await call("GET", "/api/annotations/" + id);
+    if (!found.ok) {
+      announce(problem(found));
+      return;
+    }
+    let annotation = found.data;
+    const trigger = item.querySelector("[data-annotation-action='edit']");
+    const shown = Array.from(item.children);
+    const finish = () => {
+      form.remove();
+      shown.forEach((el) => (el.hidden = false));
+      trigger?.focus();
+    };
+    const form = editor(
+      annotation.anchor.quote,
+      annotation,
+      async (values) => {
+        const result = await call("PATCH", "/api/annotations/" + id, values, { "If-Match": '"rev-' + annotation.revision + '"' });
+        if (result.status === 412 && result.data && result.data.current) {
+          annotation = result.data.current;
+          return (
+            "Someone changed this annotation while you were editing it. Theirs reads:\n" +
+            (annotation.note || "(no note)") +
+            "\nTags: " + (annotation.tags.join(", ") || "none") +
+            "\nSave again to replace it with yours, or Cancel to keep theirs."
+          );
+        }
+        if (!result.ok) return problem(result);
+        await redraw();
+        announce("Annotation updated.");
+        panelItem(id)?.querySelector("[data-annotation-action='edit']")?.focus();
+        return null;
+      },
+      finish
+    );
+    form.classList.add("in-panel");
+    form.querySelector("[data-card-close]")?.remove();
+    shown.forEach((el) => (el.hidden = true));
+    item.appendChild(form);
+    form.elements.namedItem("note").focus();
+  }
+
+  /* ---- the side panel's buttons ---- */
+
+  async function remove(item, button) {
+    if (button.dataset.confirm !== "yes") {
+      button.dataset.confirm = "yes";
+      button.dataset.label = button.textContent;
+      button.textContent = "Delete? Click again";
+      window.setTimeout(() => {
+        if (document.contains(button) && button.dataset.confirm === "yes") {
+          button.dataset.confirm = "";
+          button.textContent = button.dataset.label;
+        }
+      }, 5000);
+      return;
+    }
+    const id = item.dataset.annotationItem;
+    const reply = button.dataset.replyId;
+    const url = "/api/annotations/" + id + (reply ? "/replies/" + reply : "");
+    const result = await call("DELETE", url);
+    if (!result.ok && result.status !== 404) {
+      announce(problem(result));
+      return;
+    }
+    await redraw();
+    if (reply) openReplies(id);
+    announce(reply ? "Reply deleted." : "Annotation deleted.");
+    document.getElementById("annotations-title")?.focus();
+  }
+
+  function openReplies(id) {
+    const details = document.querySelector("[data-replies='" + id + "']");
+    if (details) details.open = true;
+    return details;
+  }
+
+  let reattaching = null;
+  function waitForWords(item) {
+    reattaching = item.dataset.annotationItem;
+    dossier.reattaching = reattaching;
+    item.classList.add("reattaching");
+    announce("Select the new words in the text, then choose “Re-attach here” in the menu (Shift+F10).");
+  }
+
+  dossier.actions.reattach = async (found) => {
+    const id = reattaching;
+    if (!id) return;
+    const result = await call("POST", "/api/annotations/" + id + "/reattach", {
+      version: version, start: found.start, end: found.end, quote: found.quote,
+    });
+    if (!result.ok) {
+      announce(problem(result));
+      return;
+    }
+    reattaching = null;
+    dossier.reattaching = null;
+    window.getSelection()?.removeAllRanges();
+    await redraw();
+    highlight(id);
+    announce("Annotation re-attached.");
+    panelItem(id)?.querySelector("[data-annotation-link]")?.focus();
+  };
+
+  document.addEventListener("click", (event) => {
+    const target = event.target instanceof Element ? event.target : null;
+    const item = target?.closest("[data-annotation-item]");
+    if (!item) return;
+    const button = target.closest("[data-annotation-action]");
+    const link = target.closest("[data-annotation-link]");
+    if (link) highlight(link.dataset.annotationLink);
+    if (!button) return;
+    const action = button.dataset.annotationAction;
+    if (action === "edit") edit(item);
+    else if (action === "delete" || action === "delete-reply") remove(item, button);
+    else if (action === "reattach") waitForWords(item);
+  });
+
+  document.addEventListener("submit", async (event) => {
+    const form = event.target instanceof HTMLFormElement && event.target.matches("[data-reply-form]") ? event.target : null;
+    if (!form) return;
+    event.preventDefault();
+    const id = form.closest("[data-annotation-item]").dataset.annotationItem;
+    const body = form.elements.namedItem("body");
+    if (!body.value.trim()) return;
+    form.dataset.key = form.dataset.key || newKey();
+    const result = await call("POST", "/api/annotations/" + id + "/replies", { body: body.value, client_key: form.dataset.key });
+    if (!result.ok) {
+      announce(problem(result));
+      return;
+    }
+    await redraw();
+    openReplies(id)?.querySelector("textarea")?.focus();
+    announce("Reply added.");
+  });
+
+  /* Clicking a highlight (not a name inside it) shows its annotation in the side panel. */
+  text.addEventListener("click", (event) => {
+    const mark = event.target instanceof Element ? event.target.closest("mark") : null;
+    if (!mark || !mark.matches("mark.annotation") || !window.getSelection()?.isCollapsed) return;
+    const id = mark.dataset.annotation;
+    highlight(id);
+    const item = panelItem(id);
+    if (item) {
+      item.scrollIntoView({ block: "nearest" });
+      item.classList.add("current");
+      window.setTimeout(() => item.classList.remove("current"), 1500);
+    }
+  });
+
+  /* ---- passage links and citations ---- */
+
+  async function link(found) {
+    return call("POST", "/api/passages", {
+      document_id: documentId, version: version, start: found.start, end: found.end, quote: found.quote,
+    });
+  }
+
+  function copied(found, label, value, focusBack) {
+    const card = document.createElement("div");
+    card.className = "entity-card copy-card";
+    card.setAttribute("role", "status");
+    const message = document.createElement("p");
+    message.className = "card-heading";
+    const field = document.createElement("input");
+    field.type = "text";
+    field.readOnly = true;
+    field.value = value;
+    field.setAttribute("aria-label", label);
+    field.dataset.copied = "";
+    card.append(message, field);
+    dossier.place(card, found.rect, () => focusBack?.focus());
+    field.select();
+    const write = navigator.clipboard ? navigator.clipboard.writeText(value) : Promise.reject(new Error("no clipboard"));
+    write.then(
+      () => (message.textContent = label + " copied."),
+      () => (message.textContent = label + ": press Ctrl+C to copy it.")
+    );
+    field.focus();
+  }
+
+  async function copyPassage(found, focusBack, what) {
+    const result = await link(found);
+    if (!result.ok) {
+      announce(problem(result));
+      return;
+    }
+    if (what === "link") copied(found, "Link", result.data.url, focusBack);
+    else copied(found, "Citation", result.data.citation, focusBack);
+  }
+
+  dossier.actions["copy-link"] = (found, focusBack) => copyPassage(found, focusBack, "link");
+  dossier.actions["copy-citation"] = (found, focusBack) => copyPassage(found, focusBack, "citation");
+
+  const target = window.location.hash.match(/^#annotation-(.+)$/);
+  if (target) highlight(decodeURIComponent(target[1]));
 })();

@@ -10,6 +10,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask.typing import ResponseReturnValue
 
 from annotations import (
+    COLOURS,
     Passage,
     Placement,
     as_seen_in,
@@ -91,9 +92,9 @@ def show(id: str) -> ResponseReturnValue:
     names = entity_names()
     layer = _entity_layer(document, span, names)
     hits, notice = _hits(document.text, span, query)
-    marks = [Mark(h, "hit", element_id=f"hit-{n}") for n, h in enumerate(hits[:MAX_HITS], 1)]
+    hit_marks = [Mark(h, "hit", element_id=f"hit-{n}") for n, h in enumerate(hits[:MAX_HITS], 1)]
     notes = _annotation_layer(document)
-    marks += [m for m in notes.marks if m.span.start < span.end and span.start < m.span.end]
+    marks = [m for m in notes.marks if m.span.start < span.end and span.start < m.span.end]
     marks += filter(None, [passage_mark(placement)] if placement else [])
     part_args = {**search_args, **({"version": version} if version is not None else {})}
     return render_template(
@@ -102,16 +103,19 @@ def show(id: str) -> ResponseReturnValue:
         versions=store.versions(id),
         body=render_layers(
             document.text[span.start : span.end],
-            [*layer.marks, *marks],
+            [*marks, *layer.marks, *hit_marks],
             paragraphs=True,
             start=span.start,
         ),
         part=_part_links(id, number, parts, part_args),
         hit_total=len(hits),
-        hit_count=len(marks),
+        hit_count=len(hit_marks),
         hit_links=_hit_links(id, span, parts, part_args) if query else {},
         layer=layer,
         annotation_layer=notes,
+        annotation_links=_annotation_links(id, notes, span, parts, part_args),
+        annotation_colours=COLOURS,
+        viewer=current_user(),
         passage=passage,
         passage_found=placement,
         legend=legend(layer, len(hits) if query else None),
@@ -148,6 +152,23 @@ def _annotation_layer(document: Document) -> AnnotationLayer:
     """The viewer's annotations of the document, placed in the version shown."""
     found = document_annotations(get_annotation_store(), document.id, viewer=current_user())
     return annotation_layer(as_seen_in(found, document))
+
+
+def _annotation_links(
+    id: str, notes: AnnotationLayer, span: Span, parts: Parts, args: dict[str, Any]
+) -> dict[str, str]:
+    """Where the side panel links each placed annotation: its highlight on this page, or the
+    part of a long document that holds it."""
+    links = {}
+    for a in notes.placed:
+        anchor = f"annotation-{a.id}"
+        start = a.located.span.start if a.located else span.start
+        if span.start <= start < span.end:
+            links[a.id] = f"#{anchor}"
+        else:
+            part = parts.number_at(start)
+            links[a.id] = url_for("documents.show", id=id, part=part, _anchor=anchor, **args)
+    return links
 
 
 def _passage(document: Document) -> tuple[Passage | None, Placement | None]:

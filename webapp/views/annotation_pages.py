@@ -1,0 +1,93 @@
+"""Pages about annotations: the list of them all, with filters, and the editor's note preview.
+
+The JSON API (``webapp/views/annotations.py``) does the writing; these only read. The list
+takes the same filters as ``GET /api/annotations`` (one parser, ``filter_of``), so a page URL and
+an API URL with the same query string select the same annotations.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from flask import Blueprint, Response, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from werkzeug.datastructures import MultiDict
+
+from annotations.errors import InvalidAnnotation
+from annotations.listing import list_annotations, tag_suggestions
+from annotations.markdown import render_markdown
+from annotations.model import STATUSES, check_note
+from corpus.model import KINDS
+from webapp.annotation_params import filter_of
+from webapp.errors import InvalidParameter
+from webapp.resources import get_annotation_store, get_store
+from webapp.users import current_user
+
+bp = Blueprint("annotation_pages", __name__)
+
+# The list's filters, as the form names them (the API's parameter names).
+FILTER_PARAMS: tuple[str, ...] = ("q", "tag", "author", "kind", "status", "from", "to", "document")
+REVIEW_STATUSES: tuple[str, ...] = ("fuzzy", "orphaned")
+PER_PAGE = 50
+
+
+@bp.get("/annotations")
+def index() -> ResponseReturnValue:
+    """Every annotation the viewer may see, newest first, narrowed by the filters; a bad filter
+    value is a 400 page that keeps the form (the message names the parameter)."""
+    args = MultiDict(request.args)
+    if not args.get("per_page"):
+        args["per_page"] = str(PER_PAGE)
+    viewer = current_user()
+    astore = get_annotation_store()
+    context: dict[str, Any] = {
+        "args": request.args,
+        "kinds": KINDS,
+        "statuses": STATUSES,
+        "review_url": url_for("annotation_pages.index", status=list(REVIEW_STATUSES)),
+        "tags": tag_suggestions(astore, "", viewer=viewer, limit=100),
+    }
+    try:
+        query = filter_of(args, viewer=viewer)
+    except (InvalidAnnotation, InvalidParameter) as exc:
+        message = exc.description if isinstance(exc, InvalidParameter) else str(exc)
+        return render_template("annotations/index.html", error=message, **context), 400
+    page = list_annotations(astore, query)
+    ids = {a.document_id for a in page.annotations}
+    last = max(1, math.ceil(page.total / page.per_page))
+    return render_template(
+        "annotations/index.html",
+        page=page,
+        documents=get_store().get_many(ids),
+        viewer=viewer,
+        filtered=any(request.args.get(p) for p in FILTER_PARAMS),
+        previous_url=_page_url(page.page - 1) if page.page > 1 else "",
+        next_url=_page_url(page.page + 1) if page.page < last else "",
+        last_page=last,
+        **context,
+    )
+
+
+@bp.post("/annotations/preview")
+def preview() -> ResponseReturnValue:
+    """A note as the page will show it: the one renderer's sanitized HTML, for the editor's
+    live preview (the page never turns a note into HTML itself). Body: ``{"note": "..."}``."""
+    body = request.get_json(silent=True)
+    note = body.get("note") if isinstance(body, dict) else None
+    if not isinstance(note, str):
+        return _plain('Send a JSON object {"note": "..."} to preview a note.', 400)
+    try:
+        check_note(note)
+    except InvalidAnnotation as exc:
+        return _plain(str(exc), 400)
+    return Response(render_markdown(note), mimetype="text/html")
+
+
+def _plain(message: str, status: int) -> Response:
+    return Response(message, status=status, mimetype="text/plain")
+
+
+def _page_url(page: int) -> str:
+    values: dict[str, Any] = {k: request.args.getlist(k) for k in request.args if k != "page"}
+    return url_for("annotation_pages.index", page=page, **values)
