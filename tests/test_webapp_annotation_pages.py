@@ -207,3 +207,20 @@ def test_a_bad_filter_on_the_annotations_page_is_a_400_that_keeps_the_form(api: 
     assert one(page, ".annotation-filters input[name=q]")["value"] == "peace"
     page = soup(api, "/annotations?status=lost", status=400)
     assert "Unknown anchoring status 'lost'" in one(page, ".message.error").get_text()
+
+
+def test_search_hits_say_how_many_annotations_their_document_has_and_snippets_show_them(
+    api: Any,
+) -> None:
+    annotate(api, note="Peace")
+    annotate(api, "zone of peace", colour="green")
+    page = soup(api, "/?q=peace")
+    hit = one(page, f"li.hit-result[data-id='{DOC}']")
+    count = one(hit, ".annotation-count a")
+    assert count.get_text() == "2 annotations"
+    assert str(count["href"]).endswith("#annotations-title")
+    marks = hit.select(".snippet mark.annotation")
+    assert {m["data-colour"] for m in marks} == {"yellow", "green"}
+    assert all(not m.get("id") for m in marks)  # ids belong to the document view
+    others = [li for li in page.select("li.hit-result") if li["data-id"] != DOC]
+    assert all(li.select(".annotation-count") == [] for li in others)

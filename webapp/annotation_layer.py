@@ -12,11 +12,19 @@ annotations nest, each keeping its own ``data-annotation``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from annotations import Annotation, Placement
+from annotations import (
+    Annotation,
+    AnnotationStore,
+    Counts,
+    Placement,
+    counts,
+    document_annotations,
+)
 from webapp.highlight import Mark
+from webapp.layers import Placed
 
 TITLE_CHARS = 120  # how much of a note a highlight's tooltip shows
 
@@ -57,6 +65,39 @@ def annotation_mark(annotation: Annotation) -> Mark:
         "title": _title(annotation),
     }
     return Mark(annotation.located.span, "annotation", attrs, f"annotation-{annotation.id}")
+
+
+@dataclass(frozen=True)
+class HitAnnotations:
+    """The annotations of a page of hits: how many each document has (those with any), and
+    the marks its snippets may show."""
+
+    counts: Mapping[str, Counts]
+    placed: Mapping[str, list[Placed]]
+
+
+def hit_annotations(
+    astore: AnnotationStore, document_ids: Iterable[str], *, viewer: str
+) -> HitAnnotations:
+    """Counts for every document of a page of hits (one query), and the annotations of those
+    that have any, as marks for their snippets."""
+    found = counts(astore, document_ids, viewer=viewer)
+    placed = {
+        document_id: placed_marks(document_annotations(astore, document_id, viewer=viewer))
+        for document_id in found
+    }
+    return HitAnnotations(found, placed)
+
+
+def placed_marks(annotations: Iterable[Annotation]) -> list[Placed]:
+    """The annotations whose quote is intact where re-anchoring found it (exact or moved), as
+    marks for windows of the text (``webapp.layers.window`` checks each quote). Fuzzy ones
+    are left to the document view, where the analyst can review them."""
+    return [
+        Placed(annotation_mark(a), a.anchor.quote)
+        for a in annotations
+        if a.located is not None and a.status in ("exact", "moved")
+    ]
 
 
 def passage_mark(placement: Placement) -> Mark | None:

@@ -29,6 +29,7 @@ from corpus.entities import (
 )
 from indexer.search import Hit, Snippet
 from webapp.highlight import Mark
+from webapp.layers import Placed, window
 
 # type -> (singular, plural), as the pages name them.
 TYPE_LABELS: Mapping[str, tuple[str, str]] = {
@@ -151,22 +152,16 @@ def document_layer(
 def snippet_marks(
     snippet: Snippet, mentions: Sequence[Mention], names: Mapping[str, Entity]
 ) -> list[Mark]:
-    """Marks of the mentions inside a snippet, relative to its text.
+    """Marks of the mentions that start inside a snippet, relative to its text.
 
     A mention is kept only if the snippet says exactly what the mention says, so a snippet cut
     from another version of the text can never be coloured at the wrong words.
     """
     first, last = snippet.start, snippet.start + len(snippet.text)
     starts = [m.span.start for m in mentions]
-    out = []
-    for m in mentions[bisect.bisect_left(starts, first) :]:
-        if m.span.start >= last:
-            break
-        a, b = m.span.start - first, min(m.span.end, last) - first
-        if b <= len(snippet.text) and snippet.text[a:b] == m.text[: b - a]:
-            shifted = Mention(Span(a, b), m.type, m.text, m.source, m.confidence, m.entity_id)
-            out.append(mention_mark(shifted, names.get(m.entity_id or "")))
-    return out
+    inside = mentions[bisect.bisect_left(starts, first) : bisect.bisect_left(starts, last)]
+    placed = [Placed(mention_mark(m, names.get(m.entity_id or "")), m.text) for m in inside]
+    return window(placed, snippet.text, snippet.start)
 
 
 def hit_mentions(store: EntityStore, document_ids: Iterable[str]) -> dict[str, list[Mention]]:

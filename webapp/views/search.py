@@ -12,16 +12,17 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
-from annotations import counts
 from corpus import KINDS
 from corpus.entities import Entity, Mention
 from indexer import ENTITY_FIELDS, QueryError
 from indexer.entities import is_unlinked
 from indexer.search import SearchRequest, SearchResult, Snippet
+from webapp.annotation_layer import HitAnnotations, hit_annotations
 from webapp.annotation_search import AnnotationResolver
 from webapp.entity_layer import snippet_marks, snippet_mentions, type_label
 from webapp.errors import InvalidParameter
 from webapp.highlight import Mark, render_layers
+from webapp.layers import Placed, window
 from webapp.params import FILTERS, MAX_FILTER_VALUES, MAX_PAGE, SORTS, search_request
 from webapp.resources import (
     entity_names,
@@ -92,8 +93,6 @@ def index() -> tuple[str, int]:
         astore, viewer = get_annotation_store(), current_user()
         result = get_index().search(search, get_store(), AnnotationResolver(astore, viewer))
         context["stale"] = staleness_notice()
-        # How many annotations each hit has, for the page to show beside it.
-        context["annotation_counts"] = counts(astore, [h.id for h in result.hits], viewer=viewer)
     except (QueryError, InvalidParameter) as exc:
         message = exc.description if isinstance(exc, InvalidParameter) else str(exc)
         return render_template("search/index.html", error=message, **context), 400
@@ -101,12 +100,15 @@ def index() -> tuple[str, int]:
     context["entity_facets"] = _entity_facets(result, args, names)
     if is_browsing:
         return render_template("search/index.html", total=result.total, **context), 200
+    # How many annotations each hit has, and the ones its snippets show.
+    notes = hit_annotations(astore, (hit.id for hit in result.hits), viewer=viewer)
     return (
         render_template(
             "search/index.html",
             search=search,
             result=result,
-            snippets=_snippets(result, names),
+            snippets=_snippets(result, names, notes),
+            annotation_counts=notes.counts,
             pages=_pages(search, result, args),
             suggestion_url=_with(args, q=result.suggestion) if result.suggestion else "",
             document_args=_document_args(args),
@@ -116,20 +118,33 @@ def index() -> tuple[str, int]:
     )
 
 
-def _snippets(result: SearchResult, names: dict[str, Entity]) -> dict[str, Any]:
+def _snippets(
+    result: SearchResult, names: dict[str, Entity], notes: HitAnnotations
+) -> dict[str, Any]:
     found = snippet_mentions(get_entity_store(), result.hits)
-    return {hit.id: _snippets_html(hit.snippets, found[hit.id], names) for hit in result.hits}
+    return {
+        hit.id: _snippets_html(hit.snippets, found[hit.id], names, notes.placed.get(hit.id, []))
+        for hit in result.hits
+    }
 
 
 def _snippets_html(
-    snippets: Iterable[Snippet], mentions: list[Mention], names: dict[str, Entity]
+    snippets: Iterable[Snippet],
+    mentions: list[Mention],
+    names: dict[str, Entity],
+    annotations: list[Placed],
 ) -> list[tuple[Markup, int]]:
-    """Each snippet's markup (hits and entity mentions), and the document offset its link
-    jumps to (its first hit)."""
+    """Each snippet's markup (hits, entity mentions and annotations), and the document offset
+    its link jumps to (its first hit)."""
     return [
         (
             render_layers(
-                s.text, [*snippet_marks(s, mentions, names), *(Mark(sp, "hit") for sp in s.spans)]
+                s.text,
+                [
+                    *window(annotations, s.text, s.start),
+                    *snippet_marks(s, mentions, names),
+                    *(Mark(sp, "hit") for sp in s.spans),
+                ],
             ),
             s.start + (s.spans[0].start if s.spans else 0),
         )
