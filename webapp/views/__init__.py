@@ -2,7 +2,9 @@
 
 ``search`` serves ``/``, ``documents`` serves ``/documents/<id>``, ``entities`` serves
 ``/entities...``, ``api`` serves ``/api/search`` and ``/api/documents/<id>``, ``reanalysis``
-serves ``/api/reanalysis``. The blueprints are imported by module; nothing else is public.
+serves ``/api/reanalysis``, ``annotations`` the annotations API and passage links,
+``annotation_pages`` the Annotations page and the note preview. The blueprints are imported by
+module; nothing else is public.
 """
 
 from __future__ import annotations
