@@ -207,6 +207,15 @@ def test_overlapping_annotations_nest_and_each_stays_visible(
     assert inner.evaluate(pad) < outer.evaluate(pad)  # the inner line sits above the outer one
     page.screenshot(path=f"{SCREENSHOTS}/dossier-annotations-nested.png")
 
+    pink = page.locator("li.annotation-item[data-colour='pink']")
+    delete = pink.get_by_role("button", name=re.compile("Delete the annotation"))
+    delete.click()
+    expect(delete).to_have_text("Delete? Click again")  # nothing is deleted on one click
+    delete.click()
+    expect(pink).to_have_count(0)
+    expect(page.locator("mark.annotation[data-colour='pink']")).to_have_count(0)
+    expect(page.locator("#annotations-title")).to_be_focused()
+
 
 def test_the_selection_menu_and_the_editor_work_from_the_keyboard(
     page: Page, live_server: str, select_words: Select

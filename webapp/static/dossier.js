@@ -732,13 +732,17 @@ const dossier = {
 
   async function remove(item, button) {
     if (button.dataset.confirm !== "yes") {
+      const label = button.textContent;
+      const name = button.getAttribute("aria-label");
       button.dataset.confirm = "yes";
-      button.dataset.label = button.textContent;
       button.textContent = "Delete? Click again";
+      button.setAttribute("aria-label", "Confirm: " + name);
+      announce("Press Delete again to confirm.");
       window.setTimeout(() => {
         if (document.contains(button) && button.dataset.confirm === "yes") {
           button.dataset.confirm = "";
-          button.textContent = button.dataset.label;
+          button.textContent = label;
+          button.setAttribute("aria-label", name);
         }
       }, 5000);
       return;
