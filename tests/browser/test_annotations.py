@@ -183,6 +183,12 @@ def test_annotate_a_transcript_then_find_link_cite_and_edit_it(
     expect(page).to_have_url(re.compile(rf"/documents/{UGANDA}#annotation-\w+$"))
     expect(page.locator("mark.annotation.current").first).to_be_in_viewport()
 
+    page.get_by_role("searchbox", name="Search the documents").fill("note:twelve tag:africa")
+    page.get_by_role("searchbox", name="Search the documents").press("Enter")
+    hit = page.locator("li.hit-result")
+    expect(hit).to_have_count(1)
+    expect(hit.locator(".annotation-count")).to_have_text("1 annotation")
+
 
 def test_overlapping_annotations_nest_and_each_stays_visible(
     page: Page, live_server: str, select_words: Select
