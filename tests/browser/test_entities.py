@@ -122,6 +122,37 @@ def test_selection_offsets_are_exact_code_points_across_marks_and_paragraphs(
         assert found["quote"] == text[start:end]
 
 
+PARAGRAPH = """(n) => {
+  // From the start of a paragraph to the start of the next one, as a triple click selects,
+  // or to the end of the text after the last paragraph.
+  const text = document.querySelector("[data-document-text]");
+  const paragraphs = text.querySelectorAll("p");
+  const range = document.createRange();
+  range.setStart(paragraphs[n], 0);
+  if (n + 1 < paragraphs.length) range.setEnd(paragraphs[n + 1], 0);
+  else range.setEnd(text, text.childNodes.length);
+  window.getSelection().removeAllRanges();
+  window.getSelection().addRange(range);
+  return window.dossierSelectionOffsets();
+}"""
+
+
+def test_whole_paragraph_selections_count_from_each_paragraphs_own_offset(
+    page: Page, live_server: str
+) -> None:
+    text = text_of(live_server, EMOJI_ID)
+    first, second = text.split("\n\n")
+    page.goto(f"{live_server}/documents/{EMOJI_ID}")
+    found = page.evaluate(PARAGRAPH, 0)
+    assert (found["start"], found["end"], found["quote"]) == (0, len(first), first)
+    # Text the page itself adds inside a paragraph cannot shift the paragraphs after it.
+    page.evaluate(
+        "() => document.querySelector('[data-document-text] p').append(' (added by the page)')"
+    )
+    found = page.evaluate(PARAGRAPH, 1)
+    assert (found["start"], found["end"], found["quote"]) == (len(first) + 2, len(text), second)
+
+
 def test_tag_a_selected_name_then_follow_an_entity_link_to_its_page(
     page: Page, live_server: str, select_words: Callable[..., Any]
 ) -> None:
