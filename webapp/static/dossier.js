@@ -177,16 +177,19 @@ const dossier = {
     };
   }
 
-  /* Show `card` below `rect` (viewport coordinates), closing any other; `closed` runs when it
-     goes. A `sticky` card (a form being written) stays when the page is clicked elsewhere. */
+  /* Show `card` below `rect` (viewport coordinates), or above it when there is no room below,
+     closing any other; `closed` runs when it goes. A `sticky` card (a form being written) stays when the page is clicked elsewhere. */
   function place(card, rect, closed, options) {
     close();
     sticky = Boolean(options && options.sticky);
     document.body.appendChild(card);
     const width = card.offsetWidth;
+    const height = card.offsetHeight;
     const left = Math.max(8, Math.min(rect.left, document.documentElement.clientWidth - width - 8));
+    const fitsBelow = rect.bottom + height + 12 <= window.innerHeight;
+    const top = fitsBelow || rect.top - height - 6 < 0 ? rect.bottom + 6 : rect.top - height - 6;
     card.style.left = left + window.scrollX + "px";
-    card.style.top = rect.bottom + window.scrollY + 6 + "px";
+    card.style.top = top + window.scrollY + "px";
     card.querySelector("[data-card-close]")?.addEventListener("click", () => close());
     open = card;
     onClose = closed || null;
