@@ -831,8 +831,9 @@ const dossier = {
 
   /* Clicking a highlight (not a name inside it) shows its annotation in the side panel. */
   text.addEventListener("click", (event) => {
-    const mark = event.target instanceof Element ? event.target.closest("mark") : null;
-    if (!mark || !mark.matches("mark.annotation") || !window.getSelection()?.isCollapsed) return;
+    const target = event.target instanceof Element ? event.target : null;
+    const mark = target?.closest("mark.annotation");
+    if (!mark || target.closest("mark.entity") || !window.getSelection()?.isCollapsed) return;
     const id = mark.dataset.annotation;
     highlight(id);
     const item = panelItem(id);
