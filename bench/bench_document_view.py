@@ -30,10 +30,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from annotations.model import LOCAL_USER, AnnotationDraft, Selection  # noqa: E402
 from annotations.store import AnnotationStore  # noqa: E402
 from bench.sources import collection_paths, machine, percentiles  # noqa: E402
-from corpus.entities.mentions import replace_mentions  # noqa: E402
+from corpus.entities.analyses import replace_mentions  # noqa: E402
 from corpus.entities.model import ENTITY_TYPES, Mention  # noqa: E402
 from corpus.entities.store import EntityStore  # noqa: E402
-from corpus.ingest import ingest  # noqa: E402
+from corpus.ingestion import ingest  # noqa: E402
 from corpus.model import Document, Span  # noqa: E402
 from corpus.store import Store  # noqa: E402
 
@@ -166,9 +166,8 @@ def main() -> None:
 
 def _page_marks(app: Any, document: Document) -> list[Any]:
     """The marks the document view merges: annotations and entity mentions."""
-    from annotations.anchoring import as_seen_in
-    from annotations.listing import document_annotations
-    from corpus.entities.mentions import mentions
+    from annotations import as_seen_in, document_annotations
+    from corpus.entities import mentions
     from webapp.annotation_layer import annotation_layer
     from webapp.entity_layer import document_layer
     from webapp.resources import entity_names, get_annotation_store, get_entity_store

@@ -4,6 +4,7 @@ the note preview, and the Annotations page with its filters."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -224,3 +225,34 @@ def test_search_hits_say_how_many_annotations_their_document_has_and_snippets_sh
     assert all(not m.get("id") for m in marks)  # ids belong to the document view
     others = [li for li in page.select("li.hit-result") if li["data-id"] != DOC]
     assert all(li.select(".annotation-count") == [] for li in others)
+
+
+def test_on_a_long_document_the_panel_lists_every_annotation_and_links_to_its_part(
+    store: Any, make_app: Callable[..., Any]
+) -> None:
+    paragraphs = [f"Paragraph {n} says that trade grew by {n} percent." for n in range(40)]
+    store.put(DocumentDraft(text="\n\n".join(paragraphs), id="long-note", kind="other"))
+    client = make_app(DOCUMENT_PART_CHARS=400).test_client()
+    page = BeautifulSoup(client.get("/").data, "html.parser")
+    token = page.select_one("meta[name=csrf-token]")["content"]  # type: ignore[index]
+    client.environ_base["HTTP_X_CSRF_TOKEN"] = token
+    text = store.get("long-note").text
+    made = {}
+    for n in (1, 35):
+        quote = paragraphs[n]
+        start = text.index(quote)
+        body = {"document_id": "long-note", "version": 1, "start": start, "end": start + len(quote)}
+        made[n] = client.post("/api/annotations", json={**body, "quote": quote}).get_json()["id"]
+
+    first = soup(client, "/documents/long-note")
+    assert one(first, ".part-nav").get_text()  # the document is shown a part at a time
+    assert [m["data-annotation"] for m in first.select("mark.annotation")] == [made[1]]
+    links = {a["data-annotation-link"]: a["href"] for a in first.select("a[data-annotation-link]")}
+    assert links[made[1]] == f"#annotation-{made[1]}"
+    later = str(links[made[35]])
+    assert later.startswith("/documents/long-note?part=") and later.endswith(
+        f"#annotation-{made[35]}"
+    )
+    there = soup(client, later.split("#")[0])
+    assert [m["data-annotation"] for m in there.select("mark.annotation")] == [made[35]]
+    assert one(there, f"mark.annotation#annotation-{made[35]}").get_text() == paragraphs[35]

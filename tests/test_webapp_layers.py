@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corpus.model import Span
+from corpus import Span
 from webapp.highlight import Mark
 from webapp.layers import Placed, window
 

@@ -14,7 +14,7 @@ import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from corpus.model import Span
+from corpus import Span
 from webapp.highlight import Mark
 
 

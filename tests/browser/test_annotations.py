@@ -17,9 +17,9 @@ import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from corpus.entities import corrections
-from corpus.entities.mentions import replace_mentions
+from corpus.entities.analyses import replace_mentions
 from corpus.entities.store import EntityStore
-from corpus.ingest import ingest
+from corpus.ingestion import ingest
 from corpus.model import DocumentDraft
 from corpus.store import Store
 from indexer.build import build_index

@@ -14,11 +14,15 @@ from flask import Blueprint, Response, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
-from annotations.errors import InvalidAnnotation
-from annotations.listing import list_annotations, tag_suggestions
-from annotations.markdown import render_markdown
-from annotations.model import STATUSES, check_note
-from corpus.model import KINDS
+from annotations import (
+    STATUSES,
+    Changes,
+    InvalidAnnotation,
+    list_annotations,
+    render_markdown,
+    tag_suggestions,
+)
+from corpus import KINDS
 from webapp.annotation_params import filter_of
 from webapp.errors import InvalidParameter
 from webapp.resources import get_annotation_store, get_store
@@ -78,7 +82,7 @@ def preview() -> ResponseReturnValue:
     if not isinstance(note, str):
         return _plain('Send a JSON object {"note": "..."} to preview a note.', 400)
     try:
-        check_note(note)
+        Changes(note=note)  # checks the note as a save would
     except InvalidAnnotation as exc:
         return _plain(str(exc), 400)
     return Response(render_markdown(note), mimetype="text/html")
