@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from annotations.briefs.model import Brief
     from annotations.model import Annotation, Reply
 
 
@@ -67,3 +68,26 @@ class RevisionRequired(AnnotationError):
     """An edit did not say which revision it was made on, so it could overwrite a newer one."""
 
     status = 428
+
+
+class BriefNotFound(AnnotationError):
+    """No brief (or citation of it) with that id, or none the viewer may see."""
+
+    status = 404
+
+
+class NotYourBrief(AnnotationError):
+    """Only a brief's owner may change or delete it."""
+
+    status = 403
+
+
+class BriefConflict(AnnotationError):
+    """An edit of a brief was made on an old revision; ``current`` is the brief as it is now,
+    so the client can show both texts (its own and this) and never overwrite either."""
+
+    status = 412
+
+    def __init__(self, message: str, current: Brief) -> None:
+        super().__init__(message)
+        self.current = current

@@ -39,7 +39,7 @@ metadata = sa.MetaData(
 )
 
 
-def _anchor_columns() -> list[sa.Column[object]]:
+def anchor_columns() -> list[sa.Column[object]]:
     """An anchor: the exact quote, its context, and its offsets in the version it was made on."""
     return [
         sa.Column("quote", sa.Text, nullable=False),
@@ -56,7 +56,7 @@ annotation_table = sa.Table(
     metadata,
     sa.Column("id", sa.String(ANNOTATION_ID_LENGTH), primary_key=True),
     sa.Column("document_id", sa.String(ID_LENGTH), sa.ForeignKey(documents.c.id), nullable=False),
-    *_anchor_columns(),
+    *anchor_columns(),
     sa.Column("note", sa.Text, nullable=False),
     sa.Column("colour", sa.String(20), nullable=False),
     sa.Column("author", sa.String(OWNER_LENGTH), nullable=False),
@@ -118,7 +118,7 @@ passages = sa.Table(
     metadata,
     sa.Column("id", sa.String(ANNOTATION_ID_LENGTH), primary_key=True),
     sa.Column("document_id", sa.String(ID_LENGTH), sa.ForeignKey(documents.c.id), nullable=False),
-    *_anchor_columns(),
+    *anchor_columns(),
     sa.Column("owner", sa.String(OWNER_LENGTH), nullable=False),
     sa.Column("visibility", sa.String(10), nullable=False),
     sa.Column("created_at", UtcDateTime, nullable=False),

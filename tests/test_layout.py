@@ -72,6 +72,10 @@ HOMES = {
         "annotations/listing.py",
         "annotations/passages.py",
         "annotations/reanchor.py",
+        "annotations/briefs/tables.py",
+        "annotations/briefs/rows.py",
+        "annotations/briefs/store.py",
+        "annotations/briefs/verify.py",
         "annotations/migrations/",
     ),
     # Migrations are run by corpus/database.py; each package's history lives in its folder.
