@@ -42,7 +42,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )  # fmt: skip
     from webapp.config import load_config
     from webapp.logs import configure_logging
-    from webapp.views import annotation_pages, api, documents, entities, search
+    from webapp.views import annotation_pages, api, briefs, documents, entities, search
     from webapp.views import reanalysis as reanalysis_views
 
     app = Flask(__name__)
@@ -62,6 +62,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(annotation_views.bp)
     app.register_blueprint(annotation_pages.bp)
+    app.register_blueprint(briefs.bp)
     app.register_blueprint(entities.bp)
     app.register_blueprint(reanalysis_views.bp)
 

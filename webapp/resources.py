@@ -19,7 +19,7 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from annotations import AnnotationStore
+from annotations import AnnotationStore, BriefStore
 from corpus import Store
 from corpus.entities import Entity, EntityStore
 from indexer import IndexStatus, ModelInvalid, index_status
@@ -63,6 +63,11 @@ def get_annotation_store() -> AnnotationStore:
                 found = current_app.extensions[_ANNOTATIONS] = AnnotationStore(store)
     annotation_store: AnnotationStore = found
     return annotation_store
+
+
+def get_brief_store() -> BriefStore:
+    """The briefs on this process's store (beside, and migrated with, the annotations)."""
+    return BriefStore(get_annotation_store())
 
 
 def entity_names() -> dict[str, Entity]:

@@ -1,0 +1,158 @@
+"""The briefs API (docs/API.md): briefs, their revisions and citations.
+
+As the annotations API: every write needs the session's CSRF token; edits name the revision
+they were made on (``If-Match: "rev-N"`` or ``"revision": N``) and one made on an older revision
+answers 412 with both texts, the brief as it is now (``current``) and the edit refused
+(``yours``), so the editor can show them side by side. Errors are ``{"error", "status"}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, redirect, request, url_for
+from flask.typing import ResponseReturnValue
+
+from annotations import Brief, BriefConflict, BriefNotFound, Selection, link_passage
+from webapp.annotation_params import json_body, revision_of
+from webapp.brief_json import brief_json, citation_json, revision_json
+from webapp.brief_params import (
+    CITE,
+    CREATE,
+    EDIT,
+    brief_changes_of,
+    brief_draft_of,
+    citation_draft_of,
+)
+from webapp.resources import get_annotation_store, get_brief_store
+from webapp.users import current_user
+
+bp = Blueprint("briefs", __name__)
+
+
+@bp.get("/api/briefs")
+def index() -> ResponseReturnValue:
+    """The briefs the viewer may see: those needing verification first, then the newest
+    (``mine=1``: only the viewer's own)."""
+    viewer = current_user()
+    owner = viewer if request.args.get("mine", "") in ("1", "true", "yes") else None
+    found = get_brief_store().all(viewer=viewer, owner=owner)
+    return jsonify({"briefs": [brief_json(b, viewer=viewer, citations=False) for b in found]})
+
+
+@bp.post("/api/briefs")
+def create() -> ResponseReturnValue:
+    """A new brief (201), or the one an earlier request with the same client_key made (200)."""
+    brief, created = get_brief_store().create(
+        brief_draft_of(json_body(CREATE)), owner=current_user()
+    )
+    return _brief_response(brief, 201 if created else 200)
+
+
+@bp.get("/api/briefs/<id>")
+def brief(id: str) -> ResponseReturnValue:
+    """One brief with its citations, and its ETag."""
+    return _brief_response(get_brief_store().get(id, viewer=current_user()))
+
+
+@bp.patch("/api/briefs/<id>")
+def edit(id: str) -> ResponseReturnValue:
+    """Change the title, body or visibility of a brief at a known revision."""
+    body = json_body(EDIT)
+    revision = revision_of(body, required=True)
+    assert revision is not None  # revision_of raised otherwise
+    try:
+        found = get_brief_store().update(
+            id, brief_changes_of(body), revision=revision, actor=current_user()
+        )
+    except BriefConflict as error:
+        return _conflict(error, {k: body[k] for k in ("title", "body", "visibility") if k in body})
+    return _brief_response(found)
+
+
+@bp.delete("/api/briefs/<id>")
+def delete(id: str) -> ResponseReturnValue:
+    """Delete a brief, its citations and history (only at the If-Match revision, if sent)."""
+    get_brief_store().delete(id, actor=current_user(), revision=revision_of({}, required=False))
+    return Response(status=204)
+
+
+@bp.get("/api/briefs/<id>/revisions")
+def revisions(id: str) -> ResponseReturnValue:
+    """Every saved state of the brief, newest first."""
+    found = get_brief_store().revisions(id, viewer=current_user())
+    return jsonify({"revisions": [revision_json(r) for r in found]})
+
+
+@bp.post("/api/briefs/<id>/revisions/<int:number>/restore")
+def restore(id: str, number: int) -> ResponseReturnValue:
+    """Make an old revision's title, body and visibility the brief's next revision."""
+    revision = revision_of(json_body(("revision",)), required=True)
+    assert revision is not None
+    try:
+        found = get_brief_store().restore(id, number, revision=revision, actor=current_user())
+    except BriefConflict as error:
+        return _conflict(error, {})
+    return _brief_response(found)
+
+
+@bp.post("/api/briefs/<id>/citations")
+def cite(id: str) -> ResponseReturnValue:
+    """Cite a selected passage or an annotation (201): ``{"brief": ..., "citation": ...}``."""
+    body = json_body(CITE)
+    revision = revision_of(body, required=False)
+    draft = citation_draft_of(body)
+    try:
+        found, citation = get_brief_store().cite(id, draft, actor=current_user(), revision=revision)
+    except BriefConflict as error:
+        return _conflict(error, {})
+    response = jsonify({"brief": _json(found), "citation": citation_json(citation)})
+    response.headers["ETag"] = _etag(found.revision)
+    return response, 201
+
+
+@bp.delete("/api/briefs/<id>/citations/<citation_id>")
+def uncite(id: str, citation_id: str) -> ResponseReturnValue:
+    """Remove a citation (its markers in the body then show as a missing note)."""
+    found = get_brief_store().uncite(id, citation_id, actor=current_user())
+    return _brief_response(found)
+
+
+@bp.get("/briefs/<id>/citations/<citation_id>")
+def open_citation(id: str, citation_id: str) -> ResponseReturnValue:
+    """Follow a note: the cited document, scrolled to the passage and highlighted (through
+    the viewer's own passage link to it: the same link every time)."""
+    viewer = current_user()
+    citation = get_brief_store().get(id, viewer=viewer).citation(citation_id)
+    if citation is None:
+        raise BriefNotFound(f"Brief {id!r} has no citation {citation_id!r}; it may be removed.")
+    anchor = citation.anchor
+    sel = Selection(
+        citation.document_id, anchor.version or 1, anchor.start, anchor.end, anchor.quote
+    )
+    passage = link_passage(get_annotation_store(), sel, owner=viewer, visibility="private")
+    return redirect(url_for("annotations.passage_page", id=passage.id))
+
+
+def _json(found: Brief) -> dict[str, Any]:
+    return brief_json(found, viewer=current_user())
+
+
+def _conflict(error: BriefConflict, yours: dict[str, Any]) -> ResponseReturnValue:
+    """412 with the brief as it is now and the refused edit, for the editor to merge."""
+    body = {"error": str(error), "status": 412, "current": _json(error.current), "yours": yours}
+    response = jsonify(body)
+    response.headers["ETag"] = _etag(error.current.revision)
+    return response, 412
+
+
+def _brief_response(found: Brief, status: int = 200) -> ResponseReturnValue:
+    response = jsonify(_json(found))
+    response.headers["ETag"] = _etag(found.revision)
+    if status == 201:
+        response.headers["Location"] = url_for("briefs.brief", id=found.id)
+    return response, status
+
+
+def _etag(revision: int) -> str:
+    return f'"rev-{revision}"'
