@@ -77,32 +77,51 @@ class Fts5:
         facets: bool = False,
         highlight: bool = False,
     ) -> list[tuple]:
-        """Top 10 by bm25 (optionally filtered), with facet counts and snippets when asked."""
+        """A results page as a plain FTS5 app would make it, fairly: the text is matched once
+        (bm25 kept with each matching row in a temporary table), the filters are applied to
+        that result (``+meta.kind``: SQLite must not start from the metadata index and run the
+        match once per row, 432 ms instead of 9 ms for one such query at 61k documents), the
+        facets are counted from it, and the snippets of the top 10 asked of FTS5 for those 10
+        rows only."""
+        db = self.db
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS hits(rowid INTEGER PRIMARY KEY, score REAL)")
+        db.execute("DELETE FROM temp.hits")
         where = ["fts MATCH ?"]
         args: list[object] = [match]
-        if kind:
-            where.append("meta.kind = ?")
-            args.append(kind)
-        if date_from:
-            where.append("meta.date >= ?")
-            args.append(date_from)
-        if date_to:
-            where.append("meta.date <= ?")
-            args.append(date_to)
-        cond = " AND ".join(where)
-        cols = "meta.id, bm25(fts)"
-        if highlight:
-            cols += ", snippet(fts, 1, '<b>', '</b>', '…', 24)"
-        rows = self.db.execute(
-            f"SELECT {cols} FROM fts JOIN meta ON meta.rowid = fts.rowid "
-            f"WHERE {cond} ORDER BY bm25(fts) LIMIT 10",
+        for condition, value in (
+            ("+meta.kind = ?", kind),
+            ("+meta.date >= ?", date_from),
+            ("+meta.date <= ?", date_to),
+        ):
+            if value:
+                where.append(condition)
+                args.append(value)
+        join = " JOIN meta ON meta.rowid = fts.rowid" if len(where) > 1 else ""
+        db.execute(
+            f"INSERT INTO temp.hits SELECT fts.rowid, bm25(fts) FROM fts{join} "
+            f"WHERE {' AND '.join(where)}",
             args,
+        )
+        top = db.execute(
+            "SELECT meta.rowid, meta.id, meta.title, hits.score FROM temp.hits "
+            "JOIN meta ON meta.rowid = hits.rowid ORDER BY hits.score LIMIT 10"
         ).fetchall()
+        rows: list[tuple] = top
+        if highlight and top:
+            marks = ",".join("?" * len(top))
+            found = dict(
+                db.execute(
+                    "SELECT rowid, snippet(fts, 1, '<b>', '</b>', '…', 24) FROM fts "
+                    f"WHERE fts MATCH ? AND rowid IN ({marks})",
+                    [match, *(row[0] for row in top)],
+                ).fetchall()
+            )
+            rows = [(*row, found.get(row[0], "")) for row in top]
         if facets:
+            db.execute("SELECT count(*) FROM temp.hits").fetchone()
             for column in ("kind", "source", "speaker", "substr(date, 1, 4)"):
-                self.db.execute(
-                    f"SELECT {column}, count(*) FROM fts JOIN meta ON meta.rowid = fts.rowid "
-                    f"WHERE {cond} GROUP BY 1 ORDER BY 2 DESC LIMIT 10",
-                    args,
+                db.execute(
+                    f"SELECT {column}, count(*) FROM temp.hits JOIN meta "
+                    "ON meta.rowid = hits.rowid GROUP BY 1 ORDER BY 2 DESC LIMIT 10"
                 ).fetchall()
         return rows

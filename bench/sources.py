@@ -1,7 +1,9 @@
 """The real collections benchmarks run on (never copied into the repository).
 
 `demo` is ../shared/data/demo/demo.jsonl (362 documents); `bench` is ../shared/data/bench/*.jsonl.gz
-(18,153 documents, ~220 MB of text). DOSSIER_SHARED_DATA overrides the location.
+(18,153 documents, ~220 MB of text); `bench60k` (60,319 documents, 226 MB) is assembled from
+those and NLTK's corpora by ``bench/collection60k.py`` into /tmp/dossier-data on first use.
+DOSSIER_SHARED_DATA overrides the location of the shared data.
 """
 
 from __future__ import annotations
@@ -23,6 +25,10 @@ COLLECTIONS = {
 
 def collection_paths(name: str) -> list[Path]:
     """The files of a named collection; exits with a clear message when they are missing."""
+    if name == "bench60k":
+        from bench import collection60k
+
+        return [collection60k.assemble()]
     paths = COLLECTIONS.get(name)
     if not paths or not all(p.exists() for p in paths):
         raise SystemExit(f"collection {name!r} not found under {SHARED_DATA}")
