@@ -70,6 +70,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # "dossier setup"'s job (webapp/pipeline.py), never a hidden step of starting a worker:
     # here it is only checked, and a stale or missing index is logged (pages say so too).
     resources.check_index(app)
+    # Each worker loads the index's columns before it takes requests (WARM_UP), instead of
+    # its first searches each waiting for them.
+    resources.warm_up(app)
     # Queued work: each area registers the job kinds it drains, then the worker starts (in
     # background mode) and drains what is queued, a crash's too.
     reanalysis.init_app(app)

@@ -12,6 +12,7 @@ closes them (tests, orderly shutdown), and so does the app's garbage collection.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import weakref
 from pathlib import Path
@@ -22,7 +23,7 @@ from flask import Flask, current_app
 from annotations import AnnotationStore, BriefStore
 from corpus import Store
 from corpus.entities import Entity, EntityStore
-from indexer import IndexStatus, ModelInvalid, index_status
+from indexer import IndexMissing, IndexStatus, ModelInvalid, index_status
 from indexer.entities import Recogniser, load_recogniser
 from indexer.search import SearchIndex
 
@@ -162,6 +163,22 @@ def check_index(app: Flask) -> IndexStatus:
     elif notice := _stale(status):
         log.warning("%s", notice)
     return status
+
+
+def warm_up(app: Flask) -> None:
+    """Open the store and the search index and load the index's columns now, when a worker
+    starts, so the first searches it answers do not each wait for them (``WARM_UP``)."""
+    enabled = app.config["WARM_UP"]
+    if not (enabled if enabled is not None else not app.config.get("TESTING")):
+        return
+    with app.app_context():
+        try:
+            seconds = get_index().warm()
+        except IndexMissing as exc:  # no index yet: check_index has said so
+            log.debug("search index not warmed: %s", exc)
+            return
+    # Debug: "dossier serve" prints its own lines; bench/bench_serve.py waits for this one.
+    log.debug("search index warm in %.1f s (process %d)", seconds, os.getpid())
 
 
 def _get(key: str, open_it: Any) -> Any:
