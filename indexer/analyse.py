@@ -146,10 +146,40 @@ def _sentence_splitter():  # type: ignore[no-untyped-def]
     from nltk.tokenize import PunktTokenizer
 
     tokenizer = PunktTokenizer("english")
-    language = tokenizer._lang_vars
+    stock = type(tokenizer._lang_vars)
+
+    class Language(stock):  # type: ignore[misc, valid-type]
+        __slots__ = ()
+        re_boundary_realignment = _stdlib_pattern(stock.re_boundary_realignment)
+
+    language = tokenizer._lang_vars = Language()
     language._re_period_context = _stdlib_pattern(language.period_context_re())
     language._re_word_tokenizer = _stdlib_pattern(language._word_tokenizer_re())
+    tokenizer._Token = _punkt_token()
     return tokenizer
+
+
+@functools.cache
+def _punkt_token():  # type: ignore[no-untyped-def]
+    """NLTK's ``PunktToken`` with its per-token patterns (numbers, ellipses, initials, words)
+    compiled by ``re``: Punkt makes a token object per word and matches each against them, and
+    through ``nltk.redos`` each match cost 5.7 us instead of 0.8 us (a quarter of analysis)."""
+    from nltk.tokenize import punkt
+
+    base = punkt.PunktToken
+    non_punct = _stdlib_pattern(punkt._re_non_punct)
+
+    class PunktToken(base):  # type: ignore[misc, valid-type]
+        _RE_ELLIPSIS = _stdlib_pattern(base._RE_ELLIPSIS)
+        _RE_NUMERIC = _stdlib_pattern(base._RE_NUMERIC)
+        _RE_INITIAL = _stdlib_pattern(base._RE_INITIAL)
+        _RE_ALPHA = _stdlib_pattern(base._RE_ALPHA)
+
+        @property
+        def is_non_punct(self):  # type: ignore[no-untyped-def]
+            return non_punct.search(self.type)
+
+    return PunktToken
 
 
 @functools.cache

@@ -111,3 +111,63 @@ def test_a_text_of_many_sentences_is_not_cut_short_by_nltks_regex_time_limit(
     with pytest.raises(TimeoutError):
         list(PunktTokenizer("english").span_tokenize(text))
     assert len(analyse.tokenize(text)) == 20_000
+
+
+def test_punkt_matches_no_pattern_through_nltks_regex_guard(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Punkt matches every word against its number, ellipsis, initial and word patterns;
+    # through nltk.redos each match cost 7x what re's does.
+    text = 'Mr. J. Smith paid $3.88... "Really?" he asked (twice). -1,5 units. A. B. Co. left.'
+    expected = list(PunktTokenizer("english").span_tokenize(text))
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a pattern ran through nltk.redos")
+
+    for method in ("match", "search", "sub", "finditer", "findall", "fullmatch"):
+        monkeypatch.setattr(nltk.redos.TimedPattern, method, refuse)
+    with pytest.raises(AssertionError, match="nltk.redos"):
+        list(PunktTokenizer("english").span_tokenize(text))
+    assert list(analyse._sentence_splitter().span_tokenize(text)) == expected
+    assert len(expected) > 3
+
+
+PUNKT_WORDS = st.sampled_from(
+    [
+        "Mr.",
+        "J.",
+        "U.S.",
+        "3.88",
+        "-1,5",
+        "10.",
+        "...",
+        "etc.",
+        "word",
+        "Word",
+        "the",
+        "(a)",
+        '"Q."',
+        "'s",
+        "e.g.",
+        "No.",
+        "1990s.",
+        "Co.",
+        "!",
+        "?",
+        "A.",
+        "b.",
+        "--",
+        "»",
+        "”",
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(PUNKT_WORDS, st.sampled_from([" ", "  ", "\n", " \n "])), max_size=60))
+def test_any_run_of_abbreviations_numbers_and_quotes_splits_as_stock_punkt(
+    words: list[tuple[str, str]],
+) -> None:
+    text = "".join(word + space for word, space in words)
+    stock = PunktTokenizer("english")
+    assert list(analyse._sentence_splitter().span_tokenize(text)) == list(stock.span_tokenize(text))
