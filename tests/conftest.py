@@ -113,6 +113,26 @@ def catch_up(store: Any, index_dir: Path) -> Callable[[], Any]:
 
 
 @pytest.fixture
+def index_of(empty_store: Any, tmp_path: Path) -> Iterator[Callable[..., Any]]:
+    """Factory: store these drafts in ``empty_store``, index them, and return a kept
+    ``SearchIndex`` on them (closed after the test)."""
+    from indexer.build import build_index
+    from indexer.search import SearchIndex
+
+    opened: list[Any] = []
+
+    def _index(*drafts: Any) -> Any:
+        empty_store.put_many(drafts)
+        build_index(empty_store, tmp_path / "small-index", procs=1)
+        opened.append(SearchIndex.open(tmp_path / "small-index"))
+        return opened[-1]
+
+    yield _index
+    for index in opened:
+        index.close()
+
+
+@pytest.fixture
 def make_app(tmp_path: Path, database_url: str, index_dir: Path) -> Callable[..., Any]:
     """Factory for apps on the test store and index; keyword overrides go into the config."""
     from webapp import create_app

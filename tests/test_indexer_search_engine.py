@@ -194,6 +194,7 @@ def test_facets_count_the_whole_matching_set(corpus: Corpus) -> None:
         "source": (("Fixture Forum Transcripts", 2), ("Fixture UN Records", 1)),
         "speaker": (("Vladimir Putin", 2), ("Sergey Lavrov", 1)),
         "year": (("2017", 2), ("2019", 1)),
+        **{name: () for name in ("person", "org", "place", "nationality")},  # no mentions
     }
 
 
@@ -376,6 +377,14 @@ def test_did_you_mean_corrects_rare_words_in_the_whole_query(
     assert run(corpus, "talks negotiatons -railway").suggestion == "talks negotiations -railway"
     assert run(corpus, "pyongyang").suggestion is None
     assert run(corpus, "zqxj").suggestion is None
+
+
+def test_a_word_that_finds_documents_gets_no_did_you_mean(index_of: Any, empty_store: Any) -> None:
+    drafts = [DocumentDraft(id=f"spied-{n}", text="They spied on the forum.") for n in range(12)]
+    index = index_of(*drafts, DocumentDraft(id="spief", text="SPIEF opened in June."))
+    result = index.search(SearchRequest("SPIEF"), empty_store)
+    assert ([hit.id for hit in result.hits], result.suggestion) == (["spief"], None)
+    assert index.search(SearchRequest("SPIEG"), empty_store).suggestion == "SPIED"
 
 
 def test_expansions_keep_the_most_frequent_words_within_the_budget(corpus: Corpus) -> None:

@@ -33,6 +33,16 @@ def test_search_returns_the_documented_shape(client: Any) -> None:
     assert body["notices"] == []
 
 
+def test_an_answer_with_no_hits_has_every_facet_key(client: Any) -> None:
+    some = client.get("/api/search?q=pyongyang").get_json()
+    none = client.get("/api/search?q=zebra").get_json()
+    assert none["total"] == 0
+    assert set(none["facets"]) == set(some["facets"]) == {
+        "kind", "source", "speaker", "year", "person", "org", "place", "nationality",
+    }  # fmt: skip
+    assert all(values == [] for values in none["facets"].values())
+
+
 def test_snippet_spans_point_into_the_snippet_and_the_document(client: Any, store: Any) -> None:
     body = client.get("/api/search?q=nuclear").get_json()
     (hit,) = body["hits"]
@@ -64,6 +74,12 @@ def test_pages_split_the_hits(client: Any) -> None:
 def test_a_misspelling_gets_a_suggestion(client: Any) -> None:
     body = client.get("/api/search?q=nucler+weapons").get_json()
     assert (body["total"], body["suggestion"]) == (0, "nuclear weapons")
+
+
+def test_a_missing_speaker_is_null_not_an_empty_string(client: Any) -> None:
+    hits = client.get("/api/search?q=khasan").get_json()["hits"]
+    assert {h["id"]: h["speaker"] for h in hits}["analyst-notes"] is None
+    assert client.get("/api/documents/analyst-notes").get_json()["speaker"] is None
 
 
 @pytest.mark.parametrize(

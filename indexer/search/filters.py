@@ -83,16 +83,15 @@ class DocTable:
     def facets(
         self, docs: Iterable[int], limit: int = FACET_LIMIT
     ) -> dict[str, tuple[tuple[str, int], ...]]:
-        """Top values with counts per facet over ``docs`` (most frequent first, then by name);
-        entity facets (``ENTITY_FACETS``) only where some of ``docs`` mention that type."""
+        """Top values with counts per facet over ``docs`` (most frequent first, then by name),
+        every facet of ``FACETS`` and ``ENTITY_FACETS`` present, empty when no document has a
+        value: an API client sees the same keys for any query."""
         wanted = np.fromiter(docs, dtype=np.int64)
         out = {}
         for name in FACETS:
             out[name] = self._coded[name].top(wanted, limit)
-        for name in ENTITY_FACETS:  # only where the documents mention entities of the type
-            top = self._coded_refs[name].top(wanted, limit)
-            if top:
-                out[name] = top
+        for name in ENTITY_FACETS:
+            out[name] = self._coded_refs[name].top(wanted, limit)
         return out
 
     def names(self, refs: Iterable[str], docs: Iterable[int]) -> dict[str, str]:

@@ -27,7 +27,6 @@ MAX_FUZZY_WORDS = 32  # words one fuzzy term may stand for (nearest, then most f
 MAX_EXPANSION_POSTINGS = 100_000  # postings those words may add (each costs a few us to read)
 MAX_SCAN = 5_000  # vocabulary words looked at for one prefix
 MAX_WORD_CHARS = 40  # longer words are not expanded (no real word is that long)
-RARE = 2  # a word in at most this many documents may get a "did you mean"
 
 
 @dataclass
@@ -147,7 +146,8 @@ def _text(term: bytes | str) -> str:
 
 
 def suggest(reader: Any, parsed: ParsedQuery) -> str | None:
-    """The whole query with rare words replaced by close, much more frequent ones, or None."""
+    """The whole query with the words no document holds replaced by close words that some
+    hold (the most frequent of the closest), or None."""
     replacements: list[tuple[int, int, str]] = []
     for leaf in positive_leaves(parsed.root):
         if not isinstance(leaf, Word) or leaf.end <= leaf.start:
@@ -168,9 +168,8 @@ def _better_word(reader: Any, text: str) -> str | None:
     terms = text_terms(text)
     if len(word) < 3 or len(word) > MAX_WORD_CHARS or len(terms) != 1 or not word.isalpha():
         return None
-    have = reader.doc_frequency("text", terms[0])
-    if have > RARE:
-        return None
+    if reader.doc_frequency("text", terms[0]) or reader.doc_frequency("title", terms[0]):
+        return None  # a word that finds documents is not corrected ("SPIEF", a real name)
     best: tuple[int, int, str] | None = None
     # Two shared letters: a misspelling rarely changes the start, and it scans a few hundred
     # words instead of every word with the same first letter.
@@ -178,7 +177,7 @@ def _better_word(reader: Any, text: str) -> str | None:
         if candidate == word:
             continue
         freq = frequency(reader, candidate)
-        if freq < max(1, 10 * have):
+        if not freq:
             continue
         key = (levenshtein(word, candidate), -freq, candidate)
         if best is None or key < best:

@@ -212,7 +212,7 @@ def result_json(result: SearchResult) -> dict[str, Any]:
                 "kind": hit.kind,
                 "date": hit.date.iso() if hit.date else None,
                 "date_precision": hit.date.precision if hit.date else None,
-                "speaker": hit.speaker,
+                "speaker": hit.speaker or None,
                 "source": hit.source,
                 "snippets": [
                     {"text": s.text, "spans": [[p.start, p.end] for p in s.spans], "start": s.start}

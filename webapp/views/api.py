@@ -105,7 +105,7 @@ def _hit_fields(hit: Hit, query: str) -> dict[str, Any]:
         "title": hit.title,
         "kind": hit.kind,
         **_date_fields(hit.date),
-        "speaker": hit.speaker,
+        "speaker": hit.speaker or None,
         "source": hit.source,
         "url": url_for("documents.show", id=hit.id, q=query or None, _external=True),
         "snippets": [
@@ -123,7 +123,7 @@ def _document_fields(doc: Document) -> dict[str, Any]:
         "title": doc.title,
         "kind": doc.kind,
         **_date_fields(doc.date),
-        "speaker": doc.speaker,
+        "speaker": doc.speaker or None,
         "source": doc.source,
         "url": doc.url,
         "language": doc.language,
