@@ -1,5 +1,5 @@
-"""Random indexes and query trees for the property tests of indexer/postings.py and
-indexer/ranking.py (and the corpora of the query-text tests): several segments, deleted
+"""Random indexes and query trees for the property tests of indexer/search/postings.py,
+ranking.py and words.py (and the corpora of the query-text tests): several segments, deleted
 documents, the query shapes the planner builds."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from whoosh import query as wq
 
 from indexer.schema import build_schema, text_terms
 from indexer.search.phrases import ExactPhrase, phrase_at
+from indexer.search.words import Term, Words
 
 WORDS = ["a", "b", "c", "of", "the"]
 
@@ -36,10 +37,24 @@ corpora = corpora_of(texts, texts)
 deletions = st.lists(st.integers(min_value=0, max_value=14), max_size=4, unique=True)
 
 
+def _words(counts: dict[str, int], min_match: int) -> Words:
+    return Words([Term(text, count, text) for text, count in counts.items()], min_match)
+
+
+# Bare words as the planner groups them: distinct terms (a repeated one counts more), and how
+# many of them a document must hold.
+words_queries = st.builds(
+    _words,
+    st.dictionaries(st.sampled_from([*WORDS, "zzz"]), st.integers(1, 3), min_size=1, max_size=4),
+    st.integers(1, 4),
+)
+
+
 def query_trees(slops: list[int]) -> st.SearchStrategy[Any]:
-    """Query trees of the shapes the planner builds (terms, phrases, And/Or/AndNot/Not)."""
+    """Query trees of the shapes the planner builds (terms, words, phrases, And/Or/AndNot/Not)."""
     leaves = st.one_of(
         st.builds(wq.Term, st.sampled_from(["text", "title"]), st.sampled_from([*WORDS, "zzz"])),
+        words_queries,
         st.builds(
             lambda words, slop: ExactPhrase("text", words, slop=slop),
             st.lists(st.sampled_from(WORDS), min_size=2, max_size=3),
@@ -85,6 +100,9 @@ def expected_docs(batches: list[list[tuple[str, str]]], delete: list[int], query
 
 
 def _matches(query: Any, fields: dict[str, str]) -> bool:
+    if isinstance(query, Words):
+        held = [t for t in query.words if any(t.text in text_terms(v) for v in fields.values())]
+        return len(held) >= query.min_match
     if isinstance(query, ExactPhrase):
         terms = list(text_terms(fields[query.fieldname]))
         positions = [[i for i, t in enumerate(terms) if t == w] for w in query.words]

@@ -1,5 +1,6 @@
-"""rank() must order and score documents as Whoosh's own search does, for every query shape
-the planner builds, across segments and deletions."""
+"""rank() must order and score documents as Whoosh's own search does (with the weighting
+SearchIndex gives its searcher), for every query shape the planner builds, across segments and
+deletions."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from query_trees import corpora, deletions, query_trees, segmented_index
 from whoosh import query as wq
 
+from indexer.search.bm25 import Weighting
 from indexer.search.postings import matching_docs
 from indexer.search.ranking import rank
 
@@ -33,7 +35,7 @@ def test_rank_scores_as_whoosh_does(
     query: Any,
 ) -> None:
     ix = segmented_index(tmp_path_factory.mktemp("ix"), batches, delete)
-    with ix.searcher() as searcher:
+    with ix.searcher(weighting=Weighting()) as searcher:  # as SearchIndex opens it
         docs = matching_docs(searcher, query)
         ours = rank(searcher, query, docs, len(docs) + 1)
         assert ours is not None

@@ -12,6 +12,8 @@ from indexer.errors import EmptyQuery, QueryError, QueryTooComplex
 from indexer.search.query import (
     MAX_CLAUSES,
     MAX_DEPTH,
+    MAX_PLAIN_CHARS,
+    MAX_PLAIN_WORDS,
     MAX_QUERY_CHARS,
     And,
     DateFilter,
@@ -234,10 +236,13 @@ def test_the_length_limit_is_checked_first() -> None:
     message = str(info.value)
     assert message.startswith('The query "aaaa')
     assert message.endswith(
-        "is 100,000 characters long; the limit is 1,000. Shorten it, or split it into several "
-        "searches."
+        "is 100,000 characters long; the limit is 1,000 (10,000 for plain words). Shorten it, or "
+        "split it into several searches."
     )
     parse_query("a" * MAX_QUERY_CHARS)
+    parse_query("peace " * (MAX_PLAIN_CHARS // 6))  # plain words: the planner cuts them
+    with pytest.raises(QueryTooComplex, match="characters long"):
+        parse_query("(peace) OR " + "war " * MAX_QUERY_CHARS)
 
 
 def test_ten_thousand_nested_parentheses_are_refused() -> None:
@@ -252,11 +257,18 @@ def test_nesting_deeper_than_the_limit_is_refused() -> None:
     assert str(info.value).startswith(f"Parentheses nest deeper than {MAX_DEPTH} levels at")
 
 
-def test_more_clauses_than_the_limit_are_refused() -> None:
-    parse_query(" ".join(["peace"] * MAX_CLAUSES))
+def test_more_clauses_than_the_limit_are_refused_unless_all_are_plain_words() -> None:
+    parse_query('"zone of peace" ' + " ".join(["peace"] * (MAX_CLAUSES - 1)))
     with pytest.raises(QueryTooComplex) as info:
-        parse_query(" ".join(["peace"] * (MAX_CLAUSES + 1)))
+        parse_query('"zone of peace" ' + " ".join(["peace"] * MAX_CLAUSES))
     assert str(info.value).startswith(f"The query has more than {MAX_CLAUSES} words")
+    for plain in ("peace", "peace OR", "kind:speech peace"):
+        parse_query(" ".join([plain] * (MAX_CLAUSES + 1)))
+    for mixed in ("peace OR war kind:speech", "peace -war", "title:peace"):
+        with pytest.raises(QueryTooComplex):
+            parse_query(" ".join([mixed] * (MAX_CLAUSES + 1)))
+    with pytest.raises(QueryTooComplex, match="more than 2,000 words"):
+        parse_query("a " * (MAX_PLAIN_WORDS + 1))
 
 
 def test_one_letter_prefixes_are_refused() -> None:

@@ -11,6 +11,7 @@ def test_search_returns_the_documented_shape(client: Any) -> None:
     body = client.get("/api/search?q=Pyongyang&kind=speech").get_json()
     assert set(body) == {
         "query", "total", "page", "per_page", "hits", "facets", "suggestion", "notices",
+        "partial",
     }  # fmt: skip
     assert (body["query"], body["total"], body["page"], body["per_page"]) == (
         "Pyongyang",
@@ -31,6 +32,7 @@ def test_search_returns_the_documented_shape(client: Any) -> None:
     assert body["facets"]["kind"] == [{"value": "speech", "count": 1}]
     assert body["suggestion"] is None
     assert body["notices"] == []
+    assert body["partial"] is None
 
 
 def test_an_answer_with_no_hits_has_every_facet_key(client: Any) -> None:
@@ -41,6 +43,21 @@ def test_an_answer_with_no_hits_has_every_facet_key(client: Any) -> None:
         "kind", "source", "speaker", "year", "person", "org", "place", "nationality",
     }  # fmt: skip
     assert all(values == [] for values in none["facets"].values())
+
+
+def test_words_no_document_holds_together_give_the_documents_with_most_of_them(
+    client: Any,
+) -> None:
+    body = client.get("/api/search?q=Pyongyang+nuclear+zebra").get_json()
+    assert body["partial"] == {"words": 3, "complete": 0, "missing": ["zebra"]}
+    assert body["notices"] == [
+        "No document has all 3 words; showing those that have some of them, best matches "
+        'first. No document has "zebra".'
+    ]
+    # Pyongyang and nuclear (the forum) first, then Pyongyang alone.
+    assert [h["id"] for h in body["hits"]][0] == "fixture-eastern-forum-2019"
+    assert body["total"] == 3
+    assert client.get("/api/search?q=Pyongyang+nuclear").get_json()["partial"] is None
 
 
 def test_snippet_spans_point_into_the_snippet_and_the_document(client: Any, store: Any) -> None:
@@ -73,7 +90,8 @@ def test_pages_split_the_hits(client: Any) -> None:
 
 def test_a_misspelling_gets_a_suggestion(client: Any) -> None:
     body = client.get("/api/search?q=nucler+weapons").get_json()
-    assert (body["total"], body["suggestion"]) == (0, "nuclear weapons")
+    assert body["suggestion"] == "nuclear weapons"
+    assert body["partial"] == {"words": 2, "complete": 0, "missing": ["nucler"]}
 
 
 def test_a_missing_speaker_is_null_not_an_empty_string(client: Any) -> None:

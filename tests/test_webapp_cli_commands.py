@@ -438,6 +438,18 @@ def test_search_json_has_ranked_ids_scores_titles_and_snippets(ingested: Any) ->
     assert result["suggestion"] is None
 
 
+def test_search_says_when_no_document_has_every_word(ingested: Any) -> None:
+    lines = _lines(_run(ingested, "search", "Pyongyang nuclear zebra"))
+    assert lines[0].startswith("1-3 of 3 hits (")
+    assert lines[1] == (
+        "Note: No document has all 3 words; showing those that have some of them, best "
+        'matches first. No document has "zebra".'
+    )
+    result = json.loads(_run(ingested, "search", "--json", "Pyongyang nuclear zebra"))
+    assert result["partial"] == {"words": 3, "complete": 0, "missing": ["zebra"]}
+    assert result["hits"][0]["id"] == "fixture-eastern-forum-2019"
+
+
 def test_search_filters_and_sorts_newest_first(ingested: Any) -> None:
     result = json.loads(_run(ingested, "search", "--json", "--kind", "news", "--sort", "newest"))
     assert [h["id"] for h in result["hits"]] == ["tass-report", "fixture-news-pipeline-2018"]

@@ -214,6 +214,25 @@ def test_document_view_highlights_a_phrase_as_one_hit(client: Any) -> None:
     assert [m.get_text() for m in page.select(".document-text mark.hit")] == ["zone of peace"]
 
 
+def test_document_view_does_not_mark_the_stop_words_of_bare_words(client: Any) -> None:
+    page = soup_of(client.get("/documents/fixture-eastern-forum-2019?q=zone of peace"))
+    marks = [m.get_text() for m in page.select(".document-text mark.hit")]
+    assert marks == ["zone", "peace", "zone", "peace"]
+    assert one(page, "[data-hit-status]").get_text() == "4 hits for “zone of peace”"
+
+
+def test_a_search_no_document_fully_matches_says_it_shows_partial_matches(
+    client: Any,
+) -> None:
+    page = soup_of(client.get("/?q=Pyongyang+nuclear+zebra"))
+    notices = [n.get_text(" ", strip=True) for n in page.select(".message.notice")]
+    assert notices == [
+        "No document has all 3 words; showing those that have some of them, best matches "
+        'first. No document has "zebra".'
+    ]
+    assert one(page, ".result-summary")["data-total"] == "3"
+
+
 def test_document_view_keeps_the_paragraphs_and_the_exact_text(client: Any, store: Any) -> None:
     response = client.get("/documents/fixture-eastern-forum-2019?q=nuclear")
     page = soup_of(response)

@@ -8,13 +8,22 @@ whose ``Hit``s carry their snippets; the names below are all the web app imports
 
 from __future__ import annotations
 
-from indexer.search.engine import Hit, SearchIndex, SearchRequest, SearchResult, Snippet, hit_spans
+from indexer.search.engine import (
+    Hit,
+    PartialMatch,
+    SearchIndex,
+    SearchRequest,
+    SearchResult,
+    Snippet,
+    hit_spans,
+)
 from indexer.search.query import ParsedQuery, parse_period
 from indexer.search.syntax import parse_query
 
 __all__ = [
     "Hit",
     "ParsedQuery",
+    "PartialMatch",
     "SearchIndex",
     "SearchRequest",
     "SearchResult",

@@ -23,19 +23,29 @@ from corpus.model import KINDS, PartialDate
 from indexer.build import open_index
 from indexer.errors import EmptyQuery, QueryError
 from indexer.generations import current_generation
+from indexer.search.bm25 import Weighting
 from indexer.search.entity_filters import resolve_entities
 from indexer.search.external import Resolver, resolve_external
 from indexer.search.filters import ENTITY_FACETS, DocTable
 from indexer.search.matching import Pattern, hit_spans, match_spans
-from indexer.search.plan import BODY_FIELDS, Plan, plan_query
+from indexer.search.plan import PARTIAL_BELOW, PartialMatch, Plan, partial_plan, plan_query
 from indexer.search.postings import PostingCache, field_lengths, matching_docs
 from indexer.search.query import DateFilter, Filter, Node, Or, parse_period
 from indexer.search.ranking import rank
 from indexer.search.snippets import Snippet, make_snippets
 from indexer.search.syntax import parse_query
 from indexer.search.vocabulary import suggest
+from indexer.search.words import BODY_FIELDS
 
-__all__ = ["Hit", "SearchIndex", "SearchRequest", "SearchResult", "Snippet", "hit_spans"]
+__all__ = [
+    "Hit",
+    "PartialMatch",
+    "SearchIndex",
+    "SearchRequest",
+    "SearchResult",
+    "Snippet",
+    "hit_spans",
+]
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +103,10 @@ class SearchResult:
     """A page of hits; ``facets`` count the documents of the whole matching set by kind,
     source, speaker and year, and by the entities they mention (``person``, ``org``,
     ``place``, ``nationality``: entity refs, shown by their ``entity_names``). A ref that
-    ``is_unlinked`` is a name no registry entity claims (no entity page to link to)."""
+    ``is_unlinked`` is a name no registry entity claims (no entity page to link to).
+
+    ``partial`` is set when no document held every word of an AND of words, and the hits are
+    the documents holding some of them, best matches first (with a notice saying so)."""
 
     request: SearchRequest
     total: int
@@ -103,6 +116,7 @@ class SearchResult:
     notices: tuple[str, ...]
     took_ms: float
     entity_names: dict[str, str] = field(default_factory=dict)
+    partial: PartialMatch | None = None
 
 
 @dataclass(frozen=True)
@@ -120,7 +134,7 @@ class SearchIndex:
         self.refresh_seconds = refresh_seconds
         self._lock = threading.RLock()
         self._index, self._generation = open_index(index_dir)
-        self._searcher = self._index.searcher()
+        self._searcher = self._index.searcher(weighting=Weighting())
         self._table: DocTable | None = None
         self._checked = time.monotonic()
 
@@ -176,6 +190,7 @@ class SearchIndex:
             plan = plan_query(parsed, reader) if parsed else Plan(None, (), Pattern(), ())
             cache: PostingCache = {}
             matched = self._matching(searcher, table, plan, extra, cache)
+            plan, matched, partial = self._partial(searcher, table, plan, extra, matched, cache)
             facets = table.facets(matched) if request.facets else {}
             shown = [ref for name in ENTITY_FACETS for ref, _ in facets.get(name, ())]
             names = table.names(shown, matched) if shown else {}
@@ -185,8 +200,30 @@ class SearchIndex:
         hits = tuple(_hit(h, documents.get(_version(h)), plan.pattern) for h in page)
         took = round((time.perf_counter() - started) * 1000, 1)
         return SearchResult(
-            request, len(matched), hits, facets, suggestion, plan.notices, took, names
+            request, len(matched), hits, facets, suggestion, plan.notices, took, names, partial
         )
+
+    def _partial(
+        self,
+        searcher: Any,
+        table: DocTable,
+        plan: Plan,
+        extra: list[Node],
+        matched: frozenset[int],
+        cache: PostingCache,
+    ) -> tuple[Plan, frozenset[int], PartialMatch | None]:
+        """The plan, matches and partial match of an AND of words that (almost) no document
+        holds whole, matched partially; the same plan and matches otherwise, or when partial
+        matching finds no other document."""
+        relaxed = (
+            partial_plan(plan, searcher, len(matched)) if len(matched) < PARTIAL_BELOW else None
+        )
+        if relaxed is None:
+            return plan, matched, None
+        more = self._matching(searcher, table, relaxed[0], extra, cache)
+        if len(more) == len(matched):
+            return plan, matched, None
+        return relaxed[0], more, relaxed[1]
 
     def _current(self) -> tuple[Any, DocTable]:
         now = time.monotonic()
@@ -207,14 +244,14 @@ class SearchIndex:
             index, generation = open_index(self.index_dir)
             old = self._searcher
             self._index, self._generation = index, generation
-            self._searcher = index.searcher()
+            self._searcher = index.searcher(weighting=Weighting())
             old.close()
             log.info("search switched to index generation %s", generation)
         elif not self._searcher.up_to_date():
             # A fresh searcher, not Searcher.refresh(): whoosh3 3.54's reader reuse adds the
             # old reader's segments to the new ones, so replaced versions would still match.
             old = self._searcher
-            self._searcher = self._index.searcher()
+            self._searcher = self._index.searcher(weighting=Weighting())
             old.close()
 
     def _matching(

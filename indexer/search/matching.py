@@ -3,7 +3,8 @@
 The text is analysed with the index's own ``TEXT_ANALYZER`` (with character offsets), so a word
 matches exactly the tokens it found in the index: stems for words, consecutive stems for exact
 phrases, in-order stems within the allowed gap for ``"a b"~N``, and surface words for ``prefix*``
-and ``fuzzy~`` (same first letter, edit distance). Words under NOT, title-only words and filters
+and ``fuzzy~`` (same first letter, edit distance). Words under NOT, title-only words, filters
+and bare stop words (``indexer/search/stopwords.py``: the "of" of an unquoted ``axis of evil``)
 mark nothing. No index is needed, so a document view can highlight any stored version.
 """
 
@@ -29,6 +30,7 @@ from indexer.search.query import (
     Word,
     positive_leaves,
 )
+from indexer.search.stopwords import is_stop_word, keeps_stop_words
 from indexer.search.syntax import parse_query
 from indexer.search.vocabulary import surface
 
@@ -66,10 +68,13 @@ def pattern_of(parsed: ParsedQuery) -> Pattern:
     phrases: list[tuple[tuple[str, ...], int]] = []
     prefixes: list[str] = []
     fuzzy: list[tuple[str, int]] = []
+    drops_stop_words = not keeps_stop_words(parsed.root)
     for leaf in positive_leaves(parsed.root):
         if isinstance(leaf, Filter | DateFilter) or leaf.field is not None:
             continue
         if isinstance(leaf, Word):
+            if drops_stop_words and is_stop_word(leaf):
+                continue
             terms = text_terms(leaf.text)
             if len(terms) == 1:
                 stems.add(terms[0])

@@ -8,17 +8,17 @@ intersected as sets, and their positions (``PositionsFormat`` stores them as raw
 ``uint32``) are compared as numpy arrays: each word's positions, shifted back by its place in
 the phrase, must share a start. Phrases with slop ("a b"~3) use a per-document matcher.
 
-A matched phrase scores as if it were a term of its own (Whoosh's BM25F: idf from the number of
-documents holding the phrase, term frequency = occurrences of the phrase), so it ranks and
-combines with words in the same way. Results are computed once per query object and segment,
-so counting the matches and ranking the page (two passes in ``indexer/search.py``) share them.
+A matched phrase scores as if it were a term of its own (BM25F with ``indexer/search/bm25.py``'s
+idf of the number of documents holding the phrase, term frequency = occurrences of the phrase),
+so it ranks and combines with words in the same way. Results are computed once per query
+object and segment, so counting the matches and ranking the page (two passes in
+``indexer/search/engine.py``) share them.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Sequence
-from math import log
 from typing import Any
 
 import numpy as np
@@ -29,9 +29,10 @@ from whoosh.matching.wrappers import WrappingMatcher
 from whoosh.query import Phrase, Term
 from whoosh.util import make_binary_tree
 
+from indexer.search import bm25
 from indexer.search.postings import field_lengths, term_postings
 
-__all__ = ["ExactPhrase", "phrase_at"]
+__all__ = ["ExactPhrase", "Scored", "phrase_at"]
 
 
 class ExactPhrase(Phrase):
@@ -54,7 +55,7 @@ class ExactPhrase(Phrase):
         ids, scores = results.get(id(searcher.reader()), ([], []))
         if not ids:
             return matching.NullMatcher()
-        return _Scored(ids, [s * self.boost for s in scores])
+        return Scored(ids, [s * self.boost for s in scores])
 
     def matching_docs(self, searcher: Any) -> set[int]:
         """The documents (top-level numbers) holding the phrase: what ``docs_for_query``
@@ -110,7 +111,7 @@ class ExactPhrase(Phrase):
         weighting = top.weighting
         k1 = float(getattr(weighting, "K1", 1.2))
         b = float(getattr(weighting, "B", 0.75))
-        idf = log(top.doc_count_all() / (df + 1)) + 1
+        idf = bm25.idf(top.doc_count_all(), df)
         avg = top.avg_field_length(fieldname) or 1.0
         boost = top.schema[fieldname].format.field_boost
         out: dict[int, tuple[list[int], list[float]]] = {}
@@ -125,15 +126,15 @@ class ExactPhrase(Phrase):
         return out
 
 
-class _Scored(ListMatcher):
+class Scored(ListMatcher):
     """Precomputed document ids and scores, with a binary-search ``skip_to``."""
 
     def __init__(self, ids: list[int], scores: list[float], position: int = 0) -> None:
         super().__init__(ids, weights=scores, position=position)
         self._best = max(scores, default=0.0)
 
-    def copy(self) -> _Scored:
-        return _Scored(self._ids, self._weights, self._i)
+    def copy(self) -> Scored:
+        return Scored(self._ids, self._weights, self._i)
 
     def max_quality(self) -> float:
         # Unions ask this at every step; ListMatcher scans the whole list each time.

@@ -9,9 +9,10 @@ budget per query.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from whoosh import query as wq
 
@@ -20,6 +21,7 @@ from indexer.schema import text_terms
 from indexer.search.matching import Pattern, pattern_of
 from indexer.search.phrases import ExactPhrase
 from indexer.search.query import (
+    MAX_CLAUSES,
     And,
     DateFilter,
     Filter,
@@ -33,9 +35,10 @@ from indexer.search.query import (
     Word,
     empty_query,
 )
+from indexer.search.stopwords import is_stop_word, keeps_stop_words
 from indexer.search.vocabulary import Budget, expand_fuzzy, expand_prefix, surface
+from indexer.search.words import BODY_FIELDS, Term, Words
 
-BODY_FIELDS = ("text", "title")
 # A rough cost model of Whoosh in pure Python, fitted on the 18k-document bench index on an idle
 # machine (a busy one takes about twice as long): a query whose estimate passes MAX_COST_US is
 # refused before it runs. Exact phrases (``indexer/phrases.py``) read their words' postings in
@@ -43,12 +46,21 @@ BODY_FIELDS = ("text", "title")
 # commonest words is refused. Phrases with slop walk documents one at a time, as Whoosh does.
 US_PER_TERM = 3_000.0  # open a term's postings
 US_PER_POSTING = 3.5  # read and score one posting of a term
+US_PER_WORD = 1_000.0  # open a bare word's postings in text and title (indexer/search/words.py)
+US_PER_WORD_POSTING = 1.0  # read one posting of a bare word and score it with numpy
 US_PER_PHRASE_POSTING = 1.5  # read one posting of an exact phrase's word (bulk)
 US_PER_PHRASE_CANDIDATE = 1.0  # gather one word's positions in a document holding all words
 US_PER_PHRASE_POSITION = 0.06  # compare one position of an exact phrase's word (numpy)
 US_PER_CANDIDATE = 19.0  # match a phrase with slop in one document holding all its words
 US_PER_POSITION = 1.1  # decode one position of a phrase-with-slop word
 MAX_COST_US = 1_000_000
+# An AND of words that no document holds together falls back to the documents holding some of
+# them; so does one of LONG_QUERY_WORDS words or more (a question, pasted text) that fewer
+# than PARTIAL_BELOW documents hold together.
+PARTIAL_BELOW = 10
+LONG_QUERY_WORDS = 5
+PARTIAL_MIN_MATCH = 1  # words a document must hold when an AND of words falls back
+SHOWN_MISSING = 3  # words held by no document that a notice names
 
 
 @dataclass(frozen=True)
@@ -69,24 +81,75 @@ def plan_query(parsed: ParsedQuery, reader: Any, *, max_cost_us: float = MAX_COS
     filters = tuple(child for child in children if _is_filter(child))
     budget = Budget()
     compiler = _Compiler(reader, budget, parsed.source, max_cost_us)
-    positive: list[wq.Query] = []
-    negative: list[wq.Query] = []
-    for child in children:
-        if _is_filter(child):
-            continue
-        target, node = (negative, child.child) if isinstance(child, Not) else (positive, child)
-        query = compiler.compile(node)
-        if query is not None:
-            target.append(query)
-    if not positive and not negative:
+    compiler.drops_stop_words = not keeps_stop_words(root)
+    rest = [child for child in children if not _is_filter(child)]
+    positive = [child for child in rest if not isinstance(child, Not)]
+    negative = [child.child for child in rest if isinstance(child, Not)]
+    base = compiler.compile(And(tuple(positive))) if positive else None
+    excluded = compiler.compile(Or(tuple(negative)), negated=True) if negative else None
+    if base is None and excluded is None:
         if not filters:
             raise empty_query(parsed.source)
         scoring = None
     else:
-        base = _join(wq.And, positive) if positive else wq.Every()
-        scoring = wq.AndNot(base, _join(wq.Or, negative)) if negative else base
+        base = wq.Every() if base is None else base
+        scoring = wq.AndNot(base, excluded) if excluded is not None else base
     notices = tuple(parsed.notices) + tuple(budget.notices)
     return Plan(scoring, filters, pattern_of(parsed), notices)
+
+
+@dataclass(frozen=True)
+class PartialMatch:
+    """A query whose words were matched partially: ``words`` asked, ``complete`` documents
+    holding them all, ``missing`` words (as typed) held by no document."""
+
+    words: int
+    complete: int = 0
+    missing: tuple[str, ...] = ()
+
+    def notice(self) -> str:
+        """What the user is told (naming at most ``SHOWN_MISSING`` missing words)."""
+        if self.complete:
+            have = "document has" if self.complete == 1 else "documents have"
+            text = (
+                f"Only {self.complete} {have} all {self.words} words; showing those that have "
+                "some of them too, best matches first."
+            )
+        else:
+            text = (
+                f"No document has all {self.words} words; showing those that have some of "
+                "them, best matches first."
+            )
+        if not self.missing:
+            return text
+        named = [f'"{word}"' for word in self.missing[:SHOWN_MISSING]]
+        if len(self.missing) > SHOWN_MISSING:
+            named.append(f"{len(self.missing) - SHOWN_MISSING} other words")
+        listed = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} or {named[-1]}"
+        return f"{text} No document has {listed}."
+
+
+def partial_plan(plan: Plan, searcher: Any, complete: int) -> tuple[Plan, PartialMatch] | None:
+    """The plan of an AND of bare words (and NOTs) matched partially, when only ``complete``
+    documents hold every word: documents holding any of the words, by BM25 (which ranks those
+    with more of the words, and the rarer ones, higher); None for another kind of query."""
+    scoring = plan.scoring
+    words, excluded = (scoring.a, scoring.b) if isinstance(scoring, wq.AndNot) else (scoring, None)
+    if not isinstance(words, Words) or words.is_partial or len(words.words) < 2:
+        return None
+    if complete and len(words.words) < LONG_QUERY_WORDS:
+        return None
+    relaxed = words.with_min_match(PARTIAL_MIN_MATCH)
+    missing = tuple(t.label for t in words.missing(searcher))
+    partial = PartialMatch(len(words.words), complete, missing)
+    scoring = relaxed if excluded is None else wq.AndNot(relaxed, excluded)
+    notices = (*plan.notices, partial.notice())
+    return dataclasses.replace(plan, scoring=scoring, notices=notices), partial
+
+
+def _is_bare_word(node: Node) -> TypeGuard[Word]:
+    """A word with no field that the index holds as one term (not "Jong-un", a phrase)."""
+    return isinstance(node, Word) and node.field is None and len(text_terms(node.text)) == 1
 
 
 def _is_filter(node: Node) -> bool:
@@ -105,6 +168,7 @@ def _join(cls: type[wq.And] | type[wq.Or], parts: list[wq.Query]) -> wq.Query:
 
 class _Compiler:
     def __init__(self, reader: Any, budget: Budget, source: str, max_cost_us: float) -> None:
+        self.drops_stop_words = True
         self.reader = reader
         self.budget = budget
         self.source = source
@@ -112,15 +176,27 @@ class _Compiler:
         self.cost = 0.0
         self.costliest = ("", 0.0)
 
-    def compile(self, node: Node) -> wq.Query | None:
-        """A Whoosh query for a tree of words; None when nothing searchable is in it."""
+    def compile(self, node: Node, *, negated: bool = False) -> wq.Query | None:
+        """A Whoosh query for a tree of words; None when nothing searchable is in it.
+
+        The bare words among a node's children become one ``Words`` query (all of them for
+        AND, any for OR); stop words are left out of it unless ``negated``, or unless
+        ``drops_stop_words`` is off (the whole query is stop words)."""
         if isinstance(node, And | Or):
-            parts = [q for q in (self.compile(c) for c in node.children) if q is not None]
+            bare: list[Word] = []
+            rest: list[wq.Query | None] = []
+            for child in node.children:
+                if _is_bare_word(child):
+                    bare.append(child)
+                else:
+                    rest.append(self.compile(child, negated=negated))
+            words = self._words(bare, negated=negated, any=isinstance(node, Or))
+            parts = [q for q in (words, *rest) if q is not None]
             if not parts:
                 return None
             return _join(wq.And if isinstance(node, And) else wq.Or, parts)
         if isinstance(node, Not):
-            inner = self.compile(node.child)
+            inner = self.compile(node.child, negated=not negated)
             return wq.Not(inner) if inner is not None else None
         if isinstance(node, Filter | DateFilter):
             raise QueryError(
@@ -128,7 +204,56 @@ class _Compiler:
                 "with them. Filters (kind:, speaker:, source:, tag:, date:) combine with words "
                 "by AND only: put the filter outside the parentheses."
             )
+        if _is_bare_word(node):
+            return self._words([node], negated=negated, any=False)
         return self._leaf(node)
+
+    def _words(self, words: list[Word], *, negated: bool, any: bool) -> Words | None:
+        """One ``Words`` query for bare single-term words; repeated words count again."""
+        if self.drops_stop_words and not negated:
+            words = [word for word in words if not is_stop_word(word)]
+        terms: dict[str, Term] = {}
+        for word in words:
+            (text,) = text_terms(word.text)
+            found = terms.get(text)
+            terms[text] = (
+                Term(text, found.count + 1, found.label) if found else Term(text, 1, word.text)
+            )
+        if not terms:
+            return None
+        if len(terms) > MAX_CLAUSES:
+            terms = self._most_selective(terms)
+        for term in terms.values():
+            self._charge(Word(term.label), self._word_cost(term.text))
+        return Words(list(terms.values()), min_match=1 if any else None)
+
+    def _word_cost(self, text: str) -> float:
+        """Estimated microseconds to read a bare word's postings and score them."""
+        postings = sum(self.reader.doc_frequency(f, text) for f in BODY_FIELDS)
+        return US_PER_WORD + US_PER_WORD_POSTING * postings
+
+    def _most_selective(self, terms: dict[str, Term]) -> dict[str, Term]:
+        """The words held by fewest documents, in the query's order: ``MAX_CLAUSES`` of them,
+        or fewer if they would take more than half the query's cost budget (a long plain-words
+        query: the parser accepts no other kind past the limit)."""
+
+        def selectivity(text: str) -> tuple[bool, int, str]:
+            # Fewest documents first; but a word in none cannot help: last.
+            df = sum(self.reader.doc_frequency(f, text) for f in BODY_FIELDS)
+            return (df == 0, df, text)
+
+        kept: set[str] = set()
+        cost = self.cost
+        for text in sorted(terms, key=selectivity)[:MAX_CLAUSES]:
+            cost += self._word_cost(text)
+            if kept and cost > self.max_cost_us / 2:  # leave room for the rest of the query
+                break
+            kept.add(text)
+        self.budget.notices.append(
+            f"The query has {len(terms):,} different words; searched the {len(kept)} most "
+            "selective (those in fewest documents)."
+        )
+        return {text: term for text, term in terms.items() if text in kept}
 
     def _leaf(self, node: Word | Phrase | Prefix | Fuzzy) -> wq.Query | None:
         fields = (node.field,) if node.field else BODY_FIELDS

@@ -42,9 +42,12 @@ def matching_docs(searcher: Any, query: Any, cache: PostingCache | None = None) 
     """The live documents (top-level numbers) ``query`` matches, as ``docs_for_query``.
 
     ``cache`` keeps the postings read, for ``indexer/ranking.py`` to score the same terms."""
-    # ``phrases`` imports this module; imported here to keep the dependency one way.
+    # ``phrases`` and ``words`` import this module; imported here to keep the dependency one way.
     from indexer.search.phrases import ExactPhrase
+    from indexer.search.words import Words
 
+    if isinstance(query, Words):
+        return query.matching_docs(searcher, cache)
     if isinstance(query, wq.Term):
         return _term_docs(searcher, query.fieldname, query.text, cache)
     if isinstance(query, wq.And):

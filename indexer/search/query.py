@@ -8,7 +8,9 @@
 
 ``OR`` binds tighter than ``AND`` (``nuclear weapons OR missiles`` needs *nuclear*). Operators are
 upper case; ``and``/``or``/``not`` are ordinary words. Unbalanced quotes and parentheses are
-repaired, with a notice. ``indexer/syntax.py`` parses a query string into this tree, within the
+repaired, with a notice. A query past the limits below is refused, unless it is plain words
+(all AND-ed or all OR-ed, filters aside): pasted text or a long question is searched by its
+most selective words. ``indexer/syntax.py`` parses a query string into this tree, within the
 limits below; ``indexer/plan.py`` turns the tree into Whoosh queries.
 """
 
@@ -24,6 +26,10 @@ from indexer.errors import EmptyQuery, QueryError
 MAX_QUERY_CHARS = 1_000
 MAX_DEPTH = 8
 MAX_CLAUSES = 64
+# A longer query made only of plain words (pasted text, a question) is searched by its
+# MAX_CLAUSES most selective words (indexer/search/plan.py), within these bounds.
+MAX_PLAIN_CHARS = 10_000
+MAX_PLAIN_WORDS = 2_000
 MIN_PREFIX = 2
 MAX_FUZZY = 2
 MAX_SLOP = 50

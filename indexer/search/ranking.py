@@ -1,12 +1,13 @@
 """The top of the ranking, scored with numpy over whole posting lists.
 
 Whoosh's top-N search skips low-scoring blocks only for a single term: for ``Or(text:w,
-title:w)`` (every word of every query) it scores each matching document in Python, about
-10 us each, so a word in 10,000 documents cost 45-100 ms on the bench index. Here a term's
-BM25F scores are computed as one numpy expression over its postings (read a block at a time)
-and combined through And/Or/AndNot/Not as Whoosh combines them (sums of the matching parts).
-The same numbers come out as Whoosh's, so the order is the same; ``rank`` returns None for a
-query it does not cover, and the caller asks Whoosh.
+title:w)`` it scores each matching document in Python, about 10 us each, so a word in 10,000
+documents cost 45-100 ms on the bench index. Here a term's BM25F scores are computed as one
+numpy expression over its postings (read a block at a time), bare words and exact phrases
+score themselves (``indexer/search/words.py``, ``phrases.py``), and the parts combine through
+And/Or/AndNot/Not as Whoosh combines them (sums of the matching parts). With the searcher's
+``bm25.Weighting`` the same numbers come out as Whoosh's, so the order is the same; ``rank``
+returns None for a query it does not cover, and the caller asks Whoosh.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from whoosh import scoring
 
 from indexer.search.phrases import ExactPhrase
 from indexer.search.postings import PostingCache, field_lengths, term_weights
+from indexer.search.words import Words
 
 __all__ = ["rank"]
 
@@ -54,6 +56,8 @@ def rank(
 
 def _scores(searcher: Any, query: Any, cache: PostingCache | None) -> Scores:
     """Document -> score over every live document ``query`` matches."""
+    if isinstance(query, Words):
+        return query.scores(searcher, cache)
     if isinstance(query, wq.Term):
         return _term(searcher, query, cache)
     if isinstance(query, ExactPhrase):

@@ -19,6 +19,8 @@ from indexer.search.query import (
     MAX_CLAUSES,
     MAX_DEPTH,
     MAX_FUZZY,
+    MAX_PLAIN_CHARS,
+    MAX_PLAIN_WORDS,
     MAX_QUERY_CHARS,
     MAX_SLOP,
     MIN_PREFIX,
@@ -49,12 +51,13 @@ _COMPARE_RE = re.compile(r"(>=|<=|>|<)(.*)")
 
 
 def parse_query(source: str) -> ParsedQuery:
-    """Parse ``source`` into a tree; raises ``QueryError`` subclasses naming the bad part."""
-    if len(source) > MAX_QUERY_CHARS:
-        raise QueryTooComplex(
-            f'The query "{shorten(source)}" is {len(source):,} characters long; the limit is '
-            f"{MAX_QUERY_CHARS:,}. Shorten it, or split it into several searches."
-        )
+    """Parse ``source`` into a tree; raises ``QueryError`` subclasses naming the bad part.
+
+    Past ``MAX_QUERY_CHARS`` or ``MAX_CLAUSES`` only plain words are accepted (up to
+    ``MAX_PLAIN_CHARS`` and ``MAX_PLAIN_WORDS``): the planner searches their most selective.
+    """
+    if len(source) > MAX_PLAIN_CHARS:
+        raise _too_long(source)
     # Lone surrogates (from badly decoded input) cannot be encoded into index terms.
     text = source.encode("utf-8", "replace").decode("utf-8").translate(_QUOTES)
     lexer = _Lexer(text)
@@ -63,7 +66,34 @@ def parse_query(source: str) -> ParsedQuery:
     root = parser.parse()
     if root is None:
         raise empty_query(source)
+    if (len(source) > MAX_QUERY_CHARS or lexer.clauses > MAX_CLAUSES) and not _is_plain(root):
+        if len(source) > MAX_QUERY_CHARS:
+            raise _too_long(source)
+        raise QueryTooComplex(
+            f"The query has more than {MAX_CLAUSES} words, phrases and filters "
+            f'("{shorten(source)}"). Use fewer terms, or plain words only.'
+        )
     return ParsedQuery(source, root, tuple(lexer.notices))
+
+
+def _too_long(source: str) -> QueryTooComplex:
+    return QueryTooComplex(
+        f'The query "{shorten(source)}" is {len(source):,} characters long; the limit is '
+        f"{MAX_QUERY_CHARS:,} ({MAX_PLAIN_CHARS:,} for plain words). Shorten it, or split it "
+        "into several searches."
+    )
+
+
+def _is_plain(root: Node) -> bool:
+    """Words with no field, all AND-ed (beside filters) or all OR-ed: the shape of pasted
+    text or a question."""
+    children = root.children if isinstance(root, And | Or) else (root,)
+    filters_allowed = not isinstance(root, Or)
+    return all(
+        (isinstance(c, Word) and c.field is None)
+        or (filters_allowed and isinstance(c, Filter | DateFilter))
+        for c in children
+    )
 
 
 def _count(n: int, what: str) -> str:
@@ -137,9 +167,9 @@ class _Lexer:
         if leaf is None:
             return
         self.clauses += 1
-        if self.clauses > MAX_CLAUSES:
+        if self.clauses > MAX_PLAIN_WORDS:
             raise QueryTooComplex(
-                f"The query has more than {MAX_CLAUSES} words, phrases and filters "
+                f"The query has more than {MAX_PLAIN_WORDS:,} words, phrases and filters "
                 f'("{shorten(self.text)}"). Use fewer terms.'
             )
         self.tokens.append(leaf)

@@ -227,4 +227,13 @@ def result_json(result: SearchResult) -> dict[str, Any]:
         },
         "suggestion": result.suggestion or None,
         "notices": list(result.notices),
+        "partial": (
+            {
+                "words": result.partial.words,
+                "complete": result.partial.complete,
+                "missing": list(result.partial.missing),
+            }
+            if result.partial
+            else None
+        ),
     }

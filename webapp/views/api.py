@@ -17,7 +17,7 @@ from flask.typing import ResponseReturnValue
 
 from annotations import Counts, counts
 from corpus import Document, PartialDate
-from indexer.search import Hit
+from indexer.search import Hit, PartialMatch
 from webapp.annotation_search import AnnotationResolver
 from webapp.params import part_number, search_request, version_number
 from webapp.parts import MAX_HITS, hits_in, split_parts
@@ -63,6 +63,7 @@ def search() -> ResponseReturnValue:
             },
             "suggestion": result.suggestion or None,
             "notices": [*result.notices, *filter(None, [staleness_notice()])],
+            "partial": _partial_fields(result.partial),
         }
     )
 
@@ -133,6 +134,18 @@ def _document_fields(doc: Document) -> dict[str, Any]:
         "ingested_at": doc.ingested_at.isoformat() if doc.ingested_at else None,
         "view_url": url_for("documents.show", id=doc.id, _external=True),
         "text": doc.text,
+    }
+
+
+def _partial_fields(partial: PartialMatch | None) -> dict[str, Any] | None:
+    """How many words the query asked for, how many documents hold them all and which words
+    none holds, when hits holding only some of them are shown (else ``null``)."""
+    if partial is None:
+        return None
+    return {
+        "words": partial.words,
+        "complete": partial.complete,
+        "missing": list(partial.missing),
     }
 
 
