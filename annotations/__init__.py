@@ -5,9 +5,14 @@ database with their own migration history, run after the corpus's (``annotations
 Annotations are the analysts' own work: nothing here deletes one except an explicit delete by
 its author, and re-anchoring never puts one on words that are not its quote (it reports it
 fuzzy, to review, or orphaned). The web app uses only the names listed in ``__all__``.
+The Markdown renderer (``markdown_it``, ``nh3``) is loaded on first use: ``dossier search``
+needs the store, not the renderer.
 """
 
 from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from annotations.anchoring import Placement, as_seen_in, place
 from annotations.briefs import (
@@ -52,7 +57,6 @@ from annotations.listing import (
     list_annotations,
     tag_suggestions,
 )
-from annotations.markdown import render_markdown
 from annotations.model import (
     COLOURS,
     LOCAL_USER,
@@ -79,6 +83,9 @@ from annotations.replies import add_reply, delete_reply, update_reply
 from annotations.store import AnnotationStore
 from annotations.tabular import export_csv, parse_row, read_csv
 from annotations.w3c import Urls
+
+if TYPE_CHECKING:
+    from annotations.markdown import render_markdown
 
 __all__ = [
     "CHECKS",
@@ -156,3 +163,16 @@ __all__ = [
     "tag_suggestions",
     "update_reply",
 ]
+
+_LAZY = {"render_markdown": "markdown"}
+
+
+if not TYPE_CHECKING:  # mypy reads the imports above, and so catches a misspelt name
+
+    def __getattr__(name: str) -> Any:
+        """Load a public name of ``_LAZY`` from its module on first use."""
+        if name not in _LAZY:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+        globals()[name] = value
+        return value

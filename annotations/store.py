@@ -44,7 +44,8 @@ from annotations.rows import (
 )
 from annotations.tables import annotation_replies, annotation_table, annotation_tags
 from corpus.anchors import Anchor, anchor_at, selection
-from corpus.database import migrate
+from corpus.database import check_head
+from corpus.database import migrate as _migrate
 from corpus.jobs import enqueue
 from corpus.model import Span
 from corpus.store import Store
@@ -54,10 +55,11 @@ _A = annotation_table.c
 
 
 class AnnotationStore:
-    """Annotations beside the documents of ``store``; opening it migrates its tables."""
+    """Annotations beside the documents of ``store``; opening it migrates its tables (or,
+    ``migrate=False``, for commands that only read, checks they are at head)."""
 
-    def __init__(self, store: Store) -> None:
-        migrate(store.engine, MIGRATIONS)
+    def __init__(self, store: Store, *, migrate: bool = True) -> None:
+        (_migrate if migrate else check_head)(store.engine, MIGRATIONS)
         self.store = store
 
     def connect(self, *, write: bool = False) -> AbstractContextManager[Connection]:

@@ -20,9 +20,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from rapidfuzz import fuzz
-from rapidfuzz.distance import Indel
-
 from corpus.errors import InvalidAnchor
 from corpus.model import Span
 
@@ -154,6 +151,8 @@ def _far(anchor: Anchor, start: int) -> int:
 
 
 def _similarity(a: str, b: str) -> float:
+    from rapidfuzz.distance import Indel  # loaded when an anchor has moved, not with the module
+
     return Indel.normalized_similarity(a, b)
 
 
@@ -226,6 +225,8 @@ def _approximate(quote: str, text: str, lo: int, hi: int) -> Span | None:
 
 
 def _align(piece: str, text: str, lo: int, hi: int) -> Span | None:
+    from rapidfuzz import fuzz
+
     found = fuzz.partial_ratio_alignment(piece, text[lo:hi], score_cutoff=100 * FUZZY_QUOTE)
     if found is None:
         return None

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import re
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -61,15 +62,16 @@ class Migrations:
     version_table: str
 
     def head(self) -> str:
-        """The newest revision of this history."""
+        """The newest revision of this history, read from the revision files' ``revision`` and
+        ``down_revision`` lines: opening a store at head costs no Alembic import."""
         return _head(self)
 
     def current(self, connection: Connection) -> str | None:
         """The revision the database is at; None for a database never migrated."""
-        from alembic.runtime.migration import MigrationContext
-
-        opts = {"version_table": self.version_table}
-        return MigrationContext.configure(connection, opts=opts).get_current_revision()
+        if not sa.inspect(connection).has_table(self.version_table):
+            return None
+        table = sa.table(self.version_table, sa.column("version_num"))
+        return connection.execute(sa.select(table.c.version_num)).scalar()
 
     def config(self, connection: Connection | None = None) -> Config:
         """The Alembic configuration that runs this history on ``connection``."""
@@ -85,35 +87,64 @@ class Migrations:
 
 @functools.cache
 def _head(migrations: Migrations) -> str:
-    from alembic.script import ScriptDirectory
+    revisions: dict[str, str | None] = {}
+    for path in (migrations.folder / "versions").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        found = _REVISION.search(source)
+        if found:
+            below = _DOWN_REVISION.search(source)
+            revisions[found["id"]] = below["id"] if below and below["id"] else None
+    heads = set(revisions) - set(revisions.values())
+    if len(heads) != 1:
+        raise RuntimeError(f"expected one head revision in {migrations.folder}, found {heads}")
+    return heads.pop()
 
-    head = ScriptDirectory.from_config(migrations.config()).get_current_head()
-    if head is None:
-        raise RuntimeError(f"no migrations found in {migrations.folder}")
-    return head
+
+_REVISION = re.compile(r"^revision(?:: str)? = [\"'](?P<id>[^\"']+)[\"']", re.M)
+_DOWN_REVISION = re.compile(
+    r"^down_revision(?:: [^=]+)? = (?:[\"'](?P<id>[^\"']+)[\"']|None)", re.M
+)
 
 
-def open_engine(url: str, *histories: Migrations) -> Engine:
-    """An engine on ``url`` with each history migrated to head, in the order given.
+def open_engine(url: str, *histories: Migrations, migrate_to_head: bool = True) -> Engine:
+    """An engine on ``url`` with each history migrated to head, in the order given; or, when
+    not ``migrate_to_head`` (commands that only read), checked to be at head already.
 
-    Raises ``StoreUnavailable`` for an unusable URL or a database that cannot be migrated.
+    Raises ``StoreUnavailable`` for an unusable URL or a database that cannot be migrated (or,
+    when only reading, is not at head).
     """
     engine = create_engine(url)
     try:
         for migrations in histories:
-            migrate(engine, migrations)
+            (migrate if migrate_to_head else check_head)(engine, migrations)
     except BaseException:
         engine.dispose()
         raise
     return engine
 
 
+def check_head(engine: Engine, migrations: Migrations) -> None:
+    """Raise ``StoreUnavailable`` unless the database is at the history's head: a command that
+    only reads never migrates (nor imports Alembic)."""
+    try:
+        with engine.connect() as conn:
+            current = migrations.current(conn)
+    except sa.exc.DBAPIError as exc:
+        raise StoreUnavailable(
+            f"Cannot open the database {shown_url(engine)}: {exc.orig}. Check that it exists "
+            "and that the server is running."
+        ) from exc
+    if current != migrations.head():
+        raise StoreUnavailable(
+            f"The database {shown_url(engine)} is at schema revision {current or 'none'}; this "
+            f'Dossier needs {migrations.head()}. Run "dossier setup" to upgrade it.'
+        )
+
+
 def migrate(engine: Engine, migrations: Migrations) -> None:
     """Run one history to head under the writers' lock, unless it is there already (the
-    common, quick case). Raises ``StoreUnavailable`` naming the database."""
-    from alembic import command
-    from alembic.util.exc import CommandError
-
+    common, quick case, which loads no Alembic). Raises ``StoreUnavailable`` naming the
+    database."""
     shown = shown_url(engine)
     try:
         with engine.connect() as conn:
@@ -121,6 +152,20 @@ def migrate(engine: Engine, migrations: Migrations) -> None:
                 _check_encoding(conn)
             if migrations.current(conn) == migrations.head():
                 return
+    except sa.exc.DBAPIError as exc:
+        raise StoreUnavailable(
+            f"Cannot open the database {shown}: {exc.orig}. Check that it exists, that its "
+            "folder is writable and that the server is running."
+        ) from exc
+    _upgrade(engine, migrations)
+
+
+def _upgrade(engine: Engine, migrations: Migrations) -> None:
+    from alembic import command
+    from alembic.util.exc import CommandError
+
+    shown = shown_url(engine)
+    try:
         with engine.execution_options(**WRITE).begin() as conn:
             if conn.dialect.name == "postgresql":
                 conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_PG_MIGRATION_LOCK)))

@@ -51,9 +51,10 @@ class Store:
         self.engine = engine
 
     @classmethod
-    def open(cls, url: str) -> Store:
-        """Connect and migrate the schema to head; raises ``StoreUnavailable`` on failure."""
-        return cls(open_engine(url, MIGRATIONS))
+    def open(cls, url: str, *, migrate: bool = True) -> Store:
+        """Connect and migrate the schema to head (``migrate=False``, for commands that only
+        read: check that it is at head); raises ``StoreUnavailable`` on failure."""
+        return cls(open_engine(url, MIGRATIONS, migrate_to_head=migrate))
 
     @property
     def url(self) -> str:

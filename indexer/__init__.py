@@ -5,8 +5,9 @@ the package's contract (docs/ARCHITECTURE.md): the index, its lock and generatio
 resources and the errors. The subpackages have their own surfaces: ``indexer.search`` (the
 search contract: ``SearchRequest`` -> ``SearchResult`` of ``Hit``) and ``indexer.entities``
 (the entity recogniser and the analysis step). The web app imports nothing else of ``indexer``
-(``tests/test_layout.py``). NLTK's resource helpers are loaded on first use (``nltk`` itself
-only when text is analysed).
+(``tests/test_layout.py``). Every name but the errors is loaded from its module on first use
+(Whoosh with the index, NLTK only when text is analysed), so a command imports only what it
+uses.
 """
 
 from __future__ import annotations
@@ -14,15 +15,6 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from indexer.build import (
-    IndexStatus,
-    IndexUpdate,
-    OnWait,
-    build_index,
-    catch_up_index,
-    index_status,
-    update_index,
-)
 from indexer.errors import (
     EmptyQuery,
     IndexBusy,
@@ -35,10 +27,6 @@ from indexer.errors import (
     QueryError,
     QueryTooComplex,
 )
-from indexer.generations import leftovers
-from indexer.lock import holder, is_locked
-from indexer.schema import ENTITY_FIELDS, SCHEMA_VERSION
-from indexer.search.engine import Hit, SearchIndex, SearchRequest, SearchResult, Snippet, hit_spans
 
 if TYPE_CHECKING:
     from indexer.analyse import (
@@ -47,6 +35,26 @@ if TYPE_CHECKING:
         download_resources,
         missing_resources,
         resource_dir,
+    )
+    from indexer.build import (
+        IndexStatus,
+        IndexUpdate,
+        OnWait,
+        build_index,
+        catch_up_index,
+        index_status,
+        update_index,
+    )
+    from indexer.generations import leftovers
+    from indexer.lock import holder, is_locked
+    from indexer.schema import ENTITY_FIELDS, SCHEMA_VERSION
+    from indexer.search.engine import (
+        Hit,
+        SearchIndex,
+        SearchRequest,
+        SearchResult,
+        Snippet,
+        hit_spans,
     )
 
 __all__ = [
@@ -86,6 +94,24 @@ __all__ = [
 ]
 
 _LAZY = {
+    "IndexStatus": "build",
+    "IndexUpdate": "build",
+    "OnWait": "build",
+    "build_index": "build",
+    "catch_up_index": "build",
+    "index_status": "build",
+    "update_index": "build",
+    "leftovers": "generations",
+    "holder": "lock",
+    "is_locked": "lock",
+    "ENTITY_FIELDS": "schema",
+    "SCHEMA_VERSION": "schema",
+    "Hit": "search.engine",
+    "SearchIndex": "search.engine",
+    "SearchRequest": "search.engine",
+    "SearchResult": "search.engine",
+    "Snippet": "search.engine",
+    "hit_spans": "search.engine",
     "DEMO_RESOURCES": "analyse",
     "RESOURCES": "analyse",
     "download_resources": "analyse",

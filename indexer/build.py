@@ -45,7 +45,6 @@ from indexer.generations import (
     utc_now,
     write_state,
 )
-from indexer.lock import index_lock
 from indexer.schema import SCHEMA_VERSION, WORD_RE, build_schema, date_desc_key
 
 if TYPE_CHECKING:
@@ -169,6 +168,8 @@ def index_status(store: Store, index_dir: Path | str) -> IndexStatus:
 def locked(index_dir: Path, *, wait: float = 0.0, on_wait: OnWait | None = None) -> Iterator[None]:
     """Hold the index lock (``indexer/lock.py``), first removing what interrupted builds left:
     with the lock held, no other process is building, so every leftover is abandoned."""
+    from indexer.lock import index_lock  # filelock: loaded by writers, not by every search
+
     with index_lock(index_dir, wait=wait, on_wait=on_wait):
         remove_leftovers(index_dir)
         yield
@@ -181,6 +182,8 @@ def tidy(index_dir: Path | str) -> list[str]:
     index_dir = Path(index_dir)
     if not leftovers(index_dir):
         return []
+    from indexer.lock import index_lock
+
     try:
         with index_lock(index_dir):
             return [leftover.name for leftover in remove_leftovers(index_dir)]

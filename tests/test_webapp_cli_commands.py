@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -15,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from corpus.migrations import head_revision
 from indexer.analyse import RESOURCES
 from indexer.generations import new_generation
 from indexer.lock import index_lock
@@ -517,6 +519,45 @@ def test_search_sees_only_the_instance_dossier_home_names(
     _run(runner, "ingest", str(sources / "valdai-remarks.md"), env=second)
     assert json.loads(_run(runner, "search", "--json", "pyongyang", env=first))["total"] == 1
     assert json.loads(_run(runner, "search", "--json", "pyongyang", env=second))["total"] == 0
+
+
+# What a search must not load: the web app, the readers, NLTK, migrations, the index lock.
+NOT_FOR_A_SEARCH = (
+    *("alembic", "bs4", "filelock", "flask", "markdown_it", "nh3", "nltk", "rapidfuzz"),
+    *("tqdm", "werkzeug"),
+)
+SEARCH_AND_LIST_MODULES = (
+    "import sys\n"
+    "from webapp.cli.commands import cli\n"
+    "cli(['search', 'talks', '--limit', '1'], standalone_mode=False)\n"
+    "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))\n"
+)
+
+
+def test_a_search_loads_neither_the_web_app_nor_migrations_nor_the_readers(
+    ingested: Any, tmp_path: Path
+) -> None:
+    env = {**os.environ, "DOSSIER_HOME": str(tmp_path / "home")}
+    command = [sys.executable, "-c", SEARCH_AND_LIST_MODULES]
+    done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    *hits, modules = done.stdout.strip().splitlines()
+    assert hits[0].startswith("1-1 of ")
+    assert set(modules.split()) & set(NOT_FOR_A_SEARCH) == set()
+
+
+def test_a_search_never_migrates_the_database(ingested: Any, tmp_path: Path) -> None:
+    database = tmp_path / "home" / "dossier.db"
+    with sqlite3.connect(database) as conn:
+        conn.execute("UPDATE corpus_alembic_version SET version_num = '0001'")
+    assert _err(ingested, "search", "talks") == (
+        f"Error: The database sqlite:///{database} is at schema revision 0001; this Dossier "
+        f'needs {head_revision()}. Run "dossier setup" to upgrade it.\n'
+    )
+    with sqlite3.connect(database) as conn:
+        assert conn.execute("SELECT version_num FROM corpus_alembic_version").fetchall() == [
+            ("0001",)
+        ]
 
 
 def _free_port() -> int:

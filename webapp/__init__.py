@@ -8,9 +8,10 @@ no NLTK calls here. Document text is untrusted: it reaches HTML only through aut
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask, Response
+if TYPE_CHECKING:  # Flask is imported by create_app, so that the CLI never loads it for nothing
+    from flask import Flask, Response
 
 __all__ = ["create_app"]
 
@@ -27,7 +28,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     ``config`` overrides everything else (tests pass the store and index they built).
     """
     # Imported here, not at the top, so that importing the package (for the CLI or the config)
-    # does not load the views, the store and the index.
+    # does not load Flask, the views, the store and the index.
+    from flask import Flask
+
     import webapp.views.annotations as annotation_views  # not "from": the name is __future__'s
     from webapp import (
         csrf,

@@ -2,20 +2,19 @@
 
 ``load_config`` is shared by ``create_app`` and the CLI, so the web app and every ``dossier``
 command see the same instance: DEFAULTS -> ``<HOME>/config.py`` -> ``DOSSIER_*`` environment
-(Flask's ``from_prefixed_env``: values parsed as JSON when they can be) -> overrides.
+(values parsed as JSON when they can be, as Flask's ``from_prefixed_env``) -> overrides.
 Paths that default to a place inside HOME are filled in after all layers, so setting only
 ``DOSSIER_HOME`` moves the whole instance.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-
-from flask import Config
 
 from corpus import IngestLimits
 
@@ -111,15 +110,51 @@ def load_config(
     home = overrides.get("HOME") or os.environ.get(f"{ENV_PREFIX}_HOME") or DEFAULTS["HOME"]
     home_dir = Path(os.path.abspath(os.fspath(home)))
 
-    layers = Config(str(home_dir), DEFAULTS)
-    layers.from_pyfile(str(home_dir / "config.py"), silent=True)
-    layers.from_prefixed_env(ENV_PREFIX)
+    layers = dict(DEFAULTS)
+    layers.update(_from_pyfile(home_dir / "config.py"))
+    layers.update(_from_env(ENV_PREFIX))
     layers.update(overrides)
     layers["HOME"] = str(home_dir)
-    config = _resolve(dict(layers))
+    config = _resolve(layers)
     if not config["SECRET_KEY"] and (generate_secret or (home_dir / SECRET_KEY_FILE).exists()):
         config["SECRET_KEY"] = instance_secret(home_dir)
     return config
+
+
+def _from_pyfile(path: Path) -> dict[str, Any]:
+    """The UPPER_CASE names an instance's ``config.py`` sets (none when there is no such file),
+    read as Flask's ``Config.from_pyfile`` reads them, without loading Flask for the CLI."""
+    try:
+        source = path.read_bytes()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return {}
+    except OSError as exc:
+        raise ConfigError(f"Cannot read the configuration file {path}: {exc.strerror}.") from exc
+    namespace: dict[str, Any] = {"__file__": str(path)}
+    exec(
+        compile(source, str(path), "exec"), namespace
+    )  # the instance's own config, as Flask runs it
+    return {key: value for key, value in namespace.items() if key.isupper()}
+
+
+def _from_env(prefix: str) -> dict[str, Any]:
+    """``<PREFIX>_KEY`` environment variables as keys, values read as JSON when they parse (as
+    Flask's ``Config.from_prefixed_env``; ``A__B`` sets key ``B`` of dict ``A``)."""
+    found: dict[str, Any] = {}
+    for name in sorted(os.environ):
+        if not name.startswith(f"{prefix}_"):
+            continue
+        raw = os.environ[name]
+        try:
+            value: Any = json.loads(raw)
+        except ValueError:
+            value = raw
+        *parents, key = name.removeprefix(f"{prefix}_").split("__")
+        current = found
+        for parent in parents:
+            current = current.setdefault(parent, {})
+        current[key] = value
+    return found
 
 
 def _resolve(config: dict[str, Any]) -> dict[str, Any]:

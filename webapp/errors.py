@@ -14,11 +14,12 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, jsonify, render_template, request
-from werkzeug.exceptions import BadRequest, HTTPException, RequestURITooLarge
+from werkzeug.exceptions import HTTPException, RequestURITooLarge
 
 from annotations import AnnotationError
 from corpus import CorpusError
 from indexer import IndexerError
+from webapp.params import InvalidParameter
 
 log = logging.getLogger(__name__)
 
@@ -58,13 +59,6 @@ def check_url_length() -> None:
         )
 
 
-class InvalidParameter(BadRequest):
-    """A query-string parameter has a value that cannot be used (the message quotes it)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(description=message)
-
-
 def status_for(error: Exception) -> int:
     """The HTTP status an error declares (``status``); 500 for one that declares none."""
     status = getattr(error, "status", 500)
@@ -102,6 +96,7 @@ def init_app(app: Flask) -> None:
     of every address's length, which runs before anything else reads the request."""
     for base in PACKAGE_ERRORS:
         app.register_error_handler(base, _handle_package_error)
+    app.register_error_handler(InvalidParameter, _handle_package_error)  # a 400, the web's own
     app.register_error_handler(HTTPException, _handle_http)
     app.register_error_handler(Exception, _handle_unexpected)
     app.before_request(check_url_length)

@@ -10,20 +10,14 @@ import logging
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from corpus import PutOutcome, Store, StoreUnavailable, demo_drafts
-from indexer import (
-    DEMO_RESOURCES,
-    RESOURCES,
-    ModelInvalid,
-    NltkResourceMissing,
-    download_resources,
-    missing_resources,
-    resource_dir,
-)
-from indexer.entities import Recogniser, load_recogniser, model_path, train
+from corpus import Store, StoreUnavailable
+from indexer import ModelInvalid, NltkResourceMissing
 from webapp.config import ConfigError
+
+if TYPE_CHECKING:  # loaded by the steps that use them: opening a store for a search needs none
+    from indexer.entities import Recogniser
 
 Progress = Callable[[str, int, int], object]
 """Called as ``progress(step, done, total)`` in the long steps: ``"demo"`` (documents stored,
@@ -35,9 +29,10 @@ TRAINING_PASSES = 5  # passes when setup trains the entity model (~2 minutes on 
 log = logging.getLogger(__name__)
 
 
-def open_store(config: Mapping[str, Any], *, create: bool = False) -> Store:
+def open_store(config: Mapping[str, Any], *, create: bool = False, migrate: bool = True) -> Store:
     """The instance's store. Unless ``create``, a SQLite file that does not exist is an error
     rather than a new empty database (a mistyped DOSSIER_HOME should not look like no hits).
+    ``migrate=False``: for commands that only read (``Store.open``).
 
     Raises ``StoreUnavailable`` naming the instance and the command that creates it.
     """
@@ -50,7 +45,7 @@ def open_store(config: Mapping[str, Any], *, create: bool = False) -> Store:
                 'Run "dossier setup" to create it, or set DOSSIER_HOME to an existing instance.'
             )
         path.parent.mkdir(parents=True, exist_ok=True)
-    return Store.open(url)
+    return Store.open(url, migrate=migrate)
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -69,6 +64,8 @@ def require_resources(config: Mapping[str, Any], *, download: bool = False) -> t
 
     Raises ``NltkResourceMissing`` naming what is still missing and how to get it.
     """
+    from indexer import DEMO_RESOURCES, RESOURCES, download_resources, missing_resources
+
     is_demo_wanted = bool(config["DEMO_CORPUS"])
     resources = RESOURCES + (DEMO_RESOURCES if is_demo_wanted else ())
     downloaded = tuple(download_resources(resources)) if download else ()
@@ -97,6 +94,8 @@ def entity_model(
     Raises ``ConfigError`` when ``NER_TRAIN_CORPUS`` names no file, ``ModelInvalid`` for an
     unreadable model with no corpus to retrain it from.
     """
+    from indexer.entities import load_recogniser, model_path, train
+
     corpus = config["NER_TRAIN_CORPUS"]
     try:
         recogniser = load_recogniser(config["MODELS_DIR"])
@@ -127,6 +126,9 @@ def entity_model(
 def load_demo(store: Store, progress: Progress | None = None) -> tuple[str, ...]:
     """Put the demo collection (NLTK's speeches, chat and news) into ``store``; the ids of the
     documents it added."""
+    from corpus import PutOutcome, demo_drafts
+    from indexer import DEMO_RESOURCES, resource_dir
+
     roots = {package: resource_dir(path) for package, path in DEMO_RESOURCES}
     drafts = demo_drafts(roots)
     added: list[str] = []

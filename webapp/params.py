@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from werkzeug.datastructures import MultiDict
+if TYPE_CHECKING:  # the CLI passes its own mapping: Werkzeug is not loaded for a search
+    from werkzeug.datastructures import MultiDict
 
 from corpus import KINDS, PartialDate
 from indexer import QueryError
 from indexer.search import SearchRequest, parse_period
-from webapp.errors import InvalidParameter
 
 # The sort names users see -> the SearchRequest's sort.
 SORTS: Mapping[str, str] = {"relevance": "relevance", "newest": "-date", "oldest": "date"}
@@ -34,6 +34,13 @@ MAX_FILTER_VALUES = 20
 # FILTERS because the search page labels its values with entity names.
 ENTITY_PARAM = "entity"
 _DATE_SHAPE = re.compile(r"\d{4}(-\d{1,2}){0,2}")
+
+
+class InvalidParameter(ValueError):
+    """A query-string parameter has a value that cannot be used (the message quotes it): a 400
+    on the web (``webapp/errors.py`` reads ``status``), a one-line message on the CLI."""
+
+    status = 400
 
 
 def search_request(args: MultiDict[str, str], *, per_page: int) -> SearchRequest:

@@ -9,13 +9,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from corpus import IngestReport
-from indexer import IndexStatus, IndexUpdate, holder, is_locked, leftovers
-from indexer.search import SearchResult, Snippet
+if TYPE_CHECKING:  # types only: a search's output needs none of these modules loaded
+    from corpus import IngestReport
+    from indexer import IndexStatus, IndexUpdate
+    from indexer.search import SearchResult, Snippet
 
 SHOWN_FAILURES = 50  # failures listed in the plain-text summary; the JSON lists them all
 BOLD, PLAIN = "\x1b[1m", "\x1b[0m"
@@ -90,6 +91,8 @@ def status_lines(status: IndexStatus) -> list[str]:
 
 def housekeeping_lines(index_dir: Path) -> list[str]:
     """Who holds the index lock, and what interrupted builds left in the index folder."""
+    from indexer import holder, is_locked, leftovers
+
     busy = is_locked(index_dir)
     said = holder(index_dir) if busy else ""
     lines = [f"Lock:         {'held by ' + (said or 'another process') if busy else 'free'}"]

@@ -55,8 +55,7 @@ def index() -> ResponseReturnValue:
     try:
         query = filter_of(args, viewer=viewer)
     except (InvalidAnnotation, InvalidParameter) as exc:
-        message = exc.description if isinstance(exc, InvalidParameter) else str(exc)
-        return render_template("annotations/index.html", error=message, **context), 400
+        return render_template("annotations/index.html", error=str(exc), **context), 400
     page = list_annotations(astore, query)
     ids = {a.document_id for a in page.annotations}
     last = max(1, math.ceil(page.total / page.per_page))

@@ -21,9 +21,8 @@ from corpus.entities import ENTITY_TYPES, CorrectionResult, EntityStore
 from webapp.corrections import after, entity_ref
 from webapp.entity_layer import TYPE_LABELS, type_label
 from webapp.entity_pages import entity_page, registry_page
-from webapp.errors import InvalidParameter
 from webapp.origins import same_site_path
-from webapp.params import text_offset
+from webapp.params import InvalidParameter, text_offset
 from webapp.resources import entity_names, get_entity_store, get_store
 
 bp = Blueprint("entities", __name__, url_prefix="/entities")

@@ -12,9 +12,8 @@ from flask.typing import ResponseReturnValue
 
 from corpus.entities import REANALYSE
 from corpus.jobs import pending_documents, queue_status
-from webapp.errors import InvalidParameter
 from webapp.jobs import settings_of, worker_of
-from webapp.params import MAX_FILTER_VALUES
+from webapp.params import MAX_FILTER_VALUES, InvalidParameter
 from webapp.reanalysis import status_json
 from webapp.resources import get_entity_store
 

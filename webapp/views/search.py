@@ -20,10 +20,16 @@ from indexer.search import SearchRequest, SearchResult, Snippet
 from webapp.annotation_layer import HitAnnotations, hit_annotations
 from webapp.annotation_search import AnnotationResolver
 from webapp.entity_layer import snippet_marks, snippet_mentions, type_label
-from webapp.errors import InvalidParameter
 from webapp.highlight import Mark, render_layers
 from webapp.layers import Placed, window
-from webapp.params import FILTERS, MAX_FILTER_VALUES, MAX_PAGE, SORTS, search_request
+from webapp.params import (
+    FILTERS,
+    MAX_FILTER_VALUES,
+    MAX_PAGE,
+    SORTS,
+    InvalidParameter,
+    search_request,
+)
 from webapp.resources import (
     entity_names,
     get_annotation_store,
@@ -94,7 +100,7 @@ def index() -> tuple[str, int]:
         result = get_index().search(search, get_store(), AnnotationResolver(astore, viewer))
         context["stale"] = staleness_notice()
     except (QueryError, InvalidParameter) as exc:
-        message = exc.description if isinstance(exc, InvalidParameter) else str(exc)
+        message = str(exc)
         return render_template("search/index.html", error=message, **context), 400
     context["facets"] = _facets(result, args)
     context["entity_facets"] = _entity_facets(result, args, names)

@@ -1,0 +1,252 @@
+"""``dossier setup``, ``serve``, ``ingest`` and ``index``: the commands that run the pipeline
+(``webapp/pipeline.py``) on the instance, with progress bars on stderr.
+
+Loaded only when one of them runs (``webapp/cli/commands.py``), like every command module.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import click
+from tqdm import tqdm
+
+from corpus import IngestReport
+from indexer import IndexBusy, index_status
+from webapp import create_app, pipeline
+from webapp.cli.entity_terminal import model_status
+from webapp.cli.steps import follow_up_lines, ingest_json, run_lines
+from webapp.cli.terminal import housekeeping_lines, index_line, printable, say, status_lines
+from webapp.config import load_config
+from webapp.instance import open_store
+
+
+@click.command()
+@click.option("--no-demo", is_flag=True, help="Skip the demo collection (as DEMO_CORPUS=false).")
+@click.option(
+    "--download/--no-download",
+    default=True,
+    show_default=True,
+    help="Fetch missing NLTK resources with NLTK's downloader (needs internet).",
+)
+def setup(no_demo: bool, download: bool) -> None:
+    """Prepare the instance: NLTK data, database, demo collection, entity model, index.
+
+    Safe to run again: it only does what is not done yet. "make run" runs it before serving.
+    """
+    config = _config({"DEMO_CORPUS": False} if no_demo else None)
+    with _StepBars() as bars:
+        done = pipeline.prepare_instance(
+            config, download=download, progress=bars.update, on_wait=_say
+        )
+    say(f"Instance: {done.home}")
+    if done.downloaded:
+        say(f"NLTK data: downloaded {', '.join(done.downloaded)}.")
+    else:
+        where = os.environ.get("NLTK_DATA") or "NLTK's default locations"
+        say(f"NLTK data: everything needed is installed ({where}).")
+    say(f"Database: {done.database}, schema up to date, {done.documents} documents.")
+    if not done.is_demo_wanted:
+        say("Demo collection: not loaded (--no-demo or DEMO_CORPUS=false).")
+    elif done.demo_added:
+        say(f"Demo collection: loaded {done.demo_added} documents.")
+    else:
+        say("Demo collection: not loaded, the database already holds documents.")
+    say(f"Entities: {model_status(done)}")
+    rebuilt = done.is_model_trained and done.index.before.exists
+    say(index_line(done.index, rebuilt=rebuilt))
+    for line in follow_up_lines(done.steps):
+        say(line)
+    say(f'Ready: run "dossier serve" and open {_url(config["HOST"], config["PORT"])}')
+
+
+@click.command()
+@click.option("--host", help="Address to listen on.  [default: HOST, 127.0.0.1]")
+@click.option("--port", type=click.IntRange(0, 65535), help="Port.  [default: PORT, 5000]")
+@click.option("--debug", is_flag=True, help="Reload on code changes and show tracebacks.")
+def serve(host: str | None, port: int | None, debug: bool) -> None:
+    """Serve the web app on this machine.
+
+    First brings the index up to date (as "dossier index" does) and re-anchors the annotations
+    of re-published documents, then runs Flask's threaded server, for one user. For a team,
+    run it under gunicorn: see the README.
+    """
+    overrides = {k: v for k, v in (("HOST", host), ("PORT", port)) if v is not None}
+    config = _config(overrides)
+    with open_store(config) as store:
+        count = store.count()
+    try:
+        with tqdm(desc="Indexing", unit=" documents", disable=None, leave=False) as bar:
+            step = pipeline.update_index(config, progress=_bar_progress(bar), on_wait=_say)
+        say(index_line(step.detail))
+    except IndexBusy as exc:  # another process is updating it: serve what is there
+        say(f"Index: {exc}", err=True)
+    for line in follow_up_lines([pipeline.reanchor_changed(config)]):
+        say(line)
+    app = create_app(overrides)
+    say(f"Serving {count} documents from {config['HOME']}")
+    say(f"Open {_url(config['HOST'], config['PORT'])}  (Ctrl+C to stop)")
+    if config["HOST"] not in ("127.0.0.1", "localhost", "::1"):
+        say("Note: this server is for one user; for a team use gunicorn.", err=True)
+    if config["HOST"] in ("", "0.0.0.0", "::") and config["ALLOWED_HOSTS"] is None:
+        say(
+            "Note: it answers to localhost names only; set ALLOWED_HOSTS to the names others "
+            "use to reach it.",
+            err=True,
+        )
+    app.run(config["HOST"], config["PORT"], debug=debug, threaded=True)
+
+
+@click.command("ingest")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--index/--no-index",
+    default=True,
+    show_default=True,
+    help="Bring the index up to date afterwards.",
+)
+@click.option(
+    "--analyse/--no-analyse",
+    "entities",
+    default=True,
+    show_default=True,
+    help="Find the entities of new and changed documents before indexing.",
+)
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Store a changed document as the next version of the one its id names, even when it "
+    "comes from another file or url.",
+)
+@click.option("--strict", is_flag=True, help="Exit with status 1 if any source failed.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def ingest_command(
+    paths: tuple[Path, ...],
+    index: bool,
+    entities: bool,
+    replace: bool,
+    strict: bool,
+    as_json: bool,
+) -> None:
+    """Add documents from files and folders.
+
+    Reads .txt and .md (optional front matter), .html and .htm, and .jsonl (one document a
+    line), each also gzipped (.gz); folders recursively. A bad source is named with the reason
+    and skipped; the rest goes in. A changed document from another file or url than its
+    stored version is refused unless its id was given or --replace says it is the same.
+    Exit status 1 when sources failed and no document was stored
+    (with --strict: when any source failed). Three steps: store the documents, find the entities
+    of the new and changed ones (--no-analyse: later, with "dossier analyse"), then bring the
+    index up to date (--no-index: later, with "dossier index").
+    """
+    with _StepBars() as bars:
+        run = pipeline.ingest_sources(
+            _config(),
+            paths,
+            analyse=entities,
+            index=index,
+            replace=replace,
+            progress=bars.update,
+            on_wait=_say,
+        )
+    stored = run.report("store")
+    report: IngestReport = stored.detail if stored else IngestReport()
+    if as_json:
+        click.echo(json.dumps(ingest_json(run), indent=2))
+    else:
+        say("\n".join(run_lines(run)))
+    if run.error:
+        raise click.ClickException(printable(run.error))
+    if report.failed and not (report.added or report.updated or report.unchanged):
+        raise click.ClickException(f"Nothing was stored: all {len(report.failed)} sources failed.")
+    if report.failed and strict:
+        raise click.ClickException(f"{len(report.failed)} sources failed (--strict).")
+
+
+@click.command("index")
+@click.option("--rebuild", is_flag=True, help="Rebuild the whole index from the database.")
+@click.option("--status", "show_status", is_flag=True, help="Only show how the index compares.")
+def index_command(rebuild: bool, show_status: bool) -> None:
+    """Build, update or check the search index.
+
+    With no option, brings the index up to date with the database: it is built when missing and
+    caught up when behind. The index is derived from the database and can always be rebuilt.
+    """
+    config = _config()
+    index_dir = Path(config["INDEX_DIR"])
+    if show_status:
+        with open_store(config) as store:
+            status = index_status(store, index_dir)
+        say("\n".join(status_lines(status)))
+        say("\n".join(housekeeping_lines(index_dir)))
+        return
+    with tqdm(desc="Indexing", unit=" documents", disable=None, leave=False) as bar:
+        step = pipeline.update_index(
+            config, rebuild=rebuild, progress=_bar_progress(bar), on_wait=_say
+        )
+    say(index_line(step.detail, rebuilt=rebuild))
+
+
+def _config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The instance configuration for a command (no secret key is created: nothing is served)."""
+    return load_config(overrides, generate_secret=False)
+
+
+def _say(message: str) -> None:
+    """A note for the person at the terminal, on stderr (stdout may be JSON)."""
+    say(message, err=True)
+
+
+def _url(host: str, port: int) -> str:
+    shown = "127.0.0.1" if host in ("", "0.0.0.0") else f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}/"
+
+
+class _StepBars:
+    """One stderr progress bar per long step of a pipeline run (none when not a TTY)."""
+
+    LABELS = {
+        "store": "Ingesting",
+        "demo": "Loading the demo collection",
+        "train": "Training the entity model",
+        "analyse": "Analysing entities",
+        "index": "Indexing",
+    }
+
+    def __init__(self) -> None:
+        self.bars: dict[str, tqdm] = {}
+
+    def __enter__(self) -> _StepBars:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        for bar in self.bars.values():
+            bar.close()
+
+    def update(self, step: str, done: int, total: int, note: str = "") -> None:
+        if step not in self.bars:
+            for bar in self.bars.values():
+                bar.close()
+            label = self.LABELS.get(step, step)
+            self.bars[step] = tqdm(desc=label, unit=" documents", disable=None, leave=False)
+        bar = self.bars[step]
+        _advance(bar, done, total)
+        if note:
+            bar.set_postfix_str(note)
+
+
+def _advance(bar: tqdm, done: int, total: int) -> None:
+    """Move ``bar`` to ``done`` of ``total`` (0: unknown), so tqdm's rate stays right."""
+    bar.total = total or None
+    bar.update(done - bar.n)
+
+
+def _bar_progress(bar: tqdm) -> pipeline.Progress:
+    def update(step: str, done: int, total: int, note: str) -> None:
+        _advance(bar, done, total)
+
+    return update

@@ -1,0 +1,108 @@
+"""``dossier search``: the web app's search box on the command line.
+
+Loaded only when a search runs, with no more than a search needs: the store opened read-only
+(no migration, no Alembic), the index, the query language; never Flask, Werkzeug, the readers
+or NLTK. It starts in a fraction of a second (docs/PERFORMANCE.md).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+import click
+
+from annotations import AnnotationStore
+from indexer.search import SearchIndex
+from webapp.annotation_search import AnnotationResolver
+from webapp.cli.terminal import result_json, result_lines
+from webapp.config import load_config
+from webapp.instance import open_store
+from webapp.params import MAX_PAGE, MAX_PER_PAGE, SORTS, InvalidParameter, search_request
+from webapp.users import current_user
+
+if TYPE_CHECKING:
+    from werkzeug.datastructures import MultiDict
+
+
+class _Options(dict[str, list[str]]):
+    """The options as the search parameters' parser reads a query string (``get``,
+    ``getlist``), without loading Werkzeug for its ``MultiDict``."""
+
+    def add(self, key: str, value: str) -> None:
+        self.setdefault(key, []).append(value)
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        values = super().get(key)
+        return values[0] if values else default
+
+    def getlist(self, key: str) -> list[str]:
+        return list(super().get(key) or [])
+
+
+@click.command("search")
+@click.argument("query", default="")
+@click.option("--kind", multiple=True, help="Only this kind: speech, forum, news, other.")
+@click.option("--speaker", multiple=True, help="Only this speaker or author, exactly.")
+@click.option("--source", multiple=True, help="Only this source, exactly.")
+@click.option("--tag", multiple=True, help="Only documents with this tag.")
+@click.option(
+    "--entity",
+    multiple=True,
+    help="Only documents mentioning this entity: a registry id, or a ref the facets show.",
+)
+@click.option(
+    "--from", "from_", metavar="DATE", help="Dated on or after: 2013, 2013-06, 2013-06-05."
+)
+@click.option("--to", metavar="DATE", help="Dated on or before the end of: 2013, 2013-06, ...")
+@click.option(
+    "--sort",
+    type=click.Choice(tuple(SORTS)),
+    default="relevance",
+    show_default=True,
+    help="Order of the hits; undated documents come last.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, MAX_PER_PAGE),
+    default=10,
+    show_default=True,
+    help="Hits per page.",
+)
+@click.option(
+    "--page", type=click.IntRange(1, MAX_PAGE), default=1, show_default=True, help="Page to show."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
+def search_command(query: str, limit: int, as_json: bool, **options: Any) -> None:
+    """Search the documents, as the web app's search box does.
+
+    QUERY uses the same query language (see the README); --kind, --speaker, --source, --tag
+    and --entity may be repeated (any of the values matches). Examples:
+
+    \b
+      dossier search '"zone of peace"'
+      dossier search 'sanction* -oil' --kind news --from 2016 --sort newest
+    """
+    args = _Options(q=[query], per_page=[str(limit)])
+    for name, values in options.items():
+        for value in values if isinstance(values, tuple) else (values,):
+            if value is not None:
+                args.add(name.rstrip("_"), str(value))
+    try:
+        request = search_request(cast("MultiDict[str, str]", args), per_page=limit)
+    except InvalidParameter as exc:
+        raise click.ClickException(str(exc).replace('Parameter "', 'Option "--')) from exc
+    config = load_config(generate_secret=False)
+    with open_store(config, migrate=False) as store:
+        index = SearchIndex.open(Path(config["INDEX_DIR"]))
+        try:
+            resolver = AnnotationResolver(AnnotationStore(store, migrate=False), current_user())
+            result = index.search(request, store, resolver)
+        finally:
+            index.close()
+    if as_json:
+        click.echo(json.dumps(result_json(result), indent=2, ensure_ascii=False))
+    else:
+        click.echo("\n".join(result_lines(result, is_tty=sys.stdout.isatty())))
