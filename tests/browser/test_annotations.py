@@ -9,12 +9,13 @@ import dataclasses
 import gzip
 import json
 import re
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import BrowserContext, Locator, Page, expect
+from playwright.sync_api import BrowserContext, Dialog, Locator, Page, expect
 
 from corpus.entities import corrections
 from corpus.entities.analyses import replace_mentions
@@ -304,3 +305,55 @@ def test_an_annotation_a_new_version_orphans_is_listed_and_re_attached(
     expect(placed).to_have_count(1)
     expect(placed.locator(".annotation-note")).to_have_text("Opening date")
     assert annotated(page) == withdrawn
+
+
+def test_a_selection_that_stops_inside_a_word_takes_the_whole_word(
+    page: Page, live_server: str, select_words: Select
+) -> None:
+    with urllib.request.urlopen(f"{live_server}/api/documents/{HUNGARY}") as response:
+        text = json.load(response)["text"]
+    page.goto(f"{live_server}/documents/{HUNGARY}")
+    found = select_words(page, "ussia plays an imp", "energy sup")  # a drag a little short
+    whole = "Russia plays an important role"
+    assert found["quote"].startswith(whole) and found["quote"].endswith("energy supply")
+    assert (found["start"], found["end"]) == (
+        text.index(whole),
+        text.index("energy supply", text.index(whole)) + len("energy supply"),
+    )
+    page.locator("[data-document-text]").dispatch_event("mouseup")
+    page.get_by_role("menuitem", name="Annotate").click()
+    quote = page.get_by_role("form", name="Annotation").locator("[data-editor-quote]")
+    expect(quote).to_have_text(re.compile(r"^“Russia plays an important role.*energy supply”$"))
+
+
+def test_a_written_note_is_not_lost_to_one_escape_or_a_page_change(
+    page: Page, live_server: str, select_words: Select
+) -> None:
+    page.goto(f"{live_server}/documents/{HUNGARY}")
+    choose(page, select_words, "Our respective levels", "approximately equal", "Annotate")
+    editor = page.get_by_role("form", name="Annotation")
+    field(editor, "Note").fill("Half an hour of thought")
+    page.keyboard.press("Escape")
+    expect(editor).to_have_count(1)  # one Escape only asks
+    expect(editor.locator("[data-editor-error]")).to_contain_text("Discard your changes?")
+    expect(field(editor, "Note")).to_have_value("Half an hour of thought")
+    page.keyboard.type(" and more")  # typing again puts the question away
+    expect(editor.locator("[data-editor-error]")).to_be_hidden()
+    editor.get_by_role("button", name="Close").click()
+    expect(editor).to_have_count(1)  # the close button asks as well
+    expect(editor.locator("[data-editor-error]")).to_contain_text("Discard your changes?")
+
+    dialogs: list[str] = []
+
+    def stay(dialog: Dialog) -> None:
+        dialogs.append(dialog.type)
+        dialog.dismiss()
+
+    page.once("dialog", stay)
+    page.evaluate("window.location.href = '/annotations'")  # leaving asks, and stays
+    expect(field(editor, "Note")).to_have_value("Half an hour of thought and more")
+    assert dialogs == ["beforeunload"]
+
+    editor.get_by_role("button", name="Cancel").click()  # the second press discards
+    expect(editor).to_have_count(0)
+    expect(page.locator("li.annotation-item", has_text="Half an hour")).to_have_count(0)

@@ -154,13 +154,48 @@ const dossier = {
     return base + codePoints(range.toString());
   }
 
-  /* The selection as [start, end) code-point offsets into the text (as the server counts
-     them), trimmed of white space, with the text it covers; null unless it is wholly inside
-     the text. */
+  const WORD = /^[\p{L}\p{N}\p{M}'’_-]$/u;
+
+  /* The character (a whole code point) just before / at index `i` of `s`. */
+  function before(s, i) {
+    const low = i >= 2 && /[\udc00-\udfff]/.test(s[i - 1]);
+    return s.slice(low ? i - 2 : i - 1, i);
+  }
+  function at(s, i) {
+    return String.fromCodePoint(s.codePointAt(i) ?? 32);
+  }
+
+  /* `range` widened to whole words: a mouse drag that stops inside a word ("last year, i")
+     takes the whole word ("last year, it"), as the reader meant. Only within a text node: a
+     word that a mark splits is left as selected. */
+  function wholeWords(range) {
+    const snapped = range.cloneRange();
+    const first = snapped.startContainer;
+    if (first.nodeType === Node.TEXT_NODE) {
+      let i = snapped.startOffset;
+      while (i > 0 && i < first.data.length && WORD.test(at(first.data, i)) && WORD.test(before(first.data, i))) {
+        i -= before(first.data, i).length;
+      }
+      snapped.setStart(first, i);
+    }
+    const last = snapped.endContainer;
+    if (last.nodeType === Node.TEXT_NODE) {
+      let j = snapped.endOffset;
+      while (j > 0 && j < last.data.length && WORD.test(before(last.data, j)) && WORD.test(at(last.data, j))) {
+        j += at(last.data, j).length;
+      }
+      snapped.setEnd(last, j);
+    }
+    return snapped;
+  }
+
+  /* The selection, widened to whole words, as [start, end) code-point offsets into the text
+     (as the server counts them), trimmed of white space, with the text it covers; null
+     unless it is wholly inside the text. */
   function selectionOffsets() {
     const selection = window.getSelection();
     if (!selection || selection.isCollapsed || !selection.rangeCount) return null;
-    const range = selection.getRangeAt(0);
+    const range = wholeWords(selection.getRangeAt(0));
     if (!text.contains(range.startContainer) || !text.contains(range.endContainer)) return null;
     const raw = range.toString();
     const quote = raw.trim();
@@ -557,6 +592,7 @@ const dossier = {
 
   function showError(form, message) {
     const box = form.querySelector("[data-editor-error]");
+    box.classList.remove("warning");
     box.replaceChildren();
     message.split("\n").forEach((line) => {
       const p = document.createElement("p");
@@ -635,6 +671,8 @@ const dossier = {
     form.querySelector("[data-editor-quote]").textContent =
       "“" + (quote.length > 160 ? quote.slice(0, 159) + "…" : quote) + "”";
     fill(form, values);
+    const saved = JSON.stringify(valuesOf(form));
+    form.dirty = () => JSON.stringify(valuesOf(form)) !== saved;
     watchPreview(form);
     watchTags(form);
     form.addEventListener("submit", async (event) => {
@@ -644,20 +682,54 @@ const dossier = {
       const error = await save(valuesOf(form), form);
       button.disabled = false;
       if (error) showError(form, error);
+      else form.dirty = () => false;
     });
+    const leave = (event) => {
+      event.preventDefault();
+      event.stopPropagation();
+      event.stopImmediatePropagation(); // before the card's own close button handler
+      if (form.dirty() && form.dataset.discard !== "yes") askToDiscard(form);
+      else done();
+    };
     form.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
         event.preventDefault();
         form.requestSubmit();
       } else if (event.key === "Escape") {
-        event.preventDefault();
-        event.stopPropagation();
-        done();
+        leave(event);
       }
     });
-    form.querySelector("[data-editor-cancel]").addEventListener("click", () => done());
+    form.addEventListener("input", () => {
+      if (form.dataset.discard !== "yes") return;
+      form.dataset.discard = "";
+      showError(form, "");
+    });
+    form.querySelector("[data-editor-cancel]").addEventListener("click", leave);
+    form.querySelector("[data-card-close]")?.addEventListener("click", leave);
     return form;
   }
+
+  /* A written note is never thrown away by one stray Escape or click: the first asks, the
+     second (with nothing typed in between) discards. */
+  function askToDiscard(form) {
+    form.dataset.discard = "yes";
+    showError(form, "Discard your changes? Press Esc or Cancel again to discard them; Ctrl+Enter saves.");
+    form.querySelector("[data-editor-error]").classList.add("warning");
+    form.elements.namedItem("note").focus();
+  }
+
+  /* Leaving the page (a link, a reload, closing the tab) with a note not yet saved asks
+     first, as the browser allows. */
+  window.addEventListener("beforeunload", (event) => {
+    const forms = document.querySelectorAll("form.annotation-editor");
+    const replies = document.querySelectorAll("form[data-reply-form] textarea");
+    const unsaved =
+      Array.from(forms).some((form) => form.dirty && form.dirty()) ||
+      Array.from(replies).some((area) => area.value.trim());
+    if (!unsaved) return;
+    event.preventDefault();
+    event.returnValue = "";
+  });
 
   dossier.actions.annotate = (found, focusBack) => {
     const key = newKey();
