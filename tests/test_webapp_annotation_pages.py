@@ -3,7 +3,9 @@ the note preview, and the Annotations page with its filters."""
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import io
 from collections.abc import Callable
 from typing import Any
 
@@ -256,3 +258,46 @@ def test_on_a_long_document_the_panel_lists_every_annotation_and_links_to_its_pa
     there = soup(client, later.split("#")[0])
     assert [m["data-annotation"] for m in there.select("mark.annotation")] == [made[35]]
     assert one(there, f"mark.annotation#annotation-{made[35]}").get_text() == paragraphs[35]
+
+
+def test_the_annotations_page_downloads_what_its_filters_select_as_csv_or_w3c(api: Any) -> None:
+    peace = annotate(api, note='=HYPERLINK("http://x")', tags=["peace"])
+    annotate(api, OTHER, note="Opening", tags=["protocol"])
+    api.post(f"/api/annotations/{peace['id']}/replies", json={"body": "Agreed"})
+
+    links = one(soup(api, "/annotations?tag=peace&page=1"), "[data-annotation-exports]")
+    urls = {a.get_text(): a["href"] for a in links.select("a")}
+    assert urls == {
+        "CSV": "/annotations/export?format=csv&tag=peace",
+        "W3C Web Annotations": "/annotations/export?format=w3c&tag=peace",
+    }
+    response = api.get(urls["CSV"])
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.headers["Content-Disposition"].startswith('attachment; filename="dossier-')
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert [(r["kind"], r["quote"]) for r in rows] == [("annotation", QUOTE), ("reply", "")]
+    assert rows[0]["note"] == '\'=HYPERLINK("http://x")'  # never a formula in a spreadsheet
+
+    collection = api.get(urls["W3C Web Annotations"]).get_json(force=True)
+    assert collection["type"] == "AnnotationCollection"
+    items = collection["first"]["items"]
+    assert [i["type"] for i in items] == ["Annotation", "Annotation"]  # the note, its reply
+    assert items[0]["target"]["selector"][0]["exact"] == QUOTE
+    everything = api.get("/annotations/export?format=csv").get_data(as_text=True)
+    assert len(list(csv.DictReader(io.StringIO(everything)))) == 3
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("format=pdf", 'Unknown format "pdf": use format=csv or format=w3c.'),
+        ("from=2026-02-30", "2026-02-30"),
+    ],
+)
+def test_a_bad_download_request_is_a_400_that_names_the_value(
+    api: Any, query: str, message: str
+) -> None:
+    response = api.get("/annotations/export?" + query)
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
