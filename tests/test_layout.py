@@ -76,6 +76,7 @@ HOMES = {
         "annotations/briefs/rows.py",
         "annotations/briefs/store.py",
         "annotations/briefs/verify.py",
+        "annotations/briefs/jobs.py",
         "annotations/migrations/",
     ),
     # Migrations are run by corpus/database.py; each package's history lives in its folder.

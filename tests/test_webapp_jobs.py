@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from annotations.briefs.model import VERIFY_BRIEFS
 from annotations.model import REANCHOR
 from corpus.entities.reanalysis import REANALYSE
 from corpus.jobs import Job, QueuePolicy, enqueue, queue_status, work_through
@@ -41,7 +42,7 @@ def test_the_worker_drains_each_registered_kind(make_app: Callable[..., Any]) ->
         return len(done)
 
     try:
-        assert list(jobs.handlers_of(app)) == [REANALYSE, REANCHOR]
+        assert list(jobs.handlers_of(app)) == [REANALYSE, REANCHOR, VERIFY_BRIEFS]
         jobs.register(app, OTHER_KIND, other)
         with app.app_context():
             store = resources.get_store()

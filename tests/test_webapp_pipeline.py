@@ -23,6 +23,7 @@ from webapp.pipeline import Run, StepReport
 
 SOURCES = ("analyst-notes.txt", "speeches.jsonl", "tass-report.html", "valdai-remarks.md")
 RE_ANCHOR = "re-anchor"
+VERIFY_BRIEFS = "verify-briefs"
 
 
 @pytest.fixture
@@ -63,12 +64,13 @@ def test_ingest_runs_store_analyse_index_and_reports_each_step(
     config: dict[str, Any], sources: Path
 ) -> None:
     run = pipeline.ingest_sources(config, [sources])
-    assert steps(run) == ["store", "analyse", "index", RE_ANCHOR]
-    store, analyse, index, reanchor = run.reports
+    assert steps(run) == ["store", "analyse", "index", RE_ANCHOR, VERIFY_BRIEFS]
+    store, analyse, index, reanchor, verify = run.reports
     assert dict(store.counts) == {"added": 7, "updated": 0, "unchanged": 0, "failed": 0, "files": 4}
     assert (analyse.counts["documents"], analyse.counts["failed"]) == (7, 0)
     assert (index.counts["rebuilt"], index.counts["documents"]) == (1, 7)
     assert dict(reanchor.counts) == {"queued": 0, "documents": 0}  # nothing annotated yet
+    assert dict(verify.counts) == {"queued": 0, "documents": 0, "briefs": 0}  # nothing cited
     assert all(r.seconds >= 0 for r in run.reports)
     assert len(run.changes.added) == 7 and run.changes.updated == ()
     assert run.analysed == run.changes.added
@@ -78,7 +80,7 @@ def test_without_indexing_the_index_step_only_reports_the_state(
     config: dict[str, Any], sources: Path
 ) -> None:
     run = pipeline.ingest_sources(config, [sources], analyse=False, index=False)
-    assert steps(run) == ["store", "index", RE_ANCHOR]
+    assert steps(run) == ["store", "index", RE_ANCHOR, VERIFY_BRIEFS]
     index = run.report("index")
     assert index is not None
     assert dict(index.counts) == {"skipped": 1}
@@ -136,7 +138,7 @@ def test_the_cli_prints_one_line_per_follow_up_and_json_has_every_step(
 
 def test_setup_runs_the_pipeline_on_the_demo_less_instance(config: dict[str, Any]) -> None:
     done = pipeline.prepare_instance(config)
-    assert [s.step for s in done.steps] == ["analyse", "index", RE_ANCHOR]
+    assert [s.step for s in done.steps] == ["analyse", "index", RE_ANCHOR, VERIFY_BRIEFS]
     assert done.index.after.is_current and done.index.is_rebuilt
     again = pipeline.prepare_instance(config)
     assert again.index.before.is_current and not again.index.is_rebuilt

@@ -33,6 +33,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     import webapp.views.annotations as annotation_views  # not "from": the name is __future__'s
     from webapp import (
+        brief_verification,
         csrf,
         errors,
         filters,
@@ -80,6 +81,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # background mode) and drains what is queued, a crash's too.
     reanalysis.init_app(app)
     reanchoring.init_app(app)
+    brief_verification.init_app(app)
     jobs.init_app(app)
     return app
 

@@ -11,8 +11,9 @@ from typing import Any
 
 from flask import url_for
 
-from annotations import Brief, BriefCitation, BriefRevision
+from annotations import Brief, BriefCitation, BriefRevision, Verdict, Verification
 from webapp.annotation_json import anchor_json, document_url
+from webapp.brief_sources import Sourcing
 
 
 def brief_json(brief: Brief, *, viewer: str, citations: bool = True) -> dict[str, Any]:
@@ -66,4 +67,55 @@ def revision_json(revision: BriefRevision) -> dict[str, Any]:
         "visibility": revision.visibility,
         "author": revision.author,
         "saved": revision.saved.isoformat(),
+    }
+
+
+def verification_json(found: Verification, *, viewer: str) -> dict[str, Any]:
+    """A verified brief, a verdict per citation, the counts, and whether to warn."""
+    return {
+        "brief": brief_json(found.brief, viewer=viewer),
+        "verdicts": [verdict_json(v) for v in found.verdicts],
+        "counts": found.counts,
+        "problems": len(found.problems),
+    }
+
+
+def verdict_json(verdict: Verdict) -> dict[str, Any]:
+    """One citation's verdict; a changed one has the current words and a word diff."""
+    located = verdict.located
+    return {
+        "citation_id": verdict.citation.id,
+        "document_id": verdict.citation.document_id,
+        "quote": verdict.citation.anchor.quote,
+        "status": verdict.status,
+        "score": verdict.score,
+        "version": verdict.version,
+        "located": {"start": located.start, "end": located.end} if located else None,
+        "current": verdict.current,
+        "diff": [{"op": change.op, "text": change.text} for change in verdict.diff],
+    }
+
+
+def sourcing_json(found: Sourcing) -> dict[str, Any]:
+    """A hand-typed quote and the passages that hold it, each ready to cite."""
+    return {
+        "quote": found.quote.text,
+        "start": found.quote.span.start,
+        "end": found.quote.span.end,
+        "unsourced": found.is_unsourced,
+        "offers": [
+            {
+                "document_id": offer.document.id,
+                "title": offer.document.title,
+                "speaker": offer.document.speaker,
+                "selection": {
+                    "document_id": offer.selection.document_id,
+                    "version": offer.selection.version,
+                    "start": offer.selection.start,
+                    "end": offer.selection.end,
+                    "quote": offer.selection.quote,
+                },
+            }
+            for offer in found.offers
+        ],
     }

@@ -22,7 +22,8 @@ Extension point: ``FOLLOW_UPS`` are steps run at the end of every run that store
 a new version) and usually queues jobs for a worker (``corpus.jobs.enqueue``) rather than doing
 slow work inline. ``Reanchor`` (annotations) queues "re-anchor" jobs by its own catch-up rule
 (the store ``seq`` it reached) and works through them, which is quick; a web worker drains the
-same kind with the handler ``webapp/reanchoring.py`` registers.
+same kind with the handler ``webapp/reanchoring.py`` registers. ``VerifyBriefs`` does the same
+for briefs citing a changed document ("verify-briefs", ``webapp/brief_verification.py``).
 """
 
 from __future__ import annotations
@@ -35,7 +36,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
-from annotations import AnnotationStore, queue_changed, reanchor_queued
+from annotations import (
+    AnnotationStore,
+    BriefStore,
+    queue_changed,
+    queue_cited_changed,
+    reanchor_queued,
+    verify_queued,
+)
 from corpus import CorpusError, IngestProgress, Store, ingest
 from corpus.entities import EntityStore
 from corpus.jobs import QueuePolicy
@@ -244,7 +252,28 @@ class Reanchor:
         return StepReport(self.name, 0, counts, found)
 
 
-FOLLOW_UPS: tuple[Step, ...] = (Reanchor(),)
+@dataclass(frozen=True)
+class VerifyBriefs:
+    """Mark the briefs citing documents that got a new version as needing verification:
+    queue "verify-briefs" jobs by the catch-up rule (``annotations.queue_cited_changed``),
+    then work through them here (each citation of a changed document is checked in its new
+    version). A web worker may take some of the same jobs: claims keep them apart."""
+
+    name: ClassVar[str] = "verify-briefs"
+
+    def __call__(self, run: Run) -> StepReport:
+        bstore = BriefStore(AnnotationStore(run.store))
+        queued = queue_cited_changed(bstore)
+        policy = job_settings(run.config).policy
+        found = verify_queued(bstore, worker=worker_name(), policy=policy)
+        counts = {"queued": queued, "documents": len(found.documents), "briefs": found.briefs}
+        counts |= found.statuses
+        if found.failures:
+            counts["failed"] = len(found.failures)
+        return StepReport(self.name, 0, counts, found)
+
+
+FOLLOW_UPS: tuple[Step, ...] = (Reanchor(), VerifyBriefs())
 """Steps run at the end of every run that stores documents (see the module docstring)."""
 
 

@@ -7,6 +7,7 @@ its document, never trusted as typed.
 
 from __future__ import annotations
 
+from annotations.briefs.jobs import VerifyReport, queue_cited_changed, verify_queued
 from annotations.briefs.model import (
     CHECKS,
     VERIFY_BRIEFS,
@@ -18,7 +19,16 @@ from annotations.briefs.model import (
     CitationDraft,
     markers,
 )
+from annotations.briefs.quotes import TypedQuote, find_in_text, search_phrase, typed_quotes
 from annotations.briefs.store import BriefStore
+from annotations.briefs.verify import (
+    Verdict,
+    Verification,
+    WordChange,
+    check,
+    verify_brief,
+    word_diff,
+)
 
 __all__ = [
     "CHECKS",
@@ -30,5 +40,18 @@ __all__ = [
     "BriefRevision",
     "BriefStore",
     "CitationDraft",
+    "TypedQuote",
+    "Verdict",
+    "Verification",
+    "VerifyReport",
+    "WordChange",
+    "check",
+    "find_in_text",
     "markers",
+    "queue_cited_changed",
+    "search_phrase",
+    "typed_quotes",
+    "verify_brief",
+    "verify_queued",
+    "word_diff",
 ]

@@ -13,9 +13,22 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 
-from annotations import Brief, BriefConflict, BriefNotFound, Selection, link_passage
+from annotations import (
+    Brief,
+    BriefConflict,
+    BriefNotFound,
+    Selection,
+    link_passage,
+    verify_brief,
+)
 from webapp.annotation_params import json_body, revision_of
-from webapp.brief_json import brief_json, citation_json, revision_json
+from webapp.brief_json import (
+    brief_json,
+    citation_json,
+    revision_json,
+    sourcing_json,
+    verification_json,
+)
 from webapp.brief_params import (
     CITE,
     CREATE,
@@ -24,7 +37,8 @@ from webapp.brief_params import (
     brief_draft_of,
     citation_draft_of,
 )
-from webapp.resources import get_annotation_store, get_brief_store
+from webapp.brief_sources import source_quotes
+from webapp.resources import get_annotation_store, get_brief_store, get_index, get_store
 from webapp.users import current_user
 
 bp = Blueprint("briefs", __name__)
@@ -116,6 +130,24 @@ def uncite(id: str, citation_id: str) -> ResponseReturnValue:
     """Remove a citation (its markers in the body then show as a missing note)."""
     found = get_brief_store().uncite(id, citation_id, actor=current_user())
     return _brief_response(found)
+
+
+@bp.post("/api/briefs/<id>/verify")
+def verify(id: str) -> ResponseReturnValue:
+    """Check every quote against its document's current version (exact, moved, changed
+    with a word diff, or missing) and mark the brief verified."""
+    viewer = current_user()
+    found = verify_brief(get_brief_store(), id, viewer=viewer)
+    return jsonify(verification_json(found, viewer=viewer))
+
+
+@bp.get("/api/briefs/<id>/quotes")
+def quotes(id: str) -> ResponseReturnValue:
+    """The body's hand-typed quotes (in quotation marks, not cited), each with the passages
+    of the corpus that hold it, ready to cite, or flagged unsourced."""
+    found = get_brief_store().get(id, viewer=current_user())
+    sourced = source_quotes(found, get_index(), get_store())
+    return jsonify({"quotes": [sourcing_json(s) for s in sourced]})
 
 
 @bp.get("/briefs/<id>/citations/<citation_id>")
