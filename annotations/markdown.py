@@ -20,6 +20,7 @@ export the same HTML.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import nh3
@@ -65,3 +66,72 @@ def render_markdown(text: str) -> str:
     if not text.strip():
         return ""
     return _CLEANER.clean(_PARSER.render(text)).strip()
+
+
+@dataclass(frozen=True)
+class TextRun:
+    """A stretch of inline text and its emphasis."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    code: bool = False
+
+
+@dataclass(frozen=True)
+class Block:
+    """A block of a Markdown text, for formats that are not HTML (a brief's DOCX):
+    ``kind`` is paragraph, heading (``level`` 1-6), quote, bullet, numbered or code."""
+
+    kind: str
+    runs: tuple[TextRun, ...]
+    level: int = 0
+
+
+def markdown_blocks(text: str) -> list[Block]:
+    """The blocks of an analyst's Markdown with their inline runs (raw HTML stays text)."""
+    blocks: list[Block] = []
+    context: list[str] = []
+    level = 0
+    for token in _PARSER.parse(text):
+        if token.type in ("blockquote_open", "bullet_list_open", "ordered_list_open"):
+            context.append(token.type.split("_")[0])
+        elif token.type in ("blockquote_close", "bullet_list_close", "ordered_list_close"):
+            context.pop()
+        elif token.type == "heading_open":
+            level = int(token.tag[1])
+        elif token.type == "heading_close":
+            level = 0
+        elif token.type in ("fence", "code_block"):
+            blocks.append(Block("code", (TextRun(token.content.rstrip("\n"), code=True),)))
+        elif token.type == "inline":
+            blocks.append(Block(_kind(context, level), _runs(token.children or ()), level))
+    return blocks
+
+
+def _kind(context: list[str], level: int) -> str:
+    if level:
+        return "heading"
+    inner = context[-1] if context else ""
+    return {"blockquote": "quote", "bullet": "bullet", "ordered": "numbered"}.get(
+        inner, "paragraph"
+    )
+
+
+def _runs(children: Sequence[Token]) -> tuple[TextRun, ...]:
+    runs: list[TextRun] = []
+    bold = italic = False
+    for child in children:
+        if child.type in ("strong_open", "strong_close"):
+            bold = child.type == "strong_open"
+        elif child.type in ("em_open", "em_close"):
+            italic = child.type == "em_open"
+        elif child.type == "text":
+            runs.append(TextRun(child.content, bold, italic))
+        elif child.type == "code_inline":
+            runs.append(TextRun(child.content, bold, italic, code=True))
+        elif child.type in ("softbreak", "hardbreak"):
+            runs.append(TextRun(" " if child.type == "softbreak" else "\n", bold, italic))
+        elif child.type == "image":
+            runs.append(TextRun(child.content or "image", bold, italic))
+    return tuple(runs)

@@ -25,6 +25,7 @@ from typing import Any
 
 from annotations.errors import InvalidAnnotation
 from annotations.model import COLOURS, ID_PATTERN, Annotation, Reply
+from corpus.anchors import Anchor
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 DOSSIER_NS = "urn:x-dossier:terms:"
@@ -130,18 +131,8 @@ def annotation_to_w3c(annotation: Annotation, urls: Urls) -> dict[str, Any]:
         "modified": _time(annotation.modified),
         "creator": _agent(annotation.author, urls),
         "target": {
-            "type": "SpecificResource",
-            "source": urls.document(annotation.document_id, anchor.version),
+            **passage_target(annotation.document_id, anchor, urls),
             "styleClass": STYLE_PREFIX + annotation.colour,
-            "selector": [
-                {
-                    "type": "TextQuoteSelector",
-                    "exact": anchor.quote,
-                    "prefix": anchor.prefix,
-                    "suffix": anchor.suffix,
-                },  # fmt: skip
-                {"type": "TextPositionSelector", "start": anchor.start, "end": anchor.end},
-            ],
         },
         "stylesheet": {
             "type": "CssStylesheet",
@@ -158,6 +149,24 @@ def annotation_to_w3c(annotation: Annotation, urls: Urls) -> dict[str, Any]:
     if annotation.client_key:
         item["dossier:clientKey"] = annotation.client_key
     return item
+
+
+def passage_target(document_id: str, anchor: Anchor, urls: Urls) -> dict[str, Any]:
+    """A passage as a W3C target: the document version, its quote (with context) and
+    offsets (annotations and briefs' citations alike)."""
+    return {
+        "type": "SpecificResource",
+        "source": urls.document(document_id, anchor.version),
+        "selector": [
+            {
+                "type": "TextQuoteSelector",
+                "exact": anchor.quote,
+                "prefix": anchor.prefix,
+                "suffix": anchor.suffix,
+            },  # fmt: skip
+            {"type": "TextPositionSelector", "start": anchor.start, "end": anchor.end},
+        ],
+    }
 
 
 def reply_to_w3c(reply: Reply, urls: Urls) -> dict[str, Any]:
@@ -183,30 +192,40 @@ def reply_to_w3c(reply: Reply, urls: Urls) -> dict[str, Any]:
 
 
 def collection(
-    items: Sequence[Mapping[str, Any]], urls: Urls, *, label: str, page_size: int | None = None
-) -> dict[str, Any]:
+    items: Sequence[Mapping[str, Any]], urls: Urls, *, label: str, page_size: int | None = None,
+    collection_id: str = "",
+) -> dict[str, Any]:  # fmt: skip
     """An ``AnnotationCollection`` whose ``first`` page is embedded with the items (all of
-    them when ``page_size`` is None, as a file export does)."""
+    them when ``page_size`` is None, as a file export does); its id is the annotations'
+    export unless ``collection_id`` names another."""
     size = page_size or max(len(items), 1)
     pages = max(1, -(-len(items) // size))
-    collection_id = f"{urls.base}/api/annotations/export"
+    collection_id = collection_id or f"{urls.base}/api/annotations/export"
     return {
         "@context": CONTEXT,
         "id": collection_id,
         "type": "AnnotationCollection",
         "label": label,
         "total": len(items),
-        "first": page(items[:size], urls, number=0, pages=pages, size=size, total=len(items)),
+        "first": page(
+            items[:size],
+            urls,
+            number=0,
+            pages=pages,
+            size=size,
+            total=len(items),
+            collection_id=collection_id,
+        ),  # fmt: skip
         "last": f"{collection_id}?page={pages - 1}",
     }
 
 
 def page(
     items: Sequence[Mapping[str, Any]], urls: Urls, *, number: int, pages: int, size: int,
-    total: int,
+    total: int, collection_id: str = "",
 ) -> dict[str, Any]:  # fmt: skip
-    """One ``AnnotationPage`` of the export collection."""
-    collection_id = f"{urls.base}/api/annotations/export"
+    """One ``AnnotationPage`` of the export collection (``collection_id``: as ``collection``)."""
+    collection_id = collection_id or f"{urls.base}/api/annotations/export"
     found: dict[str, Any] = {
         "id": f"{collection_id}?page={number}",
         "type": "AnnotationPage",

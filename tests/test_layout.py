@@ -56,6 +56,7 @@ HOMES = {
     "flask": ("webapp/",),
     "markdown_it": ("annotations/markdown.py",),
     "nh3": ("annotations/markdown.py",),
+    "docx": ("annotations/briefs/docx.py",),
     "click": ("webapp/",),
     "sqlalchemy": (
         "corpus/database.py",

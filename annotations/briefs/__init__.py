@@ -7,6 +7,8 @@ its document, never trusted as typed.
 
 from __future__ import annotations
 
+from annotations.briefs.export import body_html, notes_html, to_markdown, to_print_html, to_w3c
+from annotations.briefs.formats import EXPORT_FORMATS, Exported, export_brief
 from annotations.briefs.jobs import VerifyReport, queue_cited_changed, verify_queued
 from annotations.briefs.model import (
     CHECKS,
@@ -19,6 +21,7 @@ from annotations.briefs.model import (
     CitationDraft,
     markers,
 )
+from annotations.briefs.notes import Note, Notes, note_brief
 from annotations.briefs.quotes import TypedQuote, find_in_text, search_phrase, typed_quotes
 from annotations.briefs.store import BriefStore
 from annotations.briefs.verify import (
@@ -32,6 +35,7 @@ from annotations.briefs.verify import (
 
 __all__ = [
     "CHECKS",
+    "EXPORT_FORMATS",
     "VERIFY_BRIEFS",
     "Brief",
     "BriefChanges",
@@ -40,16 +44,26 @@ __all__ = [
     "BriefRevision",
     "BriefStore",
     "CitationDraft",
+    "Exported",
+    "Note",
+    "Notes",
     "TypedQuote",
     "Verdict",
     "Verification",
     "VerifyReport",
     "WordChange",
+    "body_html",
     "check",
+    "export_brief",
     "find_in_text",
     "markers",
+    "note_brief",
+    "notes_html",
     "queue_cited_changed",
     "search_phrase",
+    "to_markdown",
+    "to_print_html",
+    "to_w3c",
     "typed_quotes",
     "verify_brief",
     "verify_queued",

@@ -30,6 +30,7 @@ MAX_TITLE_CHARS = 300
 MAX_BODY_CHARS = 200_000
 MAX_CITATIONS = 500
 MARKER = re.compile(r"\[@([a-z0-9][a-z0-9_-]{0,63})\]")
+NOTE_REF = re.compile(r"[ \t]*" + MARKER.pattern)  # a marker and the spaces before it
 
 Check = Literal["exact", "moved", "changed", "missing"]
 

@@ -118,14 +118,20 @@ def word_diff(quote: str, current: str) -> tuple[WordChange, ...]:
     return tuple(changes)
 
 
-def verdicts_of(bstore: BriefStore, brief: Brief) -> tuple[Verdict, ...]:
-    """A verdict per citation, each document's current version read once."""
+def current_documents(bstore: BriefStore, brief: Brief) -> dict[str, Document | None]:
+    """The current version of each document the brief cites, read once (None: gone)."""
     documents: dict[str, Document | None] = {}
     for document_id in dict.fromkeys(c.document_id for c in brief.citations):
         try:
             documents[document_id] = bstore.store.get(document_id)
         except DocumentNotFound:
             documents[document_id] = None
+    return documents
+
+
+def verdicts_of(bstore: BriefStore, brief: Brief) -> tuple[Verdict, ...]:
+    """A verdict per citation, in the brief's order."""
+    documents = current_documents(bstore, brief)
     return tuple(check(c, documents[c.document_id]) for c in brief.citations)
 
 
