@@ -60,6 +60,7 @@ from annotations.errors import (
     PassageNotFound,
     RevisionConflict,
     RevisionRequired,
+    UnverifiedQuotes,
 )
 from annotations.interchange import (
     FORMATS,
@@ -155,6 +156,7 @@ __all__ = [
     "Selection",
     "TagCount",
     "TypedQuote",
+    "UnverifiedQuotes",
     "Urls",
     "Verdict",
     "Verification",

@@ -91,3 +91,14 @@ class BriefConflict(AnnotationError):
     def __init__(self, message: str, current: Brief) -> None:
         super().__init__(message)
         self.current = current
+
+
+class UnverifiedQuotes(AnnotationError):
+    """An export was asked of a brief whose quotes changed or went missing in their sources,
+    without saying to export it anyway (``numbers``: the notes concerned)."""
+
+    status = 409
+
+    def __init__(self, message: str, numbers: tuple[int, ...]) -> None:
+        super().__init__(message)
+        self.numbers = numbers

@@ -11,7 +11,16 @@ from typing import Any
 
 from flask import url_for
 
-from annotations import Brief, BriefCitation, BriefRevision, Verdict, Verification
+from annotations import (
+    Brief,
+    BriefCitation,
+    BriefRevision,
+    Notes,
+    Verdict,
+    Verification,
+    body_html,
+    notes_html,
+)
 from webapp.annotation_json import anchor_json, document_url
 from webapp.brief_sources import Sourcing
 
@@ -118,4 +127,31 @@ def sourcing_json(found: Sourcing) -> dict[str, Any]:
             }
             for offer in found.offers
         ],
+    }
+
+
+def notes_json(notes: Notes) -> dict[str, Any]:
+    """A rendered brief: sanitized body HTML with note references, the notes as HTML and
+    one by one, the markers that name no citation, and how many quotes need attention."""
+    return {
+        "id": notes.brief.id,
+        "title": notes.brief.title,
+        "revision": notes.brief.revision,
+        "body_html": body_html(notes),
+        "notes_html": notes_html(notes),
+        "notes": [
+            {
+                "number": note.number,
+                "citation_id": note.citation.id,
+                "document_id": note.citation.document_id,
+                "quote": note.citation.anchor.quote,
+                "line": note.line,
+                "link": note.source.link,
+                "status": note.status,
+                "warning": note.warning,
+            }
+            for note in notes.notes
+        ],
+        "unknown_markers": list(notes.unknown),
+        "problems": len(notes.problems),
     }

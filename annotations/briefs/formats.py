@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from annotations.briefs.docx import to_docx
 from annotations.briefs.export import to_markdown, to_print_html, to_w3c
 from annotations.briefs.notes import Notes
-from annotations.errors import InvalidAnnotation
+from annotations.errors import InvalidAnnotation, UnverifiedQuotes
 from annotations.w3c import Urls
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -35,12 +35,22 @@ class Exported:
     filename: str
 
 
-def export_brief(notes: Notes, fmt: str, urls: Urls) -> Exported:
+def export_brief(notes: Notes, fmt: str, urls: Urls, *, force: bool = True) -> Exported:
     """The brief in format ``fmt`` (``EXPORT_FORMATS``); raises ``InvalidAnnotation`` for
-    another name."""
+    another name, and, unless ``force``, ``UnverifiedQuotes`` when a quote changed or went
+    missing in its source (the file would flag it, but the analyst should know first)."""
     if fmt not in EXPORT_FORMATS:
         raise InvalidAnnotation(
             f"Unknown export format {fmt!r}: use one of {', '.join(EXPORT_FORMATS)}."
+        )
+    if notes.problems and not force:
+        numbers = tuple(n.number for n in notes.problems)
+        listed = ", ".join(f"{n.number} ({n.status})" for n in notes.problems)
+        raise UnverifiedQuotes(
+            f"Notes {listed} quote words that changed or are no longer in their sources. "
+            "Verify the brief and fix those quotes, or export anyway (force) to get a file "
+            "that flags them.",
+            numbers,
         )
     if fmt == "markdown":
         data = to_markdown(notes).encode("utf-8")

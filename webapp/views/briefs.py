@@ -15,16 +15,23 @@ from flask.typing import ResponseReturnValue
 
 from annotations import (
     Brief,
+    BriefCitation,
     BriefConflict,
     BriefNotFound,
+    Notes,
     Selection,
+    UnverifiedQuotes,
+    Urls,
+    export_brief,
     link_passage,
+    note_brief,
     verify_brief,
 )
 from webapp.annotation_params import json_body, revision_of
 from webapp.brief_json import (
     brief_json,
     citation_json,
+    notes_json,
     revision_json,
     sourcing_json,
     verification_json,
@@ -150,6 +157,34 @@ def quotes(id: str) -> ResponseReturnValue:
     return jsonify({"quotes": [sourcing_json(s) for s in sourced]})
 
 
+@bp.get("/api/briefs/<id>/rendered")
+def rendered(id: str) -> ResponseReturnValue:
+    """The brief rendered: its body as sanitized HTML with numbered note references, and its
+    notes (house style, passage link, status in the current version, warning)."""
+    return jsonify(notes_json(_notes(id)))
+
+
+@bp.get("/api/briefs/<id>/export")
+def export(id: str) -> ResponseReturnValue:
+    """The brief as a file: ``format`` markdown, html (print), docx or w3c. A brief whose
+    quotes changed or went missing answers 409 naming the notes, unless ``force=1``."""
+    fmt = request.args.get("format", "markdown").strip()
+    force = request.args.get("force", "") in ("1", "true", "yes")
+    base = request.host_url.rstrip("/")
+    try:
+        exported = export_brief(_notes(id), fmt, Urls(base), force=force)
+    except UnverifiedQuotes as error:
+        body = {"error": str(error), "status": 409, "notes": list(error.numbers)}
+        return jsonify(body), 409
+    response = Response(exported.data, mimetype=exported.media_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
+    if fmt == "html":  # a standalone page: its own stylesheet inline, never a script
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+        )
+    return response
+
+
 @bp.get("/briefs/<id>/citations/<citation_id>")
 def open_citation(id: str, citation_id: str) -> ResponseReturnValue:
     """Follow a note: the cited document, scrolled to the passage and highlighted (through
@@ -164,6 +199,16 @@ def open_citation(id: str, citation_id: str) -> ResponseReturnValue:
     )
     passage = link_passage(get_annotation_store(), sel, owner=viewer, visibility="private")
     return redirect(url_for("annotations.passage_page", id=passage.id))
+
+
+def _notes(id: str) -> Notes:
+    """The viewer's brief with its notes, each linking to its passage in Dossier."""
+    found = get_brief_store().get(id, viewer=current_user())
+
+    def link(citation: BriefCitation) -> str:
+        return url_for("briefs.open_citation", id=found.id, citation_id=citation.id, _external=True)
+
+    return note_brief(get_brief_store(), found, link)
 
 
 def _json(found: Brief) -> dict[str, Any]:
