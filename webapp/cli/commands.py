@@ -38,6 +38,7 @@ COMMANDS: dict[str, str] = {
     "analyse": "webapp.cli.analysis:analyse_command",
     "entities": "webapp.cli.entities:entities",
     "annotations": "webapp.cli.annotations:annotations_group",
+    "briefs": "webapp.cli.briefs:briefs_group",
 }
 
 
