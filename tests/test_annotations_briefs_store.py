@@ -233,3 +233,22 @@ def test_the_briefs_migration_matches_the_tables(bstore: BriefStore) -> None:
         )
         assert compare_metadata(context, metadata) == []
         assert context.get_current_revision() == MIGRATIONS.head() == "a0002"
+
+
+def test_backlinks_list_the_briefs_citing_a_document_or_annotation_the_viewer_may_see(
+    bstore: BriefStore,
+) -> None:
+    annotation, _ = bstore.astore.create(AnnotationDraft(selection()), author="ann")
+    mine, _ = bstore.create(BriefDraft("Mine"), owner="ann")
+    bstore.cite(mine.id, CitationDraft(annotation_id=annotation.id), actor="ann")
+    team, _ = bstore.create(BriefDraft("Team", visibility="team"), owner="ann")
+    bstore.cite(team.id, CitationDraft(selection=selection()), actor="ann")
+    bstore.create(BriefDraft("Uncited"), owner="ann")
+
+    assert [b.title for b in bstore.all(viewer="ann", document_id="spief-2019")] == [
+        "Team",
+        "Mine",
+    ]
+    assert [b.title for b in bstore.all(viewer="ann", annotation_id=annotation.id)] == ["Mine"]
+    assert [b.title for b in bstore.all(viewer="bob", document_id="spief-2019")] == ["Team"]
+    assert bstore.all(viewer="ann", document_id="news-1") == []

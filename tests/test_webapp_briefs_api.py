@@ -214,3 +214,17 @@ def test_answers_match_the_described_schemas(api: Any) -> None:
     check("BriefList", api.get("/api/briefs").get_json())
     check("BriefRevisionList", api.get(f"{url}/revisions").get_json())
     check("BriefConflict", api.patch(url, json={"body": "x", "revision": 1}).get_json())
+
+
+def test_backlinks_list_citing_briefs_with_their_citations_of_the_document(api: Any) -> None:
+    brief = new_brief(api, title="Citing")
+    url = f"/api/briefs/{brief['id']}/citations"
+    citation = api.post(url, json=selection(api)).get_json()["citation"]
+    new_brief(api, title="Not citing")
+
+    found = api.get(f"/api/briefs?document={DOC}").get_json()["briefs"]
+
+    assert [(b["title"], [c["id"] for c in b["citations"]]) for b in found] == [
+        ("Citing", [citation["id"]])
+    ]
+    assert api.get("/api/briefs?document=other").get_json() == {"briefs": []}

@@ -17,6 +17,7 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from annotations.anchoring import Placement, place
@@ -90,12 +91,20 @@ class BriefStore:
         with self.connect() as conn:
             return _read(conn, id, viewer)
 
-    def all(self, *, viewer: str, owner: str | None = None) -> list[Brief]:
-        """The briefs the viewer may see (only ``owner``'s, if given): those needing
-        verification first, then the most recently modified."""
+    def all(
+        self, *, viewer: str, owner: str | None = None, document_id: str | None = None,
+        annotation_id: str | None = None,
+    ) -> list[Brief]:  # fmt: skip
+        """The briefs the viewer may see (only ``owner``'s, or those citing ``document_id`` or
+        ``annotation_id``, if given: backlinks): those needing verification first, then the
+        most recently modified."""
         stmt = select_visible(viewer)
         if owner is not None:
             stmt = stmt.where(_B.owner == owner)
+        for column, value in ((_C.document_id, document_id), (_C.annotation_id, annotation_id)):
+            if value is not None:
+                cites = sa.select(_C.id).where(_C.brief_id == _B.id, column == value)
+                stmt = stmt.where(cites.exists())
         stmt = stmt.order_by(_B.needs_verification.desc(), _B.modified_at.desc(), _B.id)
         with self.connect() as conn:
             return read_briefs(conn, conn.execute(stmt).all())

@@ -54,11 +54,27 @@ bp = Blueprint("briefs", __name__)
 @bp.get("/api/briefs")
 def index() -> ResponseReturnValue:
     """The briefs the viewer may see: those needing verification first, then the newest
-    (``mine=1``: only the viewer's own)."""
+    (``mine=1``: only the viewer's own). Backlinks: ``document`` or ``annotation`` lists only
+    the briefs citing it, with their citations of it."""
     viewer = current_user()
     owner = viewer if request.args.get("mine", "") in ("1", "true", "yes") else None
-    found = get_brief_store().all(viewer=viewer, owner=owner)
-    return jsonify({"briefs": [brief_json(b, viewer=viewer, citations=False) for b in found]})
+    document = request.args.get("document", "").strip() or None
+    annotation = request.args.get("annotation", "").strip() or None
+    found = get_brief_store().all(
+        viewer=viewer, owner=owner, document_id=document, annotation_id=annotation
+    )
+    listed = []
+    for brief in found:
+        item = brief_json(brief, viewer=viewer, citations=False)
+        if document or annotation:
+            item["citations"] = [
+                citation_json(c)
+                for c in brief.citations
+                if c.document_id == (document or c.document_id)
+                and c.annotation_id == (annotation or c.annotation_id)
+            ]
+        listed.append(item)
+    return jsonify({"briefs": listed})
 
 
 @bp.post("/api/briefs")
