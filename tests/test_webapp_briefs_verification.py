@@ -131,3 +131,17 @@ def test_answers_match_the_described_schemas(api: Any, store: Any) -> None:
         f"/api/briefs/{brief_id}", json={"body": '"a zone of peace in the Far East"', "revision": 1}
     )
     check("TypedQuoteList", api.get(f"/api/briefs/{brief_id}/quotes").get_json())
+
+
+def test_the_catch_up_before_serving_marks_briefs_a_stopped_process_left(
+    api: Any, store: Any, app: Any
+) -> None:
+    from webapp import pipeline
+
+    brief_id, _ = cited_brief(api, store)
+    republish(store, store.get(DOC).text.replace("security guarantees", "guarantees"))
+
+    step = pipeline.verify_briefs_changed(app.config)
+
+    assert (step.step, step.counts["queued"], step.counts["briefs"]) == ("verify-briefs", 1, 1)
+    assert api.get(f"/api/briefs/{brief_id}").get_json()["needs_verification"] is True

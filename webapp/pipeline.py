@@ -403,6 +403,13 @@ def reanchor_changed(config: Mapping[str, Any]) -> StepReport:
         return Run(store, config).do(Reanchor())
 
 
+def verify_briefs_changed(config: Mapping[str, Any]) -> StepReport:
+    """``dossier serve``: catch up the marking of briefs a stopped process left
+    (``VerifyBriefs``)."""
+    with open_store(config) as store:
+        return Run(store, config).do(VerifyBriefs())
+
+
 def follow_up(run: Run) -> None:
     """Run ``FOLLOW_UPS`` at the end of a run that stored documents."""
     for step in FOLLOW_UPS:

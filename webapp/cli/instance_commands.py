@@ -85,7 +85,8 @@ def serve(host: str | None, port: int | None, debug: bool) -> None:
         say(index_line(step.detail))
     except IndexBusy as exc:  # another process is updating it: serve what is there
         say(f"Index: {exc}", err=True)
-    for line in follow_up_lines([pipeline.reanchor_changed(config)]):
+    caught_up = [pipeline.reanchor_changed(config), pipeline.verify_briefs_changed(config)]
+    for line in follow_up_lines(caught_up):
         say(line)
     app = create_app(overrides)
     say(f"Serving {count} documents from {config['HOME']}")
