@@ -135,3 +135,19 @@ def test_answers_match_the_described_schemas(api: Any, brief: dict[str, Any]) ->
         jsonschema.Draft202012Validator(schema, registry=registry).validate(instance)
 
     check("RenderedBrief", api.get(f"/api/briefs/{brief['id']}/rendered").get_json())
+
+
+def test_a_preview_renders_an_unsaved_body_and_stores_nothing(
+    api: Any, brief: dict[str, Any]
+) -> None:
+    citation = brief["citations"][0]["id"]
+    body = f"**New** draft: “{QUOTE}” [@{citation}] <script>x</script>"
+
+    response = api.post(f"/api/briefs/{brief['id']}/preview", json={"body": body})
+
+    html = BeautifulSoup(response.get_json()["body_html"], "html.parser")
+    assert response.status_code == 200
+    assert html.find("strong") is not None and html.find("script") is None
+    assert html.select_one("sup.note-ref a")["href"] == "#note-1"  # type: ignore[index]
+    assert api.get(f"/api/briefs/{brief['id']}").get_json()["body"] == brief["body"]
+    assert api.post(f"/api/briefs/{brief['id']}/preview", json={"text": "x"}).status_code == 400

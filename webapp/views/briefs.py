@@ -8,6 +8,7 @@ answers 412 with both texts, the brief as it is now (``current``) and the edit r
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, redirect, request, url_for
@@ -180,6 +181,15 @@ def rendered(id: str) -> ResponseReturnValue:
     return jsonify(notes_json(_notes(id)))
 
 
+@bp.post("/api/briefs/<id>/preview")
+def preview(id: str) -> ResponseReturnValue:
+    """The brief rendered with an unsaved ``body`` (the editor's live preview): as
+    ``rendered``, nothing stored."""
+    body = json_body(("body",))
+    changes = brief_changes_of(body)
+    return jsonify(notes_json(_notes(id, body=changes.body)))
+
+
 @bp.get("/api/briefs/<id>/export")
 def export(id: str) -> ResponseReturnValue:
     """The brief as a file: ``format`` markdown, html (print), docx or w3c. A brief whose
@@ -217,9 +227,12 @@ def open_citation(id: str, citation_id: str) -> ResponseReturnValue:
     return redirect(url_for("annotations.passage_page", id=passage.id))
 
 
-def _notes(id: str) -> Notes:
-    """The viewer's brief with its notes, each linking to its passage in Dossier."""
+def _notes(id: str, *, body: str | None = None) -> Notes:
+    """The viewer's brief (with ``body`` instead of its own, for a preview) and its notes,
+    each linking to its passage in Dossier."""
     found = get_brief_store().get(id, viewer=current_user())
+    if body is not None:
+        found = dataclasses.replace(found, body=body)
 
     def link(citation: BriefCitation) -> str:
         return url_for("briefs.open_citation", id=found.id, citation_id=citation.id, _external=True)
