@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from annotations.anchoring import Placement, as_seen_in, place
 from annotations.briefs import (
     CHECKS,
-    EXPORT_FORMATS,
     VERIFY_BRIEFS,
     Brief,
     BriefChanges,
@@ -26,7 +25,6 @@ from annotations.briefs import (
     BriefRevision,
     BriefStore,
     CitationDraft,
-    Exported,
     Note,
     Notes,
     TypedQuote,
@@ -34,12 +32,9 @@ from annotations.briefs import (
     Verification,
     VerifyReport,
     WordChange,
-    body_html,
-    export_brief,
     find_in_text,
     markers,
     note_brief,
-    notes_html,
     queue_cited_changed,
     search_phrase,
     typed_quotes,
@@ -106,6 +101,7 @@ from annotations.tabular import export_csv, parse_row, read_csv
 from annotations.w3c import Urls
 
 if TYPE_CHECKING:
+    from annotations.briefs import EXPORT_FORMATS, Exported, body_html, export_brief, notes_html
     from annotations.markdown import render_markdown
 
 __all__ = [
@@ -206,7 +202,12 @@ __all__ = [
     "word_diff",
 ]
 
-_LAZY = {"render_markdown": "markdown"}
+_LAZY = {
+    "render_markdown": "markdown",
+    **dict.fromkeys(
+        ("EXPORT_FORMATS", "Exported", "body_html", "export_brief", "notes_html"), "briefs"
+    ),
+}
 
 
 if not TYPE_CHECKING:  # mypy reads the imports above, and so catches a misspelt name

@@ -2,13 +2,15 @@
 
 Values in ``model``; storing, revisions and citing in ``store``. A citation holds the same
 ``corpus.anchors.Anchor`` as an annotation, so a quote is always checked against the words of
-its document, never trusted as typed.
+its document, never trusted as typed. The exports (``export``, ``formats``: the Markdown
+renderer and python-docx) load on first use, so ``dossier search`` never loads them.
 """
 
 from __future__ import annotations
 
-from annotations.briefs.export import body_html, notes_html, to_markdown, to_print_html, to_w3c
-from annotations.briefs.formats import EXPORT_FORMATS, Exported, export_brief
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from annotations.briefs.jobs import VerifyReport, queue_cited_changed, verify_queued
 from annotations.briefs.model import (
     CHECKS,
@@ -32,6 +34,16 @@ from annotations.briefs.verify import (
     verify_brief,
     word_diff,
 )
+
+if TYPE_CHECKING:
+    from annotations.briefs.export import (
+        body_html,
+        notes_html,
+        to_markdown,
+        to_print_html,
+        to_w3c,
+    )
+    from annotations.briefs.formats import EXPORT_FORMATS, Exported, export_brief
 
 __all__ = [
     "CHECKS",
@@ -69,3 +81,21 @@ __all__ = [
     "verify_queued",
     "word_diff",
 ]
+
+# Public names loaded on first use, from the module that defines them.
+_LAZY = {
+    **dict.fromkeys(
+        ("body_html", "notes_html", "to_markdown", "to_print_html", "to_w3c"), "export"
+    ),
+    **dict.fromkeys(("EXPORT_FORMATS", "Exported", "export_brief"), "formats"),
+}
+
+if not TYPE_CHECKING:  # mypy reads the imports above, and so catches a misspelt name
+
+    def __getattr__(name: str) -> Any:
+        """Load a public name of ``_LAZY`` from its module on first use."""
+        if name not in _LAZY:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+        globals()[name] = value
+        return value
