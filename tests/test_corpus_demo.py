@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from corpus.demo import DEMO_CORPORA, demo_drafts
+from corpus.demo import DEMO_CORPORA, MAX_NEWS_SHARE, corpus_drafts, demo_drafts, is_fit
 from corpus.drafts import normalise_text
 from corpus.errors import UnreadableSource
 from corpus.ingestion import IngestReport, ingest_drafts
@@ -18,12 +18,23 @@ from indexer.analyse import resource_dir
 
 
 @pytest.fixture(scope="module")
-def drafts() -> dict[str, DocumentDraft]:
-    folders = {name: resource_dir(f"corpora/{name}") for name in DEMO_CORPORA}
-    found = list(demo_drafts(folders))
+def folders() -> dict[str, Path]:
+    return {name: resource_dir(f"corpora/{name}") for name in DEMO_CORPORA}
+
+
+@pytest.fixture(scope="module")
+def drafts(folders: dict[str, Path]) -> dict[str, DocumentDraft]:
+    """Every document of the corpora, before the demo's selection."""
+    found = list(corpus_drafts(folders))
     by_id = {draft.id: draft for draft in found}
     assert len(by_id) == len(found), "demo ids must be unique"
     return by_id  # type: ignore[return-value]
+
+
+@pytest.fixture(scope="module")
+def demo(folders: dict[str, Path]) -> dict[str, DocumentDraft]:
+    """The demo collection as setup loads it."""
+    return {str(draft.id): draft for draft in demo_drafts(folders)}
 
 
 def test_every_corpus_file_or_story_becomes_one_document(drafts: dict[str, DocumentDraft]) -> None:
@@ -157,12 +168,37 @@ def test_abc_stories_are_news_items_titled_by_their_first_line(
     assert "\n\n" not in story.text
 
 
-def test_the_whole_demo_collection_stores_cleanly(
-    empty_store: Any, drafts: dict[str, DocumentDraft]
+def test_the_demo_keeps_every_speech_and_caps_the_news(demo: dict[str, DocumentDraft]) -> None:
+    kinds = collections.Counter(d.kind for d in demo.values())
+    assert kinds == {"speech": 124, "news": 91, "forum": 9, "other": 4}
+    assert kinds["news"] <= MAX_NEWS_SHARE * len(demo)
+    sources = collections.Counter(d.source for d in demo.values() if d.kind == "news")
+    assert sources == {"ABC Rural News (NLTK abc)": 46, "ABC Science News (NLTK abc)": 45}
+    rural = sorted(i for i in demo if i.startswith("abc-rural-"))
+    assert (rural[0], rural[-1]) == ("abc-rural-0001", "abc-rural-2370")  # spread over the file
+
+
+def test_the_demo_leaves_out_profane_chat_and_postings(demo: dict[str, DocumentDraft]) -> None:
+    assert "webtext-overheard" not in demo and "npschat-10-19-20s" not in demo
+    assert {"webtext-firefox", "webtext-grail", "npschat-10-19-30s"} <= set(demo)
+    assert all(is_fit(d.text) for d in demo.values())
+
+
+def test_fit_means_no_slur_and_rare_profanity() -> None:
+    words = "word " * 2500
+    assert is_fit(f"{words} shit happens") and is_fit(f"{words} Shitty weather, bitching")
+    assert not is_fit(f"{words} shit, shit and more shit")
+    assert not is_fit("A short post. Oh shit.")
+    assert not is_fit(f"{words} some nigga")
+    assert is_fit("Dick Cheney said the cocks crowed.")
+
+
+def test_the_demo_collection_stores_cleanly(
+    empty_store: Any, demo: dict[str, DocumentDraft]
 ) -> None:
-    report = ingest_drafts(drafts.values(), empty_store, batch_size=500)
-    assert (len(report.added), report.failed) == (3334, ())
-    again = ingest_drafts(drafts.values(), empty_store, batch_size=500)
+    report = ingest_drafts(demo.values(), empty_store, batch_size=500)
+    assert (len(report.added), report.failed) == (228, ())
+    again = ingest_drafts(demo.values(), empty_store, batch_size=500)
     assert again == IngestReport(unchanged=report.added)
 
 
