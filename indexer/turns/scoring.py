@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from corpus.demo import demo_drafts
+from corpus.demo import corpus_drafts
 from corpus.drafts import normalise_text
 from corpus.entities.model import Turn
 from indexer import analyse
@@ -164,7 +164,7 @@ def _read_collection(
     if file.startswith("nltk:"):
         corpus = file.removeprefix("nltk:")
         folder = analyse.resource_dir(f"corpora/{corpus}")
-        for draft in demo_drafts({corpus: folder}):
+        for draft in corpus_drafts({corpus: folder}):
             if draft.id in ids:
                 yield draft.id, (draft.text, draft.speaker)
         return
