@@ -20,6 +20,7 @@ from indexer.search import SearchRequest, SearchResult, Snippet
 from webapp.annotation_layer import HitAnnotations, hit_annotations
 from webapp.annotation_search import AnnotationResolver
 from webapp.entity_layer import snippet_marks, snippet_mentions, type_label
+from webapp.entity_pages import Chart, bar_chart
 from webapp.highlight import Mark, render_layers
 from webapp.layers import Placed, window
 from webapp.params import (
@@ -50,6 +51,7 @@ FACET_ORDER = ("kind", "year", "speaker", "source")
 ENTITY_FACETS: Mapping[str, str] = {prefix: type for type, prefix in ENTITY_FIELDS.items()}
 # The parameter that filters by entity facet values (refs); several combine by OR.
 ENTITY_PARAM = "entity"
+FACET_SHOWN = 20  # values a facet shows before its "more"
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ def index() -> tuple[str, int]:
         "query": query,
         "sorts": SORTS,
         "filters": _active_filters(args, names),
+        "facet_shown": FACET_SHOWN,
     }
     is_browsing = not query and not any(args.get(p) for p in (*FILTERS, ENTITY_PARAM, "from", "to"))
     try:
@@ -103,6 +106,7 @@ def index() -> tuple[str, int]:
         message = str(exc)
         return render_template("search/index.html", error=message, **context), 400
     context["facets"] = _facets(result, args)
+    context["timeline"] = _timeline(result, args)
     context["entity_facets"] = _entity_facets(result, args, names)
     if is_browsing:
         return render_template("search/index.html", total=result.total, **context), 200
@@ -211,6 +215,28 @@ def _facets(result: SearchResult, args: MultiDict[str, str]) -> list[tuple[str, 
     return out
 
 
+@dataclass(frozen=True)
+class Timeline:
+    """The matching documents per year, as a chart whose bars link to that year's filter."""
+
+    chart: Chart
+    urls: Mapping[str, str]  # year -> this search narrowed to it
+    undated: int  # matching documents without a date
+
+
+def _timeline(result: SearchResult, args: MultiDict[str, str]) -> Timeline | None:
+    """Every year from the first to the last with matching documents (from the year facet,
+    which counts them all), for a chart above the hits; None for fewer than two years."""
+    counts = {int(v): n for v, n in result.facets.get("year") or () if str(v).isdigit()}
+    if len(counts) < 2:
+        return None
+    years = [str(y) for y in range(min(counts), max(counts) + 1)]
+    chart = bar_chart([(y, counts.get(int(y), 0)) for y in years])
+    assert chart is not None
+    urls = {y: _with(args, **{"from": y, "to": y}) for y in years if counts.get(int(y))}
+    return Timeline(chart, urls, max(0, result.total - sum(counts.values())))
+
+
 def _facet_link(name: str, value: str, count: int, args: MultiDict[str, str]) -> FacetLink:
     if name == "year":
         selected = args.get("from") == value and args.get("to") == value
@@ -230,6 +256,9 @@ def _active_filters(args: MultiDict[str, str], names: Mapping[str, Entity]) -> l
                 rest = [v for v in args.getlist(name) if v != value]
                 label = _entity_label(value, {}, names) if name == ENTITY_PARAM else value
                 filters.append(Filter(f"{name}: {label}", _with(args, **{name: rest})))
+    year = args.get("from", "").strip()
+    if year and year == args.get("to", "").strip():  # a year chosen from the facet or chart
+        return [*filters, Filter(f"year: {year}", _with(args, **{"from": None, "to": None}))]
     for name in ("from", "to"):
         if args.get(name, "").strip():
             filters.append(Filter(f"{name} {args[name]}", _with(args, **{name: None})))
