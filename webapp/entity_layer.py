@@ -90,7 +90,8 @@ def type_label(type: str, plural: bool = False) -> str:
 
 
 def mention_mark(mention: Mention, entity: Entity | None, *, element_id: str = "") -> Mark:
-    """One mention as a mark: type and source always, entity id, page and name when linked."""
+    """One mention as a mark: type and source always, entity id, page and name when linked;
+    an unlinked name's page (``data-name-href``: the mention's card links to it)."""
     label = type_label(mention.type)
     attrs = {"data-type": mention.type, "data-source": mention.source}
     if entity is not None:
@@ -100,7 +101,14 @@ def mention_mark(mention: Mention, entity: Entity | None, *, element_id: str = "
         attrs["data-href"] = url_for("entities.show", id=entity.id)
     else:
         attrs["title"] = f"{mention.text} · {label} · not in the registry"
+        if mention.type in NAMED_TYPES:  # its page: the name's mentions everywhere
+            attrs["data-name-href"] = name_url(mention.type, mention.text)
     return Mark(mention.span, "entity", attrs, element_id)
+
+
+def name_url(type: str, text: str) -> str:
+    """The page of a name not in the registry (``entities.name``)."""
+    return url_for("entities.name", type=type, name=" ".join(text.split()))
 
 
 def document_layer(

@@ -2,12 +2,14 @@
 
 ``entity_page`` assembles one entity's page (documents over time as bar geometry for a small
 server-rendered SVG chart, passages in keyword-in-context form, co-occurring entities, the
-correction log); ``registry_page`` one page of the registry list. Both read only current
-versions, through ``corpus/entity_queries.py``.
+correction log); ``name_page`` the same for a name the model or the rules found that the
+registry does not know (unreviewed: no log); ``registry_page`` one page of the registry list.
+All read only current versions, through ``corpus/entities/queries.py``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -20,6 +22,7 @@ from corpus.entities import (
     EntityDocument,
     EntityStore,
     Passage,
+    UnlinkedName,
     cooccurring,
     documents_for_entity,
     entity_mention_counts,
@@ -27,6 +30,7 @@ from corpus.entities import (
     passages,
     timeline,
 )
+from webapp.entity_layer import NAMED_TYPES
 
 PASSAGES_PER_PAGE = 25
 COOCCURRING = 15
@@ -66,9 +70,9 @@ class Chart:
 
 @dataclass(frozen=True)
 class EntityPage:
-    """Everything the page of one entity shows."""
+    """Everything the page of one entity (or of a name not in the registry) shows."""
 
-    entity: Entity
+    entity: Entity | None  # None: a name not in the registry
     mention_count: int
     documents: tuple[EntityDocument, ...]
     chart: Chart | None
@@ -94,21 +98,35 @@ class RegistryPage:
 
 def entity_page(store: EntityStore, entity: Entity, *, passage_page: int = 1) -> EntityPage:
     """The page of ``entity`` (an entity as ``EntityStore.get`` returned it: merges followed)."""
-    documents = documents_for_entity(store, entity.id)
+    page = _page(store, entity.id, passage_page)
+    history_ = tuple(history(store, entity.id, limit=HISTORY))
+    return dataclasses.replace(page, entity=entity, history=history_)
+
+
+def name_page(store: EntityStore, name: UnlinkedName, *, passage_page: int = 1) -> EntityPage:
+    """The page of a name not in the registry: its mentions, timeline and co-occurrences, as
+    an entity's, so that every name on a page leads somewhere before anyone reviews it."""
+    return _page(store, name, passage_page)
+
+
+def _page(store: EntityStore, subject: str | UnlinkedName, passage_page: int) -> EntityPage:
+    documents = documents_for_entity(store, subject)
     offset = (passage_page - 1) * PASSAGES_PER_PAGE
-    found = passages(store, entity.id, limit=PASSAGES_PER_PAGE + 1, offset=offset)
+    found = passages(store, subject, limit=PASSAGES_PER_PAGE + 1, offset=offset)
     return EntityPage(
-        entity=entity,
+        entity=None,
         mention_count=sum(d.mentions for d in documents),
         documents=tuple(documents),
-        chart=bar_chart(timeline(store, entity.id)),
+        chart=bar_chart(timeline(store, subject)),
         undated=sum(1 for d in documents if d.date is None),
         passages=tuple(found[:PASSAGES_PER_PAGE]),
         passage_page=passage_page,
         passage_offset=offset,
         has_more_passages=len(found) > PASSAGES_PER_PAGE,
-        cooccurring=tuple(cooccurring(store, entity.id, limit=COOCCURRING)),
-        history=tuple(history(store, entity.id, limit=HISTORY)),
+        cooccurring=tuple(
+            cooccurring(store, subject, limit=COOCCURRING, unlinked_types=NAMED_TYPES)
+        ),
+        history=(),
     )
 
 

@@ -91,6 +91,11 @@ if TYPE_CHECKING:
         unsuppress,
         untag,
     )
+    from corpus.entities.unlinked import (
+        NameCount,
+        UnlinkedName,
+        unlinked_names,
+    )
 
 __all__ = [
     "ENTITY_TYPES",
@@ -109,12 +114,14 @@ __all__ = [
     "Mention",
     "MentionCount",
     "MentionSet",
+    "NameCount",
     "Passage",
     "Registry",
     "SkippedRow",
     "Suppression",
     "TaggedSpan",
     "Turn",
+    "UnlinkedName",
     "add_alias",
     "add_entity",
     "alias_key",
@@ -147,6 +154,7 @@ __all__ = [
     "tag",
     "timeline",
     "unanalysed",
+    "unlinked_names",
     "unsuppress",
     "untag",
 ]
@@ -194,6 +202,9 @@ _LAZY = {
     "Cooccurrence": "queries",
     "EntityDocument": "queries",
     "Passage": "queries",
+    "NameCount": "unlinked",
+    "unlinked_names": "unlinked",
+    "UnlinkedName": "unlinked",
     "cooccurring": "queries",
     "documents_for_entity": "queries",
     "entity_mention_counts": "queries",

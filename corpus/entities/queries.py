@@ -2,24 +2,32 @@
 
 Each is one SQL query (plus a redirect lookup): counts, the documents and their dates (for
 the documents-over-time chart), passages in keyword-in-context form cut by the database, and
-the entities mentioned in the same sentences.
+the entities mentioned in the same sentences. The subject is an entity id, or an
+``UnlinkedName``: a name the model or the rules found that no registry entity claims, so that
+every name on a page has a page (a fresh instance's registry is empty).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from corpus.entities.store import EntityStore, resolve
 from corpus.entities.tables import entities, entity_mentions
+from corpus.entities.unlinked import UnlinkedName
 from corpus.model import PartialDate, Span
 from corpus.tables import document_versions, documents
 
 _M = entity_mentions.c
 _D = documents.c
 _CURRENT = (_D.id == _M.document_id) & (_D.current_version == _M.version)
+
+
+Subject = str | UnlinkedName  # an entity id (merged ids followed), or a name not in the registry
 
 
 @dataclass(frozen=True)
@@ -50,9 +58,10 @@ class Passage:
 
 @dataclass(frozen=True)
 class Cooccurrence:
-    """An entity mentioned in the same sentence as another, in how many sentences."""
+    """An entity (or a name not in the registry: ``entity_id`` None) mentioned in the same
+    sentence as another, in how many sentences."""
 
-    entity_id: str
+    entity_id: str | None
     name: str
     type: str
     sentences: int
@@ -74,7 +83,7 @@ def entity_mention_counts(store: EntityStore, type: str | None = None) -> dict[s
         return {row.entity_id: row.n for row in conn.execute(stmt)}
 
 
-def documents_for_entity(store: EntityStore, entity_id: str) -> list[EntityDocument]:
+def documents_for_entity(store: EntityStore, entity_id: Subject) -> list[EntityDocument]:
     """Documents mentioning the entity (or one merged into it), oldest first, undated last."""
     n = sa.func.count().label("n")
     columns = (_D.id, _D.current_version, _D.title, _D.kind, _D.date, _D.date_precision)
@@ -85,7 +94,7 @@ def documents_for_entity(store: EntityStore, entity_id: str) -> list[EntityDocum
         .order_by(_D.date.is_(None), _D.date, _D.id)
     )
     with store.connect() as conn:
-        rows = conn.execute(stmt.where(_M.entity_id == resolve(conn, entity_id))).all()
+        rows = conn.execute(stmt.where(_of(conn, entity_mentions, entity_id))).all()
     return [
         EntityDocument(
             r.id, r.current_version, r.title, r.kind, _date(r.date, r.date_precision), r.n
@@ -94,7 +103,9 @@ def documents_for_entity(store: EntityStore, entity_id: str) -> list[EntityDocum
     ]
 
 
-def timeline(store: EntityStore, entity_id: str, precision: str = "year") -> list[tuple[str, int]]:
+def timeline(
+    store: EntityStore, entity_id: Subject, precision: str = "year"
+) -> list[tuple[str, int]]:
     """Documents mentioning the entity per year (or month), every period from the first to the
     last included so a chart has no gaps. Undated documents, and year-only dates when counting
     months, are left out (``documents_for_entity`` lists them)."""
@@ -120,7 +131,7 @@ def timeline(store: EntityStore, entity_id: str, precision: str = "year") -> lis
 
 
 def passages(
-    store: EntityStore, entity_id: str, *, limit: int = 20, offset: int = 0, width: int = 80
+    store: EntityStore, entity_id: Subject, *, limit: int = 20, offset: int = 0, width: int = 80
 ) -> list[Passage]:
     """Mentions of the entity in context, newest documents first. The database picks the page
     of mentions first, then cuts a window of each text: no whole text is read or sorted."""
@@ -136,7 +147,7 @@ def passages(
                 sa.func.row_number().over(order_by=order).label("n"),
             )
             .join(documents, _CURRENT)
-            .where(_M.entity_id == resolve(conn, entity_id))
+            .where(_of(conn, entity_mentions, entity_id))
             .order_by(*order)
             .limit(limit)
             .offset(offset)
@@ -200,9 +211,16 @@ def _tidy(text: str) -> str:
     return (" " if text[0].isspace() else "") + inner + (" " if text[-1].isspace() else "")
 
 
-def cooccurring(store: EntityStore, entity_id: str, *, limit: int = 20) -> list[Cooccurrence]:
+def cooccurring(
+    store: EntityStore,
+    entity_id: Subject,
+    *,
+    limit: int = 20,
+    unlinked_types: Sequence[str] = (),
+) -> list[Cooccurrence]:
     """Entities mentioned in the same sentences as ``entity_id``, by number of such sentences
-    (current versions; one SQL query)."""
+    (current versions; one SQL query); names not in the registry too, of ``unlinked_types``
+    (a fresh registry is empty: without them, nothing would show)."""
     a, b = entity_mentions.alias("a"), entity_mentions.alias("b")
     same_sentence = (
         (a.c.document_id == b.c.document_id)
@@ -210,26 +228,45 @@ def cooccurring(store: EntityStore, entity_id: str, *, limit: int = 20) -> list[
         & (a.c.sentence == b.c.sentence)
     )
     current = (_D.id == a.c.document_id) & (_D.current_version == a.c.version)
+    e = entities.c
+    key = sa.case((b.c.entity_id.is_(None), b.c.key), else_="").label("k")
+    n = sa.func.count(sa.distinct(a.c.document_id + ":" + sa.cast(a.c.sentence, sa.String)))
     with store.connect() as conn:
-        target = resolve(conn, entity_id)
-        pairs = (
-            sa.select(b.c.entity_id, a.c.document_id, a.c.sentence)
-            .distinct()
-            .select_from(a.join(b, same_sentence).join(documents, current))
-            .where(a.c.entity_id == target, b.c.entity_id.is_not(None), b.c.entity_id != target)
-            .subquery()
-        )
-        n = sa.func.count().label("n")
-        e = entities.c
+        if isinstance(entity_id, UnlinkedName):
+            other = ~_of(conn, b, entity_id)
+        else:  # NULL != target is not true: say "or not linked"
+            target = resolve(conn, entity_id)
+            other = b.c.entity_id.is_(None) | (b.c.entity_id != target)
+        wanted = b.c.entity_id.is_not(None) | (b.c.type.in_(list(unlinked_types)))
         stmt = (
-            sa.select(e.id, e.name, e.type, n)
-            .select_from(pairs.join(entities, e.id == pairs.c.entity_id))
-            .group_by(e.id, e.name, e.type)
-            .order_by(n.desc(), e.name, e.id)
+            sa.select(
+                b.c.entity_id,
+                b.c.type,
+                key,
+                sa.func.max(sa.func.coalesce(e.name, b.c.text)).label("name"),
+                n.label("n"),
+            )
+            .select_from(
+                a.join(b, same_sentence)
+                .join(documents, current)
+                .outerjoin(entities, e.id == b.c.entity_id)
+            )
+            .where(_of(conn, a, entity_id), other, wanted)
+            .group_by(b.c.entity_id, b.c.type, key)
+            .order_by(sa.desc("n"), sa.asc("name"))
             .limit(limit)
         )
-        return [Cooccurrence(r.id, r.name, r.type, r.n) for r in conn.execute(stmt)]
+        rows = conn.execute(stmt).all()
+    return [Cooccurrence(r.entity_id, " ".join(r.name.split()), r.type, r.n) for r in rows]
 
 
 def _date(value: dt.date | None, precision: str | None) -> PartialDate | None:
     return PartialDate(value, precision) if value is not None else None  # type: ignore[arg-type]
+
+
+def _of(conn: Connection, table: sa.FromClause, subject: Subject) -> sa.ColumnElement[bool]:
+    """The condition on ``table``'s mention rows that they are mentions of ``subject``."""
+    c = table.c
+    if isinstance(subject, UnlinkedName):
+        return c.entity_id.is_(None) & (c.type == subject.type) & (c.key == subject.key)
+    return c.entity_id == resolve(conn, subject)

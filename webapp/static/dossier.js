@@ -297,7 +297,13 @@ const dossier = {
       linked.querySelector("a").href = mark.dataset.href;
       unlinked?.remove();
     } else {
-      linked.remove();
+      if (mark.dataset.nameHref) {
+        const link = linked.querySelector("a");
+        link.href = mark.dataset.nameHref;
+        link.textContent = "Its mentions in every document →";
+      } else {
+        linked.remove();
+      }
       if (unlinked) {
         unlinked.querySelector("[data-card-field='name']").value = surface.replace(/[\s:;,]+$/, "");
         const select = unlinked.querySelector("[data-card-field='type']");

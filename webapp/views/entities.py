@@ -1,9 +1,11 @@
 """The registry and the entity pages, and analysts' corrections from the web app.
 
 ``GET /entities`` lists the registry (filter by type or name); ``GET /entities/<id>`` is an
-entity's page (a merged-away id redirects to the surviving entity). Every correction is a POST
-with the session's CSRF token; it runs one correction, re-analyses the documents it affects,
-flashes what happened and redirects back (to ``next``, a path on this site, or the entity).
+entity's page (a merged-away id redirects to the surviving entity); ``GET /entities/name``
+the page of a name the model or the rules found that the registry does not know. Every
+correction is a POST with the session's CSRF token; it runs one correction, re-analyses the
+documents it affects, flashes what happened and redirects back (to ``next``, a path on this
+site, or the entity).
 """
 
 from __future__ import annotations
@@ -14,13 +16,14 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import NotFound
 
 from corpus import EntityNotFound, InvalidAnchor, InvalidEntity, Span, selection
 from corpus import entities as registry
-from corpus.entities import ENTITY_TYPES, CorrectionResult, EntityStore
+from corpus.entities import ENTITY_TYPES, CorrectionResult, EntityStore, UnlinkedName, alias_key
 from webapp.corrections import after, entity_ref
-from webapp.entity_layer import TYPE_LABELS, type_label
-from webapp.entity_pages import entity_page, registry_page
+from webapp.entity_layer import NAMED_TYPES, TYPE_LABELS, type_label
+from webapp.entity_pages import entity_page, name_page, registry_page
 from webapp.origins import same_site_path
 from webapp.params import InvalidParameter, text_offset
 from webapp.resources import entity_names, get_entity_store, get_store
@@ -43,8 +46,17 @@ def index() -> ResponseReturnValue:
         )
     name = request.args.get("name", "").strip()
     page = text_offset(request.args, "page") or 1
-    listing = registry_page(get_entity_store(), entity_names(), type=type, name=name, page=page)
-    return render_template("entities/index.html", listing=listing, type=type, name=name)
+    entity_store = get_entity_store()
+    listing = registry_page(entity_store, entity_names(), type=type, name=name, page=page)
+    types = [t for t in NAMED_TYPES if type in (None, t)]
+    found = (  # what to review when the registry has nothing to show (a fresh instance)
+        registry.unlinked_names(entity_store, types, containing=alias_key(name))
+        if not listing.rows and types
+        else []
+    )
+    return render_template(
+        "entities/index.html", listing=listing, type=type, name=name, unreviewed=found
+    )
 
 
 @bp.get("/<id>")
@@ -57,7 +69,43 @@ def show(id: str) -> ResponseReturnValue:
         return redirect(url_for("entities.show", id=entity.id, **args), 301)
     passage_page = text_offset(request.args, "passages") or 1
     page = entity_page(entity_store, entity, passage_page=passage_page)
-    return render_template("entities/show.html", page=page, entity=entity)
+    return render_template(
+        "entities/show.html",
+        page=page,
+        entity=entity,
+        passages_url=lambda n: url_for("entities.show", id=entity.id, passages=n),
+    )
+
+
+@bp.get("/name")
+def name() -> ResponseReturnValue:
+    """The page of a name not in the registry (``?type=PERSON&name=Kim Jong-un``): its
+    mentions, timeline and co-occurrences, and "add to registry"; once one entity has the
+    name, that entity's page (302)."""
+    type = request.args.get("type", "").strip()
+    if type not in NAMED_TYPES:
+        raise InvalidParameter(f'Unknown type "{type[:40]}". Use one of: {", ".join(NAMED_TYPES)}.')
+    text = " ".join(request.args.get("name", "").split())
+    if not alias_key(text):
+        raise InvalidParameter('Give the name to show, with letters or digits: "?name=...".')
+    entity_store = get_entity_store()
+    known = entity_store.find(text, type)
+    if len(known) == 1:
+        return redirect(url_for("entities.show", id=known[0].id))
+    passage_page = text_offset(request.args, "passages") or 1
+    page = name_page(entity_store, UnlinkedName(type, alias_key(text)), passage_page=passage_page)
+    if not page.documents:
+        raise NotFound(
+            f"No document mentions “{text[:200]}” as a {type_label(type).lower()} that the "
+            "registry does not know. Search for it, or browse the registry."
+        )
+    return render_template(
+        "entities/name.html",
+        page=page,
+        name=text,
+        type=type,
+        passages_url=lambda n: url_for("entities.name", type=type, name=text, passages=n),
+    )
 
 
 @bp.post("")

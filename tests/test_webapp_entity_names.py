@@ -1,0 +1,159 @@
+"""Pages for names the registry does not know: every name on a page leads to its mentions,
+timeline and co-occurrences, with "add to registry" and "hide it" (issue 13).
+
+A fresh instance's registry is empty, so every name the model finds is unlinked. The mentions
+here are stored as the model's analysis would store them (``replace_mentions``), for names
+found in the test corpus's real texts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup, Tag
+
+from corpus.entities import Mention, UnlinkedName, alias_key, cooccurring, passages
+from corpus.entities.analyses import replace_mentions
+from corpus.entities.store import EntityStore
+from corpus.ingestion import ingest
+from corpus.model import Span
+from corpus.store import Store
+
+FORUM = "fixture-eastern-forum-2019"
+UN = "fixture-un-statement-2017"
+NAMES = [("Putin", "PERSON"), ("Pyongyang", "LOCATION"), ("Washington", "LOCATION")]
+
+
+def store_model_mentions(store: Store) -> None:
+    """Every occurrence of ``NAMES`` in the current texts, stored as unlinked model mentions
+    (sentences counted at ". " and paragraph breaks)."""
+    entity_store = EntityStore(store)
+    for document in store.iter_documents():
+        found = sorted(
+            (m.start(), name, type)
+            for name, type in NAMES
+            for m in re.finditer(rf"\b{name}\b", document.text)
+        )
+        mentions = [
+            Mention(Span(at, at + len(name)), type, name, "model", 0.9) for at, name, type in found
+        ]
+        sentences = [len(re.findall(r"\. |\n\n", document.text[:at])) for at, _, _ in found]
+        replace_mentions(entity_store, document.id, document.version, mentions, sentences)
+
+
+@pytest.fixture
+def client(store: Store, make_app: Callable[..., Any]) -> Any:
+    store_model_mentions(store)
+    return make_app().test_client()
+
+
+def soup_of(response: Any, status: int = 200) -> BeautifulSoup:
+    assert response.status_code == status, response.get_data(as_text=True)[:500]
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def one(node: Tag, selector: str) -> Tag:
+    found = node.select_one(selector)
+    assert found is not None, selector
+    return found
+
+
+def test_a_name_not_in_the_registry_has_a_page_with_its_mentions(client: Any) -> None:
+    page = soup_of(client.get("/entities/name?type=LOCATION&name=Pyongyang"))
+    assert one(page, "h1").get_text() == "Pyongyang"
+    assert "Not in the registry" in one(page, ".entity-meta").get_text()
+    assert one(page, ".entity-stats")["data-mentions"] == "4"
+    kwic = [(r["data-document"], r["data-offset"]) for r in page.select(".kwic-row")]
+    assert {d for d, _ in kwic} == {FORUM, UN, "tass-report"}
+    bars = {r["data-period"]: r["data-count"] for r in page.select(".bar-chart rect.bar")}
+    assert (bars["2017"], bars["2018"], bars["2019"]) == ("1", "1", "1")
+    with_ = {a.get_text(): a["href"] for a in page.select(".cooccurring a")}
+    assert with_ == {
+        "Putin": "/entities/name?type=PERSON&name=Putin",
+        "Washington": "/entities/name?type=LOCATION&name=Washington",
+    }
+
+
+def test_the_name_page_offers_add_to_registry_and_hide_with_csrf(client: Any) -> None:
+    page = soup_of(client.get("/entities/name?type=PERSON&name=putin"))  # any case finds it
+    add = one(page, "form:has(button[data-add-to-registry])")
+    fields = {i["name"]: i.get("value") for i in add.select("input")}
+    assert add["action"] == "/entities" and fields["csrf_token"]
+    assert (fields["name"], fields["type"]) == ("putin", "PERSON")
+    hide = one(page, "form:has(button[data-suppress])")
+    assert hide["action"] == "/entities/suppressions"
+    assert {i["name"]: i.get("value") for i in hide.select("input")}["surface"] == "putin"
+
+
+def test_added_to_the_registry_the_name_page_leads_to_the_entity(client: Any) -> None:
+    page = soup_of(client.get("/entities/name?type=PERSON&name=Putin"))
+    token = one(page, "input[name=csrf_token]")["value"]
+    added = client.post("/entities", data={"csrf_token": token, "name": "Putin", "type": "PERSON"})
+    assert added.status_code == 303
+    entity_page = added.headers["Location"]
+    assert entity_page.startswith("/entities/putin-")
+    again = client.get("/entities/name?type=PERSON&name=Putin")
+    assert (again.status_code, again.headers["Location"]) == (302, entity_page)
+    assert soup_of(client.get(entity_page)).select(".kwic-row")  # its mentions moved with it
+
+
+def test_the_document_view_links_each_unlinked_name_to_its_page(client: Any) -> None:
+    page = soup_of(client.get(f"/documents/{FORUM}"))
+    marks = {m.get_text(): m.get("data-name-href") for m in page.select("mark.entity")}
+    assert marks == {
+        "Putin": "/entities/name?type=PERSON&name=Putin",
+        "Pyongyang": "/entities/name?type=LOCATION&name=Pyongyang",
+    }
+    panel = {a.get_text(strip=True): a["href"] for a in page.select("a.unlinked-name")}
+    assert panel == {
+        "Putin": "/entities/name?type=PERSON&name=Putin",
+        "Pyongyang": "/entities/name?type=LOCATION&name=Pyongyang",
+    }
+
+
+def test_a_bad_type_or_an_unknown_name_is_a_clear_error(client: Any) -> None:
+    bad = soup_of(client.get("/entities/name?type=DATE&name=2019"), 400)
+    assert 'Unknown type "DATE". Use one of: PERSON' in bad.get_text()
+    empty = soup_of(client.get("/entities/name?type=PERSON&name=%20!"), 400)
+    assert "Give the name to show" in empty.get_text()
+    missing = soup_of(client.get("/entities/name?type=PERSON&name=Kim+Jong+Un"), 404)
+    assert "No document mentions “Kim Jong Un” as a person" in missing.get_text()
+
+
+def test_an_empty_registry_lists_the_names_found_most_mentioned_first(client: Any) -> None:
+    page = soup_of(client.get("/entities"))
+    rows = page.select(".unreviewed-names tbody tr")
+    assert [r["data-unreviewed"] for r in rows] == [
+        "LOCATION:pyongyang",
+        "PERSON:putin",
+        "LOCATION:washington",
+    ]
+    assert one(rows[0], "a")["href"] == "/entities/name?type=LOCATION&name=Pyongyang"
+    places = soup_of(client.get("/entities?type=PERSON"))
+    assert [
+        r["data-unreviewed"] for r in places.select(".unreviewed-names tr[data-unreviewed]")
+    ] == ["PERSON:putin"]
+    found = soup_of(client.get("/entities?name=wash"))
+    assert [a.get_text() for a in found.select(".unreviewed-names td a")] == ["Washington"]
+
+
+def test_queries_take_a_name_not_in_the_registry(store_url: str, corpus_dir: Path) -> None:
+    with Store.open(store_url) as store:  # SQLite, and PostgreSQL
+        ingest([corpus_dir], store)
+        store_model_mentions(store)
+        _check_queries(EntityStore(store))
+
+
+def _check_queries(entity_store: EntityStore) -> None:
+    pyongyang = UnlinkedName("LOCATION", alias_key("PYONGYANG"))
+    assert [p.match for p in passages(entity_store, pyongyang)] == ["Pyongyang"] * 4
+    found = cooccurring(entity_store, pyongyang, unlinked_types=("PERSON", "LOCATION"))
+    assert [(c.entity_id, c.name, c.sentences) for c in found] == [
+        (None, "Putin", 1),
+        (None, "Washington", 1),
+    ]
+    assert cooccurring(entity_store, pyongyang) == []  # registry entities only, by default
