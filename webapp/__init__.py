@@ -46,7 +46,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )  # fmt: skip
     from webapp.config import load_config
     from webapp.logs import configure_logging
-    from webapp.views import annotation_pages, api, briefs, documents, entities, search
+    from webapp.views import annotation_pages, api, briefs, documents, entities, export, search
     from webapp.views import reanalysis as reanalysis_views
 
     app = Flask(__name__)
@@ -69,6 +69,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(briefs.bp)
     app.register_blueprint(entities.bp)
     app.register_blueprint(reanalysis_views.bp)
+    app.register_blueprint(export.bp)
 
     # The index is derived from the store. Building or catching it up is "dossier serve"'s and
     # "dossier setup"'s job (webapp/pipeline.py), never a hidden step of starting a worker:

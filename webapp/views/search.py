@@ -52,6 +52,7 @@ ENTITY_FACETS: Mapping[str, str] = {prefix: type for type, prefix in ENTITY_FIEL
 # The parameter that filters by entity facet values (refs); several combine by OR.
 ENTITY_PARAM = "entity"
 FACET_SHOWN = 20  # values a facet shows before its "more"
+EXPORT_MAX = 1000  # documents an export (webapp/views/export.py) writes: the first ones
 
 
 @dataclass(frozen=True)
@@ -91,13 +92,14 @@ def index() -> tuple[str, int]:
         "sorts": SORTS,
         "filters": _active_filters(args, names),
         "facet_shown": FACET_SHOWN,
+        "export_max": EXPORT_MAX,
     }
     is_browsing = not query and not any(args.get(p) for p in (*FILTERS, ENTITY_PARAM, "from", "to"))
     try:
         search = (
             SearchRequest(query="", kinds=KINDS, per_page=1)  # every document, for facets
             if is_browsing
-            else _with_entities(search_request(args, per_page=current_app.config["PER_PAGE"]))
+            else with_entities(search_request(args, per_page=current_app.config["PER_PAGE"]))
         )
         astore, viewer = get_annotation_store(), current_user()
         result = get_index().search(search, get_store(), AnnotationResolver(astore, viewer))
@@ -122,6 +124,7 @@ def index() -> tuple[str, int]:
             pages=_pages(search, result, args),
             suggestion_url=_with(args, q=result.suggestion) if result.suggestion else "",
             document_args=_document_args(args),
+            export_args=_export_args(args),
             **context,
         ),
         200,
@@ -162,7 +165,7 @@ def _snippets_html(
     ]
 
 
-def _with_entities(search: SearchRequest) -> SearchRequest:
+def with_entities(search: SearchRequest) -> SearchRequest:
     """The search with the entity facet values chosen (``?entity=``); raises
     ``InvalidParameter`` past ``MAX_FILTER_VALUES`` of them."""
     values = (v.strip() for v in request.args.getlist(ENTITY_PARAM))
@@ -284,6 +287,12 @@ def _pages(
 def _document_args(args: MultiDict[str, str]) -> dict[str, list[str]]:
     """The search parameters a result link carries (for highlights and "back to results")."""
     keep = ("q", *FILTERS, ENTITY_PARAM, "from", "to", "sort", "page", "per_page")
+    return {k: args.getlist(k) for k in keep if args.get(k)}
+
+
+def _export_args(args: MultiDict[str, str]) -> dict[str, list[str]]:
+    """The parameters an export link carries: the search, not the page."""
+    keep = ("q", *FILTERS, ENTITY_PARAM, "from", "to", "sort")
     return {k: args.getlist(k) for k in keep if args.get(k)}
 
 
