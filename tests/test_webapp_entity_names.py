@@ -16,12 +16,13 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from corpus.entities import Mention, UnlinkedName, alias_key, cooccurring, passages
+from corpus.entities import Mention, UnlinkedName, add_entity, alias_key, cooccurring, passages
 from corpus.entities.analyses import replace_mentions
 from corpus.entities.store import EntityStore
 from corpus.ingestion import ingest
 from corpus.model import Span
 from corpus.store import Store
+from indexer.build import build_index
 
 FORUM = "fixture-eastern-forum-2019"
 UN = "fixture-un-statement-2017"
@@ -157,3 +158,32 @@ def _check_queries(entity_store: EntityStore) -> None:
         (None, "Washington", 1),
     ]
     assert cooccurring(entity_store, pyongyang) == []  # registry entities only, by default
+
+
+def test_entity_facets_put_the_registry_first_and_hide_a_name_in_one_click(
+    store: Store, index_dir: Path, make_app: Callable[..., Any]
+) -> None:
+    store_model_mentions(store)
+    add_entity(EntityStore(store), "Washington", "LOCATION")  # links its one mention
+    build_index(store, index_dir, procs=1)
+    client = make_app().test_client()
+    page = soup_of(client.get("/?q=Pyongyang"))
+    places = page.select('section[data-facet="Places"] li')
+    names = [
+        (one(li, ".facet-value").get_text(), li.select_one("form.facet-hide") is not None)
+        for li in places
+    ]
+    assert names == [("Washington", False), ("Pyongyang", True)]  # the registry's first
+    form = one(places[1], "form.facet-hide")
+    fields = {i["name"]: i["value"] for i in form.select("input")}
+    assert (form["action"], fields["surface"], fields["type"]) == (
+        "/entities/suppressions",
+        "Pyongyang",
+        "LOCATION",
+    )
+    assert fields["next"] == "/?q=Pyongyang"
+    response = client.post(form["action"], data=fields)
+    assert (response.status_code, response.headers["Location"]) == (303, "/?q=Pyongyang")
+    assert [(s.surface, s.type) for s in EntityStore(store).suppressions()] == [
+        ("Pyongyang", "LOCATION")
+    ]

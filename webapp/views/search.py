@@ -182,7 +182,8 @@ def _entity_facets(
     result: SearchResult, args: MultiDict[str, str], names: Mapping[str, Entity]
 ) -> list[tuple[str, str, list[FacetLink]]]:
     """(title, entity type, links) of each entity facet the result has; a link toggles its
-    entity in ``?entity=``. Names not in the registry show as the text that was found."""
+    entity in ``?entity=``. Names not in the registry show as the text that was found, after
+    the registry's entities, each with a button that hides it (a suppression)."""
     chosen = args.getlist(ENTITY_PARAM)
     out = []
     for prefix, type in ENTITY_FACETS.items():
@@ -192,7 +193,8 @@ def _entity_facets(
             values = [v for v in chosen if v != ref] if selected else [*chosen, ref]
             label = _entity_label(ref, result.entity_names, names)
             links.append(FacetLink(label, count, selected, _with(args, entity=values), ref))
-        if links:
+        if links:  # registry entities first, then the names it does not know
+            links.sort(key=lambda link: link.is_unlinked)
             out.append((type_label(type, plural=True), type, links))
     return out
 
