@@ -174,6 +174,7 @@ def test_tag_a_selected_name_then_follow_an_entity_link_to_its_page(
     form.get_by_role("button", name="Tag").click()
 
     expect(page.locator(".flash")).to_have_text("Tagged “Beijing” (Place). Re-analysed 1 document.")
+    expect(page).to_have_url(re.compile(f"/documents/{EMOJI_ID}#m-{text.index('Beijing')}$"))
     tagged = page.locator(f"mark.entity#m-{text.index('Beijing')}")
     expect(tagged).to_have_text("Beijing")
     expect(tagged).to_have_attribute("data-source", "analyst")
@@ -184,6 +185,11 @@ def test_tag_a_selected_name_then_follow_an_entity_link_to_its_page(
     expect(card.locator("[data-card-type]")).to_have_text("Place")
     expect(card.get_by_role("button", name="Add")).to_be_visible()
     expect(card.get_by_role("button", name="Not an entity")).to_be_visible()
+    expect(card.locator("input[name='next']").first).to_have_value(
+        f"/documents/{EMOJI_ID}?at={text.index('Beijing')}"  # back where the reader was
+    )
+    name_page = card.get_by_role("link", name="Its mentions in every document →")
+    expect(name_page).to_have_attribute("href", "/entities/name?type=LOCATION&name=Beijing")
     page.keyboard.press("Escape")
     expect(card).to_have_count(0)
 

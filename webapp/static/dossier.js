@@ -313,8 +313,21 @@ const dossier = {
     }
     const suppress = card.querySelector("[data-card-field='surface']");
     if (suppress) suppress.value = surface;
+    const at = /^m-(\d+)$/.exec(parts[0].id);
+    if (at) keepReadingAt(card, at[1]);
     dossier.place(card, parts[0].getBoundingClientRect(), unfocus);
     parts.forEach((el) => el.classList.add("focused"));
+  }
+
+  // After a correction, come back to where the analyst was reading: "?at=" finds the part and
+  // the mention (or, with a query, the next hit) at that offset.
+  function keepReadingAt(form, offset) {
+    form.querySelectorAll("input[name='next']").forEach((input) => {
+      const url = new URL(input.value, window.location.origin);
+      url.searchParams.delete("part");
+      url.searchParams.set("at", String(offset));
+      input.value = url.pathname + url.search;
+    });
   }
 
   function showTagForm(found, focusBack) {
@@ -328,6 +341,7 @@ const dossier = {
     const tooLong = found.quote.length > MAX_TAG_CHARS;
     card.querySelector("[data-tag-too-long]").hidden = !tooLong;
     card.querySelector("button[type='submit']").disabled = tooLong;
+    keepReadingAt(card, found.start);
     dossier.place(card, found.rect, () => focusBack?.focus());
     card.querySelector("select, input:not([type='hidden'])")?.focus();
   }
