@@ -299,6 +299,23 @@ def test_ingest_json_reports_what_was_stored_when_a_later_step_fails(
     assert result.stderr == f"Error: {report['error']}\n"
 
 
+def test_ingest_json_reports_a_database_that_cannot_be_created(
+    runner: Any, sources: Path, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the database's folder should be\n")
+    env = {"DOSSIER_DATABASE_URL": f"sqlite:///{blocker / 'dossier.db'}"}
+    result = _invoke(runner, "ingest", "--json", str(sources), env=env)
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert (report["added"], report["index"], report["steps"]) == ([], None, [])
+    assert report["error"] == (
+        f"Cannot create the folder {blocker} for the database: File exists. "
+        "Set DOSSIER_DATABASE_URL to a file in a folder Dossier can write to."
+    )
+    assert result.stderr == f"Error: {report['error']}\n"
+
+
 def test_index_rebuild_makes_a_new_generation(ingested: Any) -> None:
     before = _lines(_run(ingested, "index", "--status"))[1]
     output = _run(ingested, "index", "--rebuild")

@@ -34,7 +34,8 @@ def open_store(config: Mapping[str, Any], *, create: bool = False, migrate: bool
     rather than a new empty database (a mistyped DOSSIER_HOME should not look like no hits).
     ``migrate=False``: for commands that only read (``Store.open``).
 
-    Raises ``StoreUnavailable`` naming the instance and the command that creates it.
+    Raises ``StoreUnavailable`` naming the instance and the command that creates it, or the
+    folder that cannot be created.
     """
     url = config["DATABASE_URL"]
     path = sqlite_path(url)
@@ -44,7 +45,13 @@ def open_store(config: Mapping[str, Any], *, create: bool = False, migrate: bool
                 f"No Dossier instance at {config['HOME']}: the database {path} does not exist. "
                 'Run "dossier setup" to create it, or set DOSSIER_HOME to an existing instance.'
             )
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # a file where a folder should be, or no right to create it
+            raise StoreUnavailable(
+                f"Cannot create the folder {path.parent} for the database: {exc.strerror}. "
+                "Set DOSSIER_DATABASE_URL to a file in a folder Dossier can write to."
+            ) from exc
     return Store.open(url, migrate=migrate)
 
 

@@ -15,13 +15,13 @@ from typing import Any
 import click
 from tqdm import tqdm
 
-from corpus import IngestReport
+from corpus import CorpusError, IngestReport
 from indexer import IndexBusy, index_status
 from webapp import create_app, pipeline
 from webapp.cli.entity_terminal import model_status
-from webapp.cli.steps import follow_up_lines, ingest_json, run_lines
+from webapp.cli.steps import follow_up_lines, ingest_json, run_lines, unstarted_ingest_json
 from webapp.cli.terminal import housekeeping_lines, index_line, printable, say, status_lines
-from webapp.config import load_config
+from webapp.config import ConfigError, load_config
 from webapp.instance import open_store
 
 
@@ -144,16 +144,21 @@ def ingest_command(
     of the new and changed ones (--no-analyse: later, with "dossier analyse"), then bring the
     index up to date (--no-index: later, with "dossier index").
     """
-    with _StepBars() as bars:
-        run = pipeline.ingest_sources(
-            _config(),
-            paths,
-            analyse=entities,
-            index=index,
-            replace=replace,
-            progress=bars.update,
-            on_wait=_say,
-        )
+    try:
+        with _StepBars() as bars:
+            run = pipeline.ingest_sources(
+                _config(),
+                paths,
+                analyse=entities,
+                index=index,
+                replace=replace,
+                progress=bars.update,
+                on_wait=_say,
+            )
+    except (CorpusError, ConfigError) as exc:  # nothing was done; the group says why on stderr
+        if as_json:
+            click.echo(json.dumps(unstarted_ingest_json(printable(str(exc))), indent=2))
+        raise
     stored = run.report("store")
     report: IngestReport = stored.detail if stored else IngestReport()
     if as_json:

@@ -54,3 +54,11 @@ def ingest_json(run: Run) -> dict[str, Any]:
         {"step": s.step, "seconds": s.seconds, "counts": dict(s.counts)} for s in run.reports
     ]
     return data
+
+
+def unstarted_ingest_json(error: str) -> dict[str, Any]:
+    """``dossier ingest --json`` when the run could not start (no configuration or store):
+    nothing stored, ``error`` says why, in ``ingest_json``'s shape so a script reads both."""
+    data = report_json(IngestReport(), None)
+    data.update(entities=None, error=error, steps=[])
+    return data
