@@ -1,0 +1,309 @@
+"""Fault drill: kill -9 an index rebuild or an ingest at a random moment, again and again, and
+count what the crash cost.
+
+    python bench/fault_drill.py [--rebuilds 20] [--ingests 3] [--seed 9] [--base 600] [--batch 150]
+
+A throw-away instance in a temporary folder (never the repository) gets ``--base`` Kremlin
+documents from ../shared/data/bench. Each round then kills one command: ``dossier index
+--rebuild`` (``--rebuilds`` rounds) or ``dossier ingest`` of a new batch (``--batch`` new
+documents and 20 edited ones; ``--ingests`` rounds, spread among the rebuilds), started as
+a subprocess and killed with SIGKILL after a random delay within its usual running time (the
+process alone, not its group, so its workers are orphaned as a real crash would leave them).
+Then:
+
+- leftover processes: workers of the killed process still alive 10 s after it died;
+- leftover locks: the index lock still held 5 s after the kill;
+- the recovery, the command a user would run next (``dossier index``, or the same
+  ``dossier ingest`` again), must succeed;
+- leftover folders: generation folders or temporary files still there after the recovery;
+- lost documents: a document of the batch missing from the store, or a stored document missing
+  from the index; stale: indexed with another version than the store's current one; duplicated:
+  one id indexed twice.
+
+Every count must be 0. Nothing here listens on a network port; the drill drives the CLI only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.sources import REPO, SHARED_DATA, machine  # noqa: E402
+
+LOCK_GRACE = 5.0  # seconds the lock may stay held after its holder was killed
+WORKER_GRACE = 10.0  # seconds the killed process's workers may outlive it
+EDITS = 20  # existing documents each ingest round changes
+
+
+@dataclass
+class Round:
+    """What one kill cost."""
+
+    number: int
+    kind: str
+    delay: float
+    workers: int = 0  # index or analysis worker processes the killed command had started
+    leftover_processes: int = 0
+    leftover_locks: int = 0
+    leftover_folders: int = 0
+    lost: int = 0
+    stale: int = 0
+    duplicated: int = 0
+    recovered: bool = True
+    landed: bool = True  # False: the command had finished before the kill
+
+    def is_clean(self) -> bool:
+        counts = (self.leftover_processes, self.leftover_locks, self.leftover_folders)
+        return self.recovered and not any((*counts, self.lost, self.stale, self.duplicated))
+
+
+class Drill:
+    """The instance, its documents, and the commands run on it."""
+
+    def __init__(self, home: Path, documents: list[dict[str, object]], rng: random.Random):
+        self.home, self.documents, self.rng = home, documents, rng
+        self.index_dir = home / "index"
+        self.env = {**os.environ, "DOSSIER_HOME": str(home), "DOSSIER_DEMO_CORPUS": "false"}
+        self.env.pop("DOSSIER_DATABASE_URL", None)
+        self.env.pop("DOSSIER_NER_TRAIN_CORPUS", None)
+        self.next_new = 0
+        self.durations: dict[str, float] = {}
+
+    def command(self, *args: str) -> list[str]:
+        return [sys.executable, "-m", "webapp", *args]
+
+    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """Run a command to its end (the recovery); fails loudly if it fails."""
+        return subprocess.run(
+            self.command(*args), cwd=REPO, env=self.env, capture_output=True, text=True
+        )
+
+    def batch(self, size: int) -> Path:
+        """A JSONL file of ``size`` documents not stored yet and ``EDITS`` edited ones."""
+        fresh = self.documents[self.next_new : self.next_new + size]
+        self.next_new += size
+        stored = self.documents[: self.next_new - size]
+        edited = [
+            {**d, "text": f"{d['text']}\n\nEdited in drill round {self.next_new}."}
+            for d in self.rng.sample(stored, min(EDITS, len(stored)))
+        ]
+        path = self.home / f"batch-{self.next_new}.jsonl"
+        path.write_text("".join(json.dumps(d) + "\n" for d in fresh + edited), encoding="utf-8")
+        return path
+
+    def kill_during(self, args: list[str], kind: str) -> tuple[float, bool, list[int]]:
+        """Start a command, SIGKILL it after a random delay within its usual running time;
+        return the delay, whether the kill landed, and the pids of the workers it had."""
+        usual = self.durations.get(kind, 5.0)
+        delay = self.rng.uniform(0.1, max(0.5, 0.9 * usual))
+        process = subprocess.Popen(
+            self.command(*args),
+            cwd=REPO,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + delay
+        workers: set[int] = set()
+        while time.monotonic() < deadline and process.poll() is None:
+            workers |= set(_descendants(process.pid))
+            time.sleep(0.02)
+        workers |= set(_descendants(process.pid))
+        landed = process.poll() is None
+        if landed:
+            os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        return delay, landed, sorted(workers)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rebuilds", type=int, default=20, help="rounds that kill a rebuild")
+    ap.add_argument("--ingests", type=int, default=3, help="rounds that kill an ingest")
+    ap.add_argument("--seed", type=int, default=9)
+    ap.add_argument("--base", type=int, default=600, help="documents ingested before the drill")
+    ap.add_argument("--batch", type=int, default=150, help="new documents per ingest round")
+    args = ap.parse_args()
+    if not sys.platform.startswith("linux"):
+        raise SystemExit("the drill reads /proc: run it on Linux")
+    rng = random.Random(args.seed)
+    kinds = _schedule(args.rebuilds, args.ingests)
+    needed = args.base + args.batch * (args.ingests + 2)
+    documents = _kremlin(needed)
+    with tempfile.TemporaryDirectory(prefix="dossier-fault-drill-") as tmp:
+        drill = Drill(Path(tmp) / "home", documents, rng)
+        drill.home.mkdir()
+        _prepare(drill, args.base, args.batch)
+        rounds = [_round(drill, n, kind, args.batch) for n, kind in enumerate(kinds, 1)]
+    _report(rounds, args)
+
+
+def _schedule(rebuilds: int, ingests: int) -> list[str]:
+    """The kind of each round: the ingests spread evenly among the rebuilds."""
+    total = rebuilds + ingests
+    at = {round((i + 1) * total / (ingests + 1)) - 1 for i in range(ingests)}
+    return ["ingest" if n in at else "rebuild" for n in range(total)]
+
+
+def _kremlin(count: int) -> list[dict[str, object]]:
+    """The first ``count`` Kremlin documents, as JSONL objects."""
+    found: list[dict[str, object]] = []
+    with gzip.open(SHARED_DATA / "bench" / "kremlin.jsonl.gz", "rt", encoding="utf-8") as f:
+        for line in f:
+            found.append(json.loads(line))
+            if len(found) == count:
+                break
+    return found
+
+
+def _prepare(drill: Drill, base: int, batch: int) -> None:
+    """An instance with ``base`` documents, indexed; times an ingest of one batch and a
+    rebuild run to their end, so that the kills fall within their running time."""
+    done = drill.run("setup", "--no-demo", "--no-download")
+    if done.returncode:
+        raise SystemExit(f"dossier setup failed:\n{done.stderr}")
+    for kind, args in (
+        ("base", ("ingest", str(drill.batch(base)))),
+        ("ingest", ("ingest", str(drill.batch(batch)))),
+        ("rebuild", ("index", "--rebuild")),
+    ):
+        started = time.monotonic()
+        done = drill.run(*args)
+        drill.durations[kind] = time.monotonic() - started
+        if done.returncode:
+            raise SystemExit(f"dossier {' '.join(args)} failed:\n{done.stderr}")
+
+
+def _round(drill: Drill, number: int, kind: str, batch_size: int) -> Round:
+    batch = drill.batch(batch_size) if kind == "ingest" else None
+    args = ["index", "--rebuild"] if batch is None else ["ingest", str(batch)]
+    delay, landed, workers = drill.kill_during(args, kind)
+    result = Round(number, kind, delay, workers=len(workers), landed=landed)
+    result.leftover_processes = _outliving(workers, WORKER_GRACE)
+    result.leftover_locks = int(not _lock_freed(drill.index_dir, LOCK_GRACE))
+    recovery = drill.run(*(["index"] if batch is None else args))
+    result.recovered = recovery.returncode == 0
+    if not result.recovered:
+        print(f"round {number}: recovery failed: {recovery.stderr.strip()}", file=sys.stderr)
+    _check(drill, result, batch)
+    what = f"killed after {delay:5.2f} s" if landed else f"done before {delay:5.2f} s"
+    state = "clean" if result.is_clean() else "NOT CLEAN"
+    print(f"round {number:2} {kind:7} {what}: {state}", file=sys.stderr)
+    return result
+
+
+def _check(drill: Drill, result: Round, batch: Path | None) -> None:
+    """Count leftovers, lost, stale and duplicated documents after the recovery."""
+    from corpus.store import Store
+    from indexer.build import open_index
+    from indexer.generations import leftovers
+    from indexer.lock import HOLDER
+
+    found = leftovers(drill.index_dir)
+    result.leftover_folders = len(found) + int((drill.index_dir / HOLDER).exists())
+    with Store.open(f"sqlite:///{drill.home / 'dossier.db'}") as store:
+        current = {d.id: d.version for d in store.iter_documents()}
+        if batch is not None:
+            wanted = [json.loads(line)["id"] for line in batch.read_text().splitlines()]
+            result.lost += sum(1 for doc_id in wanted if doc_id not in current)
+    ix, _ = open_index(drill.index_dir)
+    with ix.searcher() as searcher:
+        indexed = [(f["id"], f["version"]) for f in searcher.all_stored_fields()]
+    ix.close()
+    ids = Counter(doc_id for doc_id, _ in indexed)
+    result.duplicated = sum(n - 1 for n in ids.values() if n > 1)
+    result.lost += sum(1 for doc_id in current if doc_id not in ids)
+    result.stale = sum(1 for doc_id, version in indexed if current.get(doc_id) != version)
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process whose parent chain leads to ``pid`` (read from /proc)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(fields[1])
+    found, frontier = [], [pid]
+    while frontier:
+        parent = frontier.pop()
+        children = [child for child, p in parents.items() if p == parent]
+        found += children
+        frontier += children
+    return found
+
+
+def _is_gone(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return True
+    return state in ("Z", "X")
+
+
+def _outliving(workers: list[int], grace: float) -> int:
+    """How many of ``workers`` are still alive after ``grace`` seconds; they are then killed."""
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline and not all(_is_gone(pid) for pid in workers):
+        time.sleep(0.1)
+    alive = [pid for pid in workers if not _is_gone(pid)]
+    for pid in alive:
+        os.kill(pid, signal.SIGKILL)
+    return len(alive)
+
+
+def _lock_freed(index_dir: Path, grace: float) -> bool:
+    from indexer.lock import is_locked
+
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline:
+        if not is_locked(index_dir):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _report(rounds: list[Round], args: argparse.Namespace) -> None:
+    fields = ("leftover_processes", "leftover_locks", "leftover_folders", "lost", "stale")
+    landed = sum(1 for r in rounds if r.landed)
+    print(f"# fault drill: {len(rounds)} rounds ({landed} kills landed), seed {args.seed}")
+    print(f"{machine()}\n")
+    print(
+        "| round | killed | after s | workers | leftover processes | locks | folders | lost "
+        "| stale | dup | ok |"
+    )
+    print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    for r in rounds:
+        counts = " | ".join(str(getattr(r, f)) for f in fields)
+        ok = "yes" if r.is_clean() else "**no**"
+        kind = r.kind if r.landed else f"({r.kind} had ended)"
+        row = f"| {r.number} | {kind} | {r.delay:.2f} | {r.workers} | {counts} | {r.duplicated}"
+        print(f"{row} | {ok} |")
+    totals = {f: sum(getattr(r, f) for r in rounds) for f in (*fields, "duplicated")}
+    failed = sum(1 for r in rounds if not r.recovered)
+    print(
+        f"\nTotals: {totals['leftover_processes']} leftover processes, "
+        f"{totals['leftover_locks']} leftover locks, {totals['leftover_folders']} leftover "
+        f"folders, {totals['lost']} lost, {totals['stale']} stale, {totals['duplicated']} "
+        f"duplicated documents; {failed} failed recoveries."
+    )
+    sys.exit(0 if all(r.is_clean() for r in rounds) else 1)
+
+
+if __name__ == "__main__":
+    main()
