@@ -724,3 +724,28 @@ def test_snippets_of_a_long_text_come_from_its_opening_unless_only_its_end_match
         assert snippet.text[start:end] == "pipeline"
     finally:
         index.close()
+
+
+def test_snippets_come_from_the_opening_when_it_holds_every_query_word(
+    empty_store: Any, tmp_path: Path
+) -> None:
+    # Finding the marked words costs time in proportion to the text a results page scans for
+    # each hit: an opening with a snippet's worth of them is enough, even if a denser passage
+    # comes later; a query word the opening lacks is looked for further on.
+    from indexer.build import build_index
+    from indexer.search.engine import SNIPPET_OPENING_CHARS
+
+    opening = "Sanctions and tariffs were discussed. Sanctions again, then tariffs. "
+    filler = "Delegates spoke at length about procedure. " * (SNIPPET_OPENING_CHARS // 40)
+    dense = "Sanctions, tariffs, sanctions, tariffs, sanctions, tariffs and a pipeline. "
+    empty_store.put(DocumentDraft(id="long", text=f"{opening}{filler}{dense}{filler}"))
+    build_index(empty_store, tmp_path / "index", procs=1)
+    index = SearchIndex.open(tmp_path / "index")
+    try:
+        (hit,) = index.search(SearchRequest("sanctions tariffs"), empty_store).hits
+        assert hit.snippets and all(s.start < SNIPPET_OPENING_CHARS for s in hit.snippets)
+        (hit,) = index.search(SearchRequest("sanctions pipeline"), empty_store).hits
+        marked = {s.text[m.start : m.end].lower() for s in hit.snippets for m in s.spans}
+        assert "pipeline" in marked
+    finally:
+        index.close()

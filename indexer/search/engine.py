@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from corpus.model import KINDS, PartialDate
+from corpus.model import KINDS, PartialDate, Span
 from indexer.build import open_index
 from indexer.errors import EmptyQuery, QueryError
 from indexer.generations import current_generation
@@ -27,12 +27,12 @@ from indexer.search.bm25 import Weighting
 from indexer.search.entity_filters import resolve_entities
 from indexer.search.external import Resolver, resolve_external
 from indexer.search.filters import ENTITY_FACETS, DocTable
-from indexer.search.matching import Pattern, hit_spans, match_spans
+from indexer.search.matching import Pattern, distinct_matches, hit_spans, match_spans
 from indexer.search.plan import PARTIAL_BELOW, PartialMatch, Plan, partial_plan, plan_query
 from indexer.search.postings import PostingCache, field_lengths, matching_docs
 from indexer.search.query import DateFilter, Filter, Node, Or, parse_period
 from indexer.search.ranking import rank
-from indexer.search.snippets import Snippet, make_snippets
+from indexer.search.snippets import MAX_FRAGMENTS, Snippet, make_snippets
 from indexer.search.syntax import parse_query
 from indexer.search.vocabulary import suggest
 from indexer.search.words import BODY_FIELDS
@@ -50,6 +50,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 MAX_PER_PAGE = 100
+SNIPPET_OPENING_CHARS = 5_000
 SNIPPET_SCAN_CHARS = 50_000
 REFRESH_SECONDS = 1.0
 SORTS = ("relevance", "date", "-date")
@@ -349,18 +350,33 @@ def _period(value: PartialDate | dt.date | str | None) -> PartialDate | None:
 
 
 def _snippets(text: str, pattern: Pattern) -> tuple[Snippet, ...]:
-    """Snippets from the first ``SNIPPET_SCAN_CHARS`` of a long text, or from the whole text
-    when the query marks nothing there: finding the marked words costs time in proportion to
-    the text, and a results page does it for ten documents (Lucene's highlighter reads the
-    first 51,200 characters by default)."""
-    cut = len(text)
-    if cut > SNIPPET_SCAN_CHARS:
-        cut = text.rfind(" ", 0, SNIPPET_SCAN_CHARS)  # never inside a word
-        cut = cut if cut > 0 else SNIPPET_SCAN_CHARS
-    spans = match_spans(text[:cut], pattern)
-    if not spans and cut < len(text):
-        spans = match_spans(text, pattern)
+    """Snippets from the opening of a text when it holds enough of the marked words, else from
+    its first ``SNIPPET_SCAN_CHARS``, else from the whole text: finding the marked words costs
+    time in proportion to the text scanned, and a results page does it for every hit (Lucene's
+    highlighter reads the first 51,200 characters by default). "Enough": a snippet's worth of
+    matches, of as many different words as the query has words, phrases, prefixes and fuzzy
+    words (so a word the opening lacks is looked for further on)."""
+    wanted = len(pattern.stems) + len(pattern.phrases) + len(pattern.prefixes)
+    wanted += len(pattern.fuzzy)
+    spans: list[Span] = []
+    for limit in (SNIPPET_OPENING_CHARS, SNIPPET_SCAN_CHARS, len(text)):
+        cut = _cut(text, limit)
+        spans = match_spans(text[:cut], pattern)
+        if cut == len(text) or (
+            len(spans) >= MAX_FRAGMENTS and distinct_matches(text, spans) >= wanted
+        ):
+            break
+        if limit == SNIPPET_SCAN_CHARS and spans:
+            break  # some marked words in the first 50,000 characters: enough to show
     return make_snippets(text, spans)
+
+
+def _cut(text: str, limit: int) -> int:
+    """Where to cut ``text`` to at most ``limit`` characters, never inside a word."""
+    if len(text) <= limit:
+        return len(text)
+    cut = text.rfind(" ", 0, limit)
+    return cut if cut > 0 else limit
 
 
 def _version(page_hit: _PageHit) -> tuple[str, int]:

@@ -107,19 +107,19 @@ def hit_spans(text: str, query: str | ParsedQuery) -> list[Span]:
 def match_spans(text: str, pattern: Pattern) -> list[Span]:
     """The spans ``pattern`` marks in ``text``, sorted, overlapping ones merged.
 
-    Fast on long texts (a results page runs it on ten whole documents): only the words that
-    could be wanted are analysed (for stems, the words starting as the stems do, found by one
-    regular expression), once each; offsets are found only for the words wanted, by another
-    that matches exactly those tokens; a phrase is followed token by token from each
-    occurrence of its first word.
+    Fast on long texts (a results page runs it on ten whole documents): one scan of the text
+    finds the tokens that could be wanted (those starting with the letters the pattern's words
+    start with, by one regular expression), each distinct one is analysed once, and the wanted
+    ones are kept with their offsets; a phrase is followed token by token from each occurrence
+    of its first word.
     """
     if pattern.is_empty():
         return []
-    if pattern.prefixes or pattern.fuzzy:
-        raws = set(WORD_RE.findall(text))
-    else:
-        raws = set(_candidates_of(pattern).findall(text))
-    analysed = {raw: _analyse_word(raw) for raw in raws}
+    tokens = [(m.group(), m) for m in _candidates_of(pattern).finditer(text)]
+    analysed: dict[str, tuple[str, str]] = {}
+    for raw, _ in tokens:
+        if raw not in analysed:
+            analysed[raw] = _analyse_word(raw)
     wanted = {
         raw
         for raw, (stem, word) in analysed.items()
@@ -127,35 +127,40 @@ def match_spans(text: str, pattern: Pattern) -> list[Span]:
     }
     present = {stem for stem, _ in analysed.values()}
     phrases = [(stems, slop) for stems, slop in pattern.phrases if present.issuperset(stems)]
-    found = [m.span() for m in _tokens_of(wanted).finditer(text)] if wanted else []
+    found = [m.span() for raw, m in tokens if raw in wanted] if wanted else []
     for phrase, slop in phrases:
         firsts = {raw for raw, (stem, _) in analysed.items() if stem == phrase[0]}
-        for m in _tokens_of(firsts).finditer(text):
-            found.extend(_phrase_from(text, m, phrase, slop))
+        for raw, m in tokens:
+            if raw in firsts:
+                found.extend(_phrase_from(text, m, phrase, slop))
     return _merge(found)
+
+
+def distinct_matches(text: str, spans: list[Span]) -> int:
+    """How many different words ``spans`` mark in ``text``: a word's forms count once
+    ("Sanctions", "sanctioned"), a phrase by its lowercase words."""
+    return len(
+        {_analyse_word(text[s.start : s.end])[0] or text[s.start : s.end].lower() for s in spans}
+    )
 
 
 @functools.lru_cache(maxsize=256)
 def _candidates_of(pattern: Pattern) -> re.Pattern[str]:
-    """Whole tokens that may have one of the pattern's stems: Porter2 keeps a word's first two
-    letters (but for a few exceptional forms, "dying" -> "die"), so tokens starting with a
-    stem's first two letters, any case, and tokens with a non-ASCII letter among their first
-    two (accents are folded before stemming)."""
+    """Whole tokens that may be one the pattern marks: Porter2 keeps a word's first two letters
+    (but for a few exceptional forms, "dying" -> "die"), a prefix's word starts with its first
+    two letters and a fuzzy word with its first letter; so tokens starting with those letters,
+    any case, and tokens with a non-ASCII letter among their first two (accents are folded
+    before stemming)."""
     stems = set(pattern.stems).union(*(phrase for phrase, _ in pattern.phrases))
     starts = {stem[:2] for stem in stems}
     starts.update(word[:2] for word, stem in exceptional_forms.items() if stem in stems)
+    starts.update(prefix[:2] for prefix in pattern.prefixes)
+    starts.update(word[:1] for word, _ in pattern.fuzzy)
     alternatives = "|".join(re.escape(start) for start in sorted(starts, key=len, reverse=True))
     return re.compile(
         rf"(?<!\w)(?<!\w[.'\u2019])(?:(?i:{alternatives})|\w?[^\W\x00-\x7f])"
         rf"\w*(?:[.'\u2019]\w+)*"
     )
-
-
-def _tokens_of(words: set[str]) -> re.Pattern[str]:
-    """A pattern matching exactly the ``WORD_RE`` tokens of a text that are in ``words``: not
-    inside a longer token (a word or an inner ``.``/apostrophe joins tokens)."""
-    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?<!\w[.'\u2019])(?:{alternatives})(?![.'\u2019]?\w)")
 
 
 def _phrase_from(
