@@ -39,13 +39,18 @@ from indexer.search.stopwords import is_stop_word, keeps_stop_words
 from indexer.search.vocabulary import Budget, expand_fuzzy, expand_prefix, surface
 from indexer.search.words import BODY_FIELDS, Term, Words
 
-# A rough cost model of Whoosh in pure Python, fitted on the 18k-document bench index on an idle
-# machine (a busy one takes about twice as long): a query whose estimate passes MAX_COST_US is
-# refused before it runs. Exact phrases (``indexer/phrases.py``) read their words' postings in
-# bulk and compare positions with numpy: "of the" (0.3 s) runs, a long quote made only of the
-# commonest words is refused. Phrases with slop walk documents one at a time, as Whoosh does.
-US_PER_TERM = 3_000.0  # open a term's postings
-US_PER_POSTING = 3.5  # read and score one posting of a term
+# A rough cost model of search in pure Python: a query whose estimate passes MAX_COST_US is
+# refused before it runs. Prefixes and fuzzy words: about twice what ``bench/bench_costs.py``
+# fitted on the 18k-document bench index on a busy machine (125-161 us a term, 0.77-0.94 us a
+# posting, docs/PERFORMANCE.md), so a prefix's whole budget of words (MAX_EXPANSIONS) runs: 3 ms
+# a term, fitted before postings were read in blocks, refused any prefix of more than about 160
+# words. Exact phrases (``indexer/phrases.py``) read their words' postings in bulk and compare
+# positions with numpy: "of the" (0.3 s) runs, a long quote made only of the commonest words is
+# refused. Phrases with slop walk documents one at a time, as Whoosh does (fitted on the
+# 18k-document index on an idle machine).
+US_PER_TERM = 250.0  # open a term's postings
+US_PER_POSTING = 1.5  # read and score one posting of a term (a block at a time)
+US_PER_SLOP_POSTING = 3.5  # read one posting of a phrase-with-slop word (Whoosh's matcher)
 US_PER_WORD = 1_000.0  # open a bare word's postings in text and title (indexer/search/words.py)
 US_PER_WORD_POSTING = 1.0  # read one posting of a bare word and score it with numpy
 US_PER_PHRASE_POSTING = 1.5  # read one posting of an exact phrase's word (bulk)
@@ -303,7 +308,7 @@ class _Compiler:
                 US_PER_PHRASE_CANDIDATE * candidates * len(terms)
                 + US_PER_PHRASE_POSITION * positions
             )
-        return sum(US_PER_TERM + US_PER_POSTING * df for df, _ in freqs) + (
+        return sum(US_PER_TERM + US_PER_SLOP_POSTING * df for df, _ in freqs) + (
             US_PER_CANDIDATE * candidates + US_PER_POSITION * positions
         )
 
