@@ -117,6 +117,17 @@ def stop(server: subprocess.Popen[bytes]) -> None:
             server.wait()
 
 
+def worker_memory(server: subprocess.Popen[bytes]) -> list[int]:
+    """Each gunicorn worker's resident memory in MB (Linux: its children's ``VmRSS``)."""
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
+    out = []
+    for pid in children.read_text().split() if children.exists() else []:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                out.append(int(line.split()[1]) // 1024)
+    return out
+
+
 def load(port: int, paths: list[str], connections: int, seconds: int, folder: Path) -> dict:
     """One wrk run: requests a second, latency percentiles (ms) and errors."""
     script = folder / "paths.lua"
@@ -213,7 +224,8 @@ def main() -> None:
                         f"{r['p90']:.0f} | {r['p99']:.0f} | {r['requests']} | {r['errors']} |",
                         flush=True,
                     )
-            print(f"\nload average after: {os.getloadavg()[0]:.1f}")
+            print(f"\nworkers' resident memory (MB): {worker_memory(server)}")
+            print(f"load average after: {os.getloadavg()[0]:.1f}")
         finally:
             stop(server)
 
