@@ -183,12 +183,12 @@ def trained_recogniser(shared_data_dir: Path, request: pytest.FixtureRequest) ->
     in pytest's cache under the corpus hash and the model code's hash (read-only)."""
     import hashlib
 
-    from indexer.entities import features, perceptron, recogniser
+    from indexer.entities import augment, casing, features, perceptron, recogniser
     from indexer.entities.iob import file_sha256
 
     corpus = shared_data_dir / "ner-train" / "gmb.train.tsv"
     code = hashlib.sha256()
-    for module in (recogniser, perceptron, features):
+    for module in (recogniser, perceptron, features, augment, casing):
         code.update(Path(module.__file__ or "").read_bytes())
     key = f"{file_sha256(corpus)[:16]}-{code.hexdigest()[:16]}-200000-2"
     cache = getattr(request.config, "cache", None)  # absent with -p no:cacheprovider

@@ -44,8 +44,10 @@ if TYPE_CHECKING:
 # The version of the analysis. Bump it when a change makes the analysis of the same text, model
 # and registry come out differently: stored analyses of older versions are then done again by
 # the next "dossier analyse", "ingest" or "setup". 2: sentences end at line ends; names lose
-# edge punctuation, capitals-only sentences and plain one-word names.
-ANALYSIS_VERSION = 2
+# edge punctuation, capitals-only sentences and plain one-word names. 3: names end at numbers,
+# brackets and colons; lines in capitals and title-case headlines are re-cased and read;
+# titles alone, a line's capitalised opening words and one-word lower-case words are dropped.
+ANALYSIS_VERSION = 3
 
 
 @dataclass(frozen=True)
