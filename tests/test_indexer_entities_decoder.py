@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from indexer.entities import decoder as decoder_module
 from indexer.entities.decoder import Decoder
 from indexer.entities.features import Labels, breaks_names, shared_lexicon
 from indexer.entities.perceptron import AveragedPerceptron
@@ -66,3 +67,26 @@ def test_a_name_ends_before_a_token_that_breaks_names(
 )
 def test_which_tokens_break_names(word: str, breaks: bool) -> None:
     assert breaks_names(word) is breaks
+
+
+def test_two_kept_sequences_undo_a_label_that_a_greedy_decoder_cannot(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """ "Vladimir" alone would rather be a one-word name, but "Putin" is far more the end of a
+    person's name: the best sequence overall is B- L-, which greedy decoding never reaches."""
+    labels = Labels.for_types(["PERSON", "ORGANIZATION"])
+    index = labels.names.index
+    model = AveragedPerceptron(labels.names)
+    model.weights = {
+        "0w=vladimir": {index("U-PERSON"): 3.0, index("B-PERSON"): 2.0},
+        "0w=putin": {index("L-PERSON"): 5.0, index("U-ORGANIZATION"): 1.0},
+    }
+    model.is_averaged = True
+    beam = Decoder(model, shared_lexicon(), starts=None)
+    words = "Vladimir Putin : Yes".split()
+
+    found, _ = beam.decode(words)
+    assert [labels.names[i] for i in found] == ["B-PERSON", "L-PERSON", "O", "O"]
+    monkeypatch.setattr(decoder_module, "BEAM", 1)
+    found, _ = beam.decode(words)
+    assert [labels.names[i] for i in found] == ["U-PERSON", "U-ORGANIZATION", "O", "O"]
