@@ -39,6 +39,9 @@ def recase(recaser: Recaser, text: str) -> str:
         ("KARSVIK , Norway , May 4", "Karsvik , Norway , May 4"),
         ("MR. RENDAL : Thank you .", "Mr. Rendal : Thank you ."),
         ("PORT OF ELLERY , June 12", "Port of Ellery , June 12"),
+        # Roman numerals stay so: a heading's "III ." was read as the name "Iii".
+        ("III . ECONOMIC PROGRESS", "III . Economic Progress"),  # (not in LISTS: names)
+        ("WORLD WAR II", "World War II"),
         # A headline in title case: its English words to lower case, its names kept.
         ("Berg Wins Gold as Norway Tops Medal Table", "Berg wins gold as Norway tops medal table"),
     ],

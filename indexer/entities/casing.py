@@ -206,7 +206,7 @@ class Recaser:
         capital = [False] * len(words)
         english = [False] * len(words)
         for i, word in enumerate(words):
-            if not any(c.isalpha() for c in word) or lower[i] in self.upper:
+            if not any(c.isalpha() for c in word) or self._kept(word):
                 continue
             english[i] = self.is_english(lower[i])
             capital[i] = not english[i]
@@ -224,6 +224,11 @@ class Recaser:
                 out[i] = word[:1].upper() + word[1:]
                 break
         return out
+
+    def _kept(self, word: str) -> bool:
+        """A word left in capitals: one the training corpus writes so ("NATO"), or a Roman
+        numeral ("III", a heading's number: re-cased to "Iii" it was read as a name)."""
+        return word.lower() in self.upper or (len(word) > 1 and not word.strip("IVX"))
 
     def _joins(self, word: str, capital: list[bool], i: int) -> bool:
         if word in self.lexicon.function:
@@ -244,7 +249,7 @@ class Recaser:
             if i == 0 or end - i > 1:
                 for j in range(i, end):
                     lower = words[j].lower()
-                    if lower in self.upper:
+                    if self._kept(words[j]):
                         continue
                     function = lower in self.lexicon.function and j > i
                     out[j] = lower if function else capitalise(words[j])
