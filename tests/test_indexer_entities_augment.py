@@ -8,7 +8,7 @@ from indexer.entities.augment import skeleton
 from indexer.entities.iob import entities
 
 WORDS = "The talks in Oslo between Anna Berg and the United Nations ended on Monday .".split()
-TAGS = ["O", "O", "O", "B-GEO", "O", "B-PER", "I-PER", "O", "O", "B-ORG", "I-ORG", "O", "O", "O", "O"]
+TAGS = "O O O B-GEO O B-PER I-PER O O B-ORG I-ORG O O O O".split()
 
 
 def names(words: list[str], tags: list[str]) -> list[tuple[str, str]]:

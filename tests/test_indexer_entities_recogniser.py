@@ -46,10 +46,10 @@ def found(model: Recogniser, text: str) -> list[tuple[str, str]]:
     ("text", "expected"),
     [
         (
-            "Vladimir Putin met Kim Jong Un in Vladivostok on Tuesday.",
+            "Vladimir Putin met Angela Merkel in Vladivostok on Tuesday.",
             [
                 ("Vladimir Putin", "PERSON"),
-                ("Kim Jong Un", "PERSON"),
+                ("Angela Merkel", "PERSON"),
                 ("Vladivostok", "LOCATION"),
                 ("Tuesday", "DATE"),
             ],
@@ -121,11 +121,11 @@ def test_recognise_without_sentence_punctuation_still_finds_names(
     trained_recogniser: Recogniser,
 ) -> None:
     # Training sentences end in full stops: a name at the very end must still be found.
-    text = "Vladimir Putin met Kim Jong Un in Vladivostok and then they flew to Moscow"
+    text = "Vladimir Putin met Angela Merkel in Vladivostok and then they flew to Moscow"
 
     assert found(trained_recogniser, text) == [
         ("Vladimir Putin", "PERSON"),
-        ("Kim Jong Un", "PERSON"),
+        ("Angela Merkel", "PERSON"),
         ("Vladivostok", "LOCATION"),
         ("Moscow", "LOCATION"),
     ]

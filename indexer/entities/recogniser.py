@@ -56,7 +56,7 @@ log = logging.getLogger(__name__)
 MODEL_FILE = "entities.json.gz"  # the active model's name in $DOSSIER_HOME/models/
 FORMAT = "dossier-entity-model"
 FORMAT_VERSION = 1
-# 2: BILOU labels; 3: digits folded, capitals looked up capitalised, lines of numbers in
+# 2: BILOU labels; 3: capitals looked up capitalised, lines of numbers in
 # training, re-casing lists in the header
 FEATURE_VERSION = 3
 MODEL_TYPES: tuple[str, ...] = ("PERSON", "ORGANIZATION", "LOCATION", "NORP")
