@@ -387,6 +387,15 @@ def test_a_word_that_finds_documents_gets_no_did_you_mean(index_of: Any, empty_s
     assert index.search(SearchRequest("SPIEG"), empty_store).suggestion == "SPIED"
 
 
+def test_a_word_in_one_document_next_to_a_far_commoner_one_gets_a_did_you_mean(
+    index_of: Any, empty_store: Any
+) -> None:
+    drafts = [DocumentDraft(id=f"n-{n}", text="A nuclear test.") for n in range(100)]
+    index = index_of(*drafts, DocumentDraft(id="typo", text="A nucler weapon."))
+    result = index.search(SearchRequest("nucler weapon"), empty_store)
+    assert ([hit.id for hit in result.hits], result.suggestion) == (["typo"], "nuclear weapon")
+
+
 def test_expansions_keep_the_most_frequent_words_within_the_budget(corpus: Corpus) -> None:
     from indexer.build import open_index
 

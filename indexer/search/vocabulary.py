@@ -27,6 +27,11 @@ MAX_FUZZY_WORDS = 32  # words one fuzzy term may stand for (nearest, then most f
 MAX_EXPANSION_POSTINGS = 100_000  # postings those words may add (each costs a few us to read)
 MAX_SCAN = 5_000  # vocabulary words looked at for one prefix
 MAX_WORD_CHARS = 40  # longer words are not expanded (no real word is that long)
+# A word in at most TYPO_DOCS documents is taken for a misspelling when a word one edit away is
+# in TYPO_RATIO times as many: "nucler" (1 document) next to "nuclear" (1,611) gets a "did you
+# mean"; "SPIEF" (1) next to "spied" (26) does not, nor does a rare name next to a rare word.
+TYPO_DOCS = 2
+TYPO_RATIO = 100
 
 
 @dataclass
@@ -146,8 +151,8 @@ def _text(term: bytes | str) -> str:
 
 
 def suggest(reader: Any, parsed: ParsedQuery) -> str | None:
-    """The whole query with the words no document holds replaced by close words that some
-    hold (the most frequent of the closest), or None."""
+    """The whole query with the words no document holds (or a misspelling's few) replaced by
+    close words that many hold, or None."""
     replacements: list[tuple[int, int, str]] = []
     for leaf in positive_leaves(parsed.root):
         if not isinstance(leaf, Word) or leaf.end <= leaf.start:
@@ -164,20 +169,23 @@ def suggest(reader: Any, parsed: ParsedQuery) -> str | None:
 
 
 def _better_word(reader: Any, text: str) -> str | None:
+    """A close word for one no document holds (the most frequent of the closest), or for one
+    so rare next to a word one edit away that it is most likely a misspelling of it."""
     word = surface(text)
     terms = text_terms(text)
     if len(word) < 3 or len(word) > MAX_WORD_CHARS or len(terms) != 1 or not word.isalpha():
         return None
-    if reader.doc_frequency("text", terms[0]) or reader.doc_frequency("title", terms[0]):
-        return None  # a word that finds documents is not corrected ("SPIEF", a real name)
+    have = max(reader.doc_frequency(field, terms[0]) for field in ("text", "title"))
+    if have > TYPO_DOCS:
+        return None
     best: tuple[int, int, str] | None = None
     # Two shared letters: a misspelling rarely changes the start, and it scans a few hundred
     # words instead of every word with the same first letter.
-    for candidate in within(reader, word, 2, prefix=2):
+    for candidate in within(reader, word, 1 if have else 2, prefix=2):
         if candidate == word:
             continue
         freq = frequency(reader, candidate)
-        if not freq:
+        if not freq or freq < TYPO_RATIO * have:
             continue
         key = (levenshtein(word, candidate), -freq, candidate)
         if best is None or key < best:
