@@ -43,7 +43,7 @@ from bench.relevance_sets import (  # noqa: E402  (path set up above)
     query_sets,
     reciprocal_rank,
 )
-from bench.sources import machine  # noqa: E402
+from bench.sources import SHARED_DATA, machine  # noqa: E402
 
 DEPTH = 100  # hits read per query (MRR looks this deep)
 REPO = Path(__file__).resolve().parent.parent
@@ -179,7 +179,8 @@ def run_before(revision: str, args: argparse.Namespace) -> dict[str, Figures]:
     command = [sys.executable, str(source / "bench" / "bench_relevance.py")]
     command += ["--workdir", str(workdir), "--split", args.split, "--engines", "typed,or"]
     command += ["--queries", str(args.queries)] if args.queries else []
-    subprocess.run([*command, "--json", str(out)], check=True, env={**os.environ, "PYTHONPATH": ""})
+    env = {**os.environ, "PYTHONPATH": "", "DOSSIER_SHARED_DATA": str(SHARED_DATA)}
+    subprocess.run([*command, "--json", str(out)], check=True, env=env)
     figures: dict[str, Figures] = json.loads(out.read_text())
     return {label.replace("Dossier", f"Dossier {revision}"): f for label, f in figures.items()}
 
