@@ -32,9 +32,12 @@ if TYPE_CHECKING:
     from indexer.analyse import (
         DEMO_RESOURCES,
         RESOURCES,
+        data_folders,
         download_resources,
+        looked_in,
         missing_resources,
         resource_dir,
+        use_data_folders,
     )
     from indexer.build import (
         IndexStatus,
@@ -82,15 +85,18 @@ __all__ = [
     "Snippet",
     "build_index",
     "catch_up_index",
+    "data_folders",
     "download_resources",
     "hit_spans",
     "holder",
     "index_status",
     "is_locked",
     "leftovers",
+    "looked_in",
     "missing_resources",
     "resource_dir",
     "update_index",
+    "use_data_folders",
 ]
 
 _LAZY = {
@@ -114,7 +120,10 @@ _LAZY = {
     "hit_spans": "search.engine",
     "DEMO_RESOURCES": "analyse",
     "RESOURCES": "analyse",
+    "data_folders": "analyse",
     "download_resources": "analyse",
+    "looked_in": "analyse",
+    "use_data_folders": "analyse",
     "missing_resources": "analyse",
     "resource_dir": "analyse",
 }

@@ -10,7 +10,8 @@ import functools
 import logging
 import os
 import re
-from collections.abc import Iterator
+import sys
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -75,10 +76,10 @@ def require(package: str, path: str) -> None:
     try:
         nltk.data.find(path)
     except LookupError as exc:
-        where = os.environ.get("NLTK_DATA") or "NLTK's default locations"
         raise NltkResourceMissing(
-            f'NLTK resource "{package}" is not installed (looked in {where}). Run "dossier setup" '
-            f"with internet access, or python -m nltk.downloader {package}, or set NLTK_DATA."
+            f'NLTK resource "{package}" is not installed (looked in {looked_in()}). Run '
+            f'"dossier setup" with internet access, or python -m nltk.downloader {package}, or '
+            "set NLTK_DATA."
         ) from exc
 
 
@@ -95,6 +96,56 @@ def missing_resources(resources: tuple[tuple[str, str], ...] = RESOURCES) -> lis
     return missing
 
 
+def use_data_folders(folders: Iterable[str]) -> None:
+    """Have NLTK also look in ``folders``: the folders an instance recorded at setup, so later
+    commands need no ``NLTK_DATA``. Before NLTK is loaded they join ``NLTK_DATA`` (which NLTK
+    reads when loaded, and index workers inherit), so a command that never needs NLTK, such
+    as a search, does not pay for loading it."""
+    wanted = [folder for folder in folders if folder]
+    nltk_data = sys.modules.get("nltk.data")
+    if nltk_data is None:
+        env = [p for p in os.environ.get("NLTK_DATA", "").split(os.pathsep) if p]
+        added = [folder for folder in wanted if folder not in env]
+        if added:
+            os.environ["NLTK_DATA"] = os.pathsep.join(env + added)
+        _ADDED.extend(f for f in added if f not in _ADDED)
+        return
+    for folder in wanted:
+        if folder not in nltk_data.path:
+            nltk_data.path.append(folder)
+            _ADDED.append(folder)
+
+
+_ADDED: list[str] = []  # folders ``use_data_folders`` gave NLTK, for messages
+
+
+def data_folders(resources: tuple[tuple[str, str], ...] = RESOURCES) -> list[str]:
+    """The NLTK data folders (``.../nltk_data``) where ``resources`` are found on this machine,
+    in the order first found; resources not installed are left out."""
+    import nltk
+
+    found: dict[str, None] = {}
+    for _, path in resources:
+        try:
+            where = str(nltk.data.find(path))
+        except LookupError:
+            continue
+        suffix = os.sep + path.strip("/").replace("/", os.sep)
+        root, _, _ = where.rpartition(suffix)
+        if root:
+            found[root] = None
+    return list(found)
+
+
+def looked_in() -> str:
+    """Where NLTK looks for its data, for messages: ``NLTK_DATA`` and the folders added."""
+    import nltk
+
+    env = [p for p in os.environ.get("NLTK_DATA", "").split(os.pathsep) if p]
+    added = [p for p in _ADDED if p not in env and p in nltk.data.path]
+    return ", ".join(env + added) or "NLTK's default locations"
+
+
 def resource_dir(path: str) -> Path:
     """The folder where NLTK finds ``path`` (e.g. ``corpora/state_union``) on this machine.
 
@@ -108,8 +159,9 @@ def resource_dir(path: str) -> Path:
     except LookupError as exc:
         package = path.rstrip("/").rsplit("/", 1)[-1]
         raise NltkResourceMissing(
-            f'NLTK resource "{package}" is not installed. Run "dossier setup" with internet '
-            f"access, or python -m nltk.downloader {package}, or set NLTK_DATA."
+            f'NLTK resource "{package}" is not installed (looked in {looked_in()}). Run "dossier '
+            f'setup" with internet access, or python -m nltk.downloader {package}, or set '
+            "NLTK_DATA."
         ) from exc
     return Path(str(found))
 

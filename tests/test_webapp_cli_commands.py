@@ -296,7 +296,10 @@ def test_ingest_json_reports_what_was_stored_when_a_later_step_fails(
     report = json.loads(result.stdout)
     assert (report["added"], report["index"]["documents"]) == (["late"], 7)
     assert report["error"].startswith(f"The index at {index} is being built or updated by ")
-    assert result.stderr == f"Error: {report['error']}\n"
+    assert result.stderr == (
+        f'Error: {report["error"]} The document is stored: run "dossier index" to make '
+        "them searchable.\n"
+    )
 
 
 def test_ingest_json_reports_a_database_that_cannot_be_created(
@@ -417,6 +420,61 @@ def test_setup_without_the_demo_corpora_names_them_and_writes_nothing(tmp_path: 
         'folder that holds them, or skip the demo collection with "dossier setup --no-demo".\n'
     )
     assert not home.exists()
+
+
+def _partial_nltk_data(tmp_path: Path, leave_out: str = "") -> Path:
+    """A folder of links to the shared NLTK resources the project needs, but ``leave_out``."""
+    shared = Path(os.environ["NLTK_DATA"])
+    partial = tmp_path / "nltk_data"
+    for package, path in RESOURCES:
+        if package != leave_out:
+            kind, name = path.split("/")[:2]
+            (partial / kind).mkdir(parents=True, exist_ok=True)
+            (partial / kind / name).symlink_to(shared / kind / name)
+    return partial
+
+
+def _dossier(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """``dossier ARGS`` in a new process with exactly ``env`` (NLTK's data path is global to a
+    process, so these tests cannot share the test runner's)."""
+    command = [sys.executable, "-m", "webapp", *args]
+    return subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_setup_remembers_where_nltk_data_is_so_later_commands_need_no_nltk_data(
+    tmp_path: Path, sources: Path
+) -> None:
+    if any(Path(p).exists() for p in ("/usr/share/nltk_data", "/usr/local/share/nltk_data")):
+        pytest.skip("NLTK data installed system-wide would be found")
+    data = Path(os.environ["NLTK_DATA"])
+    home = tmp_path / "home"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NLTK_", "DOSSIER_"))}
+    env |= {"DOSSIER_HOME": str(home), "HOME": str(tmp_path)}
+    setup = _dossier(env | {"NLTK_DATA": str(data)}, "setup", "--no-demo", "--no-download")
+    assert setup.returncode == 0, setup.stderr
+    assert f"NLTK data: everything needed is installed ({data})." in setup.stdout
+    assert (home / "nltk_data.txt").read_text() == f"{data}\n"
+    ingest = _dossier(env, "ingest", "--json", str(sources))  # a new shell: no NLTK_DATA
+    assert ingest.returncode == 0, ingest.stderr
+    report = json.loads(ingest.stdout)
+    assert (len(report["added"]), report["entities"]["documents"], report["error"]) == (7, 7, None)
+
+
+def test_ingest_checks_nltk_data_before_storing_anything(tmp_path: Path, sources: Path) -> None:
+    if any(Path(p).exists() for p in ("/usr/share/nltk_data", "/usr/local/share/nltk_data")):
+        pytest.skip("NLTK data installed system-wide would be found")
+    data = _partial_nltk_data(tmp_path, leave_out="names")
+    home = tmp_path / "home"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NLTK_", "DOSSIER_"))}
+    env |= {"DOSSIER_HOME": str(home), "HOME": str(tmp_path), "NLTK_DATA": str(data)}
+    result = _dossier(env, "ingest", str(sources))
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"Error: Nothing was stored. NLTK resources not installed (looked in {data}): names. "
+        'Run "dossier setup" with internet access, or set NLTK_DATA to a folder that holds '
+        "them.\n"
+    )
+    assert not (home / "dossier.db").exists()
 
 
 def test_version_names_the_package(runner: Any) -> None:

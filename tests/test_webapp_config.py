@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from corpus.limits import MB, IngestLimits
-from webapp.config import DEFAULTS, ConfigError, ingest_limits, load_config
+from webapp.config import DEFAULTS, ConfigError, ingest_limits, load_config, record_nltk_data
 
 
 @pytest.fixture
@@ -170,3 +170,15 @@ def test_loading_without_generating_a_secret_writes_nothing(home: Path) -> None:
 def test_loading_without_generating_still_reads_the_instance_secret(home: Path) -> None:
     secret = load_config()["SECRET_KEY"]
     assert load_config(generate_secret=False)["SECRET_KEY"] == secret
+
+
+def test_nltk_data_defaults_to_the_folders_setup_recorded(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert load_config()["NLTK_DATA"] == []
+    record_nltk_data(home, [str(tmp_path / "a"), str(tmp_path / "b")])
+    assert load_config()["NLTK_DATA"] == [str(tmp_path / "a"), str(tmp_path / "b")]
+    monkeypatch.setenv("DOSSIER_NLTK_DATA", f"{tmp_path / 'c'}{os.pathsep}{tmp_path / 'd'}")
+    assert load_config()["NLTK_DATA"] == [str(tmp_path / "c"), str(tmp_path / "d")]
+    with pytest.raises(ConfigError, match="NLTK_DATA must be a list of folders, not 3"):
+        load_config({"NLTK_DATA": 3})

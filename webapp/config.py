@@ -20,6 +20,7 @@ from corpus import IngestLimits
 
 ENV_PREFIX = "DOSSIER"
 SECRET_KEY_FILE = "secret_key"
+NLTK_DATA_FILE = "nltk_data.txt"  # the NLTK data folders "dossier setup" found, one a line
 
 MB = 1024 * 1024  # the INGEST_MAX_*_MB keys are in MB; IngestLimits counts bytes
 
@@ -34,6 +35,8 @@ DEFAULTS: dict[str, Any] = {
     "MODELS_DIR": None,
     # IOB2 corpus "dossier setup" trains the entity model on when none exists; None: no training.
     "NER_TRAIN_CORPUS": None,
+    # Folders of NLTK data (list, or paths joined by ":"); None: those setup recorded in HOME.
+    "NLTK_DATA": None,
     # Session signing key; None means one generated once and kept in <HOME>/secret_key (0600).
     "SECRET_KEY": None,
     # Hits per page of search results (web and API).
@@ -116,6 +119,7 @@ def load_config(
     layers.update(overrides)
     layers["HOME"] = str(home_dir)
     config = _resolve(layers)
+    _use_data_folders(config["NLTK_DATA"])  # every command and the app read the same data
     if not config["SECRET_KEY"] and (generate_secret or (home_dir / SECRET_KEY_FILE).exists()):
         config["SECRET_KEY"] = instance_secret(home_dir)
     return config
@@ -201,8 +205,39 @@ def _resolve(config: dict[str, Any]) -> dict[str, Any]:
         config[key] = os.path.abspath(config[key])
     if config["NER_TRAIN_CORPUS"]:
         config["NER_TRAIN_CORPUS"] = os.path.abspath(config["NER_TRAIN_CORPUS"])
+    config["NLTK_DATA"] = _nltk_folders(config["NLTK_DATA"], home)
     config["DATABASE_URL"] = config["DATABASE_URL"] or f"sqlite:///{home / 'dossier.db'}"
     return config
+
+
+def _nltk_folders(value: Any, home: Path) -> list[str]:
+    """NLTK_DATA as a list of absolute folders; unset: the folders recorded at setup."""
+    if value is None:
+        recorded = home / NLTK_DATA_FILE
+        if not recorded.is_file():
+            return []
+        value = recorded.read_text(encoding="utf-8").splitlines()
+    if isinstance(value, str):
+        value = value.split(os.pathsep)
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"NLTK_DATA must be a list of folders, not {value!r}.")
+    return [os.path.abspath(v.strip()) for v in value if v.strip()]
+
+
+def _use_data_folders(folders: list[str]) -> None:
+    """Loaded here, not at the top: a search reads the config but never loads NLTK."""
+    from indexer import use_data_folders
+
+    use_data_folders(folders)
+
+
+def record_nltk_data(home: str | Path, folders: list[str]) -> None:
+    """Remember where this instance's NLTK data is, so later commands find it on their own."""
+    path = Path(home) / NLTK_DATA_FILE
+    text = "".join(f"{folder}\n" for folder in folders)
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
 
 
 def ingest_limits(config: Mapping[str, Any]) -> IngestLimits:

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import itertools
 import logging
-import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from corpus import Store, StoreUnavailable
 from indexer import ModelInvalid, NltkResourceMissing
-from webapp.config import ConfigError
+from webapp.config import ConfigError, record_nltk_data
 
 if TYPE_CHECKING:  # loaded by the steps that use them: opening a store for a search needs none
     from indexer.entities import Recogniser
@@ -64,32 +63,50 @@ def sqlite_path(url: str) -> Path | None:
     return Path(path) if path and path != ":memory:" else None
 
 
-def require_resources(config: Mapping[str, Any], *, download: bool = False) -> tuple[str, ...]:
+def require_resources(
+    config: Mapping[str, Any], *, download: bool = False, demo: bool | None = None
+) -> tuple[str, ...]:
     """Check that the NLTK resources the instance needs are installed (the demo collection's
-    too, when wanted); with ``download``, fetch missing ones first with NLTK's own downloader
-    (the only place Dossier downloads anything). Returns the packages fetched.
+    too, when wanted: ``demo``, else ``DEMO_CORPUS``); with ``download``, fetch missing ones
+    first with NLTK's own downloader (the only place Dossier downloads anything). Returns the
+    packages fetched.
 
     Raises ``NltkResourceMissing`` naming what is still missing and how to get it.
     """
-    from indexer import DEMO_RESOURCES, RESOURCES, download_resources, missing_resources
+    from indexer import (
+        DEMO_RESOURCES,
+        RESOURCES,
+        download_resources,
+        looked_in,
+        missing_resources,
+    )
 
-    is_demo_wanted = bool(config["DEMO_CORPUS"])
+    is_demo_wanted = bool(config["DEMO_CORPUS"]) if demo is None else demo
     resources = RESOURCES + (DEMO_RESOURCES if is_demo_wanted else ())
     downloaded = tuple(download_resources(resources)) if download else ()
     missing = missing_resources(resources)
     if not missing:
         return downloaded
-    where = os.environ.get("NLTK_DATA") or "NLTK's default locations"
     demo_hint = (
         ', or skip the demo collection with "dossier setup --no-demo"'
         if is_demo_wanted and set(missing) <= {p for p, _ in DEMO_RESOURCES}
         else ""
     )
     raise NltkResourceMissing(
-        f"NLTK resources not installed (looked in {where}): {', '.join(missing)}. Run "
+        f"NLTK resources not installed (looked in {looked_in()}): {', '.join(missing)}. Run "
         f'"dossier setup" with internet access, or set NLTK_DATA to a folder that '
         f"holds them{demo_hint}."
     )
+
+
+def remember_resources(config: Mapping[str, Any]) -> tuple[str, ...]:
+    """Record in the instance folder where NLTK's data was found, so that every later command
+    (and the web app) finds it without ``NLTK_DATA``; returns those folders."""
+    from indexer import DEMO_RESOURCES, RESOURCES, data_folders
+
+    folders = data_folders(RESOURCES + DEMO_RESOURCES)
+    record_nltk_data(config["HOME"], folders)
+    return tuple(folders)
 
 
 def entity_model(

@@ -47,7 +47,16 @@ from annotations import (
 from corpus import CorpusError, IngestProgress, Store, ingest
 from corpus.entities import EntityStore
 from corpus.jobs import QueuePolicy
-from indexer import IndexerError, IndexStatus, IndexUpdate, OnWait, catch_up_index, index_status
+from indexer import (
+    IndexerError,
+    IndexStatus,
+    IndexUpdate,
+    ModelInvalid,
+    NltkResourceMissing,
+    OnWait,
+    catch_up_index,
+    index_status,
+)
 from indexer.entities import (
     AnalysisReport,
     DrainReport,
@@ -58,7 +67,13 @@ from indexer.entities import (
     model_path,
 )
 from webapp.config import ingest_limits
-from webapp.instance import entity_model, load_demo, open_store, require_resources
+from webapp.instance import (
+    entity_model,
+    load_demo,
+    open_store,
+    remember_resources,
+    require_resources,
+)
 from webapp.jobs import job_settings, worker_name
 
 log = logging.getLogger(__name__)
@@ -291,12 +306,15 @@ def ingest_sources(
     is new or changed, bring the index up to date (``index=False``: only report how it
     compares), then the follow-ups.
 
-    A step that fails with a package error ends the run without raising: ``run.error`` says
-    why, and the reports of the steps done stay, so the command can say what was stored.
-    Raises ``StoreUnavailable`` when the store cannot be opened at all.
+    What the later steps need (NLTK's data, a readable entity model) is checked before
+    anything is stored: raises ``NltkResourceMissing`` or ``ModelInvalid`` saying nothing was
+    stored. A step that fails with a package error later ends the run without raising:
+    ``run.error`` says why, and the reports of the steps done stay, so the command can say
+    what was stored. Raises ``StoreUnavailable`` when the store cannot be opened at all.
     """
+    recogniser = _ready_to_analyse(config) if analyse else _UNLOADED
     with open_store(config, create=True) as store:
-        run = Run(store, config, progress, on_wait)
+        run = Run(store, config, progress, on_wait, recogniser=recogniser)
         try:
             run.do(StoreSources(list(paths), replace))
             if analyse:
@@ -315,6 +333,7 @@ class PreparedInstance:
     home: str
     database: str  # the store's URL, password hidden
     downloaded: tuple[str, ...]  # NLTK packages fetched by this run
+    nltk_data: tuple[str, ...]  # the folders NLTK's data was found in, recorded in HOME
     is_demo_wanted: bool
     demo_added: int  # documents the demo collection added (0 when the store was not empty)
     documents: int  # documents in the store afterwards
@@ -342,6 +361,7 @@ def prepare_instance(
     ``NltkResourceMissing``, ``StoreUnavailable`` or ``IndexerError``.
     """
     downloaded = require_resources(config, download=download)
+    nltk_data = remember_resources(config)
     recogniser, is_trained = entity_model(config, _three(progress))
     is_demo_wanted = bool(config["DEMO_CORPUS"])
     with open_store(config, create=True) as store:
@@ -354,6 +374,7 @@ def prepare_instance(
             home=config["HOME"],
             database=store.url,
             downloaded=downloaded,
+            nltk_data=nltk_data,
             is_demo_wanted=is_demo_wanted,
             demo_added=demo.counts["added"] if demo else 0,
             documents=store.count(),
@@ -446,6 +467,17 @@ def reanalyse_queued(
         should_stop=should_stop,
         progress=progress,
     )
+
+
+def _ready_to_analyse(config: Mapping[str, Any]) -> Recogniser | None:
+    """The entity model, after checking that NLTK's data is installed: what an ingest needs
+    after storing, checked before it stores anything. Raises ``NltkResourceMissing`` or
+    ``ModelInvalid``, saying that nothing was stored."""
+    try:
+        require_resources(config, demo=False)
+        return load_recogniser(config["MODELS_DIR"])
+    except (NltkResourceMissing, ModelInvalid) as exc:
+        raise type(exc)(f"Nothing was stored. {exc}") from exc
 
 
 def _three(progress: Progress | None) -> Callable[[str, int, int], object] | None:
