@@ -23,6 +23,18 @@ if "NLTK_DATA" not in os.environ and (SHARED_DIR / "nltk_data").is_dir():
     os.environ["NLTK_DATA"] = str(SHARED_DIR / "nltk_data")
 
 
+@pytest.fixture(autouse=True)
+def _nltk_data_per_test(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``load_config`` adds an instance's recorded NLTK folders to ``NLTK_DATA`` for the rest of
+    the process (a command's lifetime); in the one long test process, undo that after each test
+    so no later test, or the commands it starts, sees another test's folders."""
+    value = os.environ.get("NLTK_DATA")
+    if value is None:
+        monkeypatch.delenv("NLTK_DATA", raising=False)
+    else:
+        monkeypatch.setenv("NLTK_DATA", value)
+
+
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
     """The small real corpus written for the tests (read-only)."""

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -44,10 +46,10 @@ def setup(no_demo: bool, download: bool) -> None:
             config, download=download, progress=bars.update, on_wait=_say
         )
     say(f"Instance: {done.home}")
+    where = ", ".join(done.nltk_data) or "NLTK's default locations"
     if done.downloaded:
-        say(f"NLTK data: downloaded {', '.join(done.downloaded)}.")
+        say(f"NLTK data: downloaded {', '.join(done.downloaded)} ({where}).")
     else:
-        where = os.environ.get("NLTK_DATA") or "NLTK's default locations"
         say(f"NLTK data: everything needed is installed ({where}).")
     say(f"Database: {done.database}, schema up to date, {done.documents} documents.")
     if not done.is_demo_wanted:
@@ -62,6 +64,8 @@ def setup(no_demo: bool, download: bool) -> None:
     for line in follow_up_lines(done.steps):
         say(line)
     say(f'Ready: run "dossier serve" and open {_url(config["HOST"], config["PORT"])}')
+    if hint := _path_hint():
+        say(hint)
 
 
 @click.command()
@@ -166,7 +170,7 @@ def ingest_command(
     else:
         say("\n".join(run_lines(run)))
     if run.error:
-        raise click.ClickException(printable(run.error))
+        raise click.ClickException(printable(run.error) + _how_to_finish(run))
     if report.failed and not (report.added or report.updated or report.unchanged):
         raise click.ClickException(f"Nothing was stored: all {len(report.failed)} sources failed.")
     if report.failed and strict:
@@ -200,6 +204,34 @@ def index_command(rebuild: bool, show_status: bool) -> None:
 def _config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The instance configuration for a command (no secret key is created: nothing is served)."""
     return load_config(overrides, generate_secret=False)
+
+
+def _how_to_finish(run: pipeline.Run) -> str:
+    """After a step failed: that the documents are in, and the command that finishes the job."""
+    stored = run.report("store")
+    count = stored.counts["added"] + stored.counts["updated"] if stored else 0
+    if not count:
+        return ""
+    what = "The document is" if count == 1 else f"The {count:,} documents are"
+    if run.report("analyse") is None and run.report("index") is None:
+        return f' {what} stored: run "dossier analyse" to find the entities and index them.'
+    return f' {what} stored: run "dossier index" to make them searchable.'
+
+
+def _path_hint() -> str:
+    """How to put ``dossier`` on PATH in a new shell, when it runs from a virtual environment
+    that is not active (as after "make run")."""
+    bin_dir = Path(sys.prefix) / ("Scripts" if os.name == "nt" else "bin")
+    if sys.prefix == sys.base_prefix or shutil.which("dossier") is not None:
+        return ""
+    try:
+        shown = bin_dir.relative_to(Path.cwd())
+    except ValueError:
+        shown = bin_dir
+    return (
+        f'In a new shell, run "source {shown}/activate" first (or call {shown}/dossier), '
+        'so that "dossier" is on PATH.'
+    )
 
 
 def _say(message: str) -> None:
