@@ -46,7 +46,16 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )  # fmt: skip
     from webapp.config import load_config
     from webapp.logs import configure_logging
-    from webapp.views import annotation_pages, api, briefs, documents, entities, export, search
+    from webapp.views import (
+        annotation_pages,
+        api,
+        brief_pages,
+        briefs,
+        documents,
+        entities,
+        export,
+        search,
+    )
     from webapp.views import reanalysis as reanalysis_views
 
     app = Flask(__name__)
@@ -67,6 +76,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(annotation_views.bp)
     app.register_blueprint(annotation_pages.bp)
     app.register_blueprint(briefs.bp)
+    app.register_blueprint(brief_pages.bp)
     app.register_blueprint(entities.bp)
     app.register_blueprint(reanalysis_views.bp)
     app.register_blueprint(export.bp)

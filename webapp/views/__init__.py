@@ -3,7 +3,8 @@
 ``search`` serves ``/``, ``documents`` serves ``/documents/<id>``, ``entities`` serves
 ``/entities...``, ``api`` serves ``/api/search`` and ``/api/documents/<id>``, ``reanalysis``
 serves ``/api/reanalysis``, ``annotations`` the annotations API and passage links,
-``annotation_pages`` the Annotations page and the note preview. The blueprints are imported by
+``annotation_pages`` the Annotations page and the note preview, ``briefs`` the briefs API,
+``brief_pages`` the Briefs list and a brief's page with its editor. The blueprints are imported by
 module; nothing else is public.
 """
 

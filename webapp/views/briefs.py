@@ -50,6 +50,13 @@ from webapp.resources import get_annotation_store, get_brief_store, get_index, g
 from webapp.users import current_user
 
 bp = Blueprint("briefs", __name__)
+# format -> what the brief's page calls it (the formats export_brief knows)
+EXPORT_FORMATS: tuple[tuple[str, str], ...] = (
+    ("markdown", "Markdown"),
+    ("html", "HTML (print)"),
+    ("docx", "Word (DOCX)"),
+    ("w3c", "W3C annotations (JSON-LD)"),
+)
 
 
 @bp.get("/api/briefs")
@@ -178,7 +185,7 @@ def quotes(id: str) -> ResponseReturnValue:
 def rendered(id: str) -> ResponseReturnValue:
     """The brief rendered: its body as sanitized HTML with numbered note references, and its
     notes (house style, passage link, status in the current version, warning)."""
-    return jsonify(notes_json(_notes(id)))
+    return jsonify(notes_json(notes_of(id)))
 
 
 @bp.post("/api/briefs/<id>/preview")
@@ -187,7 +194,7 @@ def preview(id: str) -> ResponseReturnValue:
     ``rendered``, nothing stored."""
     body = json_body(("body",))
     changes = brief_changes_of(body)
-    return jsonify(notes_json(_notes(id, body=changes.body)))
+    return jsonify(notes_json(notes_of(id, body=changes.body)))
 
 
 @bp.get("/api/briefs/<id>/export")
@@ -198,7 +205,7 @@ def export(id: str) -> ResponseReturnValue:
     force = request.args.get("force", "") in ("1", "true", "yes")
     base = request.host_url.rstrip("/")
     try:
-        exported = export_brief(_notes(id), fmt, Urls(base), force=force)
+        exported = export_brief(notes_of(id), fmt, Urls(base), force=force)
     except UnverifiedQuotes as error:
         body = {"error": str(error), "status": 409, "notes": list(error.numbers)}
         return jsonify(body), 409
@@ -227,7 +234,7 @@ def open_citation(id: str, citation_id: str) -> ResponseReturnValue:
     return redirect(url_for("annotations.passage_page", id=passage.id))
 
 
-def _notes(id: str, *, body: str | None = None) -> Notes:
+def notes_of(id: str, *, body: str | None = None) -> Notes:
     """The viewer's brief (with ``body`` instead of its own, for a preview) and its notes,
     each linking to its passage in Dossier."""
     found = get_brief_store().get(id, viewer=current_user())
