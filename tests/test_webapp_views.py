@@ -314,7 +314,7 @@ def test_hostile_document_text_and_title_are_escaped_everywhere(
     for url in ("/?q=sanctions&kind=news", "/documents/hostile?q=sanctions"):
         page = soup_of(client.get(url))
         scripts = page.find_all("script")
-        assert [s.get("src") for s in scripts] == ["/static/dossier.js"]
+        assert [s.get("src") for s in scripts] == ["/static/dossier.js", "/static/briefs.js"]
         assert page.find("img") is None
         assert HOSTILE in page.get_text()
     page = soup_of(client.get("/documents/hostile?q=sanctions"))
@@ -338,7 +338,7 @@ def test_versions_are_listed_and_an_old_one_can_be_read(
     first = soup_of(client.get(one(items[1], "a")["href"]))
     assert one(first, ".document-text").get_text() == old.text
     assert "version 1 of 2" in one(first, ".version-note").get_text()
-    everywhere = ["reattach", "annotate", "copy-link", "copy-citation"]
+    everywhere = ["reattach", "annotate", "copy-link", "copy-citation", "cite-in-brief"]
     assert menu_actions(current) == [*everywhere, "tag"]
     assert menu_actions(first) == everywhere  # an old version's names are not tagged
 
