@@ -5,6 +5,7 @@ and the "Cite in brief…" item of the document view's selection menu."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from bs4 import BeautifulSoup, Tag
 from annotations.briefs import BriefDraft, BriefStore
 from annotations.briefs.tables import briefs as briefs_table
 from annotations.store import AnnotationStore
+from corpus.model import DocumentDraft
 
 DOC = "fixture-eastern-forum-2019"
 QUOTE = "a zone of peace in the Far East"
@@ -106,6 +108,28 @@ def test_a_brief_page_shows_the_quote_numbered_notes_statuses_and_exports(api: A
     exports = [str(a["href"]) for a in page.select(".brief-actions a[download]")]
     assert [e.split("format=")[1] for e in exports] == ["markdown", "html", "docx", "w3c"]
     assert one(page, "nav.site-nav a[aria-current=page]").get_text() == "Briefs"
+
+
+def test_a_quote_gone_from_the_source_shows_missing_and_exports_say_so(
+    api: Any, store: Any
+) -> None:
+    brief = new_brief(api, body="Putin said:")
+    cite(api, brief)
+    current = store.get(DOC)
+    names = {f.name for f in dataclasses.fields(DocumentDraft)} - {"text", "origin", "id_from"}
+    fields = {name: getattr(current, name) for name in names if hasattr(current, name)}
+    edited = current.text.replace(QUOTE, "a region of trade")
+    store.put(DocumentDraft(text=edited, origin=current.extra.get("origin", ""), **fields))
+    assert api.post(f"/api/briefs/{brief['id']}/verify").status_code == 200
+
+    page = soup(api, f"/briefs/{brief['id']}")
+
+    note = one(page, "[data-brief-notes] li#note-1")
+    assert (note["data-status"], one(note, ".note-status").get_text()) == ("missing", "missing")
+    assert "1 quote changed or missing" in one(page, "article.brief [role=alert]").get_text()
+    exports = [str(a["href"]) for a in page.select(".brief-actions a[download]")]
+    assert all("force=1" in e for e in exports)
+    assert api.get(exports[0]).status_code == 200
 
 
 def test_the_list_shows_briefs_needing_verification_first(api: Any, store: Any) -> None:

@@ -1,5 +1,6 @@
 """Cite a passage in a new brief as an analyst would: select words in a Kremlin transcript,
-"Cite in brief…", name a new brief, open it, see the quote and note 1 (exact), and follow the
+"Cite in brief…", name a new brief, open it, see the quote and note 1 (exact), write around it
+(autosaved; a conflicting save elsewhere shown with both texts, "Keep mine"), and follow the
 note back to the passage, highlighted in its document."""
 
 from __future__ import annotations
@@ -47,8 +48,39 @@ def test_cite_a_selection_in_a_new_brief_and_follow_its_note_back(
     expect(page.locator("[data-brief-preview] li#preview-note-1")).to_have_count(1)
     page.screenshot(path="/tmp/dossier-brief.png", full_page=True)
 
+    text = page.get_by_label(re.compile("^Text"))
+    text.fill("Putin on the programme:\n\n" + text.input_value())
+    saved = page.locator("[data-brief-saved]")
+    expect(saved).to_have_text("Saved (revision 3).")
+    expect(page.locator("[data-brief-preview] p").first).to_have_text("Putin on the programme:")
+    theirs = edit_elsewhere(page, live_server, revision=3, body="Their version.")
+    text.fill(text.input_value() + "\nMine too.")
+    conflict = page.get_by_role("region", name="Conflict")
+    expect(conflict).to_be_visible()
+    expect(conflict.get_by_label("Theirs (saved)")).to_have_value(theirs)
+    expect(conflict.get_by_label("Yours")).to_have_value(re.compile("Mine too.$"))
+    conflict.get_by_role("button", name="Keep mine").click()
+    expect(saved).to_have_text("Saved (revision 5).")
+    expect(conflict).to_be_hidden()
+    page.reload()
+    expect(page.locator("[data-brief-body] p").first).to_have_text("Putin on the programme:")
+    expect(page.locator("[data-brief-body]")).to_contain_text("Mine too.")
+
     note.get_by_role("link", name="Open the passage").click()
     expect(page).to_have_url(re.compile(rf"/documents/{DIRECT_LINE}\?passage=\w+#passage$"))
     passage = page.locator("mark.passage#passage")
     expect(passage).to_have_text(QUOTE)
     expect(passage).to_be_in_viewport()
+
+
+def edit_elsewhere(page: Page, live_server: str, *, revision: int, body: str) -> str:
+    """Save ``body`` over the brief on this page as another editor would (same session)."""
+    brief = page.locator("article.brief").get_attribute("data-brief-id")
+    token = page.locator("meta[name=csrf-token]").get_attribute("content")
+    response = page.request.patch(
+        f"{live_server}/api/briefs/{brief}",
+        data={"body": body},
+        headers={"If-Match": f'"rev-{revision}"', "X-CSRF-Token": token or ""},
+    )
+    assert response.status == 200, response.text()
+    return body
