@@ -6,46 +6,6 @@
      and a conflict shown with both texts when someone else saved meanwhile.
    Titles and texts from the server are set as text (textContent, value), never as HTML. */
 const briefs = (function () {
-  function csrfToken() {
-    return document.querySelector("meta[name='csrf-token']")?.content || "";
-  }
-
-  /* A key that makes a retried create harmless (crypto.randomUUID needs https). */
-  function newKey() {
-    const bytes = new Uint8Array(16);
-    window.crypto.getRandomValues(bytes);
-    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-  }
-
-  async function call(method, url, body, headers) {
-    const options = {
-      method: method,
-      credentials: "same-origin",
-      headers: Object.assign({ Accept: "application/json", "X-CSRF-Token": csrfToken() }, headers || {}),
-    };
-    if (body !== undefined) {
-      options.headers["Content-Type"] = "application/json";
-      options.body = JSON.stringify(body);
-    }
-    let response;
-    try {
-      response = await fetch(url, options);
-    } catch (error) {
-      return { ok: false, status: 0, data: { error: "The server did not answer. Check the connection and try again." } };
-    }
-    let data = null;
-    try {
-      data = response.status === 204 ? null : await response.json();
-    } catch (error) {
-      data = null;
-    }
-    return { ok: response.ok, status: response.status, data: data };
-  }
-
-  function problem(result) {
-    return (result.data && result.data.error) || "That did not work (" + result.status + "). Try again.";
-  }
-
   function element(tag, className, text) {
     const node = document.createElement(tag);
     if (className) node.className = className;
@@ -53,7 +13,7 @@ const briefs = (function () {
     return node;
   }
 
-  return { call: call, problem: problem, element: element, newKey: newKey };
+  return { call: api.call, problem: api.problem, element: element, newKey: api.newKey };
 })();
 
 /* Document view: cite the selected words in a brief. */

@@ -91,6 +91,54 @@
   });
 })();
 
+/* The JSON API client every page script uses (docs/API.md): the CSRF header on every call,
+   errors in the API's one shape, and a client key that makes a retried create harmless. */
+const api = (function () {
+  function csrfToken() {
+    return document.querySelector("meta[name='csrf-token']")?.content || "";
+  }
+
+  /* A key that makes a retried create harmless (crypto.randomUUID needs https). */
+  function newKey() {
+    const bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  async function call(method, url, body, headers) {
+    const options = {
+      method: method,
+      credentials: "same-origin",
+      headers: Object.assign({ Accept: "application/json", "X-CSRF-Token": csrfToken() }, headers || {}),
+    };
+    if (body !== undefined) {
+      options.headers["Content-Type"] = "application/json";
+      options.body = JSON.stringify(body);
+    }
+    let response;
+    try {
+      response = await fetch(url, options);
+    } catch (error) {
+      return { ok: false, status: 0, data: { error: "The server did not answer. Check the connection and try again." } };
+    }
+    let data = null;
+    if (response.status !== 204) {
+      try {
+        data = await response.json();
+      } catch (error) {
+        data = null;
+      }
+    }
+    return { ok: response.ok, status: response.status, data: data };
+  }
+
+  function problem(result) {
+    return (result.data && result.data.error) || "That did not work (" + result.status + "). Try again.";
+  }
+
+  return { call: call, problem: problem, newKey: newKey, csrfToken: csrfToken };
+})();
+
 /* Shared by the document view's parts below: the selection as offsets, and the one card
    (a mention's card, a form) open at a time. */
 const dossier = {
@@ -505,47 +553,7 @@ const dossier = {
   const announcer = document.querySelector("[data-announce]");
   const tagList = document.getElementById("annotation-tag-list");
 
-  function csrfToken() {
-    return document.querySelector("meta[name='csrf-token']")?.content || "";
-  }
-
-  /* A key that makes a retried create harmless (crypto.randomUUID needs https). */
-  function newKey() {
-    const bytes = new Uint8Array(16);
-    window.crypto.getRandomValues(bytes);
-    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-  }
-
-  async function call(method, url, body, headers) {
-    const options = {
-      method: method,
-      credentials: "same-origin",
-      headers: Object.assign({ Accept: "application/json", "X-CSRF-Token": csrfToken() }, headers || {}),
-    };
-    if (body !== undefined) {
-      options.headers["Content-Type"] = "application/json";
-      options.body = JSON.stringify(body);
-    }
-    let response;
-    try {
-      response = await fetch(url, options);
-    } catch (error) {
-      return { ok: false, status: 0, data: { error: "The server did not answer. Check the connection and try again." } };
-    }
-    let data = null;
-    if (response.status !== 204) {
-      try {
-        data = await response.json();
-      } catch (error) {
-        data = null;
-      }
-    }
-    return { ok: response.ok, status: response.status, data: data };
-  }
-
-  function problem(result) {
-    return (result.data && result.data.error) || "That did not work (" + result.status + "). Try again.";
-  }
+  const { call, problem, newKey } = api;
 
   function announce(message) {
     if (!announcer) return;
@@ -639,7 +647,7 @@ const dossier = {
         response = await fetch("/annotations/preview", {
           method: "POST",
           credentials: "same-origin",
-          headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken() },
+          headers: { "Content-Type": "application/json", "X-CSRF-Token": api.csrfToken() },
           body: JSON.stringify({ note: note.value }),
         });
       } catch (error) {
