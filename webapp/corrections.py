@@ -122,4 +122,10 @@ def describe(result: CorrectionResult) -> str:
         return f"Marked “{d['surface']}” as not {article} {what}, everywhere"
     if c.kind == "tag":
         return f"Tagged “{' '.join(str(d['quote']).split())}” ({type})"
+    if c.kind == "speaker":
+        if not d["is_turn"]:
+            return f"“{d['label']}” now marks no one's turns"
+        return f"“{d['label']}” now marks the turns of {d['speaker'] or 'someone unnamed'}"
+    if c.kind == "unspeaker":
+        return f"Dropped the speaker correction of “{d['label']}”"
     return f"Saved the correction ({c.kind})"

@@ -43,6 +43,7 @@ TYPE_LABELS: Mapping[str, tuple[str, str]] = {
 }
 SOURCE_LABELS: Mapping[str, str] = {
     "analyst": "tagged by an analyst",
+    "label": "speaker label",
     "registry": "registry name",
     "rule": "date/number rule",
     "model": "statistical model",

@@ -19,7 +19,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from corpus.entities.model import ENTITY_TYPES, MENTION_SOURCES, Mention, alias_key, alias_pieces
+from corpus.entities.model import (
+    ENTITY_TYPES,
+    MENTION_SOURCES,
+    Mention,
+    Turn,
+    alias_key,
+    alias_pieces,
+)
 from corpus.entities.store import EntityStore, read_revision, utc_now
 from corpus.entities.tables import (
     entities,
@@ -28,6 +35,7 @@ from corpus.entities.tables import (
     entity_redirects,
     entity_tags,
 )
+from corpus.entities.turns import write_turns
 from corpus.errors import DocumentNotFound, InvalidEntity
 from corpus.model import Span
 from corpus.tables import document_versions, documents
@@ -42,8 +50,9 @@ _CURRENT = (_D.id == _M.document_id) & (_D.current_version == _M.version)
 @dataclass(frozen=True)
 class MentionSet:
     """The analysis of one version as stored: its mentions in text order, the sentence index
-    of each, where its tags were found (None: orphaned), and the version of the analysis
-    that made it (``indexer.entities.analysis.ANALYSIS_VERSION``; 0 when not said)."""
+    of each, where its tags were found (None: orphaned), the version of the analysis that made
+    it (``indexer.entities.analysis.ANALYSIS_VERSION``; 0 when not said) and its speaker
+    turns."""
 
     document_id: str
     version: int
@@ -51,6 +60,7 @@ class MentionSet:
     sentences: Sequence[int]
     tag_locations: Mapping[int, Span | None] = field(default_factory=dict, compare=False)
     analysis_version: int = 0
+    turns: Sequence[Turn] = ()
 
 
 def replace_mentions(
@@ -82,7 +92,9 @@ def replace_many(store: EntityStore, analyses: Iterable[MentionSet]) -> int:
     keys = [{"d": item.document_id, "v": item.version} for item in batch]
     with store.connect(write=True) as conn:
         _check_versions(conn, {(item.document_id, item.version) for item in batch})
-        ids = _current_ids(conn, {m.entity_id for i in batch for m in i.mentions if m.entity_id})
+        linked = {m.entity_id for i in batch for m in i.mentions if m.entity_id}
+        linked |= {t.entity_id for i in batch for t in i.turns if t.entity_id}
+        ids = _current_ids(conn, linked)
         d, v = sa.bindparam("d", type_=sa.String), sa.bindparam("v", type_=sa.Integer)
         conn.execute(entity_mentions.delete().where(_M.document_id == d, _M.version == v), keys)
         a = entity_analyses.c
@@ -94,6 +106,7 @@ def replace_many(store: EntityStore, analyses: Iterable[MentionSet]) -> int:
         ]
         if rows:
             conn.execute(entity_mentions.insert(), rows)
+        write_turns(conn, [(i.document_id, i.version, i.turns) for i in batch], ids)
         revision, now = read_revision(conn), utc_now()
         done = [
             {

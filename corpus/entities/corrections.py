@@ -44,6 +44,8 @@ from corpus.entities.tables import (
     entity_mentions,
     entity_redirects,
     entity_tags,
+    turn_speakers,
+    turns,
 )
 from corpus.jobs import enqueue
 
@@ -348,6 +350,9 @@ def merge(store: EntityStore, entity_id: str, into: str, who: str = LOCAL) -> Co
         for table in (entity_mentions, entity_tags):
             moved = table.update().where(table.c.entity_id == old.id)
             conn.execute(moved.values(entity_id=new.id, type=new.type))
+        for spoken in (turns, turn_speakers):  # turns said by the merged entity are the other's
+            moved = spoken.update().where(spoken.c.entity_id == old.id)
+            conn.execute(moved.values(entity_id=new.id))
         r = entity_redirects.c
         conn.execute(entity_redirects.update().where(r.new_id == old.id).values(new_id=new.id))
         conn.execute(entity_redirects.insert().values(old_id=old.id, new_id=new.id))

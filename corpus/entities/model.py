@@ -22,10 +22,11 @@ ENTITY_TYPES: tuple[str, ...] = (
     "MONEY",
     "PERCENT",
 )
-MENTION_SOURCES: tuple[str, ...] = ("analyst", "registry", "rule", "model")
-"""Who found a mention, most trusted first (ties between overlapping mentions go that way)."""
+MENTION_SOURCES: tuple[str, ...] = ("analyst", "label", "registry", "rule", "model")
+"""Who found a mention, most trusted first (ties between overlapping mentions go that way);
+"label" is a speaker's name in a transcript's turn label ("Vladimir Putin:")."""
 
-MentionSource = Literal["analyst", "registry", "rule", "model"]
+MentionSource = Literal["analyst", "label", "registry", "rule", "model"]
 
 
 @dataclass(frozen=True)
@@ -132,11 +133,32 @@ class Suppression:
 
 
 @dataclass(frozen=True)
+class SpeakerCorrection:
+    """An analyst's word on one speaker label of a document (compared by ``label_key``):
+    whose turns it marks (an entity, a name, or "" for someone unnamed), or, when not
+    ``is_turn``, that it marks no one's turn at all."""
+
+    label: str
+    speaker: str = ""
+    entity_id: str | None = None
+    is_turn: bool = True
+    who: str = ""
+    at: dt.datetime | None = None
+
+
+def label_key(label: str) -> str:
+    """How speaker labels are compared: "  President  Putin" and "president putin" are one."""
+    return " ".join(label.split()).casefold()
+
+
+@dataclass(frozen=True)
 class EntityCorrections:
-    """What analysis needs from the corrections: suppressed forms and a document's tags."""
+    """What analysis needs from the corrections: suppressed forms, a document's tags and its
+    speaker corrections."""
 
     suppressed: frozenset[tuple[str, str]] = frozenset()
     tagged: tuple[TaggedSpan, ...] = ()
+    speakers: tuple[SpeakerCorrection, ...] = ()
 
     def is_suppressed(self, key: str, type: str) -> bool:
         """True when the normalised form ``key`` is suppressed for ``type`` (or for all types)."""

@@ -29,6 +29,7 @@ from corpus.entities.model import (
     ENTITY_TYPES,
     Entity,
     EntityCorrections,
+    SpeakerCorrection,
     Suppression,
     TaggedSpan,
     alias_key,
@@ -41,6 +42,7 @@ from corpus.entities.tables import (
     entity_redirects,
     entity_suppressions,
     entity_tags,
+    turn_speakers,
 )
 from corpus.errors import EntityNotFound, InvalidEntity
 from corpus.model import Span
@@ -130,10 +132,11 @@ class EntityStore:
         return self.corrections_for_many([document_id])[document_id]
 
     def corrections_for_many(self, document_ids: Iterable[str]) -> dict[str, EntityCorrections]:
-        """``corrections_for`` of a batch of documents, in two queries per 500 ids."""
+        """``corrections_for`` of a batch of documents, in three queries per 500 ids."""
         wanted = sorted(set(document_ids))
-        t, s = entity_tags.c, entity_suppressions.c
+        t, s, k = entity_tags.c, entity_suppressions.c, turn_speakers.c
         tagged: dict[str, list[TaggedSpan]] = {d: [] for d in wanted}
+        speakers: dict[str, list[SpeakerCorrection]] = {d: [] for d in wanted}
         with self.connect() as conn:
             suppressed = frozenset((r.key, r.type) for r in conn.execute(sa.select(s.key, s.type)))
             for start in range(0, len(wanted), 500):
@@ -141,7 +144,12 @@ class EntityStore:
                 stmt = sa.select(entity_tags).where(t.document_id.in_(chunk)).order_by(t.id)
                 for row in conn.execute(stmt):
                     tagged[row.document_id].append(tagged_span(row._mapping))
-        return {d: EntityCorrections(suppressed, tuple(tagged[d])) for d in wanted}
+                stmt = sa.select(turn_speakers).where(k.document_id.in_(chunk)).order_by(k.key)
+                for row in conn.execute(stmt):
+                    speakers[row.document_id].append(speaker_correction(row._mapping))
+        return {
+            d: EntityCorrections(suppressed, tuple(tagged[d]), tuple(speakers[d])) for d in wanted
+        }
 
     # -- plumbing shared with the correction and mention modules -----------------------------
 
@@ -221,6 +229,13 @@ def select_ids_by_key(conn: Connection, key: str) -> list[str]:
     by_name = sa.select(entities.c.id).where(entities.c.key == key)
     by_alias = sa.select(entity_aliases.c.entity_id).where(entity_aliases.c.key == key)
     return sorted(set(conn.scalars(by_name)) | set(conn.scalars(by_alias)))
+
+
+def speaker_correction(m: sa.RowMapping) -> SpeakerCorrection:
+    """A ``turn_speakers`` row as the value analysis applies."""
+    return SpeakerCorrection(
+        m["label"], m["speaker"], m["entity_id"], bool(m["is_turn"]), m["who"], m["created_at"]
+    )
 
 
 def tagged_span(m: sa.RowMapping) -> TaggedSpan:

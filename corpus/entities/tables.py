@@ -9,6 +9,8 @@ They live on ``corpus.tables.metadata``, so one comparison checks the whole corp
 - ``entity_corrections``: the log of every correction, with who and when.
 - ``entity_mentions``: the mentions of each analysed document version, with the sentence each
   falls in (co-occurrence is a join on it); replaced whole on re-analysis.
+- ``turns``: the speaker turns of each analysed document version (migration 0006), replaced
+  with its mentions; ``turn_speakers``: analysts' corrections of a document's speaker labels.
 - ``entity_analyses``: which versions were analysed, with which registry revision and by which
   version of the analysis (migration 0004).
 - The documents a correction asks to re-analyse wait in the jobs table (``corpus.tables.jobs``,
@@ -152,4 +154,44 @@ entity_analyses = sa.Table(
         ["document_id", "version"],
         ["document_versions.document_id", "document_versions.version"],
     ),
+)
+
+turns = sa.Table(
+    "turns",
+    metadata,
+    sa.Column("document_id", sa.String(ID_LENGTH), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("start_offset", sa.Integer, nullable=False),  # the label starts the turn
+    sa.Column("end_offset", sa.Integer, nullable=False),
+    sa.Column("label_end", sa.Integer, nullable=False),
+    sa.Column("name_start", sa.Integer, nullable=True),
+    sa.Column("name_end", sa.Integer, nullable=True),
+    sa.Column("speaker", sa.Text, nullable=False),  # "" when unnamed or anonymous
+    sa.Column("key", sa.Text, nullable=False),  # the speaker's alias key
+    sa.Column(
+        "entity_id", sa.String(ENTITY_ID_LENGTH), sa.ForeignKey("entities.id"), nullable=True
+    ),
+    sa.PrimaryKeyConstraint("document_id", "version", "start_offset"),
+    sa.ForeignKeyConstraint(
+        ["document_id", "version"],
+        ["document_versions.document_id", "document_versions.version"],
+    ),
+    sa.Index("ix_turns_entity_id", "entity_id"),
+    sa.Index("ix_turns_key", "key"),
+)
+
+turn_speakers = sa.Table(
+    "turn_speakers",
+    metadata,
+    sa.Column("document_id", sa.String(ID_LENGTH), sa.ForeignKey("documents.id"), nullable=False),
+    sa.Column("key", sa.Text, nullable=False),  # ``label_key`` of the label
+    sa.Column("label", sa.Text, nullable=False),  # as the analyst chose it
+    sa.Column("is_turn", sa.Boolean, nullable=False),
+    sa.Column("speaker", sa.Text, nullable=False),
+    sa.Column(
+        "entity_id", sa.String(ENTITY_ID_LENGTH), sa.ForeignKey("entities.id"), nullable=True
+    ),
+    sa.Column("who", sa.Text, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.PrimaryKeyConstraint("document_id", "key"),
 )

@@ -14,6 +14,10 @@ The order of authority, lowest first:
    orphaned.
    A tag without an entity links to the entity one of whose forms it says, as in (2).
 
+Speaker turns are found first (``indexer/entities/turn_labels.py``): each label's name is a
+PERSON mention of the turn's speaker, trusted above the registry and the model (whatever they
+found over it or across the label's colon is dropped), below suppressions and tags.
+
 The text is split into sentences and tokens once; the model and the registry share them.
 """
 
@@ -31,12 +35,14 @@ from corpus.entities.model import (
     EntityCorrections,
     Mention,
     TaggedSpan,
+    Turn,
     alias_key,
 )
 from corpus.model import Document, Span
 from indexer import analyse
 from indexer.entities import rules
 from indexer.entities.alias_matcher import AliasMatcher
+from indexer.entities.turn_labels import label_mentions, outside_labels, speaker_turns
 
 if TYPE_CHECKING:
     from indexer.entities.recogniser import Recogniser
@@ -47,16 +53,19 @@ if TYPE_CHECKING:
 # edge punctuation, capitals-only sentences and plain one-word names. 3: names end at numbers,
 # brackets and colons; lines in capitals and title-case headlines are re-cased and read;
 # titles alone, a line's capitalised opening words and one-word lower-case words are dropped.
-ANALYSIS_VERSION = 3
+# 4: speaker turns, and their labels' names as PERSON mentions.
+ANALYSIS_VERSION = 4
 
 
 @dataclass(frozen=True)
 class EntityAnalysis:
-    """Mentions of one document version, the sentence of each, and where its tags were found."""
+    """Mentions of one document version, the sentence of each, where its tags were found, and
+    its speaker turns."""
 
     mentions: tuple[Mention, ...]
     sentences: tuple[int, ...]
     tag_locations: dict[int, Span | None] = field(default_factory=dict, compare=False)
+    turns: tuple[Turn, ...] = ()
 
     @property
     def orphaned(self) -> tuple[int, ...]:
@@ -100,6 +109,8 @@ def analyse_document(
             for m in matcher.find(text, sentences)
         ]
         found = _link(found, registry, matcher) + registry
+    turns = speaker_turns(document, matcher, corrections)
+    found = outside_labels(found, turns) + label_mentions(text, turns)
     if corrections.suppressed:
         found = [m for m in found if not corrections.is_suppressed(alias_key(m.text), m.type)]
     mentions = merge(found)
@@ -107,7 +118,7 @@ def analyse_document(
     mentions = _apply_tags(mentions, corrections.tagged, locations, text, matcher)
     starts = [s.start for s in sentence_spans]
     numbers = tuple(max(bisect.bisect_right(starts, m.span.start) - 1, 0) for m in mentions)
-    return EntityAnalysis(tuple(mentions), numbers, locations)
+    return EntityAnalysis(tuple(mentions), numbers, locations, tuple(turns))
 
 
 def merge(mentions: Iterable[Mention]) -> list[Mention]:

@@ -283,6 +283,7 @@ def _analyse_batch(
                 found.sentences,
                 found.tag_locations,
                 ANALYSIS_VERSION,
+                found.turns,
             )
         )
     return out, failed

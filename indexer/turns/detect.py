@@ -17,10 +17,10 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from corpus.entities.model import Turn
+from corpus.entities.model import Turn, label_key
 from corpus.model import Span
 from indexer.turns import labels as shapes
 from indexer.turns.speakers import Speakers
@@ -47,15 +47,19 @@ class _Candidate:
     is_quoted: bool
 
 
-def find_turns(text: str, *, document_speaker: str = "") -> list[Turn]:
+def find_turns(
+    text: str, *, document_speaker: str = "", corrected: Mapping[str, bool] | None = None
+) -> list[Turn]:
     """The turns of ``text`` in order (``entity_id`` not yet resolved: the registry's job).
 
     ``document_speaker`` (the document's speaker or author) is who "The President" and "A" are.
+    ``corrected`` holds analysts' word on labels (by ``label_key``): True, a speaker's label
+    whatever its words; False, no one's.
     """
     candidates = _candidates(text)
     if not candidates:
         return []
-    accepted = _accept(candidates, document_speaker)
+    accepted = _accept(candidates, document_speaker, corrected or {})
     kept = [c for c in candidates if c.label in accepted]
     if not kept:
         return []
@@ -112,17 +116,24 @@ def _continues(text: str, start: int, label_lines: set[int]) -> bool:
     return previous[-1] not in _SENTENCE_ENDS
 
 
-def _accept(candidates: Sequence[_Candidate], speaker: str) -> dict[str, shapes.LabelShape]:
+def _accept(
+    candidates: Sequence[_Candidate], speaker: str, corrected: Mapping[str, bool]
+) -> dict[str, shapes.LabelShape]:
     """The labels judged to be speakers' in this document, with their shapes."""
     seen = Counter(c.label for c in candidates)
     plain = Counter(c.label for c in candidates if not c.is_quoted)
     found = {label: shapes.parse_label(label) for label in seen}
-    found = {label: shape for label, shape in found.items() if shape.kind}
+    forced = {label for label in found if corrected.get(label_key(label))}
+    found = {
+        label: shape if shape.kind else shapes.LabelShape(shapes.TITLE)
+        for label, shape in found.items()
+        if (shape.kind or label in forced) and corrected.get(label_key(label), True)
+    }
     own = _own_names(speaker)
     accepted = {
         label: shape
         for label, shape in found.items()
-        if _is_strong(label, shape, seen[label], plain[label], own)
+        if label in forced or _is_strong(label, shape, seen[label], plain[label], own)
     }
     if not accepted:
         return {}

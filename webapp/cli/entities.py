@@ -30,6 +30,7 @@ from corpus.entities import (
 from webapp.cli.analysis import eval_command, session, train_command
 from webapp.cli.entity_terminal import entities_json, entity_lines, history_json, history_lines
 from webapp.cli.reanalysis import drain_now, reanalyse_command, report_lines
+from webapp.cli.speakers import speaker_command, speakers_command
 from webapp.cli.terminal import say
 
 TYPE_CHOICE = click.Choice(ENTITY_TYPES, case_sensitive=False)
@@ -50,6 +51,8 @@ def entities(ctx: click.Context, who: str) -> None:
 entities.add_command(train_command)
 entities.add_command(eval_command)
 entities.add_command(reanalyse_command)
+entities.add_command(speaker_command)
+entities.add_command(speakers_command)
 
 
 @entities.command("list")

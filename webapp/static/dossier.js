@@ -316,6 +316,7 @@ const dossier = {
   const labels = JSON.parse(cardTemplate.dataset.typeLabels || "{}");
   const SOURCES = {
     analyst: "Tagged by an analyst",
+    label: "The speaker's label of a turn",
     registry: "Registry name",
     rule: "Found by the date and number rules",
     model: "Found by the statistical model",

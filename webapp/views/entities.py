@@ -18,7 +18,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import NotFound
 
-from corpus import EntityNotFound, InvalidAnchor, InvalidEntity, Span, selection
+from corpus import DocumentNotFound, EntityNotFound, InvalidAnchor, InvalidEntity, Span, selection
 from corpus import entities as registry
 from corpus.entities import ENTITY_TYPES, CorrectionResult, EntityStore, UnlinkedName, alias_key
 from webapp.corrections import after, entity_ref
@@ -176,6 +176,33 @@ def tag() -> ResponseReturnValue:
     return _correct(_tag)
 
 
+@bp.post("/speakers")
+def speaker() -> ResponseReturnValue:
+    """Say whose turns a speaker label of a document marks (``kind``: entity, name, anonymous,
+    not-a-turn or undo)."""
+    return _correct(_speaker)
+
+
+def _speaker(form: MultiDict[str, str]) -> CorrectionResult:
+    document_id, label, kind = form["document_id"], form["label"], form.get("kind", "entity")
+    if kind == "undo":
+        return registry.undo_speaker(_store(), document_id, label, who=registry.LOCAL)
+    named = " ".join(form.get("speaker", "").split())
+    if kind in ("entity", "name") and not named:
+        raise InvalidEntity(f"Whose turns does “{label}” mark? Give a name.")
+    if kind not in ("entity", "name", "anonymous", "not-a-turn"):
+        raise InvalidEntity(f"Unknown kind of speaker correction {kind!r}.")
+    return registry.correct_speaker(
+        _store(),
+        document_id,
+        label,
+        entity_id=entity_ref(_store(), named, "PERSON") if kind == "entity" else None,
+        speaker=named if kind == "name" else "",
+        is_turn=kind != "not-a-turn",
+        who=registry.LOCAL,
+    )
+
+
 def _add(form: MultiDict[str, str]) -> CorrectionResult:
     aliases = [a.strip() for a in form.get("aliases", "").replace("\n", ",").split(",")]
     return registry.add_entity(
@@ -218,7 +245,7 @@ def _correct(correction: Callable[[MultiDict[str, str]], CorrectionResult]) -> R
         result = correction(form)
         entity_id = result.entity.id if result.entity else None
         flash(after(result), "success")
-    except (InvalidEntity, InvalidAnchor, EntityNotFound) as exc:
+    except (InvalidEntity, InvalidAnchor, EntityNotFound, DocumentNotFound) as exc:
         flash(str(exc), "error")
     except KeyError as exc:
         flash(f"The form has no field {exc}. Reload the page and try again.", "error")
