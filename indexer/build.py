@@ -18,7 +18,7 @@ import contextlib
 import datetime as dt
 import itertools
 import logging
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,8 +26,9 @@ from typing import TYPE_CHECKING, Any
 from whoosh.index import EmptyIndexError, Index, create_in, open_dir
 
 from corpus.entities.analyses import mentions_many
-from corpus.entities.model import Mention
+from corpus.entities.model import Mention, Turn
 from corpus.entities.store import EntityStore
+from corpus.entities.turns import turns_many
 from corpus.model import Document
 from indexer.entities.refs import entity_fields
 from indexer.errors import IndexBusy, IndexerError, IndexMissing
@@ -46,6 +47,7 @@ from indexer.generations import (
     write_state,
 )
 from indexer.schema import SCHEMA_VERSION, WORD_RE, build_schema, date_desc_key
+from indexer.turns.fields import said_fields
 
 if TYPE_CHECKING:
     from corpus.store import Store
@@ -87,11 +89,12 @@ def record(
     mentions: Iterable[Mention] = (),
     names: Mapping[str, str] | None = None,
     *,
+    turns: Sequence[Turn] = (),
     known_words: set[str] | None = None,
 ) -> dict[str, Any]:
     """The index record of one document version (fields in ``indexer/schema.py``): its own
-    fields, and the entity fields of its stored ``mentions``, with the canonical ``names`` of
-    the registry entities they link to (entity id -> name).
+    fields, the entity fields of its stored ``mentions``, with the canonical ``names`` of the
+    registry entities they link to (entity id -> name), and the fields of its speaker ``turns``.
 
     ``known_words``: the words one writer has already put in the ``words`` vocabulary; this
     record adds only the others (and records them there)."""
@@ -126,6 +129,7 @@ def record(
     if tags:
         fields["tags"] = tags
     fields.update(entity_fields(mentions, names or {}))
+    fields.update(said_fields(document.text, turns, names or {}))
     return fields
 
 
@@ -448,9 +452,12 @@ def _records(store: Store, documents: Iterator[Document]) -> Iterator[dict[str, 
     names = {e.id: e.name for e in entity_store.registry().entities}
     known: set[str] = set()  # one writer: each vocabulary word goes in once
     while batch := list(itertools.islice(documents, RECORD_BATCH)):
-        found = mentions_many(entity_store, [(d.id, d.version) for d in batch])
+        versions = [(d.id, d.version) for d in batch]
+        found = mentions_many(entity_store, versions)
+        spoken = turns_many(entity_store, versions)
         for document in batch:
-            yield record(document, found[(document.id, document.version)], names, known_words=known)
+            key = (document.id, document.version)
+            yield record(document, found[key], names, turns=spoken[key], known_words=known)
 
 
 def _feed(

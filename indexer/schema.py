@@ -49,6 +49,12 @@ Fields (``record()`` in ``indexer/build.py`` is the one place that fills them):
                name a line, what ``person:putin`` searches. Names are far apart in positions, so
                a phrase never runs from one name into the next.
 ``entity_names`` COLUMN only: ``ref<TAB>display name`` lines, for showing facet values.
+``said``       TEXT, ``SAID_ANALYZER``, positions: the words of each speaker's turns, each term
+               prefixed with the speaker's ref (``vladimir-putin-1c2f3a far``), turns far apart
+               in positions; what ``said:putin "Far East"`` searches (docs/decisions/008).
+``said_ids``   KEYWORD, comma-separated, case kept: the refs of the document's speakers
+               (``said:putin`` alone: the documents where Putin has a turn).
+``said_names`` COLUMN only: ``ref<TAB>turns<TAB>name`` lines: the "Speakers" facet counts turns.
 ============== ================================================================================
 
 Fuzzy terms and spelling. A surface word maps to postings by analysing it: ``text_terms(word)``
@@ -96,7 +102,7 @@ from whoosh.lang.porter2 import stem
 from whoosh.support.charset import accent_map
 
 # Bump whenever a field or an analyzer changes: catch_up_index() then rebuilds the index.
-SCHEMA_VERSION = 5  # 3: entity fields; 4: PositionsFormat; 5: no derived titles
+SCHEMA_VERSION = 6  # 3: entity fields; 4: PositionsFormat; 5: no derived titles; 6: said
 
 # Entity types with their own fields and facets, and the field prefix of each (also the query
 # prefix: ``person:``, ``org:``, ``place:``, ``nationality:``).
@@ -245,6 +251,55 @@ class NameListAnalyzer(WordAnalyzer):
             offset += len(line) + 1
 
 
+class SaidAnalyzer(WordAnalyzer):
+    """The words of speakers' turns as ``<ref> <stem>`` terms.
+
+    The value is one turn per ``TURN_SEPARATOR``-joined segment, each ``ref`` + ``REF_END`` +
+    the turn's words; positions jump by ``GAP`` between turns, so a phrase never runs from one
+    speaker's turn into the next one's.
+    """
+
+    GAP = 100
+    TURN_SEPARATOR = "\x1e"
+    REF_END = "\x1f"
+
+    def __init__(self) -> None:
+        super().__init__(stemming=True)
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is SaidAnalyzer
+
+    def __hash__(self) -> int:
+        return hash(SaidAnalyzer)
+
+    def positioned_terms(self, value: str) -> Iterator[tuple[int, str]]:
+        """(position, term) of every word of every turn in ``value``."""
+        pos = 0
+        for segment in value.split(self.TURN_SEPARATOR):
+            ref, _, words = segment.partition(self.REF_END)
+            n = -1
+            for n, term in enumerate(self.terms(words)):
+                yield pos + n, f"{ref} {term}"
+            pos += n + 1 + self.GAP
+
+    def __call__(  # type: ignore[override]
+        self, value: str, positions: bool = False, start_pos: int = 0, **kwargs: Any
+    ) -> Iterator[Token]:
+        token = Token(positions, False, **kwargs)
+        for pos, term in self.positioned_terms(value):
+            token.text = term
+            token.boost = 1.0
+            token.stopped = False
+            if positions:
+                token.pos = start_pos + pos
+            yield token
+
+
+def said_term(ref: str, stem: str) -> str:
+    """The ``said`` term of a speaker's word: ``vladimir-putin-1c2f3a far``."""
+    return f"{ref} {stem}"
+
+
 class PositionsFormat(formats.Positions):
     """Positions as raw little-endian ``uint32`` values instead of Whoosh's pickled deltas, so
     ``indexer/phrases.py`` turns the positions of thousands of documents into one numpy array
@@ -254,12 +309,16 @@ class PositionsFormat(formats.Positions):
     def word_values(
         self, value: Any, analyzer: Any, **kwargs: Any
     ) -> Iterator[Any]:  # (term, frequency, weight, value); Whoosh's stub says bytes terms
-        if type(analyzer) is not WordAnalyzer or not isinstance(value, str):
+        if type(analyzer) is SaidAnalyzer and isinstance(value, str):
+            terms: Iterable[tuple[int, str]] = analyzer.positioned_terms(value)
+        elif type(analyzer) is WordAnalyzer and isinstance(value, str):
+            terms = enumerate(analyzer.terms(value))
+        else:
             yield from super().word_values(value, analyzer, **kwargs)
             return
         # Indexing spends most of its time here: one list of terms, no Token objects.
         positions: dict[str, list[int]] = {}
-        for pos, term in enumerate(analyzer.terms(value)):
+        for pos, term in terms:
             found = positions.get(term)
             if found is None:
                 positions[term] = [pos]
@@ -321,6 +380,7 @@ SURFACE_ANALYZER: Analyzer = NAME_ANALYZER
 # "negotiat" but "negotiations" to "negoti", and "news" to "new").
 TEXT_ANALYZER: Analyzer = WordAnalyzer(stemming=True)
 NAMES_ANALYZER: Analyzer = NameListAnalyzer()
+SAID_ANALYZER: Analyzer = SaidAnalyzer()
 
 # Sort key for unknown dates in ``date_desc``: larger than any known day's key.
 _DATE_DESC_UNKNOWN = 2**32 - 1
@@ -355,6 +415,9 @@ def build_schema() -> Schema:
         language=ID(stored=True, sortable=True),
         tags=KEYWORD(stored=True, commas=True, lowercase=True, scorable=False),
         entities=KEYWORD(commas=True, scorable=False),
+        said=_text(analyzer=SAID_ANALYZER, multitoken_query="phrase"),
+        said_ids=KEYWORD(commas=True, scorable=False),
+        said_names=COLUMN(columns.VarBytesColumn()),
     )
 
 

@@ -194,7 +194,7 @@ def test_facets_count_the_whole_matching_set(corpus: Corpus) -> None:
         "source": (("Fixture Forum Transcripts", 2), ("Fixture UN Records", 1)),
         "speaker": (("Vladimir Putin", 2), ("Sergey Lavrov", 1)),
         "year": (("2017", 2), ("2019", 1)),
-        **{name: () for name in ("person", "org", "place", "nationality")},  # no mentions
+        **{name: () for name in ("person", "org", "place", "nationality", "said")},  # none
     }
 
 

@@ -40,7 +40,7 @@ def test_an_answer_with_no_hits_has_every_facet_key(client: Any) -> None:
     none = client.get("/api/search?q=zebra").get_json()
     assert none["total"] == 0
     assert set(none["facets"]) == set(some["facets"]) == {
-        "kind", "source", "speaker", "year", "person", "org", "place", "nationality",
+        "kind", "source", "speaker", "year", "person", "org", "place", "nationality", "said",
     }  # fmt: skip
     assert all(values == [] for values in none["facets"].values())
 

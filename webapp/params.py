@@ -28,6 +28,7 @@ FILTERS: Mapping[str, str] = {
     "speaker": "speakers",
     "source": "sources",
     "tag": "tags",
+    "said": "said",  # speaker refs from the "Speakers" facet: their turns hold the words
 }
 MAX_FILTER_VALUES = 20
 # Entity refs (registry ids, or the refs entity facets show); several combine by OR. Apart from

@@ -15,10 +15,13 @@ import datetime as dt
 import logging
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from corpus.entities.store import EntityStore
+from corpus.entities.turns import turns_many
 from corpus.model import KINDS, PartialDate, Span
 from indexer.build import open_index
 from indexer.errors import EmptyQuery, QueryError
@@ -30,8 +33,9 @@ from indexer.search.filters import ENTITY_FACETS, DocTable
 from indexer.search.matching import Pattern, distinct_matches, hit_spans, match_spans
 from indexer.search.plan import PARTIAL_BELOW, PartialMatch, Plan, partial_plan, plan_query
 from indexer.search.postings import PostingCache, field_lengths, matching_docs
-from indexer.search.query import DateFilter, Filter, Node, Or, parse_period
+from indexer.search.query import DateFilter, Filter, Node, Or, ParsedQuery, parse_period
 from indexer.search.ranking import rank
+from indexer.search.said import SaidScope, SpeakerTable, said_bodies, said_scope, within
 from indexer.search.snippets import MAX_FRAGMENTS, Snippet, make_snippets
 from indexer.search.syntax import parse_query
 from indexer.search.vocabulary import suggest
@@ -74,6 +78,7 @@ class SearchRequest:
     sources: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     entities: tuple[str, ...] = ()
+    said: tuple[str, ...] = ()
     date_from: PartialDate | dt.date | str | None = None
     date_to: PartialDate | dt.date | str | None = None
     sort: str = "relevance"
@@ -137,6 +142,7 @@ class SearchIndex:
         self._index, self._generation = open_index(index_dir)
         self._searcher = self._index.searcher(weighting=Weighting())
         self._table: DocTable | None = None
+        self._speakers: SpeakerTable | None = None
         self._checked = time.monotonic()
 
     @classmethod
@@ -183,22 +189,31 @@ class SearchIndex:
             root = resolve_external(resolve_entities(parsed.root, store), resolver)
             parsed = dataclasses.replace(parsed, root=root)
         extra = _request_filters(request, store)
-        if parsed is None and not extra:
+        if parsed is None and not extra and not request.said:
             raise EmptyQuery("Nothing to search for. Try a word, or a phrase in quotes.")
         with self._lock:
             searcher, table = self._current()
             reader = searcher.reader()
-            plan = plan_query(parsed, reader) if parsed else Plan(None, (), Pattern(), ())
+            speakers = self._speaker_table()
+            scope = said_scope(parsed, request.said, speakers, store)
+            parsed, extra = scope.parsed, [*extra, *scope.filters]
+            plan = _plan(parsed, reader, scope)
             cache: PostingCache = {}
             matched = self._matching(searcher, table, plan, extra, cache)
             plan, matched, partial = self._partial(searcher, table, plan, extra, matched, cache)
             facets = table.facets(matched) if request.facets else {}
             shown = [ref for name in ENTITY_FACETS for ref, _ in facets.get(name, ())]
             names = table.names(shown, matched) if shown else {}
+            if request.facets:  # like every facet, present even when empty
+                facets["said"] = speakers.facet(matched)
+                names |= {ref: speakers.names.get(ref, ref) for ref, _ in facets["said"]}
             page = self._page(searcher, table, plan, matched, request, cache)
-            suggestion = suggest(reader, parsed) if parsed else None
+            suggestion = suggest(reader, parsed) if parsed and parsed.root else None
         documents = store.get_versions(_version(h) for h in page) if page else {}
-        hits = tuple(_hit(h, documents.get(_version(h)), plan.pattern) for h in page)
+        bodies = _said_bodies(store, page, scope.refs)
+        hits = tuple(
+            _hit(h, documents.get(_version(h)), plan.pattern, bodies.get(_version(h))) for h in page
+        )
         took = round((time.perf_counter() - started) * 1000, 1)
         return SearchResult(
             request, len(matched), hits, facets, suggestion, plan.notices, took, names, partial
@@ -233,7 +248,14 @@ class SearchIndex:
             self._refresh()
         if self._table is None or self._table.searcher is not self._searcher:
             self._table = DocTable(self._searcher)
+            self._speakers = None
         return self._searcher, self._table
+
+    def _speaker_table(self) -> SpeakerTable:
+        """The speakers of the current searcher's documents, read once per searcher."""
+        if self._speakers is None:
+            self._speakers = SpeakerTable(self._searcher)
+        return self._speakers
 
     def _refresh(self) -> None:
         generation = current_generation(self.index_dir)
@@ -349,25 +371,35 @@ def _period(value: PartialDate | dt.date | str | None) -> PartialDate | None:
     return parse_period(value)
 
 
-def _snippets(text: str, pattern: Pattern) -> tuple[Snippet, ...]:
+def _snippets(
+    text: str, pattern: Pattern, bodies: Sequence[Span] | None = None
+) -> tuple[Snippet, ...]:
     """Snippets from the opening of a text when it holds enough of the marked words, else from
     its first ``SNIPPET_SCAN_CHARS``, else from the whole text: finding the marked words costs
     time in proportion to the text scanned, and a results page does it for every hit (Lucene's
     highlighter reads the first 51,200 characters by default). "Enough": a snippet's worth of
     matches, of as many different words as the query has words, phrases, prefixes and fuzzy
-    words (so a word the opening lacks is looked for further on)."""
+    words (so a word the opening lacks is looked for further on). With ``bodies`` (``said:``),
+    only matches inside those turns count, and without any the snippet opens the first of them."""
     wanted = len(pattern.stems) + len(pattern.phrases) + len(pattern.prefixes)
     wanted += len(pattern.fuzzy)
     spans: list[Span] = []
     for limit in (SNIPPET_OPENING_CHARS, SNIPPET_SCAN_CHARS, len(text)):
         cut = _cut(text, limit)
         spans = match_spans(text[:cut], pattern)
+        if bodies is not None:
+            spans = within(spans, bodies)
         if cut == len(text) or (
             len(spans) >= MAX_FRAGMENTS and distinct_matches(text, spans) >= wanted
         ):
             break
         if limit == SNIPPET_SCAN_CHARS and spans:
             break  # some marked words in the first 50,000 characters: enough to show
+    if not spans and bodies:
+        first = bodies[0].start
+        return tuple(
+            Snippet(s.text, s.spans, s.start + first) for s in make_snippets(text[first:], [])
+        )
     return make_snippets(text, spans)
 
 
@@ -379,18 +411,38 @@ def _cut(text: str, limit: int) -> int:
     return cut if cut > 0 else limit
 
 
+def _plan(parsed: ParsedQuery | None, reader: Any, scope: SaidScope) -> Plan:
+    """The plan of what is left of the query once ``said:`` took its filters out."""
+    if parsed is None or parsed.root is None:
+        return Plan(None, (), Pattern(), parsed.notices if parsed else scope.notices)
+    return plan_query(parsed, reader, said=scope.refs)
+
+
+def _said_bodies(
+    store: Any, page: Sequence[_PageHit], refs: tuple[str, ...]
+) -> dict[tuple[str, int], list[Span]]:
+    """The words said by the ``said:`` speakers in each document version of the page."""
+    if not refs or not page:
+        return {}
+    found = turns_many(EntityStore(store), [_version(h) for h in page])
+    return {version: said_bodies(turns, refs) for version, turns in found.items()}
+
+
 def _version(page_hit: _PageHit) -> tuple[str, int]:
     """The document version an index record was made from."""
     return page_hit.fields["id"], page_hit.fields["version"]
 
 
-def _hit(page_hit: _PageHit, document: Any, pattern: Pattern) -> Hit:
-    """The hit as the store has it (the index holds no title made from the text)."""
+def _hit(
+    page_hit: _PageHit, document: Any, pattern: Pattern, bodies: Sequence[Span] | None = None
+) -> Hit:
+    """The hit as the store has it (the index holds no title made from the text); with
+    ``bodies`` (``said:``), its snippets come from those turns only."""
     fields = page_hit.fields
     if document is not None:
         date = document.date
         title = document.title
-        snippets = _snippets(document.text, pattern)
+        snippets = _snippets(document.text, pattern, bodies)
     else:
         stored = fields.get("date")
         date = PartialDate(stored.date(), "day") if isinstance(stored, dt.datetime) else None

@@ -152,6 +152,8 @@ class DocTable:
             return self._query_docs(_tag_query(self.searcher.reader(), leaf.value))
         if leaf.field == "entity":
             return self._query_docs(wq.Term("entities", leaf.value.strip()))
+        if leaf.field == "said":  # a speaker's ref (indexer/search/said.py made it one)
+            return self._query_docs(wq.Term("said_ids", leaf.value.strip()))
         if leaf.field in ENTITY_FACETS:
             names = _name_query(f"{leaf.field}_text", leaf.value)
             return self._query_docs(
@@ -210,8 +212,9 @@ class _Coded:
 
 
 def _folded(leaf: Filter) -> str:
-    """A filter's value as cached: entity ids are case-sensitive, names and kinds are not."""
-    return leaf.value if leaf.field == "entity" else leaf.value.casefold()
+    """A filter's value as cached: entity ids and speaker refs are case-sensitive, names and
+    kinds are not."""
+    return leaf.value if leaf.field in ("entity", "said") else leaf.value.casefold()
 
 
 def _name_query(field: str, value: str) -> wq.Query:

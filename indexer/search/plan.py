@@ -17,7 +17,7 @@ from typing import Any, TypeGuard
 from whoosh import query as wq
 
 from indexer.errors import QueryError, QueryTooComplex
-from indexer.schema import text_terms
+from indexer.schema import said_term, text_terms
 from indexer.search.matching import Pattern, pattern_of
 from indexer.search.phrases import ExactPhrase
 from indexer.search.query import (
@@ -78,14 +78,23 @@ class Plan:
     notices: tuple[str, ...]
 
 
-def plan_query(parsed: ParsedQuery, reader: Any, *, max_cost_us: float = MAX_COST_US) -> Plan:
+def plan_query(
+    parsed: ParsedQuery,
+    reader: Any,
+    *,
+    max_cost_us: float = MAX_COST_US,
+    said: tuple[str, ...] = (),
+) -> Plan:
     """Build the plan; raises ``EmptyQuery`` when no word is left, ``QueryTooComplex`` when the
-    estimated work exceeds ``max_cost_us``, ``QueryError`` for a filter OR-ed with words."""
+    estimated work exceeds ``max_cost_us``, ``QueryError`` for a filter OR-ed with words.
+
+    ``said``: the refs of the speakers whose turns the body words are searched in (``said:``,
+    ``indexer/search/said.py``), instead of ``text`` and ``title``."""
     root = parsed.root
     children = root.children if isinstance(root, And) else (root,) if root is not None else ()
     filters = tuple(child for child in children if _is_filter(child))
     budget = Budget()
-    compiler = _Compiler(reader, budget, parsed.source, max_cost_us)
+    compiler = _Compiler(reader, budget, parsed.source, max_cost_us, said)
     compiler.drops_stop_words = not keeps_stop_words(root)
     rest = [child for child in children if not _is_filter(child)]
     positive = [child for child in rest if not isinstance(child, Not)]
@@ -172,12 +181,15 @@ def _join(cls: type[wq.And] | type[wq.Or], parts: list[wq.Query]) -> wq.Query:
 
 
 class _Compiler:
-    def __init__(self, reader: Any, budget: Budget, source: str, max_cost_us: float) -> None:
+    def __init__(
+        self, reader: Any, budget: Budget, source: str, max_cost_us: float, said: tuple[str, ...]
+    ) -> None:
         self.drops_stop_words = True
         self.reader = reader
         self.budget = budget
         self.source = source
         self.max_cost_us = max_cost_us
+        self.said = said
         self.cost = 0.0
         self.costliest = ("", 0.0)
 
@@ -191,7 +203,7 @@ class _Compiler:
             bare: list[Word] = []
             rest: list[wq.Query | None] = []
             for child in node.children:
-                if _is_bare_word(child):
+                if self._is_bare_word(child):
                     bare.append(child)
                 else:
                     rest.append(self.compile(child, negated=negated))
@@ -209,9 +221,14 @@ class _Compiler:
                 "with them. Filters (kind:, speaker:, source:, tag:, date:) combine with words "
                 "by AND only: put the filter outside the parentheses."
             )
-        if _is_bare_word(node):
+        if self._is_bare_word(node):
             return self._words([node], negated=negated, any=False)
         return self._leaf(node)
+
+    def _is_bare_word(self, node: Node) -> TypeGuard[Word]:
+        """A word for the ``Words`` query over ``text`` and ``title``; under ``said:`` every
+        word is a leaf instead, searched in the speakers' turns."""
+        return not self.said and _is_bare_word(node)
 
     def _words(self, words: list[Word], *, negated: bool, any: bool) -> Words | None:
         """One ``Words`` query for bare single-term words; repeated words count again."""
@@ -262,16 +279,21 @@ class _Compiler:
 
     def _leaf(self, node: Word | Phrase | Prefix | Fuzzy) -> wq.Query | None:
         fields = (node.field,) if node.field else BODY_FIELDS
+        # Each field's way of naming a stem: itself, or for said: one term per speaker.
+        said = self.said if node.field is None else ()
+        forms = [("said", said_term(ref, "")) for ref in said] or [(f, "") for f in fields]
         if isinstance(node, Word | Phrase):
             terms = text_terms(node.text)
             slop = node.slop if isinstance(node, Phrase) else 0
             if not terms:
                 return None
             if len(terms) == 1:
-                self._charge(node, sum(self._postings(f, terms[0]) for f in fields))
-                return _join(wq.Or, [wq.Term(f, terms[0]) for f in fields])
-            self._charge(node, sum(self._phrase_cost(f, terms, slop) for f in fields))
-            return _join(wq.Or, [ExactPhrase(f, list(terms), slop=slop + 1) for f in fields])
+                pairs = [(f, lead + terms[0]) for f, lead in forms]
+                self._charge(node, sum(self._postings(f, t) for f, t in pairs))
+                return _join(wq.Or, [wq.Term(f, t) for f, t in pairs])
+            phrases = [(f, tuple(lead + t for t in terms)) for f, lead in forms]
+            self._charge(node, sum(self._phrase_cost(f, ts, slop) for f, ts in phrases))
+            return _join(wq.Or, [ExactPhrase(f, list(ts), slop=slop + 1) for f, ts in phrases])
         if not surface(node.text):
             return None
         if isinstance(node, Prefix):
@@ -280,7 +302,7 @@ class _Compiler:
             stems = expand_fuzzy(self.reader, node, self.budget)
         if not stems:
             return wq.NullQuery
-        pairs = [(f, stem) for f in fields for stem in stems]
+        pairs = [(f, lead + stem) for f, lead in forms for stem in stems]
         # A union of many terms costs more per posting: Whoosh merges them pairwise.
         depth = 1 + math.log2(len(pairs)) / 4
         self._charge(node, sum(self._postings(f, stem, depth) for f, stem in pairs))

@@ -4,7 +4,7 @@
     prefix*   fuzzy~ fuzzy~2   kind:  speaker:  source:  tag:  title:   date:2013  date:2013-06
     date:[2013-06 TO 2014-01]  date:>2010  date:<=2012
     person:"Vladimir Putin"  org:NATO  place:Pyongyang  nationality:Russian (or norp:)
-    entity:vladimir-putin-1c2f3a
+    entity:vladimir-putin-1c2f3a   said:putin "Far East" (the words inside Putin's turns)
 
 ``OR`` binds tighter than ``AND`` (``nuclear weapons OR missiles`` needs *nuclear*). Operators are
 upper case; ``and``/``or``/``not`` are ordinary words. Unbalanced quotes and parentheses are
@@ -44,6 +44,7 @@ FILTER_FIELDS = (
     "place",
     "nationality",
     "entity",
+    "said",
 )
 # Other names users write for the entity filters.
 FIELD_ALIASES = {
@@ -101,6 +102,8 @@ class Filter:
     ``person:putin`` among the names of the people a document mentions; an ``exact`` filter (a
     facet value chosen in the web app) matches the whole name only. ``entity:`` takes an entity
     id (case-sensitive) or another entity ref from a facet; the other filters ignore case.
+    ``said:`` names a speaker and scopes the query's words to their turns
+    (``indexer/search/said.py``); an ``exact`` one holds a speaker's ref.
     """
 
     field: str

@@ -43,7 +43,7 @@ from indexer.search.query import (
 
 _FIELD_RE = re.compile(
     r"(?i)(kind|speaker|source|tag|title|date|person|org|organi[sz]ation|place|location"
-    r"|nationality|norp|entity|note|author|annotated):"
+    r"|nationality|norp|entity|note|author|annotated|said):"
 )
 _QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"'})
 _STOP = frozenset(' \t\r\n\f\v()"')
@@ -330,6 +330,7 @@ def _example(field: str) -> str:
         "note": "note:ruble",
         "author": "author:local",
         "annotated": "annotated:yes",
+        "said": 'said:putin "Far East"',
     }[field]
 
 

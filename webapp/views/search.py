@@ -47,6 +47,9 @@ bp = Blueprint("search", __name__)
 FACET_PARAMS = {"kind": "kind", "source": "source", "speaker": "speaker", "year": "year"}
 FACET_TITLES = {"kind": "Kind", "year": "Year", "speaker": "Speaker or author", "source": "Source"}
 FACET_ORDER = ("kind", "year", "speaker", "source")
+# The speakers of turns (counted in turns, not documents), after "speaker": ``?said=<ref>``.
+SAID_PARAM = "said"
+SAID_TITLE = "Speakers (turns)"
 # Entity facets of a SearchResult (named by field prefix) -> the entity type they count.
 ENTITY_FACETS: Mapping[str, str] = {prefix: type for type, prefix in ENTITY_FIELDS.items()}
 # The parameter that filters by entity facet values (refs); several combine by OR.
@@ -217,6 +220,10 @@ def _facets(result: SearchResult, args: MultiDict[str, str]) -> list[tuple[str, 
         links = [_facet_link(name, str(value), count, args) for value, count in counts]
         if links:
             out.append((FACET_TITLES[name], links))
+        if name == "speaker":
+            said = _said_links(result, args)
+            if said:
+                out.append((SAID_TITLE, said))
     return out
 
 
@@ -242,6 +249,19 @@ def _timeline(result: SearchResult, args: MultiDict[str, str]) -> Timeline | Non
     return Timeline(chart, urls, max(0, result.total - sum(counts.values())))
 
 
+def _said_links(result: SearchResult, args: MultiDict[str, str]) -> list[FacetLink]:
+    """The "Speakers" facet: who takes the most turns in the matching documents (counted in
+    turns); a link scopes the search to their turns (``?said=<ref>``)."""
+    chosen = args.getlist(SAID_PARAM)
+    links = []
+    for ref, count in result.facets.get(SAID_PARAM) or ():
+        selected = ref in chosen
+        values = [v for v in chosen if v != ref] if selected else [*chosen, ref]
+        label = result.entity_names.get(ref) or _entity_label(ref, {}, {})
+        links.append(FacetLink(label, count, selected, _with(args, said=values), ref))
+    return links
+
+
 def _facet_link(name: str, value: str, count: int, args: MultiDict[str, str]) -> FacetLink:
     if name == "year":
         selected = args.get("from") == value and args.get("to") == value
@@ -259,7 +279,8 @@ def _active_filters(args: MultiDict[str, str], names: Mapping[str, Entity]) -> l
         for value in args.getlist(name):
             if value.strip():
                 rest = [v for v in args.getlist(name) if v != value]
-                label = _entity_label(value, {}, names) if name == ENTITY_PARAM else value
+                shown = name in (ENTITY_PARAM, SAID_PARAM)
+                label = _entity_label(value, {}, names) if shown else value
                 filters.append(Filter(f"{name}: {label}", _with(args, **{name: rest})))
     year = args.get("from", "").strip()
     if year and year == args.get("to", "").strip():  # a year chosen from the facet or chart

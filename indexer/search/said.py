@@ -1,0 +1,201 @@
+"""``said:`` — the words of a query inside one speaker's turns (docs/decisions/008).
+
+``said:putin "Far East"`` names a speaker and scopes the query's other words to their turns:
+the words are searched in the ``said`` field as ``<ref> <stem>`` terms of each speaker the value
+names, so one posting list answers "Putin said 'far'" and phrases stay inside one turn. A value
+names a speaker when it is the speaker's ref (a registry id, or ``~person:…`` from a facet),
+the name or an alias of a registry entity, or words of the speaker's name in order
+(``putin``, ``"Vladimir Putin"``). Several ``said:`` filters are OR-ed: any of them said it.
+``said:`` alone finds the documents where someone takes a turn. ``said:`` inside OR or NOT with
+words is refused: it scopes every word of the query.
+
+``SpeakerTable`` holds, per searcher, every document's speakers and turn counts (the
+``said_names`` column): it resolves names to refs and counts the "Speakers" facet in turns.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from corpus.entities.model import Turn
+from corpus.entities.store import EntityStore
+from corpus.entities.turns import speaker_ref
+from corpus.errors import EntityNotFound
+from corpus.model import Span
+from indexer.errors import QueryError
+from indexer.schema import NAME_ANALYZER
+from indexer.search.query import And, Filter, Node, Not, Or, ParsedQuery, leaves
+from indexer.turns.fields import read_said_names
+
+SAID = "said"
+NOBODY = "\x00"  # the ref of a speaker no one is: a said: value that names no one matches none
+FACET_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class SaidScope:
+    """The speakers a query's words are scoped to (refs; empty: not scoped), the query with
+    its ``said:`` values made refs, and what to tell the user."""
+
+    refs: tuple[str, ...]
+    parsed: ParsedQuery | None
+    filters: tuple[Node, ...] = ()
+    notices: tuple[str, ...] = ()
+
+
+class SpeakerTable:
+    """Every document's speakers, by document number, for one searcher."""
+
+    def __init__(self, searcher: Any) -> None:
+        reader = searcher.reader()
+        self.by_doc: dict[int, list[tuple[str, int]]] = {}
+        self.names: dict[str, str] = {}
+        for sub, offset in reader.leaf_readers():
+            if not sub.has_column("said_names"):
+                continue
+            for i, raw in enumerate(sub.column_reader("said_names", translate=False)):
+                found = read_said_names(raw)
+                if found:
+                    self.by_doc[offset + i] = [(ref, count) for ref, count, _ in found]
+                    for ref, _, name in found:
+                        self.names.setdefault(ref, name)
+
+    @functools.lru_cache(maxsize=256)  # noqa: B019 (one table per searcher, dropped with it)
+    def refs(self, value: str) -> tuple[str, ...]:
+        """The refs of the speakers whose ref is ``value`` or whose name holds its words."""
+        return tuple(ref for ref, name in self.names.items() if speaker_matches(value, ref, name))
+
+    def facet(self, docs: Iterable[int], limit: int = FACET_LIMIT) -> tuple[tuple[str, int], ...]:
+        """The speakers with the most turns in ``docs``, ties by ref."""
+        counts: Counter[str] = Counter()
+        by_doc = self.by_doc
+        for n in docs:
+            for ref, count in by_doc.get(n, ()):
+                counts[ref] += count
+        return tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit])
+
+
+def speaker_matches(value: str, ref: str, name: str) -> bool:
+    """True when ``value`` is the ref, or its words stand in order in the name."""
+    value = value.strip()
+    if value == ref:
+        return True
+    wanted = [t.text for t in NAME_ANALYZER(value)]
+    words = [t.text for t in NAME_ANALYZER(name)]
+    if not wanted or len(wanted) > len(words):
+        return False
+    return any(words[i : i + len(wanted)] == wanted for i in range(len(words) - len(wanted) + 1))
+
+
+def said_scope(
+    parsed: ParsedQuery | None, chosen: Sequence[str], table: SpeakerTable, store: Any
+) -> SaidScope:
+    """Take the ``said:`` filters out of a query (and the speakers ``chosen`` as facet refs):
+    the refs they name, and document filters that keep only where those speakers speak.
+
+    Raises ``QueryError`` for ``said:`` under OR or NOT with other words.
+    """
+    root = parsed.root if parsed is not None else None
+    values = [*_top_values(root), *(c for c in chosen if c.strip())]
+    if not values:
+        return SaidScope((), parsed)
+    refs: dict[str, None] = {}
+    notices = []
+    for value in values:
+        found = _named(value, table, store)
+        if not found:
+            notices.append(f'No speaker in the index is called "{value}".')
+        refs.update(dict.fromkeys(found))
+    scoped = tuple(refs) or (NOBODY,)
+    keep = Or(tuple(Filter(SAID, ref, exact=True) for ref in scoped))
+    rest = _without_said(root)
+    if parsed is not None:
+        parsed = dataclasses.replace(parsed, root=rest, notices=(*parsed.notices, *notices))
+    return SaidScope(scoped, parsed, (keep,), tuple(notices))
+
+
+def said_bodies(found: Sequence[Turn], refs: Iterable[str]) -> list[Span]:
+    """The words said (turn bodies) by the speakers ``refs``, in text order."""
+    wanted = set(refs)
+    return [t.body for t in found if speaker_ref(t) in wanted]
+
+
+def within(spans: Sequence[Span], bodies: Sequence[Span]) -> list[Span]:
+    """The spans that lie inside one of ``bodies`` (both in text order)."""
+    out, j = [], 0
+    for span in spans:
+        while j < len(bodies) and bodies[j].end <= span.start:
+            j += 1
+        if j < len(bodies) and bodies[j].start <= span.start and span.end <= bodies[j].end:
+            out.append(span)
+    return out
+
+
+def said_values(parsed: ParsedQuery | None) -> list[str]:
+    """The values of a query's ``said:`` filters (raises ``QueryError`` as ``said_scope``)."""
+    return _top_values(parsed.root) if parsed is not None else []
+
+
+def bodies_said_by(found: Sequence[Turn], values: Sequence[str], store: Any) -> list[Span]:
+    """The bodies of a document's turns by the speakers ``values`` name (``said:`` values or
+    refs), found among the document's own turns and the registry: no index needed."""
+    refs: set[str] = set()
+    for value in values:
+        refs.update(_registry(value, store))
+        refs.update(r for t in found if speaker_matches(value, r := speaker_ref(t), t.speaker))
+    return said_bodies(found, refs)
+
+
+def _named(value: str, table: SpeakerTable, store: Any) -> list[str]:
+    return list(dict.fromkeys([*_registry(value, store), *table.refs(value)]))
+
+
+def _registry(value: str, store: Any) -> list[str]:
+    """Entity ids a value names in the registry: an id (merges followed) or a name or alias."""
+    entities = EntityStore(store)
+    try:
+        return [entities.resolve(value.strip())]
+    except EntityNotFound:
+        return [e.id for e in entities.find(value, "PERSON")]
+
+
+def _top_values(root: Node | None) -> list[str]:
+    """The values of the ``said:`` filters joined to the query by AND (or OR-ed together)."""
+    if root is None:
+        return []
+    children = root.children if isinstance(root, And) else (root,)
+    values = []
+    for child in children:
+        if _is_said(child):
+            values.append(child.value)  # type: ignore[union-attr]
+        elif isinstance(child, Or) and all(_is_said(c) for c in child.children):
+            values.extend(c.value for c in child.children)  # type: ignore[union-attr]
+        elif any(_is_said(leaf) for leaf in leaves(child)):
+            raise QueryError(
+                "said: scopes every word of the query to a speaker's turns, so it combines "
+                'by AND only, as in said:putin "Far East"; it cannot stand inside OR or NOT.'
+            )
+    return values
+
+
+def _without_said(root: Node | None) -> Node | None:
+    if root is None:
+        return None
+    children = root.children if isinstance(root, And) else (root,)
+    rest = [
+        c
+        for c in children
+        if not _is_said(c) and not (isinstance(c, Or) and all(_is_said(x) for x in c.children))
+    ]
+    if not rest:
+        return None
+    return rest[0] if len(rest) == 1 else And(tuple(rest))
+
+
+def _is_said(node: Node) -> bool:
+    return isinstance(node, Filter) and node.field == SAID and not isinstance(node, Not)

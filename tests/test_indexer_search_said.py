@@ -1,0 +1,176 @@
+"""``said:`` — words inside a speaker's turns: on the invented transcripts, and against a
+brute-force reading of 250 real Kremlin documents (../shared/data)."""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from corpus.entities import corrections
+from corpus.entities.store import EntityStore
+from corpus.entities.turns import speaker_ref, turns
+from corpus.ingest import ingest
+from corpus.store import Store
+from indexer.build import build_index
+from indexer.entities.extraction import analyse_documents
+from indexer.errors import QueryError
+from indexer.schema import text_terms
+from indexer.search.engine import SearchIndex, SearchRequest
+from indexer.search.matching import analyse_text
+from indexer.search.said import speaker_matches
+
+TRANSCRIPTS = Path(__file__).parent / "data-transcripts"
+PRESS = "fixture-press-conference"
+
+
+def _indexed(store: Store, paths: list[Path], index_dir: Path) -> tuple[SearchIndex, str]:
+    assert not ingest(paths, store).failed
+    es = EntityStore(store)
+    putin = corrections.add_entity(es, "Vladimir Putin", "PERSON", aliases=["President Putin"])
+    analyse_documents(store, es, recogniser=None, procs=1)
+    build_index(store, index_dir, procs=1)
+    assert putin.entity is not None
+    return SearchIndex.open(index_dir, refresh_seconds=0), putin.entity.id
+
+
+@pytest.fixture
+def small(empty_store: Store, tmp_path: Path) -> Iterator[tuple[SearchIndex, Store, str]]:
+    index, putin = _indexed(empty_store, [TRANSCRIPTS], tmp_path / "index")
+    yield index, empty_store, putin
+    index.close()
+
+
+def _ids(index: SearchIndex, store: Store, query: str, **request: Any) -> list[str]:
+    found: list[str] = []
+    page = 1
+    while True:
+        result = index.search(SearchRequest(query, page=page, per_page=100, **request), store)
+        found.extend(h.id for h in result.hits)
+        if len(found) >= result.total:
+            return sorted(found)
+        page += 1
+
+
+def test_said_finds_words_only_in_that_speakers_turns(small: Any) -> None:
+    index, store, putin = small
+    assert _ids(index, store, '"Far East"') == [PRESS]
+    assert _ids(index, store, 'said:putin "Far East"') == [PRESS]
+    assert _ids(index, store, 'said:"Vladimir Putin" roads') == [PRESS]
+    assert _ids(index, store, f"said:{putin} pipeline") == []  # the question's word, not his
+    assert _ids(index, store, 'said:peskov "Far East"') == []
+    assert _ids(index, store, "said:~person:dmitry_peskov question") == [PRESS]
+    assert _ids(index, store, "said:lavrov patience") == ["fixture-qa-interview"]  # "A:"
+    assert _ids(index, store, '"President Putin"') == []
+    assert _ids(index, store, 'said:"President Putin" bridge') == []  # an alias names him
+    assert _ids(index, store, 'said:"President Putin" roads') == [PRESS]
+
+
+def test_said_alone_finds_where_a_speaker_speaks_and_phrases_stay_in_one_turn(
+    small: Any,
+) -> None:
+    index, store, _ = small
+    assert _ids(index, store, "said:putin") == [PRESS]
+    assert _ids(index, store, "said:bush") == ["fixture-white-house"]
+    assert _ids(index, store, 'said:putin "speeches we are"') == []  # across two turns
+    assert _ids(index, store, "said:putin OR said:peskov") == [PRESS]
+    assert _ids(index, store, "", said=("~person:dmitry_peskov",)) == [PRESS]
+
+
+def test_snippets_come_from_the_speakers_turns(small: Any) -> None:
+    index, store, _ = small
+    (hit,) = index.search(SearchRequest("said:peskov question"), store).hits
+    assert [s.text[sp.start : sp.end] for s in hit.snippets for sp in s.spans] == ["question"]
+    assert "one last question" in hit.snippets[0].text
+    (alone,) = index.search(SearchRequest("said:peskov"), store).hits
+    assert alone.snippets[0].text.startswith("Colleagues, one last question")
+
+
+def test_the_speakers_facet_counts_turns(small: Any) -> None:
+    index, store, putin = small
+    result = index.search(SearchRequest("said:putin OR said:peskov"), store)
+    assert dict(result.facets["said"]) == {putin: 3, "~person:dmitry_peskov": 2}
+    assert result.entity_names[putin] == "Vladimir Putin"
+    assert result.entity_names["~person:dmitry_peskov"] == "Dmitry Peskov"
+
+
+def test_said_that_names_no_one_matches_nothing_and_says_so(small: Any) -> None:
+    index, store, _ = small
+    result = index.search(SearchRequest("said:nobody roads"), store)
+    assert result.total == 0
+    assert 'No speaker in the index is called "nobody".' in result.notices
+
+
+@pytest.mark.parametrize(
+    "query", ["said:putin OR roads", "roads -said:putin", "(said:putin roads) OR x"]
+)
+def test_said_inside_or_or_not_with_words_is_refused(small: Any, query: str) -> None:
+    index, store, _ = small
+    with pytest.raises(QueryError, match="combines by AND only"):
+        index.search(SearchRequest(query), store)
+
+
+# -- against a brute-force reading of real transcripts -----------------------------------------
+
+QUERIES = [
+    ("putin", ["far", "east"]),
+    ("putin", ["sanction"]),
+    ("putin", ["united", "state"]),
+    ("putin", ["gas"]),
+    ("peskov", ["question"]),
+    ("medvedev", ["government"]),
+    ("putin", ["of", "the", "world"]),
+    ("putin", []),
+]
+
+
+@pytest.fixture(scope="module")
+def kremlin(
+    shared_data_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[SearchIndex, Store]]:
+    """250 Kremlin documents (200 with turns), analysed with a registry of one and indexed."""
+    folder = tmp_path_factory.mktemp("kremlin")
+    sample = folder / "sample.jsonl"
+    with gzip.open(shared_data_dir / "bench" / "kremlin.jsonl.gz", "rt", encoding="utf-8") as f:
+        lines = [line for line in f]
+    spoken = [ln for ln in lines if '"Vladimir Putin:' in ln or "\\n\\nVladimir Putin:" in ln][:200]
+    others = [ln for ln in lines[:400] if ln not in spoken][:50]
+    sample.write_text("".join(spoken + others), encoding="utf-8")
+    store = Store.open(f"sqlite:///{folder / 'dossier.db'}")
+    index, _ = _indexed(store, [sample], folder / "index")
+    yield index, store
+    index.close()
+    store.close()
+
+
+@pytest.mark.parametrize(("speaker", "words"), QUERIES)
+def test_said_finds_exactly_the_documents_a_brute_force_reading_finds(
+    kremlin: tuple[SearchIndex, Store], speaker: str, words: list[str]
+) -> None:
+    index, store = kremlin
+    es = EntityStore(store)
+    expected = []
+    for document in store.iter_documents():
+        said = [
+            analyse_text(document.text[t.body.start : t.body.end])
+            for t in turns(es, document.id)
+            if speaker_matches(speaker, speaker_ref(t), t.speaker)
+        ]
+        stems = [[token.stem for token in body] for body in said]
+        if any(_holds(body, words) for body in stems):
+            expected.append(document.id)
+    query = f"said:{speaker} " + (f'"{" ".join(words)}"' if words else "")
+    found = _ids(index, store, query)
+    assert found == sorted(expected)
+    assert found, "the sample should hold some"
+
+
+def _holds(stems: list[str], words: list[str]) -> bool:
+    wanted = [text_terms(w)[0] for w in words]
+    if not wanted:
+        return True
+    n = len(wanted)
+    return any(stems[i : i + n] == wanted for i in range(len(stems) - n + 1))
