@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
@@ -111,3 +112,78 @@ def test_a_speaker_correction_without_the_csrf_token_is_refused(app: Any) -> Non
     client = app.test_client()
     response = client.post("/entities/speakers", data={"document_id": PRESS, "label": "Question"})
     assert response.status_code == 400
+
+
+def test_the_document_view_labels_each_turn_and_lists_the_speakers(app: Any) -> None:
+    page = _soup(app.test_client().get(f"/documents/{PRESS}"))
+    labels = [m.get_text() for m in page.select(".document-text mark.speaker")]
+    assert labels[:3] == ["President of Russia Vladimir Putin", "Question", "Vladimir Putin"]
+    first = page.select_one(".document-text mark.speaker")
+    assert first is not None and first["id"].startswith("turn-")  # type: ignore[union-attr]
+    speakers = [
+        (li.select_one(".speaker-name").get_text(), li.select_one(".count").get_text())  # type: ignore[union-attr]
+        for li in page.select(".doc-speakers li.speaker")
+    ]
+    assert speakers == [
+        ("Vladimir Putin", "65%"),
+        ("Dmitry Peskov", "11%"),
+        ("Unnamed speakers", "24%"),
+    ]
+    link = page.select_one(".doc-speakers li.speaker a[href^='/entities/']")
+    assert link is not None and link.get_text() == "Vladimir Putin"
+    options = [o.get_text() for o in page.select(".speaker-correction select[name=label] option")]
+    assert "Question (retranslated)" in options and "Remark" in options
+    text = page.select_one(".document-text")
+    assert text is not None and "data-turn-filter" not in text.attrs
+
+
+def test_one_speakers_turns_can_be_read_alone_with_a_next_turn_link(app: Any) -> None:
+    client = app.test_client()
+    page = _soup(client.get(f"/documents/{PRESS}"))
+    read = [a["href"] for a in page.select(".doc-speakers a[data-read-turns]")]
+    assert len(read) == 2  # the unnamed have no link
+    page = _soup(client.get(str(read[0])))
+    text = page.select_one(".document-text[data-turn-filter]")
+    assert text is not None
+    chosen = page.select(".document-text mark.speaker[data-chosen]")
+    assert [m.get_text() for m in chosen] == [
+        "President of Russia Vladimir Putin",
+        "Vladimir Putin",
+        "Vladimir Putin",
+    ]
+    status = page.select_one("[data-turn-nav] [data-turn-status]")
+    assert status is not None and status.get_text() == "3 turns by Vladimir Putin"
+    following = page.select_one("[data-turn-nav] [data-turn-next]")
+    assert following is not None and following["href"] == f"#{chosen[0]['id']}"
+    # the other speakers' turns are hidden by CSS, not cut: the text stays whole
+    assert text.get_text().count("Question") == 2
+
+
+def test_said_hits_in_the_document_view_are_only_in_the_speakers_turns(app: Any) -> None:
+    client = app.test_client()
+    everywhere = _soup(client.get(f"/documents/{PRESS}?q=question"))
+    assert len(everywhere.select(".document-text mark.hit")) == 3  # two labels and Peskov's
+    peskov = _soup(client.get(f"/documents/{PRESS}?q=said:peskov+question"))
+    hits = peskov.select(".document-text mark.hit")
+    assert [h.get_text() for h in hits] == ["question"]
+    assert hits[0].find_parent("mark", class_="turn")["data-speaker"] == "~person:dmitry_peskov"  # type: ignore[index]
+
+
+def test_the_search_page_has_a_speakers_facet_counted_in_turns(app: Any) -> None:
+    client = app.test_client()
+    page = _soup(client.get("/?q=said:putin+OR+said:peskov"))
+    section = next(
+        s for s in page.select("section.facet") if s.h2 and s.h2.get_text() == "Speakers (turns)"
+    )
+    links = [
+        (a.select_one(".facet-value").get_text(), a.select_one(".count").get_text())
+        for a in section.select("a")
+    ]  # type: ignore[union-attr]
+    assert links == [("Vladimir Putin", "3"), ("Dmitry Peskov", "2")]
+    chosen = parse_qs(urlsplit(str(section.select("a")[1]["href"])).query)["said"]
+    assert chosen == ["~person:dmitry_peskov"]
+    scoped = _soup(client.get("/", query_string={"q": "question", "said": chosen}))
+    hits = scoped.select("li.hit-result")
+    assert len(hits) == 1 and [m.get_text() for m in hits[0].select("mark.hit")] == ["question"]
+    link = hits[0].select_one("a[href^='/documents/']")
+    assert link is not None and "said=" in str(link["href"])

@@ -55,6 +55,46 @@
   if (current >= 0) show(current);
 })();
 
+/* Document view, one speaker's turns (?turns=REF): previous / next turn buttons. Without
+   JavaScript they are plain links to the speaker's last and first turn. */
+(function () {
+  const nav = document.querySelector("[data-turn-nav]");
+  if (!nav) return;
+  const turns = Array.from(document.querySelectorAll("mark.speaker[data-chosen][id^='turn-']"));
+  const status = nav.querySelector("[data-turn-status]");
+  const name = nav.getAttribute("aria-label").replace(/^Turns of /, "");
+  let current = turns.findIndex((el) => "#" + el.id === window.location.hash);
+
+  function show(index) {
+    if (!turns.length) return;
+    current = (index + turns.length) % turns.length;
+    const target = turns[current];
+    turns.forEach((el) => el.classList.remove("current"));
+    target.classList.add("current");
+    target.scrollIntoView({ block: "start" });
+    history.replaceState(null, "", "#" + target.id);
+    if (status) status.textContent = "Turn " + (current + 1) + " of " + turns.length + " by " + name;
+  }
+
+  function step(delta) {
+    const beyond = delta > 0 ? nav.dataset.turnNextUrl : nav.dataset.turnPreviousUrl;
+    const atEdge = delta > 0 ? current === turns.length - 1 : current === 0;
+    if (beyond && (atEdge || !turns.length)) window.location.assign(beyond);
+    else if (current < 0) show(delta > 0 ? 0 : turns.length - 1);
+    else show(current + delta);
+  }
+
+  nav.querySelector("[data-turn-next]")?.addEventListener("click", (event) => {
+    event.preventDefault();
+    step(1);
+  });
+  nav.querySelector("[data-turn-previous]")?.addEventListener("click", (event) => {
+    event.preventDefault();
+    step(-1);
+  });
+  if (current >= 0) show(current);
+})();
+
 /* Search page: re-run the search when the sort order changes. */
 (function () {
   document.querySelectorAll("select[data-autosubmit]").forEach((select) => {

@@ -1,6 +1,7 @@
 """The document view: metadata, versions, and the text a part at a time with highlight
-layers: the query's hits, the entity mentions stored for the version shown, the viewer's
-annotations placed in it, and the passage a passage link opened."""
+layers: the query's hits, the entity mentions stored for the version shown, its speaker
+turns (``webapp/turn_layer.py``), the viewer's annotations placed in it, and the passage a
+passage link opened."""
 
 from __future__ import annotations
 
@@ -23,10 +24,14 @@ from corpus.entities import (
     ENTITY_TYPES,
     Entity,
     MentionCount,
+    Turn,
     mention_counts,
     mentions_starting_in,
+    turns,
 )
+from corpus.entities import speaker_ref as turn_ref
 from indexer import QueryError
+from indexer.search import bodies_said_by, parse_query, said_values, within
 from webapp.annotation_layer import AnnotationLayer, annotation_layer, passage_mark
 from webapp.entity_layer import (
     NAMED_TYPES,
@@ -48,21 +53,24 @@ from webapp.parts import (
     split_parts,
 )
 from webapp.resources import entity_names, get_annotation_store, get_entity_store, get_store
+from webapp.turn_layer import TurnLayer, turn_layer
 from webapp.users import current_user
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
 
 # Search parameters a document link carries, so "Back to results" returns to the same page.
 SEARCH_PARAMS: tuple[str, ...] = (
-    "q", "kind", "speaker", "source", "tag", "entity", "from", "to", "sort", "page", "per_page",
+    "q", "kind", "speaker", "source", "tag", "entity", "said", "from", "to", "sort", "page",
+    "per_page",
 )  # fmt: skip
 
 
 @bp.get("/<id>")
 def show(id: str) -> ResponseReturnValue:
     """One version of a document (``?version=N``, default current), a part at a time
-    (``?part=N``, ``webapp/parts.py``), with the hits of ``?q=`` and the stored entity
-    mentions marked.
+    (``?part=N``, ``webapp/parts.py``), with the hits of ``?q=``, the stored entity mentions
+    and the speaker turns marked; ``?turns=REF`` shows one speaker's turns only (and opens on
+    the part of their first turn).
 
     ``?at=OFFSET`` (from a snippet, an entity's passage, or "next hit" at the end of a part)
     redirects to the part and hit that come first after that offset, or without hits to the
@@ -85,13 +93,16 @@ def show(id: str) -> ResponseReturnValue:
             search_args["version"] = version
         return _jump(document, parts, query, at, before, search_args)
     passage, placement = _passage(document)
-    number = part_number(request.args, parts.count)
+    spoken = turns(get_entity_store(), id, document.version)
+    chosen = request.args.get("turns", "").strip()
+    number = _part(parts, spoken, chosen)
     if placement and placement.located and not request.args.get("part"):
         number = parts.number_at(placement.located.span.start)
     span = parts.span(number)
     names = entity_names()
     layer = _entity_layer(document, span, names)
-    hits, notice = _hits(document.text, span, query)
+    speakers = turn_layer(document.text, spoken, names, chosen, span)
+    hits, notice = _hits(document.text, span, query, spoken)
     hit_marks = [Mark(h, "hit", element_id=f"hit-{n}") for n, h in enumerate(hits[:MAX_HITS], 1)]
     notes = _annotation_layer(document)
     marks = [m for m in notes.marks if m.span.start < span.end and span.start < m.span.end]
@@ -103,7 +114,7 @@ def show(id: str) -> ResponseReturnValue:
         versions=store.versions(id),
         body=render_layers(
             document.text[span.start : span.end],
-            [*marks, *layer.marks, *hit_marks],
+            [*speakers.marks, *marks, *layer.marks, *hit_marks],
             paragraphs=True,
             start=span.start,
         ),
@@ -118,6 +129,9 @@ def show(id: str) -> ResponseReturnValue:
         viewer=current_user(),
         passage=passage,
         passage_found=placement,
+        speakers=speakers,
+        turn_links=_turn_links(id, parts, speakers, {**part_args, "turns": chosen}),
+        turn_args={k: v for k, v in request.args.lists() if k not in ("turns", "part")},
         legend=legend(layer, len(hits) if query else None),
         max_marks=MAX_MARKS,
         entity_types=ENTITY_TYPES,
@@ -180,14 +194,42 @@ def _passage(document: Document) -> tuple[Passage | None, Placement | None]:
     return passage, locate_passage(passage, document)
 
 
-def _hits(text: str, span: Span, query: str) -> tuple[list[Span], str]:
-    """The hits of ``query`` in the part shown, or none and why."""
+def _hits(text: str, span: Span, query: str, spoken: list[Turn]) -> tuple[list[Span], str]:
+    """The hits of ``query`` in the part shown, or none and why; with ``said:`` in it or
+    ``?said=`` (the "Speakers" facet), only those inside the named speakers' turns."""
     if not query:
         return [], ""
     try:
-        return hits_in(text, span, query), ""
+        hits = hits_in(text, span, query)
+        values = [*said_values(parse_query(query)), *request.args.getlist("said")]
     except QueryError as exc:
         return [], f"The search could not be highlighted here. {exc}"
+    if values:
+        hits = within(hits, bodies_said_by(spoken, values, get_store()))
+    return hits, ""
+
+
+def _part(parts: Parts, spoken: list[Turn], chosen: str) -> int:
+    """The part to show: ``?part=``, else the part of the chosen speaker's first turn."""
+    if chosen and not request.args.get("part"):
+        first = next((t for t in spoken if turn_ref(t) == chosen), None)
+        if first is not None:
+            return parts.number_at(first.span.start)
+    return part_number(request.args, parts.count)
+
+
+def _turn_links(id: str, parts: Parts, layer: TurnLayer, args: dict[str, Any]) -> dict[str, str]:
+    """Links to the chosen speaker's turns in the parts before and after the one shown."""
+    if layer.chosen is None or parts.count == 1:
+        return {}
+    out = {}
+    for name, start in (("previous", layer.before), ("next", layer.after)):
+        if start is not None:
+            number = parts.number_at(start)
+            out[name] = url_for(
+                "documents.show", id=id, part=number, _anchor=f"turn-{start}", **args
+            )
+    return out
 
 
 def _jump(
