@@ -26,9 +26,9 @@ from typing import TYPE_CHECKING, Any
 from whoosh.index import EmptyIndexError, Index, create_in, open_dir
 
 from corpus.entities.analyses import mentions_many
+from corpus.entities.dialogue import turns_many
 from corpus.entities.model import Mention, Turn
 from corpus.entities.store import EntityStore
-from corpus.entities.turns import turns_many
 from corpus.model import Document
 from indexer.entities.refs import entity_fields
 from indexer.errors import IndexBusy, IndexerError, IndexMissing

@@ -8,14 +8,14 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from corpus import ingest
 from corpus.entities import corrections
-from corpus.entities.mentions import MentionSet, replace_many
+from corpus.entities.analyses import MentionSet, replace_many
+from corpus.entities.dialogue import speaker_ref, turn_at, turns, turns_many
 from corpus.entities.model import Turn
 from corpus.entities.speakers import correct_speaker, speaker_corrections, undo_speaker
 from corpus.entities.store import EntityStore
-from corpus.entities.turns import speaker_ref, turn_at, turns, turns_many
 from corpus.errors import DocumentNotFound, EntityNotFound, InvalidEntity
-from corpus.ingest import ingest
 from corpus.jobs import pending_documents
 from corpus.model import Span
 from corpus.tables import jobs

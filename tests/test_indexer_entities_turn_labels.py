@@ -6,13 +6,13 @@ import re
 from pathlib import Path
 from typing import Any
 
+from corpus import ingest
+from corpus.entities.analyses import mentions
 from corpus.entities.corrections import add_entity
-from corpus.entities.mentions import mentions
+from corpus.entities.dialogue import turns
 from corpus.entities.model import Entity, EntityCorrections, SpeakerCorrection, Turn
 from corpus.entities.speakers import correct_speaker
 from corpus.entities.store import EntityStore
-from corpus.entities.turns import turns
-from corpus.ingest import ingest
 from corpus.model import Document
 from corpus.readers.text import read_text
 from indexer.entities.alias_matcher import AliasMatcher

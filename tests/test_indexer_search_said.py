@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
+from corpus import ingest
 from corpus.entities import corrections
+from corpus.entities.dialogue import speaker_ref, turns
 from corpus.entities.store import EntityStore
-from corpus.entities.turns import speaker_ref, turns
-from corpus.ingest import ingest
 from corpus.store import Store
 from indexer.build import build_index
 from indexer.entities.extraction import analyse_documents

@@ -11,11 +11,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
+from corpus import ingest
 from corpus.entities import corrections
+from corpus.entities.dialogue import turns
 from corpus.entities.speakers import speaker_corrections
 from corpus.entities.store import EntityStore
-from corpus.entities.turns import turns
-from corpus.ingest import ingest
 from corpus.store import Store
 from indexer.build import build_index
 from indexer.entities.extraction import analyse_documents
@@ -176,9 +176,9 @@ def test_the_search_page_has_a_speakers_facet_counted_in_turns(app: Any) -> None
         s for s in page.select("section.facet") if s.h2 and s.h2.get_text() == "Speakers (turns)"
     )
     links = [
-        (a.select_one(".facet-value").get_text(), a.select_one(".count").get_text())
+        (a.select(".facet-value")[0].get_text(), a.select(".count")[0].get_text())
         for a in section.select("a")
-    ]  # type: ignore[union-attr]
+    ]
     assert links == [("Vladimir Putin", "3"), ("Dmitry Peskov", "2")]
     chosen = parse_qs(urlsplit(str(section.select("a")[1]["href"])).query)["said"]
     assert chosen == ["~person:dmitry_peskov"]

@@ -3,7 +3,8 @@
 Same database as the documents (docs/decisions/005). ``store`` reads the registry;
 ``corrections`` and ``tagging`` change it, each change logged with who and when and queuing
 the documents it affects for re-analysis (``reanalysis``: jobs of kind "reanalyse");
-``analyses`` holds what analysis found; ``queries`` feeds the entity pages; ``registry_io``
+``analyses`` holds what analysis found, ``dialogue`` the speaker turns it found and
+``speakers`` analysts' corrections of them; ``queries`` feeds the entity pages; ``registry_io``
 and ``bulk`` exchange the registry as CSV or JSON.
 
 The names below are the subpackage's contract; the web app imports nothing else of it. Each is
@@ -46,6 +47,14 @@ if TYPE_CHECKING:
         rename,
         retype,
         split,
+    )
+    from corpus.entities.dialogue import (
+        Participant,
+        participants,
+        speaker_ref,
+        turn_at,
+        turns,
+        turns_many,
     )
     from corpus.entities.model import (
         ENTITY_TYPES,
@@ -122,6 +131,7 @@ __all__ = [
     "MentionCount",
     "MentionSet",
     "NameCount",
+    "Participant",
     "Passage",
     "Registry",
     "SkippedRow",
@@ -151,6 +161,7 @@ __all__ = [
     "mentions_many",
     "mentions_starting_in",
     "merge",
+    "participants",
     "passages",
     "pending_for_entity",
     "read_rows",
@@ -160,10 +171,14 @@ __all__ = [
     "replace_mentions",
     "retype",
     "speaker_corrections",
+    "speaker_ref",
     "split",
     "suppress",
     "tag",
     "timeline",
+    "turn_at",
+    "turns",
+    "turns_many",
     "unanalysed",
     "undo_speaker",
     "unlinked_names",
@@ -183,6 +198,12 @@ _LAZY = {
     "Turn": "model",
     "SpeakerCorrection": "model",
     "label_key": "model",
+    "Participant": "dialogue",
+    "participants": "dialogue",
+    "speaker_ref": "dialogue",
+    "turn_at": "dialogue",
+    "turns": "dialogue",
+    "turns_many": "dialogue",
     "correct_speaker": "speakers",
     "speaker_corrections": "speakers",
     "undo_speaker": "speakers",

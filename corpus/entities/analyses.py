@@ -19,6 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from corpus.entities.dialogue import write_turns
 from corpus.entities.model import (
     ENTITY_TYPES,
     MENTION_SOURCES,
@@ -35,7 +36,6 @@ from corpus.entities.tables import (
     entity_redirects,
     entity_tags,
 )
-from corpus.entities.turns import write_turns
 from corpus.errors import DocumentNotFound, InvalidEntity
 from corpus.model import Span
 from corpus.tables import document_versions, documents

@@ -9,7 +9,7 @@ They live on ``corpus.tables.metadata``, so one comparison checks the whole corp
 - ``entity_corrections``: the log of every correction, with who and when.
 - ``entity_mentions``: the mentions of each analysed document version, with the sentence each
   falls in (co-occurrence is a join on it); replaced whole on re-analysis.
-- ``turns``: the speaker turns of each analysed document version (migration 0006), replaced
+- ``turns``: the speaker turns of each analysed document version (migration 0007), replaced
   with its mentions; ``turn_speakers``: analysts' corrections of a document's speaker labels.
 - ``entity_analyses``: which versions were analysed, with which registry revision and by which
   version of the analysis (migration 0004).

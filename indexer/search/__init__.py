@@ -18,6 +18,7 @@ from indexer.search.engine import (
     hit_spans,
 )
 from indexer.search.query import ParsedQuery, parse_period
+from indexer.search.said import bodies_said_by, said_values, within
 from indexer.search.syntax import parse_query
 
 __all__ = [
@@ -28,7 +29,10 @@ __all__ = [
     "SearchRequest",
     "SearchResult",
     "Snippet",
+    "bodies_said_by",
     "hit_spans",
     "parse_period",
     "parse_query",
+    "said_values",
+    "within",
 ]

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from corpus.entities.dialogue import turns_many
 from corpus.entities.store import EntityStore
-from corpus.entities.turns import turns_many
 from corpus.model import KINDS, PartialDate, Span
 from indexer.build import open_index
 from indexer.errors import EmptyQuery, QueryError

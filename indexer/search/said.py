@@ -1,4 +1,4 @@
-"""``said:`` — the words of a query inside one speaker's turns (docs/decisions/008).
+"""``said:`` — the words of a query inside one speaker's turns (docs/decisions/009).
 
 ``said:putin "Far East"`` names a speaker and scopes the query's other words to their turns:
 the words are searched in the ``said`` field as ``<ref> <stem>`` terms of each speaker the value
@@ -22,9 +22,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from corpus.entities.dialogue import speaker_ref
 from corpus.entities.model import Turn
 from corpus.entities.store import EntityStore
-from corpus.entities.turns import speaker_ref
 from corpus.errors import EntityNotFound
 from corpus.model import Span
 from indexer.errors import QueryError

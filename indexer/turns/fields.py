@@ -1,5 +1,5 @@
 """How the index holds a document's turns: the ``said``, ``said_ids`` and ``said_names`` part of
-``record()`` (``indexer/build.py``), the fields ``said:`` searches (docs/decisions/008).
+``record()`` (``indexer/build.py``), the fields ``said:`` searches (docs/decisions/009).
 
 Each named speaker's turns go into ``said`` as one segment per turn, the speaker's ref first
 (``SaidAnalyzer`` makes ``<ref> <stem>`` terms of them); unnamed turns (questions, remarks) are
@@ -12,8 +12,8 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from corpus.entities.dialogue import speaker_ref
 from corpus.entities.model import Turn
-from corpus.entities.turns import speaker_ref
 from indexer.schema import SaidAnalyzer
 
 

@@ -9,8 +9,13 @@ from __future__ import annotations
 
 import click
 
-from corpus.entities.speakers import correct_speaker, speaker_corrections, undo_speaker
-from corpus.entities.turns import participants, turns
+from corpus.entities import (
+    correct_speaker,
+    participants,
+    speaker_corrections,
+    turns,
+    undo_speaker,
+)
 from webapp.cli.analysis import session
 from webapp.cli.reanalysis import drain_now, report_lines
 from webapp.cli.terminal import say

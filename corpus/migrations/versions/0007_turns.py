@@ -1,7 +1,7 @@
 """Speaker turns of analysed document versions, and analysts' corrections of speaker labels.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-07
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
@@ -63,7 +63,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """Back to 0005: turns and speaker corrections are dropped (analysis finds the turns again;
+    """Back to 0006: turns and speaker corrections are dropped (analysis finds the turns again;
     the corrections stay in the correction log)."""
     op.drop_table("turn_speakers")
     op.drop_index("ix_turns_key", "turns")
