@@ -6,7 +6,8 @@
 Speaker or author, title in curly quotes, source or outlet, the date only as precise as it is
 known (``5 September 2019``, ``September 2019``, ``2019`` or ``undated``), then the link.
 Missing parts are left out with their commas; a title that only repeats the speaker is left
-out too. Month names are English whatever the machine's locale.
+out too. Month names are English whatever the machine's locale. A passage inside one speaker's
+turn of a transcript is cited as that speaker's words (``said_by``), not the publisher's.
 """
 
 from __future__ import annotations
@@ -35,10 +36,11 @@ class Citation:
     quote: str = ""
 
 
-def cite(document: Document, *, link: str, quote: str = "") -> Citation:
-    """The citation of a passage of ``document`` reached by ``link``."""
+def cite(document: Document, *, link: str, quote: str = "", said_by: str = "") -> Citation:
+    """The citation of a passage of ``document`` reached by ``link``; ``said_by`` is the
+    speaker of the turn that holds the passage, when it is inside one (else the document's)."""
     return Citation(
-        speaker=" ".join(document.speaker.split()),
+        speaker=" ".join((said_by or document.speaker).split()),
         title=" ".join(document.title.split()),
         source=" ".join(document.source.split()),
         date=document.date,

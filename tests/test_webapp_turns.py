@@ -187,3 +187,34 @@ def test_the_search_page_has_a_speakers_facet_counted_in_turns(app: Any) -> None
     assert len(hits) == 1 and [m.get_text() for m in hits[0].select("mark.hit")] == ["question"]
     link = hits[0].select_one("a[href^='/documents/']")
     assert link is not None and "said=" in str(link["href"])
+
+
+def _passage(client: Any, app: Any, quote: str) -> dict[str, Any]:
+    es, store = _stored(app)
+    with store:
+        text = store.get(PRESS).text
+    start = text.index(quote)
+    selection = {"document_id": PRESS, "version": 1, "start": start, "end": start + len(quote)}
+    token = _soup(client.get("/")).select_one("meta[name=csrf-token]")["content"]  # type: ignore[index]
+    response = client.post(
+        "/api/passages", json={**selection, "quote": quote}, headers={"X-CSRF-Token": token}
+    )
+    assert response.status_code == 201, response.get_json()
+    return dict(response.get_json())
+
+
+def test_a_passage_inside_a_turn_is_cited_as_its_speakers_words(app: Any) -> None:
+    client = app.test_client()
+    peskov = _passage(client, app, "one last question")
+    asked = _passage(client, app, "when will the bridge to the island be finished")
+    across = _passage(client, app, "Thank you.\n\nDmitry Peskov: Thank you")
+    opening = _passage(client, app, "took place in Vladivostok")
+
+    tail = "“News conference following talks on the Far East”, Fixture Forum Transcripts"
+    assert peskov["citation"] == f"Dmitry Peskov, {tail}, 5 September 2019. {peskov['url']}"
+    assert asked["citation"].startswith(f"Question, {tail}")
+    assert across["citation"].startswith(f"Vladimir Putin, {tail}")  # two turns: the document's
+    assert opening["citation"].startswith(f"Vladimir Putin, {tail}")  # before the first turn
+    again = client.get(f"/api/passages/{peskov['id']}").get_json()
+    assert again["citation"] == peskov["citation"]
+

@@ -78,13 +78,15 @@ def anchor_json(anchor: Anchor) -> dict[str, Any]:
     }
 
 
-def passage_json(passage: Passage, document: Document) -> dict[str, Any]:
-    """A passage link, with its citation line (from the current version's metadata)."""
+def passage_json(passage: Passage, document: Document, *, said_by: str = "") -> dict[str, Any]:
+    """A passage link, with its citation line (from the current version's metadata, and the
+    speaker ``said_by`` when the passage is inside one speaker's turn)."""
     url = url_for("annotations.passage_page", id=passage.id, _external=True)
+    quote = passage.anchor.quote
     return {
         "id": passage.id,
         "url": url,
-        "citation": citation_line(cite(document, link=url, quote=passage.anchor.quote)),
+        "citation": citation_line(cite(document, link=url, quote=quote, said_by=said_by)),
         "document_id": passage.document_id,
         "version": passage.anchor.version,
         "anchor": anchor_json(passage.anchor),

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from corpus import Span
-from corpus.entities import Entity, Participant, Turn, participants, speaker_ref
+from corpus.entities import Entity, Participant, Turn, participants, speaker_ref, turn_at
 from webapp.highlight import Mark
 
 UNNAMED = "Unnamed speakers"
@@ -78,6 +78,16 @@ def turn_layer(
     written = (" ".join(text[t.label.start : t.label.end].split()) for t in turns)
     labels = tuple(dict.fromkeys(written))
     return TurnLayer(tuple(marks), speakers, labels, picked, tuple(ids), before, after)
+
+
+def said_by(text: str, turns: Sequence[Turn], names: Mapping[str, Entity], span: Span) -> str:
+    """Who says the passage at ``span``: the speaker of the one turn that holds it (the
+    entity's name, else the name in the label; an unnamed speaker as labelled, "Question"),
+    or "" when the passage is outside the turns or runs from one turn into the next."""
+    turn = turn_at(turns, span.start)
+    if turn is None or span.end > turn.span.end:
+        return ""
+    return _name(turn, names) or " ".join(text[turn.label.start : turn.label.end].split())
 
 
 def _speaker(p: Participant, names: Mapping[str, Entity]) -> Speaker:

@@ -16,6 +16,7 @@ from annotations import (
     AnnotationFilter,
     AnnotationPage,
     InvalidAnnotation,
+    Placement,
     Reply,
     RevisionConflict,
     add_reply,
@@ -28,6 +29,8 @@ from annotations import (
     tag_suggestions,
     update_reply,
 )
+from corpus import Document
+from corpus.entities import turns
 from webapp.annotation_json import annotation_json, passage_json, reply_json
 from webapp.annotation_params import (
     changes_of,
@@ -40,7 +43,8 @@ from webapp.annotation_params import (
 )
 from webapp.annotation_search import search_annotations
 from webapp.params import version_number
-from webapp.resources import get_annotation_store, get_store
+from webapp.resources import entity_names, get_annotation_store, get_entity_store, get_store
+from webapp.turn_layer import said_by
 from webapp.users import current_user
 
 bp = Blueprint("annotations", __name__)
@@ -194,7 +198,9 @@ def new_passage() -> ResponseReturnValue:
         owner=current_user(),
         visibility=body.get("visibility") or "team",
     )
-    return jsonify(passage_json(passage, get_store().get(passage.document_id))), 201
+    document = get_store().get(passage.document_id)
+    said_by = _said_by(document, locate_passage(passage, document))
+    return jsonify(passage_json(passage, document, said_by=said_by)), 201
 
 
 @bp.get("/api/passages/<id>")
@@ -203,7 +209,7 @@ def passage(id: str) -> ResponseReturnValue:
     found = get_passage(get_annotation_store(), id, viewer=current_user())
     document = get_store().get(found.document_id)
     placement = locate_passage(found, document)
-    body = passage_json(found, document)
+    body = passage_json(found, document, said_by=_said_by(document, placement))
     located = placement.located
     body["located"] = (
         {"version": located.version, "start": located.span.start, "end": located.span.end}
@@ -228,6 +234,14 @@ def passage_page(id: str) -> ResponseReturnValue:
         _anchor="passage",
     )  # fmt: skip
     return redirect(target)
+
+
+def _said_by(document: Document, placement: Placement) -> str:
+    """Who says the passage where it is placed: its turn's speaker, "" outside one turn."""
+    if placement.located is None:
+        return ""
+    spoken = turns(get_entity_store(), document.id, document.version)
+    return said_by(document.text, spoken, entity_names(), placement.located.span)
 
 
 @bp.errorhandler(RevisionConflict)
