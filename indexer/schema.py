@@ -51,7 +51,7 @@ Fields (``record()`` in ``indexer/build.py`` is the one place that fills them):
 ``entity_names`` COLUMN only: ``ref<TAB>display name`` lines, for showing facet values.
 ``said``       TEXT, ``SAID_ANALYZER``, positions: the words of each speaker's turns, each term
                prefixed with the speaker's ref (``vladimir-putin-1c2f3a far``), turns far apart
-               in positions; what ``said:putin "Far East"`` searches (docs/decisions/010).
+               in positions; what ``said:putin "Far East"`` searches (docs/decisions/011).
 ``said_ids``   KEYWORD, comma-separated, case kept: the refs of the document's speakers
                (``said:putin`` alone: the documents where Putin has a turn).
 ``said_names`` COLUMN only: ``ref<TAB>turns<TAB>name`` lines: the "Speakers" facet counts turns.

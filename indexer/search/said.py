@@ -1,4 +1,4 @@
-"""``said:`` — the words of a query inside one speaker's turns (docs/decisions/010).
+"""``said:`` — the words of a query inside one speaker's turns (docs/decisions/011).
 
 ``said:putin "Far East"`` names a speaker and scopes the query's other words to their turns:
 the words are searched in the ``said`` field as ``<ref> <stem>`` terms of each speaker the value

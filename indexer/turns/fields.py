@@ -1,5 +1,5 @@
 """How the index holds a document's turns: the ``said``, ``said_ids`` and ``said_names`` part of
-``record()`` (``indexer/build.py``), the fields ``said:`` searches (docs/decisions/010).
+``record()`` (``indexer/build.py``), the fields ``said:`` searches (docs/decisions/011).
 
 Each named speaker's turns go into ``said`` as one segment per turn, the speaker's ref first
 (``SaidAnalyzer`` makes ``<ref> <stem>`` terms of them); unnamed turns (questions, remarks) are
