@@ -217,4 +217,3 @@ def test_a_passage_inside_a_turn_is_cited_as_its_speakers_words(app: Any) -> Non
     assert opening["citation"].startswith(f"Vladimir Putin, {tail}")  # before the first turn
     again = client.get(f"/api/passages/{peskov['id']}").get_json()
     assert again["citation"] == peskov["citation"]
-
