@@ -546,6 +546,8 @@ const dossier = {
 
   function refresh() {
     const selected = dossier.hasCard() ? null : dossier.selectionOffsets();
+    const same = selected && menu && found && selected.start === found.start && selected.end === found.end;
+    if (same) return; // the menu for this selection is up: rebuilding it would move it under the pointer
     if (selected) show(selected);
     else if (!menu || !menu.contains(document.activeElement)) hide();
   }
