@@ -217,3 +217,68 @@ def test_a_passage_inside_a_turn_is_cited_as_its_speakers_words(app: Any) -> Non
     assert opening["citation"].startswith(f"Vladimir Putin, {tail}")  # before the first turn
     again = client.get(f"/api/passages/{peskov['id']}").get_json()
     assert again["citation"] == peskov["citation"]
+
+
+def test_the_entity_page_separates_what_the_person_said_from_mentions(app: Any) -> None:
+    es, store = _stored(app)
+    with store:
+        putin = next(e for e in es.registry().entities if e.name == "Vladimir Putin")
+        opening = turns(es, PRESS)[0]
+    page = _soup(app.test_client().get(f"/entities/{putin.id}"))
+    said = page.select_one("section.said")
+    assert said is not None and said["data-turns"] == "3"
+    heading = said.select_one("h2")
+    assert (
+        heading is not None and heading.get_text(" ", strip=True) == "Said 3 turns in 1 transcript"
+    )
+    items = said.select("li.statement")
+    assert [li.select_one("blockquote").get_text() for li in items][0].startswith(  # type: ignore[union-attr]
+        "Good afternoon, colleagues. We discussed the development of the Far East"
+    )
+    link = items[0].select_one("a")
+    assert link is not None
+    assert link["href"] == f"/documents/{PRESS}?turns={putin.id}#turn-{opening.span.start}"
+    bars = said.select("svg.bar-chart rect.bar")
+    assert [(b["data-period"], b["data-count"]) for b in bars] == [("2019", "3")]
+    assert said.select_one("svg.bar-chart rect.bar title").get_text() == "2019: 3 turns"  # type: ignore[union-attr]
+    mentioned = page.select_one("#passages-title")
+    assert mentioned is not None and mentioned.get_text() == "Mentioned"
+
+
+def test_an_unreviewed_speakers_page_shows_their_turns_apart_from_mentions(app: Any) -> None:
+    es, store = _stored(app)
+    with store:
+        peskov = [t for t in turns(es, PRESS) if t.speaker == "Dmitry Peskov"]
+    assert len(peskov) == 2 and all(t.entity_id is None for t in peskov)
+    client = app.test_client()
+    page = _soup(client.get("/entities/name?type=PERSON&name=Dmitry+Peskov"))
+    said = page.select_one("section.said")
+    assert said is not None and said["data-turns"] == "2"
+    assert said["data-ref"] == "~person:dmitry_peskov"
+    openings = [q.get_text() for q in said.select("li.statement blockquote")]
+    assert openings == ["Colleagues, one last question, please.", "Thank you, everyone."]
+    link = said.select_one("li.statement a")
+    assert link is not None
+    href = urlsplit(str(link["href"]))
+    assert parse_qs(href.query) == {"turns": ["~person:dmitry_peskov"]}
+    assert href.fragment == f"turn-{peskov[0].span.start}"
+    # the link reads Peskov's turns only: his turns are marked as the chosen speaker's
+    view = _soup(client.get(f"{href.path}?{href.query}"))
+    assert view.select_one(f"#turn-{peskov[0].span.start}") is not None
+    # his labels are his turns, not mentions of him by others
+    mentioned = page.select_one("#passages-title")
+    assert mentioned is not None and mentioned.get_text() == "Mentioned"
+    assert not page.select(f"tr.kwic-row[data-document='{PRESS}']")
+    # past the last page of turns: none listed, a link back
+    later = _soup(client.get("/entities/name?type=PERSON&name=Dmitry+Peskov&said=2"))
+    assert later.select("li.statement") == [] and later.select_one("a[rel=prev]") is not None
+
+
+def test_an_entity_that_takes_no_turn_has_passages_only(app: Any) -> None:
+    es, store = _stored(app)
+    with store:
+        anna = next(e for e in es.registry().entities if e.name == "Anna Ivanova")
+    page = _soup(app.test_client().get(f"/entities/{anna.id}"))
+    assert page.select_one("section.said") is None
+    heading = page.select_one("#passages-title")
+    assert heading is not None and heading.get_text() == "Passages"

@@ -1,10 +1,11 @@
 """What the entity pages show, gathered from the registry and the stored mentions.
 
-``entity_page`` assembles one entity's page (documents over time as bar geometry for a small
-server-rendered SVG chart, passages in keyword-in-context form, co-occurring entities, the
-correction log); ``name_page`` the same for a name the model or the rules found that the
-registry does not know (unreviewed: no log); ``registry_page`` one page of the registry list.
-All read only current versions, through ``corpus/entities/queries.py``.
+``entity_page`` assembles one entity's page (what it said: its turns in transcripts, over
+time, apart from the passages where others mention it; documents over time as bar geometry
+for a small server-rendered SVG chart, passages in keyword-in-context form, co-occurring
+entities, the correction log); ``name_page`` the same for a name the model or the rules
+found that the registry does not know (unreviewed: no log); ``registry_page`` one page of the
+registry list. All read only current versions, through ``corpus/entities/queries.py``.
 """
 
 from __future__ import annotations
@@ -22,17 +23,23 @@ from corpus.entities import (
     EntityDocument,
     EntityStore,
     Passage,
+    Statement,
     UnlinkedName,
     cooccurring,
     documents_for_entity,
     entity_mention_counts,
     history,
+    list_statements,
     passages,
+    statement_counts,
+    statement_timeline,
+    subject_ref,
     timeline,
 )
 from webapp.entity_layer import NAMED_TYPES
 
 PASSAGES_PER_PAGE = 25
+STATEMENTS_PER_PAGE = 10
 COOCCURRING = 15
 HISTORY = 20
 DOCUMENTS_SHOWN = 50
@@ -83,6 +90,22 @@ class EntityPage:
     has_more_passages: bool
     cooccurring: tuple[Cooccurrence, ...]
     history: tuple[Correction, ...]
+    said: Said | None = None  # None when the subject takes no turn in any transcript
+
+
+@dataclass(frozen=True)
+class Said:
+    """What the subject said: its turns in transcripts, a page of them, and turns over time.
+    ``ref`` is the speaker as the document view's ``?turns=`` names it."""
+
+    ref: str
+    turns: int
+    documents: int
+    chart: Chart | None
+    statements: tuple[Statement, ...]
+    page: int
+    offset: int
+    has_more: bool
 
 
 @dataclass(frozen=True)
@@ -96,20 +119,28 @@ class RegistryPage:
     last_page: int
 
 
-def entity_page(store: EntityStore, entity: Entity, *, passage_page: int = 1) -> EntityPage:
-    """The page of ``entity`` (an entity as ``EntityStore.get`` returned it: merges followed)."""
-    page = _page(store, entity.id, passage_page)
+def entity_page(
+    store: EntityStore, entity: Entity, *, passage_page: int = 1, said_page: int = 1
+) -> EntityPage:
+    """The page of ``entity`` (an entity as ``EntityStore.get`` returned it: merges followed);
+    ``passage_page`` and ``said_page`` are the pages of its passages and of its turns."""
+    page = _page(store, entity.id, passage_page, said_page)
     history_ = tuple(history(store, entity.id, limit=HISTORY))
     return dataclasses.replace(page, entity=entity, history=history_)
 
 
-def name_page(store: EntityStore, name: UnlinkedName, *, passage_page: int = 1) -> EntityPage:
-    """The page of a name not in the registry: its mentions, timeline and co-occurrences, as
-    an entity's, so that every name on a page leads somewhere before anyone reviews it."""
-    return _page(store, name, passage_page)
+def name_page(
+    store: EntityStore, name: UnlinkedName, *, passage_page: int = 1, said_page: int = 1
+) -> EntityPage:
+    """The page of a name not in the registry: its turns, mentions, timeline and
+    co-occurrences, as an entity's, so that every name on a page leads somewhere before anyone
+    reviews it."""
+    return _page(store, name, passage_page, said_page)
 
 
-def _page(store: EntityStore, subject: str | UnlinkedName, passage_page: int) -> EntityPage:
+def _page(
+    store: EntityStore, subject: str | UnlinkedName, passage_page: int, said_page: int
+) -> EntityPage:
     documents = documents_for_entity(store, subject)
     offset = (passage_page - 1) * PASSAGES_PER_PAGE
     found = passages(store, subject, limit=PASSAGES_PER_PAGE + 1, offset=offset)
@@ -127,7 +158,21 @@ def _page(store: EntityStore, subject: str | UnlinkedName, passage_page: int) ->
             cooccurring(store, subject, limit=COOCCURRING, unlinked_types=NAMED_TYPES)
         ),
         history=(),
+        said=_said(store, subject, said_page),
     )
+
+
+def _said(store: EntityStore, subject: str | UnlinkedName, page: int) -> Said | None:
+    """The subject's turns: counts, one page of them, and a chart of turns per year."""
+    turns, documents = statement_counts(store, subject)
+    if not turns:
+        return None
+    offset = (page - 1) * STATEMENTS_PER_PAGE
+    found = list_statements(store, subject, limit=STATEMENTS_PER_PAGE + 1, offset=offset)
+    chart = bar_chart(statement_timeline(store, subject))
+    shown = tuple(found[:STATEMENTS_PER_PAGE])
+    more = len(found) > STATEMENTS_PER_PAGE
+    return Said(subject_ref(subject), turns, documents, chart, shown, page, offset, more)
 
 
 def bar_chart(periods: Sequence[tuple[str, int]]) -> Chart | None:

@@ -4,8 +4,8 @@ Same database as the documents (docs/decisions/005). ``store`` reads the registr
 ``corrections`` and ``tagging`` change it, each change logged with who and when and queuing
 the documents it affects for re-analysis (``reanalysis``: jobs of kind "reanalyse");
 ``analyses`` holds what analysis found, ``dialogue`` the speaker turns it found and
-``speakers`` analysts' corrections of them; ``queries`` feeds the entity pages; ``registry_io``
-and ``bulk`` exchange the registry as CSV or JSON.
+``speakers`` analysts' corrections of them; ``queries`` and ``statements`` (what an entity
+said) feed the entity pages; ``registry_io`` and ``bulk`` exchange the registry as CSV or JSON.
 
 The names below are the subpackage's contract; the web app imports nothing else of it. Each is
 loaded from its module on first use, so a module that needs one of them (the index needs the
@@ -97,6 +97,13 @@ if TYPE_CHECKING:
         speaker_corrections,
         undo_speaker,
     )
+    from corpus.entities.statements import (
+        Statement,
+        list_statements,
+        statement_counts,
+        statement_timeline,
+        subject_ref,
+    )
     from corpus.entities.store import (
         EntityStore,
         Registry,
@@ -163,6 +170,11 @@ __all__ = [
     "merge",
     "participants",
     "passages",
+    "Statement",
+    "statement_counts",
+    "statement_timeline",
+    "list_statements",
+    "subject_ref",
     "pending_for_entity",
     "read_rows",
     "remove_alias",
@@ -247,6 +259,11 @@ _LAZY = {
     "documents_for_entity": "queries",
     "entity_mention_counts": "queries",
     "passages": "queries",
+    "Statement": "statements",
+    "statement_counts": "statements",
+    "statement_timeline": "statements",
+    "list_statements": "statements",
+    "subject_ref": "statements",
     "timeline": "queries",
     "FORMATS": "registry_io",
     "export_registry": "registry_io",

@@ -117,6 +117,12 @@ def timeline(
             continue
         key = (doc.date.value.year, doc.date.value.month if precision == "month" else 1)
         counts[key] = counts.get(key, 0) + 1
+    return gapless_periods(counts, precision)
+
+
+def gapless_periods(counts: dict[tuple[int, int], int], precision: str) -> list[tuple[str, int]]:
+    """(label, count) for every year (or month) from the first counted to the last, so a chart
+    has no gaps; ``counts`` is keyed by (year, month), month 1 when counting years."""
     if not counts:
         return []
     (year, month), last = min(counts), max(counts)
@@ -133,8 +139,9 @@ def timeline(
 def passages(
     store: EntityStore, entity_id: Subject, *, limit: int = 20, offset: int = 0, width: int = 80
 ) -> list[Passage]:
-    """Mentions of the entity in context, newest documents first. The database picks the page
-    of mentions first, then cuts a window of each text: no whole text is read or sorted."""
+    """Mentions of the entity in context, newest documents first; not the speaker labels of
+    its own turns (``statements`` lists those). The database picks the page of mentions
+    first, then cuts a window of each text: no whole text is read or sorted."""
     reach = width + 1  # one more character tells whether a word was cut
     order = (_D.date.is_(None), _D.date.desc(), _M.document_id, _M.start_offset)
     with store.connect() as conn:
@@ -147,7 +154,7 @@ def passages(
                 sa.func.row_number().over(order_by=order).label("n"),
             )
             .join(documents, _CURRENT)
-            .where(_of(conn, entity_mentions, entity_id))
+            .where(_of(conn, entity_mentions, entity_id), _M.source != "label")
             .order_by(*order)
             .limit(limit)
             .offset(offset)

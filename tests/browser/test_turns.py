@@ -79,3 +79,32 @@ def test_read_only_the_moderators_turns_and_follow_next_turn(page: Page, live_se
 
     page.get_by_role("link", name="Every speaker").first.click()
     expect(page.get_by_text(OPENING, exact=False)).to_be_visible()
+
+
+def test_from_a_speakers_page_read_what_they_said_in_the_transcript(
+    page: Page, live_server: str
+) -> None:
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(f"{live_server}/entities/name?type=PERSON&name=Sophie+Shevardnadze")
+    said = page.locator("section.said")
+    expect(said.locator("h2")).to_have_text(re.compile(r"^Said \d+ turns in 1 transcript$"))
+    expect(page.locator("#passages-title")).to_have_text("Mentioned")
+    statements = said.locator("li.statement")
+    expect(statements.first.locator("blockquote")).not_to_be_empty()
+    said.screenshot(path=f"{SCREENSHOTS}/dossier-said-section.png")
+    second = statements.nth(1)
+    offset = second.get_attribute("data-offset")
+    second.get_by_role("link").click()
+
+    expect(page).to_have_url(re.compile(rf"turns=~person:sophie_shevardnadze#turn-{offset}$"))
+    # the page opens on that turn, the second of hers
+    expect(page.locator("[data-turn-status]")).to_have_text(
+        re.compile(r"^Turn 2 of \d+ by Sophie Shevardnadze")
+    )
+    expect(page.locator(f"#turn-{offset}")).to_be_in_viewport()
+    expect(page.get_by_text(OPENING, exact=False)).to_be_hidden()
+    page.screenshot(path=f"{SCREENSHOTS}/dossier-said-turn.png")
+
+    page.goto(f"{live_server}/entities/name?type=PERSON&name=Vladimir+Putin")
+    putin = page.locator("section.said")
+    expect(putin.locator("h2")).to_have_text(re.compile(r"^Said \d+ turns in \d+ transcripts?$"))

@@ -68,12 +68,14 @@ def show(id: str) -> ResponseReturnValue:
         args: dict[str, Any] = request.args.to_dict(flat=False)
         return redirect(url_for("entities.show", id=entity.id, **args), 301)
     passage_page = text_offset(request.args, "passages") or 1
-    page = entity_page(entity_store, entity, passage_page=passage_page)
+    said_page = text_offset(request.args, "said") or 1
+    page = entity_page(entity_store, entity, passage_page=passage_page, said_page=said_page)
     return render_template(
         "entities/show.html",
         page=page,
         entity=entity,
         passages_url=lambda n: url_for("entities.show", id=entity.id, passages=n),
+        said_url=lambda n: url_for("entities.show", id=entity.id, said=n),
     )
 
 
@@ -93,7 +95,9 @@ def name() -> ResponseReturnValue:
     if len(known) == 1:
         return redirect(url_for("entities.show", id=known[0].id))
     passage_page = text_offset(request.args, "passages") or 1
-    page = name_page(entity_store, UnlinkedName(type, alias_key(text)), passage_page=passage_page)
+    said_page = text_offset(request.args, "said") or 1
+    subject = UnlinkedName(type, alias_key(text))
+    page = name_page(entity_store, subject, passage_page=passage_page, said_page=said_page)
     if not page.documents:
         raise NotFound(
             f"No document mentions “{text[:200]}” as a {type_label(type).lower()} that the "
@@ -105,6 +109,7 @@ def name() -> ResponseReturnValue:
         name=text,
         type=type,
         passages_url=lambda n: url_for("entities.name", type=type, name=text, passages=n),
+        said_url=lambda n: url_for("entities.name", type=type, name=text, said=n),
     )
 
 
