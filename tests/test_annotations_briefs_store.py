@@ -232,7 +232,7 @@ def test_the_briefs_migration_matches_the_tables(bstore: BriefStore) -> None:
             },
         )
         assert compare_metadata(context, metadata) == []
-        assert context.get_current_revision() == MIGRATIONS.head() == "a0002"
+        assert context.get_current_revision() == MIGRATIONS.head() == "a0003"
 
 
 def test_backlinks_list_the_briefs_citing_a_document_or_annotation_the_viewer_may_see(

@@ -112,6 +112,7 @@ def sourcing_json(found: Sourcing) -> dict[str, Any]:
         "start": found.quote.span.start,
         "end": found.quote.span.end,
         "unsourced": found.is_unsourced,
+        "marked_unsourced": found.quote.is_marked_unsourced,
         "offers": [
             {
                 "document_id": offer.document.id,

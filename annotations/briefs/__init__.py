@@ -21,6 +21,7 @@ from annotations.briefs.model import (
     BriefDraft,
     BriefRevision,
     CitationDraft,
+    Insertion,
     markers,
 )
 from annotations.briefs.notes import Note, Notes, note_brief
@@ -57,6 +58,7 @@ __all__ = [
     "BriefStore",
     "CitationDraft",
     "Exported",
+    "Insertion",
     "Note",
     "Notes",
     "TypedQuote",

@@ -74,6 +74,7 @@ class Brief:
     verified: dt.datetime | None = None
     citations: tuple[BriefCitation, ...] = ()
     client_key: str = ""
+    cursor: int | None = None  # where its owner's editor last saved the caret in the body
 
     def citation(self, id: str) -> BriefCitation | None:
         """The citation with that id, if the brief has it."""
@@ -98,13 +99,17 @@ class BriefDraft:
 
 @dataclass(frozen=True)
 class BriefChanges:
-    """An edit of a brief: None leaves a field as it is."""
+    """An edit of a brief: None leaves a field as it is. A new body without a ``cursor``
+    forgets the saved caret (it pointed into the old text)."""
 
     title: str | None = None
     body: str | None = None
     visibility: Visibility | None = None
+    cursor: int | None = None  # the editor's caret in the (new) body
 
     def __post_init__(self) -> None:
+        if self.cursor is not None and self.cursor < 0:
+            raise InvalidAnnotation(f'"cursor" must be 0 or more, not {self.cursor}.')
         if self.title is not None:
             check_title(self.title)
         if self.body is not None:
@@ -114,19 +119,41 @@ class BriefChanges:
 
 
 @dataclass(frozen=True)
+class Insertion:
+    """Where a citation's quote and marker go in the body (``at``: None for the saved caret,
+    else the end) and whether only the marker goes in."""
+
+    at: int | None = None
+    marker_only: bool = False
+
+    def __post_init__(self) -> None:
+        if self.marker_only and self.at is None:
+            raise InvalidAnnotation(
+                'Only a marker goes at a given place: send "at", the offset just after the '
+                "quote it links."
+            )
+
+
+@dataclass(frozen=True)
 class CitationDraft:
-    """A passage to cite: a selection, or an annotation (its anchor is cited); ``append``
-    adds the quote and its marker at the end of the body (a new revision)."""
+    """A passage to cite: a selection, or an annotation (its anchor is cited). ``append``
+    adds the quote and its marker at the end of the body, ``insertion`` where it says
+    (``annotations/briefs/insertion.py``); either makes a new revision."""
 
     selection: Selection | None = None
     annotation_id: str | None = None
     append: bool = False
+    insertion: Insertion | None = None
 
     def __post_init__(self) -> None:
         if (self.selection is None) == (self.annotation_id is None):
             raise InvalidAnnotation(
                 "Cite either a selection (document_id, version, start, end, quote) or an "
                 "annotation (annotation_id), not both and not neither."
+            )
+        if self.append and self.insertion is not None:
+            raise InvalidAnnotation(
+                'Send "append" (at the end) or "insert"/"at" (at the caret or an offset), not both.'
             )
 
 

@@ -55,6 +55,7 @@ def brief_of(row: Mapping[Any, Any], citations: Sequence[BriefCitation]) -> Brie
         verified=row["verified_at"],
         citations=tuple(citations),
         client_key=row["client_key"] or "",
+        cursor=row["cursor"],
     )
 
 

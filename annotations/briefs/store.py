@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from annotations.anchoring import Placement, place
+from annotations.briefs.insertion import append_citation, insert_citation
 from annotations.briefs.model import (
     MAX_CITATIONS,
     Brief,
@@ -111,8 +112,9 @@ class BriefStore:
 
     def update(self, id: str, changes: BriefChanges, *, revision: int, actor: str) -> Brief:
         """Apply an edit made on ``revision``; returns the brief at its new revision (the same
-        one when nothing changed). Raises ``BriefNotFound``, ``NotYourBrief`` or
-        ``BriefConflict``."""
+        one when nothing but the saved caret changed). Raises ``BriefNotFound``,
+        ``NotYourBrief``, ``BriefConflict``, and ``InvalidAnnotation`` for a caret outside
+        the body."""
         with self._editing(id, actor, revision) as (conn, current):
             values: dict[str, Any] = {}
             for name in ("title", "body", "visibility"):
@@ -121,8 +123,14 @@ class BriefStore:
                     value = value.strip()
                 if value is not None and value != getattr(current, name):
                     values[name] = value
-            if not values:
-                return current
+            cursor = _cursor(changes.cursor, values.get("body", current.body))
+            if "body" in values or cursor is not None:
+                values["cursor"] = cursor
+            if not values.keys() - {"cursor"}:
+                if cursor is None or cursor == current.cursor:
+                    return current
+                conn.execute(briefs.update().where(_B.id == id).values(cursor=cursor))
+                return replace(current, cursor=cursor)
             return _bump(conn, current, values, actor)
 
     def delete(self, id: str, *, actor: str, revision: int | None = None) -> None:
@@ -149,14 +157,16 @@ class BriefStore:
                     f"{current.revision}. List its revisions to pick one."
                 )
             old = revision_of(row._mapping)
-            values = {"title": old.title, "body": old.body, "visibility": old.visibility}
+            values: dict[str, Any] = {"title": old.title, "body": old.body}
+            values.update(visibility=old.visibility, cursor=None)  # the old caret: old text
             return _bump(conn, current, values, actor)
 
     def cite(
         self, id: str, draft: CitationDraft, *, actor: str, revision: int | None = None
     ) -> tuple[Brief, BriefCitation]:
         """Add a citation at the end of the brief's list (and, with ``draft.append``, its quote
-        and marker at the end of the body, as a new revision). Raises ``DocumentNotFound``,
+        and marker at the end of the body, or with ``draft.insertion`` where that says, as a
+        new revision whose saved caret is just after them). Raises ``DocumentNotFound``,
         ``InvalidAnchor``, ``AnnotationNotFound`` and what ``update`` raises."""
         document_id, anchor, placement = self._anchor(draft, actor)
         with self._editing(id, actor, revision) as (conn, current):
@@ -173,10 +183,14 @@ class BriefStore:
                 located=placement.located.span if placement.located else None,
             )  # fmt: skip
             conn.execute(brief_citations.insert().values(citation_row(citation)))
-            if draft.append:
-                body = _appended(current.body, citation)
-                check_body(body)
-                return _bump(conn, current, {"body": body}, actor), citation
+            if draft.append or draft.insertion is not None:
+                if draft.insertion is not None:
+                    inserted = insert_citation(current, citation, draft.insertion)
+                else:
+                    inserted = append_citation(current, citation)
+                check_body(inserted.body)
+                values = {"body": inserted.body, "cursor": inserted.cursor}
+                return _bump(conn, current, values, actor), citation
             _touch(conn, id)
             return _read(conn, id, actor), citation
 
@@ -243,11 +257,13 @@ def citation_row(citation: BriefCitation) -> dict[str, Any]:
     }
 
 
-def _appended(body: str, citation: BriefCitation) -> str:
-    """The body with the citation's quote, as a block quote, and its marker at the end."""
-    lines = citation.anchor.quote.strip().splitlines() or [""]
-    quoted = "\n".join(f"> {line}".rstrip() for line in lines) + f" {citation.marker}"
-    return f"{body.rstrip()}\n\n{quoted}\n" if body.strip() else f"{quoted}\n"
+def _cursor(cursor: int | None, body: str) -> int | None:
+    """The editor's caret, checked against the body it was taken in."""
+    if cursor is not None and cursor > len(body):
+        raise InvalidAnnotation(
+            f'"cursor" is {cursor}, past the end of the body ({len(body)} characters).'
+        )
+    return cursor
 
 
 def _bump(conn: Connection, current: Brief, values: dict[str, Any], actor: str) -> Brief:

@@ -3,7 +3,8 @@ history, ``annotations/migrations``; a test checks the two agree).
 
 - ``briefs``: one row per brief: title, Markdown body, owner and visibility, the revision
   checked on every edit, and whether a cited document changed since it was last verified
-  (``needs_verification``, set by the "verify-briefs" jobs, cleared by verifying).
+  (``needs_verification``, set by the "verify-briefs" jobs, cleared by verifying), and where
+  its owner's editor last had the caret in the body (``cursor``, for inserting citations).
 - ``brief_citations``: a brief's citations in order: the anchor of the cited passage (as made
   on one document version), the annotation it came from (if any: a plain id, so deleting the
   annotation leaves the citation and its anchor), and what verification last found.
@@ -40,6 +41,7 @@ briefs = sa.Table(
     sa.Column("verified_at", UtcDateTime, nullable=True),
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("modified_at", UtcDateTime, nullable=False),
+    sa.Column("cursor", sa.Integer, nullable=True),
     sa.Index("ix_briefs_owner", "owner"),
     sa.UniqueConstraint("owner", "client_key", name="uq_briefs_owner_client_key"),
 )

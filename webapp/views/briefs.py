@@ -111,7 +111,8 @@ def edit(id: str) -> ResponseReturnValue:
             id, brief_changes_of(body), revision=revision, actor=current_user()
         )
     except BriefConflict as error:
-        return _conflict(error, {k: body[k] for k in ("title", "body", "visibility") if k in body})
+        edited = ("title", "body", "visibility", "cursor")
+        return _conflict(error, {k: body[k] for k in edited if k in body})
     return _brief_response(found)
 
 
@@ -146,7 +147,7 @@ def cite(id: str) -> ResponseReturnValue:
     """Cite a selected passage or an annotation (201): ``{"brief": ..., "citation": ...}``."""
     body = json_body(CITE)
     revision = revision_of(body, required=False)
-    draft = citation_draft_of(body)
+    draft = citation_draft_of(body, revision=revision)
     try:
         found, citation = get_brief_store().cite(id, draft, actor=current_user(), revision=revision)
     except BriefConflict as error:
