@@ -38,6 +38,7 @@ from annotations.briefs import (
     note_brief,
     queue_cited_changed,
     search_phrase,
+    text_diff,
     typed_quotes,
     verify_brief,
     verify_queued,
@@ -201,6 +202,7 @@ __all__ = [
     "update_reply",
     "verify_brief",
     "verify_queued",
+    "text_diff",
     "word_diff",
 ]
 

@@ -35,6 +35,7 @@ def brief_json(brief: Brief, *, viewer: str, citations: bool = True) -> dict[str
         "editable": brief.owner == viewer,
         "visibility": brief.visibility,
         "revision": brief.revision,
+        "cursor": brief.cursor,
         "needs_verification": brief.needs_verification,
         "verified": brief.verified.isoformat() if brief.verified else None,
         "created": brief.created.isoformat(),

@@ -40,8 +40,12 @@ class Sourcing:
 
 
 def source_quotes(brief: Brief, index: SearchIndex, store: Store) -> list[Sourcing]:
-    """Each hand-typed quote of the brief with the passages that hold it."""
-    return [Sourcing(q, tuple(_offers(q, index, store))) for q in typed_quotes(brief)]
+    """Each hand-typed quote of the brief with the passages that hold it (none looked for
+    when the analyst marked it unsourced)."""
+    return [
+        Sourcing(q, () if q.is_marked_unsourced else tuple(_offers(q, index, store)))
+        for q in typed_quotes(brief)
+    ]
 
 
 def _offers(quote: TypedQuote, index: SearchIndex, store: Store) -> list[Offer]:

@@ -32,6 +32,7 @@ from annotations.briefs.verify import (
     Verification,
     WordChange,
     check,
+    text_diff,
     verify_brief,
     word_diff,
 )
@@ -81,6 +82,7 @@ __all__ = [
     "typed_quotes",
     "verify_brief",
     "verify_queued",
+    "text_diff",
     "word_diff",
 ]
 

@@ -15,12 +15,16 @@ from typing import Any
 
 from annotations.briefs.model import NOTE_REF
 from annotations.briefs.notes import Note, Notes
+from annotations.briefs.quotes import UNSOURCED_FLAG
 from annotations.citations import format_date
 from annotations.markdown import render_markdown
 from annotations.w3c import CONTEXT, Urls, collection, passage_target
 from corpus.model import PartialDate
 
 UNKNOWN_NOTE = "[missing citation]"
+UNSOURCED_HTML = (
+    ' <span class="unsourced-flag" title="Quoted without a source in the corpus">unsourced</span>'
+)
 
 
 def to_markdown(notes: Notes) -> str:
@@ -35,8 +39,10 @@ def to_markdown(notes: Notes) -> str:
 
 
 def body_html(notes: Notes) -> str:
-    """The body as sanitized HTML, each marker a numbered note reference linking to its note."""
+    """The body as sanitized HTML, each marker a numbered note reference linking to its note,
+    each quote marked ``[unsourced]`` flagged as such."""
     rendered = render_markdown(notes.brief.body)
+    rendered = UNSOURCED_FLAG.sub(UNSOURCED_HTML, rendered)
     return NOTE_REF.sub(lambda m: _html_ref(notes, m.group(1)), rendered)
 
 

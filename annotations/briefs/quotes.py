@@ -4,7 +4,9 @@ A quote pasted from elsewhere is as much a claim about a source as one inserted 
 selection, so it is checked too: ``typed_quotes`` finds each quoted string of at least
 ``MIN_WORDS`` words that is neither followed by a citation marker nor part of a cited quote;
 the web app then looks for it in the corpus (the search index finds candidates,
-``find_in_text`` the exact words) and offers to link it, or flags it as unsourced.
+``find_in_text`` the exact words) and offers to link it, or flags it as unsourced. An analyst
+who knows a quote has no source in the corpus says so by writing ``[unsourced]`` after it
+(``UNSOURCED``): it is then not looked for again, and the brief shows it flagged.
 """
 
 from __future__ import annotations
@@ -17,17 +19,22 @@ from corpus.model import Span
 
 MIN_WORDS = 4
 MAX_QUOTE_CHARS = 1_000
+UNSOURCED = "[unsourced]"  # written after a quote the analyst marked as having no source
+UNSOURCED_FLAG = re.compile(r"[ \t]*\[unsourced\]")  # the mark and the spaces before it
 _QUOTED = re.compile(r'"([^"\n]{3,1000}?)"|“([^”\n]{3,1000}?)”|«([^»\n]{3,1000}?)»')
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 _MARKER_AFTER = re.compile(r"[\s.,;:!?)\]]{0,3}" + MARKER.pattern)
+_UNSOURCED_AFTER = re.compile(r"[\s.,;:!?)]{0,3}" + re.escape(UNSOURCED))
 
 
 @dataclass(frozen=True)
 class TypedQuote:
-    """A quoted string of the body (``span``: where, quote marks excluded)."""
+    """A quoted string of the body (``span``: where, quote marks excluded), and whether the
+    analyst marked it unsourced."""
 
     text: str
     span: Span
+    is_marked_unsourced: bool = False
 
 
 def typed_quotes(brief: Brief) -> list[TypedQuote]:
@@ -44,7 +51,8 @@ def typed_quotes(brief: Brief) -> list[TypedQuote]:
             continue
         if any(f" {words} " in f" {quote} " for quote in cited):
             continue
-        found.append(TypedQuote(text, Span(match.start(group), match.end(group))))
+        marked = _UNSOURCED_AFTER.match(brief.body, match.end()) is not None
+        found.append(TypedQuote(text, Span(match.start(group), match.end(group)), marked))
     return found
 
 

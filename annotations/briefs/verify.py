@@ -34,6 +34,7 @@ from corpus.model import Document, Span
 
 PROBLEMS: tuple[str, ...] = ("changed", "missing")
 _WORD = re.compile(r"\S+")
+_SPACED = re.compile(r"\s+|\S+")
 _C = brief_citations.c
 
 
@@ -104,17 +105,26 @@ def check(citation: BriefCitation, document: Document | None) -> Verdict:
 
 def word_diff(quote: str, current: str) -> tuple[WordChange, ...]:
     """The words of ``quote`` against those of ``current``: runs kept, deleted, inserted."""
-    old, new = _WORD.findall(quote), _WORD.findall(current)
+    return _runs(_WORD.findall(quote), _WORD.findall(current), " ")
+
+
+def text_diff(old: str, new: str) -> tuple[WordChange, ...]:
+    """``old`` against ``new`` word by word, keeping the spacing and line breaks between the
+    words (a brief's revision against its current text), so the runs read as the text."""
+    return _runs(_SPACED.findall(old), _SPACED.findall(new), "")
+
+
+def _runs(old: list[str], new: list[str], joiner: str) -> tuple[WordChange, ...]:
     changes: list[WordChange] = []
     matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
         if op == "equal":
-            changes.append(WordChange("equal", " ".join(old[a1:a2])))
+            changes.append(WordChange("equal", joiner.join(old[a1:a2])))
             continue
         if a2 > a1:
-            changes.append(WordChange("delete", " ".join(old[a1:a2])))
+            changes.append(WordChange("delete", joiner.join(old[a1:a2])))
         if b2 > b1:
-            changes.append(WordChange("insert", " ".join(new[b1:b2])))
+            changes.append(WordChange("insert", joiner.join(new[b1:b2])))
     return tuple(changes)
 
 
