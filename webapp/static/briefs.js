@@ -1,9 +1,9 @@
 /* Briefs in the pages, written through the briefs API (docs/API.md "## Briefs").
-   - Document view: "Cite in brief…" in the selection menu opens a card listing the viewer's
-     briefs and a "New brief" field; choosing one cites the selection at the end of its body.
-   - A brief's page: the editor (title and Markdown), its live preview (the server's sanitized
-     rendering, never Markdown turned into HTML here), autosave on the revision it was made on,
-     and a conflict shown with both texts when someone else saved meanwhile.
+   - Document view: "Cite in brief…" in the selection menu (or on an annotation in the side
+     panel) opens a card listing the viewer's briefs and a "New brief" field; choosing one
+     cites the passage where that brief's editor last had its caret (the end without one) and
+     tells any tab editing that brief to show the new text ("dossier-briefs" channel).
+   - A brief's page: static/brief_editor.js.
    Titles and texts from the server are set as text (textContent, value), never as HTML. */
 const briefs = (function () {
   function element(tag, className, text) {
@@ -13,31 +13,35 @@ const briefs = (function () {
     return node;
   }
 
-  return { call: api.call, problem: api.problem, element: element, newKey: api.newKey };
+  /* Tell other tabs (a brief's editor) that a brief changed; they reload it if unedited. */
+  function announce(brief) {
+    if (!("BroadcastChannel" in window)) return;
+    const channel = new BroadcastChannel("dossier-briefs");
+    channel.postMessage({ brief: brief.id, revision: brief.revision });
+    channel.close();
+  }
+
+  return { call: api.call, problem: api.problem, element: element, newKey: api.newKey, announce: announce };
 })();
 
-/* Document view: cite the selected words in a brief. */
+/* Document view: cite the selected words, or an annotation, in a brief. */
 (function () {
   const article = document.querySelector("article.document[data-document-id]");
   if (!article || typeof dossier === "undefined" || !dossier.place) return;
-  const { call, problem, element, newKey } = briefs;
+  const { call, problem, element, newKey, announce } = briefs;
 
-  async function cite(card, found, brief) {
+  /* `passage`: a selection's fields, or {annotation_id}; it goes in at the brief's caret. */
+  async function cite(card, passage, brief) {
     const status = card.querySelector("[data-cite-status]");
     status.textContent = "Citing…";
-    const result = await call("POST", "/api/briefs/" + encodeURIComponent(brief.id) + "/citations", {
-      document_id: article.dataset.documentId,
-      version: Number(article.dataset.documentVersion),
-      start: found.start,
-      end: found.end,
-      quote: found.quote,
-      append: true,
-    });
+    const url = "/api/briefs/" + encodeURIComponent(brief.id) + "/citations";
+    const result = await call("POST", url, Object.assign({ insert: true }, passage));
     if (!result.ok) {
       status.textContent = problem(result);
       return;
     }
-    const done = element("p", "card-heading", "Cited in " + result.data.brief.title + " · ");
+    announce(result.data.brief);
+    const done = element("p", "card-heading", "Cited in " + result.data.brief.title + ", at its cursor · ");
     const open = element("a", "", "Open brief");
     open.href = "/briefs/" + encodeURIComponent(brief.id);
     done.append(open);
@@ -45,7 +49,7 @@ const briefs = (function () {
     open.focus();
   }
 
-  function newBriefForm(card, found) {
+  function newBriefForm(card, passage) {
     const form = element("form", "card-form");
     const label = element("label", "", "New brief");
     const title = element("input");
@@ -65,12 +69,22 @@ const briefs = (function () {
         card.querySelector("[data-cite-status]").textContent = problem(result);
         return;
       }
-      await cite(card, found, result.data);
+      await cite(card, passage, result.data);
     });
     return form;
   }
 
-  dossier.actions["cite-in-brief"] = async (found, focusBack) => {
+  function selected(found) {
+    return {
+      document_id: article.dataset.documentId,
+      version: Number(article.dataset.documentVersion),
+      start: found.start,
+      end: found.end,
+      quote: found.quote,
+    };
+  }
+
+  async function openCard(passage, rect, focusBack) {
     const card = element("div", "entity-card cite-card");
     card.setAttribute("role", "dialog");
     card.setAttribute("aria-label", "Cite in brief");
@@ -79,8 +93,8 @@ const briefs = (function () {
     const status = element("p", "meta");
     status.dataset.citeStatus = "";
     status.setAttribute("role", "status");
-    card.append(list, newBriefForm(card, found), status);
-    dossier.place(card, found.rect, () => focusBack?.focus(), { sticky: true });
+    card.append(list, newBriefForm(card, passage), status);
+    dossier.place(card, rect, () => focusBack?.focus(), { sticky: true });
     const result = await call("GET", "/api/briefs?mine=1");
     if (!result.ok) {
       status.textContent = problem(result);
@@ -90,136 +104,19 @@ const briefs = (function () {
       const item = element("li");
       const choose = element("button", "link-button", brief.title);
       choose.type = "button";
-      choose.addEventListener("click", () => cite(card, found, brief));
+      choose.addEventListener("click", () => cite(card, passage, brief));
       item.append(choose);
       list.append(item);
     }
     card.querySelector("input[name='title']")?.focus();
-  };
-})();
+  }
 
-/* A brief's page: verify, and the editor with live preview, autosave and conflicts. */
-(function () {
-  const page = document.querySelector("article.brief[data-brief-id]");
-  if (!page) return;
-  const { call, problem } = briefs;
-  const url = "/api/briefs/" + encodeURIComponent(page.dataset.briefId);
-  const status = page.querySelector("[data-brief-status]");
-  let flush = async () => {}; // the editor saves unsaved changes first
+  dossier.actions["cite-in-brief"] = (found, focusBack) => openCard(selected(found), found.rect, focusBack);
 
-  page.querySelector("[data-brief-verify]")?.addEventListener("click", async () => {
-    status.textContent = "Verifying…";
-    await flush();
-    const result = await call("POST", url + "/verify");
-    if (!result.ok) {
-      status.textContent = problem(result);
-      return;
-    }
-    window.location.reload(); // the page shows each note's new status
+  /* An annotation's "Cite in brief…" in the side panel cites its anchor. */
+  document.addEventListener("click", (event) => {
+    const button = event.target instanceof Element ? event.target.closest("[data-annotation-cite]") : null;
+    if (!button) return;
+    openCard({ annotation_id: button.dataset.annotationCite }, button.getBoundingClientRect(), button);
   });
-
-  const form = page.querySelector("form[data-brief-editor]");
-  if (!form) return;
-  const title = form.elements.title;
-  const body = form.elements.body;
-  const saved = form.querySelector("[data-brief-saved]");
-  const preview = form.querySelector("[data-brief-preview]");
-  const conflict = page.querySelector("[data-brief-conflict]");
-  let revision = Number(page.dataset.briefRevision);
-  let last = { title: title.value, body: body.value };
-  let saveTimer = null;
-  let previewTimer = null;
-  let saving = null;
-  let held = false; // a conflict waits for the analyst's choice
-
-  function dirty() {
-    return title.value !== last.title || body.value !== last.body;
-  }
-
-  async function showPreview() {
-    const result = await call("POST", url + "/preview", { body: body.value });
-    if (!result.ok) {
-      preview.textContent = problem(result);
-      return;
-    }
-    // Sanitized by the server's one Markdown renderer (as the annotation note preview).
-    preview.innerHTML = result.data.body_html + result.data.notes_html;
-    // Its notes' ids and references, apart from the saved brief's shown above.
-    preview.querySelectorAll("[id]").forEach((node) => (node.id = "preview-" + node.id));
-    preview.querySelectorAll("a[href^='#']").forEach((a) => a.setAttribute("href", "#preview-" + a.getAttribute("href").slice(1)));
-  }
-
-  async function save() {
-    if (held || !dirty()) return;
-    if (saving) {
-      await saving;
-      return save();
-    }
-    const sent = { title: title.value, body: body.value };
-    saved.textContent = "Saving…";
-    saving = call("PATCH", url, sent, { "If-Match": '"rev-' + revision + '"' });
-    const result = await saving;
-    saving = null;
-    if (result.status === 412) {
-      showConflict(sent, result.data.current);
-    } else if (!result.ok) {
-      saved.textContent = problem(result);
-    } else {
-      revision = result.data.revision;
-      last = sent;
-      page.querySelector("[data-brief-revision-shown]").textContent = String(revision);
-      saved.textContent = dirty() ? "Unsaved changes" : "Saved (revision " + revision + ").";
-      if (dirty()) schedule();
-    }
-  }
-
-  function schedule() {
-    saved.textContent = "Unsaved changes";
-    window.clearTimeout(saveTimer);
-    saveTimer = window.setTimeout(save, 800);
-  }
-
-  function showConflict(mine, current) {
-    held = true;
-    conflict.hidden = false;
-    conflict.querySelector("[data-conflict-yours]").value = mine.body;
-    conflict.querySelector("[data-conflict-theirs]").value = current.body;
-    conflict.current = current;
-    saved.textContent = "Not saved: someone else saved this brief meanwhile. Choose below.";
-    conflict.querySelector("[data-conflict-keep]").focus();
-  }
-
-  function resolve(takeTheirs) {
-    const current = conflict.current;
-    held = false;
-    conflict.hidden = true;
-    revision = current.revision;
-    last = { title: current.title, body: current.body };
-    if (takeTheirs) {
-      title.value = current.title;
-      body.value = current.body;
-      saved.textContent = "Saved (revision " + revision + ").";
-      showPreview();
-    } else {
-      save();
-    }
-    body.focus();
-  }
-
-  conflict.querySelector("[data-conflict-keep]").addEventListener("click", () => resolve(false));
-  conflict.querySelector("[data-conflict-take]").addEventListener("click", () => resolve(true));
-  flush = async () => {
-    window.clearTimeout(saveTimer);
-    await save();
-  };
-  form.addEventListener("submit", (event) => event.preventDefault());
-  form.addEventListener("input", () => {
-    schedule();
-    window.clearTimeout(previewTimer);
-    previewTimer = window.setTimeout(showPreview, 300);
-  });
-  window.addEventListener("beforeunload", (event) => {
-    if (dirty()) event.preventDefault();
-  });
-  showPreview();
 })();

@@ -1,4 +1,5 @@
-"""Pages about briefs: the list with a create form, and one brief rendered with its editor.
+"""Pages about briefs: the list with a create form, one brief rendered with its editor, and
+its history (each revision's text, a diff against the current one, and a restore form).
 
 The JSON API (``webapp/views/briefs.py``) does the writing after creation; the editor on the
 page (``static/briefs.js``) calls it. The rendered body and notes come from the same
@@ -13,7 +14,17 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
-from annotations import BriefDraft, InvalidAnnotation, body_html
+from annotations import (
+    Brief,
+    BriefConflict,
+    BriefDraft,
+    BriefNotFound,
+    BriefRevision,
+    InvalidAnnotation,
+    body_html,
+    text_diff,
+    typed_quotes,
+)
 from webapp.brief_json import notes_json
 from webapp.resources import get_brief_store
 from webapp.users import current_user
@@ -49,14 +60,71 @@ def show(id: str) -> ResponseReturnValue:
     notes = notes_of(id)
     brief = notes.brief
     rendered = notes_json(notes)
+    typed = typed_quotes(brief)
     return render_template(
         "briefs/show.html",
         brief=brief,
         editable=brief.owner == current_user(),
+        unlinked=sum(not q.is_marked_unsourced for q in typed),
         body=Markup(body_html(notes)),  # noqa: S704 - sanitized by the one Markdown renderer
         notes=[_note(n) for n in rendered["notes"]],
         problems=rendered["problems"],
         exports=_exports(id, force=bool(rendered["problems"])),
+    )
+
+
+@bp.get("/briefs/<id>/revisions")
+def revisions(id: str) -> ResponseReturnValue:
+    """Every saved state of a brief the viewer may see, newest first."""
+    viewer = current_user()
+    brief = get_brief_store().get(id, viewer=viewer)
+    found = get_brief_store().revisions(id, viewer=viewer)
+    return render_template("briefs/revisions.html", brief=brief, revisions=found)
+
+
+@bp.get("/briefs/<id>/revisions/<int:number>")
+def revision(id: str, number: int) -> ResponseReturnValue:
+    """One revision's title and text, a word diff against the current text, and (for the
+    owner, on an older revision) the form that restores it."""
+    return _revision(id, number)
+
+
+@bp.post("/briefs/<id>/revisions/<int:number>/restore")
+def restore(id: str, number: int) -> ResponseReturnValue:
+    """Restore a revision as the brief's next one (CSRF checked), made on the revision the form
+    was shown at: if the brief moved on since, a 409 page says so and shows the diff again."""
+    shown = request.form.get("revision", "")
+    if not shown.isdigit():
+        return _revision(id, number, error=f"The form's revision is {shown[:20]!r}: reload."), 400
+    try:
+        get_brief_store().restore(id, number, revision=int(shown), actor=current_user())
+    except BriefConflict as error:
+        return _revision(id, number, error=str(error)), 409
+    return redirect(url_for("brief_pages.show", id=id), 303)
+
+
+def _revision(id: str, number: int, *, error: str = "") -> str:
+    viewer = current_user()
+    brief = get_brief_store().get(id, viewer=viewer)
+    old = _revision_of(get_brief_store().revisions(id, viewer=viewer), brief, number)
+    return render_template(
+        "briefs/revision.html",
+        brief=brief,
+        old=old,
+        diff=text_diff(old.body, brief.body),
+        editable=brief.owner == viewer,
+        error=error,
+    )
+
+
+def _revision_of(found: list[BriefRevision], brief: Brief, number: int) -> BriefRevision:
+    """Revision ``number`` of the list; raises ``BriefNotFound`` (a 404 page) for another."""
+    for each in found:
+        if each.revision == number:
+            return each
+    raise BriefNotFound(
+        f"Brief {brief.id!r} has no revision {number}; it is at revision {brief.revision}. "
+        "Its history lists them all."
     )
 
 
