@@ -101,3 +101,40 @@ def test_search_the_corpus_in_the_editor_and_insert_a_passage_at_the_caret(
     expect(page.locator("[data-brief-preview] li#preview-note-1")).to_contain_text(
         "Direct Line with Vladimir Putin"
     )
+
+
+def test_link_a_typed_quote_to_its_passage_and_mark_another_unsourced(
+    page: Page, live_server: str
+) -> None:
+    body = f"Kleymenov said “{QUOTE}” and “nobody saw this programme coming at all”."
+    brief = new_brief(page, live_server, "Typed quotes", body)
+    page.goto(f"{live_server}/briefs/{brief}")
+    expect(page.locator("[data-brief-unlinked]")).to_contain_text("2 quotes typed by hand")
+
+    quotes = page.get_by_role("region", name="Quotes typed by hand")
+    quotes.get_by_role("button", name="Check quotes").click()
+    items = quotes.locator("[data-brief-quote-list] > li")
+    expect(items).to_have_count(2)
+    found, missing = items.all()
+    expect(found).to_contain_text("found in the corpus")
+    expect(missing).to_contain_text("not found in the corpus")
+    found.get_by_role("button", name="Link to this passage").click()
+    expect(quotes.locator("[data-brief-quotes-status]")).to_contain_text("Linked to")
+    quotes.locator("[data-brief-quote-list] > li").get_by_role(
+        "button", name="Mark unsourced"
+    ).click()
+    expect(quotes.locator("[data-brief-quotes-status]")).to_contain_text(
+        "Every quote has a note or is marked unsourced."
+    )
+
+    text = page.get_by_label(re.compile("^Text"))
+    expect(text).to_have_value(
+        re.compile(
+            rf"^Kleymenov said “{QUOTE}” \[@\w+\] and “nobody saw this programme coming at all”"
+            r" \[unsourced\]\.$"
+        )
+    )
+    page.reload()
+    expect(page.locator("[data-brief-body] .unsourced-flag")).to_have_text("unsourced")
+    expect(page.locator("[data-brief-notes] li#note-1 .note-status")).to_have_text("exact")
+    expect(page.locator("[data-brief-unlinked]")).to_have_count(0)

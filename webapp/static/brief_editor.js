@@ -166,6 +166,7 @@ const briefEditor = (function () {
     const placing = options || {};
     await flush();
     if (held) return { ok: false, status: 412, data: { error: "Choose a text in the conflict below first." } };
+    if (dirty()) return { ok: false, status: 0, data: { error: "The text is not saved yet (" + saved.textContent + "): nothing inserted." } };
     const at = placing.at === undefined ? caret() : placing.at;
     const sent = Object.assign({}, passage, { at: at, revision: revision, marker_only: Boolean(placing.markerOnly) });
     const result = await call("POST", url + "/citations", sent);
@@ -206,10 +207,10 @@ const briefEditor = (function () {
   window.addEventListener("beforeunload", (event) => {
     if (dirty()) event.preventDefault();
   });
-  if (last.cursor !== null) {
-    const at = units(body.value, last.cursor);
-    body.setSelectionRange(at, at);
-  }
+  // Where insertions go: the saved caret, else the end (as the server does without one).
+  const at = last.cursor === null ? body.value.length : units(body.value, last.cursor);
+  body.setSelectionRange(at, at);
+  last.cursor = caret();
   showPreview();
   return { cite: cite, flush: () => flush(), body: body, caret: caret, points: points, units: units };
 })();

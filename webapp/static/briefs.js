@@ -41,7 +41,8 @@ const briefs = (function () {
       return;
     }
     announce(result.data.brief);
-    const done = element("p", "card-heading", "Cited in " + result.data.brief.title + ", at its cursor · ");
+    const where = brief.cursor === null || brief.cursor === undefined ? ", at its end · " : ", at its cursor · ";
+    const done = element("p", "card-heading", "Cited in " + result.data.brief.title + where);
     const open = element("a", "", "Open brief");
     open.href = "/briefs/" + encodeURIComponent(brief.id);
     done.append(open);
