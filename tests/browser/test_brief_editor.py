@@ -6,7 +6,7 @@ the page, cited exactly as a selection in the document would be."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -19,6 +19,15 @@ QUOTE = "the President answered more than 85 questions"
 PRICES = "I think they are still too high for the Russian Far East."
 PRICES_QUERY = '"too high for the Russian Far East" speaker:putin'
 Select = Callable[[Page, str, str], dict[str, Any]]
+
+
+@pytest.fixture(autouse=True)
+def patient_expectations() -> Iterator[None]:
+    """Round trips through the server and the editor's autosave delay, on a machine shared by
+    several suites: wait up to 15 s for what the page should come to show (5 s by default)."""
+    expect.set_options(timeout=15_000)
+    yield
+    expect.set_options(timeout=5_000)
 
 
 def new_brief(page: Page, live_server: str, title: str, body: str) -> str:

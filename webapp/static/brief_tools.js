@@ -104,6 +104,7 @@
     const link = element("a", "", hit.title || hit.id);
     link.href = hit.url;
     link.target = "_blank";
+    link.rel = "noopener";
     const meta = [hit.speaker, hit.date, hit.source].filter(Boolean).join(" · ");
     item.append(link, element("span", "meta", meta ? " · " + meta : ""));
     for (const snippet of hit.snippets) {
@@ -127,20 +128,35 @@
   const search = page.querySelector("[data-brief-search]");
   const results = search.querySelector("[data-brief-search-results]");
   const said = search.querySelector("[data-brief-search-status]");
-  search.querySelector("form").addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const query = event.target.elements.q.value.trim();
+  const more = element("button", "link-button", "More results");
+  more.type = "button";
+  more.hidden = true;
+  results.after(more);
+  let asked = null; // the query shown and its last page
+
+  async function show(query, number) {
     said.textContent = "Searching…";
-    const result = await call("GET", "/api/search?" + new URLSearchParams({ q: query, per_page: "10" }));
-    results.replaceChildren();
+    more.hidden = true;
+    const params = new URLSearchParams({ q: query, per_page: "10", page: String(number) });
+    const result = await call("GET", "/api/search?" + params);
+    if (number === 1) results.replaceChildren();
     if (!result.ok) {
       said.textContent = problem(result);
       return;
     }
-    const total = result.data.total;
-    said.textContent = total + " document" + (total === 1 ? "" : "s") + (total > result.data.hits.length ? ", the first " + result.data.hits.length + " shown" : "") + ".";
+    asked = { query: query, page: number };
     for (const hit of result.data.hits) results.append(hitItem(hit, said));
+    const total = result.data.total;
+    const shown = results.children.length;
+    said.textContent = total + " document" + (total === 1 ? "" : "s") + (total > shown ? ", the first " + shown + " shown" : "") + ".";
+    more.hidden = total <= shown;
+  }
+
+  search.querySelector("form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    show(event.target.elements.q.value.trim(), 1);
   });
+  more.addEventListener("click", () => show(asked.query, asked.page + 1));
 
   /* ---- quotes typed by hand ---- */
   const quotes = page.querySelector("[data-brief-quotes]");
