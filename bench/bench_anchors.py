@@ -1,10 +1,13 @@
 """Anchors on real texts: edit documents as a re-publication would, then find each passage again.
 
     python bench/bench_anchors.py --collection kremlin --docs 500 --passages 4
+    python bench/bench_anchors.py --collection kremlin --docs 500 --passages 4 --words
 
-For each document, picks random sentence-long passages and anchors them, then makes a new
-version: a paragraph inserted at a random place, a word corrected outside the passages, and,
-in one passage of two, a word changed inside it. Each anchor is located in the new version and
+For each document, picks random sentence-long passages (with ``--words``: phrases of 3 to 8
+words inside sentences) and anchors them, then makes a new version: a paragraph inserted at a
+random place, a word corrected outside the passages, and, in one passage of two, a word changed
+inside it (with ``--words``: a word inserted, deleted or replaced inside the phrase, as "zone of
+peace" becomes "zone of lasting peace"). Each anchor is located in the new version and
 checked against where its passage really went (tracked through the edits). Reports the statuses,
 the silent wrong placements (must be 0: an exact or moved anchor off its passage; one placed on
 an identical copy of its passage, and a fuzzy one elsewhere, which is flagged for review, are
@@ -46,19 +49,48 @@ def texts(name: str, limit: int) -> list[str]:
     return out
 
 
-def run_document(text: str, rng: random.Random, passages: int) -> list[tuple[str, bool, float]]:
+def phrase(sentence: re.Match[str], rng: random.Random) -> Span:
+    """A run of 3 to 8 whole words of a sentence."""
+    words = list(re.finditer(r"\S+", sentence.group()))
+    first = rng.randrange(max(1, len(words) - 3))
+    last = min(len(words) - 1, first + rng.randint(2, 7))
+    return Span(sentence.start() + words[first].start(), sentence.start() + words[last].end())
+
+
+def word_edit(text: str, span: Span, rng: random.Random) -> tuple[int, int, str] | None:
+    """A word inserted between two words of the passage, or one of its inner words deleted or
+    replaced; None for a passage of fewer than 3 words."""
+    words = list(re.finditer(r"\S+", text[span.start : span.end]))
+    if len(words) < 3:
+        return None
+    w = words[rng.randrange(1, len(words) - 1)]
+    s, e = span.start + w.start(), span.start + w.end()
+    how = rng.choice(("insert", "delete", "replace"))
+    if how == "insert":
+        return (s, s, "lasting ")
+    if how == "delete":
+        return (s, e + 1, "")
+    return (s, e, "altered")
+
+
+def run_document(
+    text: str, rng: random.Random, passages: int, words: bool = False
+) -> list[tuple[str, bool, float]]:
     sentences = list(SENTENCE.finditer(text))
     chosen = sorted(rng.sample(sentences, min(passages, len(sentences))), key=lambda m: m.start())
-    anchors = [anchor_at(text, Span(m.start(), m.end()), version=1) for m in chosen]
-    spans = [Span(m.start(), m.end()) for m in chosen]
+    spans = [phrase(m, rng) if words else Span(m.start(), m.end()) for m in chosen]
+    anchors = [anchor_at(text, sp, version=1) for sp in spans]
     inside = {i for i in range(len(spans)) if rng.random() < 0.5}
     # Edits from the end of the text backwards, so earlier offsets stay valid while editing.
     edits: list[tuple[int, int, str]] = []  # (start, end, replacement)
     for i in sorted(inside, reverse=True):
         passage = text[spans[i].start : spans[i].end]
-        words = [w for w in re.finditer(r"[a-z]{4,}", passage) if w.group() != w.group()[::-1]]
-        if words:
-            w = rng.choice(words)
+        lower = [w for w in re.finditer(r"[a-z]{4,}", passage) if w.group() != w.group()[::-1]]
+        edit = word_edit(text, spans[i], rng) if words else None
+        if edit is not None:
+            edits.append(edit)
+        elif lower and not words:
+            w = rng.choice(lower)
             s, e = spans[i].start + w.start(), spans[i].start + w.end()
             edits.append((s, e, w.group()[::-1]))
         else:
@@ -119,6 +151,7 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=500)
     parser.add_argument("--passages", type=int, default=4)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--words", action="store_true", help="phrases, words edited inside")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     statuses: Counter[str] = Counter()
@@ -126,7 +159,7 @@ def main() -> None:
     times: list[float] = []
     docs = texts(args.collection, args.docs)
     for text in docs:
-        for status, is_wrong, took in run_document(text, rng, args.passages):
+        for status, is_wrong, took in run_document(text, rng, args.passages, args.words):
             statuses[status] += 1
             wrong += is_wrong
             times.append(took)

@@ -6,13 +6,20 @@ the version it was made on. ``locate`` finds it in any text, trying in order:
 1. the stored offsets, if the quote is still there and its context still agrees: ``exact``;
 2. the quote elsewhere, the occurrence whose context agrees best (nearest the old offsets among
    equals), if the context agrees enough or the quote is long and unique: ``moved``;
-3. an approximate match of the quote near its old place, then anywhere, scored on quote,
-   prefix, suffix and position as Hypothesis' client does (``anchoring/match-quote.ts``), if
-   the score passes a precision floor; or the one intact copy of a quote whose context has
-   changed past recognition: ``fuzzy`` with its score, for an analyst to review.
+3. where its context still is (near its old place, then anywhere), the words there now: the
+   text of prefix, quote and suffix is aligned roughly (rapidfuzz), then word by word
+   (``corpus/wording.py``), and the quote's words are followed into the new text. Words
+   inserted, deleted or replaced inside a quote ("zone of peace" → "zone of lasting peace")
+   give ``fuzzy`` with its score, counted in words kept; a quote whose words are mostly gone
+   from between its context is gone, and no copy of it elsewhere is put in its place;
+4. with no context left: an approximate match of the quote near its old place, then anywhere,
+   scored on quote, prefix, suffix and position as Hypothesis' client does
+   (``anchoring/match-quote.ts``), if the score passes a precision floor; or the one intact
+   copy of a quote whose context has changed past recognition: ``fuzzy`` with its score.
 
-Nothing passing means the passage is gone (orphaned): callers keep the anchor and say so, and
-never put it on other words. Fuzzy matching is rapidfuzz's (docs/decisions/007).
+A ``fuzzy`` location is for an analyst to review. Nothing passing means the passage is gone
+(orphaned): callers keep the anchor and say so, and never put it on other words. Fuzzy matching
+is rapidfuzz's (docs/decisions/007); the word alignment, docs/decisions/012.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from typing import Literal
 
 from corpus.errors import InvalidAnchor
 from corpus.model import Span
+from corpus.wording import Words, follow
 
 CONTEXT_CHARS = 32
 Status = Literal["exact", "moved", "fuzzy"]
@@ -35,6 +43,9 @@ FUZZY_SCORE = 0.75  # least weighted score of a fuzzy match
 FUZZY_QUOTE = 0.8  # least similarity of the matched text to the quote
 MAX_OCCURRENCES = 1_000  # exact occurrences of a quote weighed before giving up on it
 _PIECE = 64  # long quotes are sought by their first and last _PIECE characters
+CONTEXT_FOUND = 0.75  # least similarity of each side's context where a changed quote is
+CONTEXT_REGION = 60  # least rapidfuzz score of a rough match of prefix + quote + suffix
+WORDS_KEPT = 0.5  # least share of words kept (or FUZZY_QUOTE of characters) of a changed quote
 
 
 @dataclass(frozen=True)
@@ -134,6 +145,9 @@ def locate(anchor: Anchor, text: str) -> Location | None:
         if agree >= MOVED_CONTEXT or unique_long:
             status: Status = "exact" if best == anchor.start else "moved"
             return Location(Span(best, best + len(quote)), status)
+    context_found, located = _by_context(anchor, text)
+    if context_found:
+        return located
     return _fuzzy(anchor, text, occurrences)
 
 
@@ -175,18 +189,90 @@ def _score(anchor: Anchor, text: str, span: Span) -> tuple[float, float]:
     """The weighted score of a candidate and the similarity of its text to the quote."""
     quote_sim = _similarity(anchor.quote, text[span.start : span.end])
     prefix_sim, suffix_sim = _context_parts(anchor, text, span)
+    return _weighted(anchor, text, span, quote_sim, prefix_sim, suffix_sim), quote_sim
+
+
+def _weighted(
+    anchor: Anchor, text: str, span: Span, quote_sim: float, prefix_sim: float, suffix_sim: float
+) -> float:
+    """The weighted score of a candidate, 0 to 1, from the similarity of its parts."""
     position = 1.0 - min(1.0, abs(span.start - anchor.start) / max(len(text), 1))
     total = _QUOTE * quote_sim + _PREFIX * prefix_sim + _SUFFIX * suffix_sim + _POSITION * position
-    return total / (_QUOTE + _PREFIX + _SUFFIX + _POSITION), quote_sim
+    return total / (_QUOTE + _PREFIX + _SUFFIX + _POSITION)
+
+
+def _windows(anchor: Anchor, text: str) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Where to look for a changed passage: near its old place first, then the whole text."""
+    margin = 2 * len(anchor.quote) + 2_000
+    return (max(0, anchor.start - margin), min(len(text), anchor.end + margin)), (0, len(text))
+
+
+def _by_context(anchor: Anchor, text: str) -> tuple[bool, Location | None]:
+    """Whether the anchor's context is still in ``text`` around some words, and if so the
+    location of those words when enough of the quote's words are kept (None: the quote is
+    gone from its place, whatever copies of it the text holds elsewhere)."""
+    for lo, hi in _windows(anchor, text):
+        region = _context_region(anchor, text, lo, hi)
+        if region is None:
+            continue
+        pad = len(anchor.quote) // 2 + CONTEXT_CHARS
+        window = Words.of(text, max(0, region.start - pad), min(len(text), region.end + pad))
+        followed = follow(*_anchor_words(anchor), window)
+        if followed is None:
+            continue
+        span = Span(followed.start, followed.end)
+        # A side with no context (the passage was at an end of the text) neither vouches for
+        # a place nor counts against it: text may have been added there since.
+        prefix_sim, suffix_sim = _context_parts(anchor, text, span)
+        prefix_sim, suffix_sim = (
+            (prefix_sim if anchor.prefix else 1.0),
+            (suffix_sim if anchor.suffix else 1.0),
+        )
+        if min(prefix_sim, suffix_sim) < CONTEXT_FOUND or not (anchor.prefix or anchor.suffix):
+            continue
+        quote_sim = _similarity(anchor.quote, text[span.start : span.end])
+        kept = max(followed.kept, quote_sim if quote_sim >= FUZZY_QUOTE else 0.0)
+        score = _weighted(anchor, text, span, kept, prefix_sim, suffix_sim)
+        if kept >= WORDS_KEPT and score >= FUZZY_SCORE:
+            return True, Location(span, "fuzzy", round(score, 4))
+        return True, None
+    return False, None
+
+
+def _context_region(anchor: Anchor, text: str, lo: int, hi: int) -> Span | None:
+    """Roughly where prefix, quote and suffix are in ``text[lo:hi]`` (for a long quote: its
+    head with the prefix, its tail with the suffix), or None."""
+    if len(anchor.quote) <= 2 * _PIECE:
+        return _align(anchor.prefix + anchor.quote + anchor.suffix, text, lo, hi, CONTEXT_REGION)
+    head = _align(anchor.prefix + anchor.quote[:_PIECE], text, lo, hi, CONTEXT_REGION)
+    tail = _align(anchor.quote[-_PIECE:] + anchor.suffix, text, lo, hi, CONTEXT_REGION)
+    if head is None or tail is None or tail.end <= head.start:
+        return None
+    if not 0.5 * len(anchor.quote) <= tail.end - head.start <= 2 * len(anchor.quote) + 128:
+        return None
+    return Span(head.start, tail.end)
+
+
+def _anchor_words(anchor: Anchor) -> tuple[Words, Words, Words]:
+    """The words of the prefix, quote and suffix, without the prefix's first and the suffix's
+    last word when they may be cut (the context is cut at a character count)."""
+    before, quote, after = (Words.of(part) for part in (anchor.prefix, anchor.quote, anchor.suffix))
+    cut_before = anchor.start > len(anchor.prefix) and len(before.words) > 1
+    cut_after = len(anchor.suffix) >= CONTEXT_CHARS and len(after.words) > 1
+    return (
+        Words(before.words[cut_before:], before.spans[cut_before:]),
+        quote,
+        Words(
+            after.words[: len(after.words) - cut_after], after.spans[: len(after.spans) - cut_after]
+        ),
+    )
 
 
 def _fuzzy(anchor: Anchor, text: str, occurrences: list[int]) -> Location | None:
     """The best approximate match that passes both floors (or the quote's one intact copy,
     whose context is gone), or None."""
     candidates = {Span(s, s + len(anchor.quote)) for s in occurrences[:50]}
-    margin = 2 * len(anchor.quote) + 2_000
-    near = (max(0, anchor.start - margin), min(len(text), anchor.end + margin))
-    for lo, hi in (near, (0, len(text))):
+    for lo, hi in _windows(anchor, text):
         found = _approximate(anchor.quote, text, lo, hi)
         if found is not None:
             candidates.add(found)
@@ -224,10 +310,12 @@ def _approximate(quote: str, text: str, lo: int, hi: int) -> Span | None:
     return _refine(quote, text, start, end)
 
 
-def _align(piece: str, text: str, lo: int, hi: int) -> Span | None:
+def _align(
+    piece: str, text: str, lo: int, hi: int, cutoff: float = 100 * FUZZY_QUOTE
+) -> Span | None:
     from rapidfuzz import fuzz
 
-    found = fuzz.partial_ratio_alignment(piece, text[lo:hi], score_cutoff=100 * FUZZY_QUOTE)
+    found = fuzz.partial_ratio_alignment(piece, text[lo:hi], score_cutoff=cutoff)
     if found is None:
         return None
     return Span(lo + found.dest_start, lo + found.dest_end)

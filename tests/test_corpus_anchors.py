@@ -6,7 +6,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from corpus.anchors import Anchor, anchor_at, locate, selection
+from corpus.anchors import LONG_QUOTE, Anchor, anchor_at, locate, selection
 from corpus.errors import InvalidAnchor
 from corpus.model import Span
 
@@ -236,3 +236,138 @@ def test_anchor_is_a_plain_value() -> None:
     assert a == Anchor("quote", "pre", "post", 3, 8, 2) and a.span == Span(3, 8)
     with pytest.raises(InvalidAnchor):
         Anchor("")
+
+
+# Words changed inside a quote whose context is still there: the context says where the
+# passage is, the words kept say how much of it is left (changed, for review) or not (gone).
+
+PEACE = (
+    "We want the Asia-Pacific region to be a zone of peace and cooperation for all of our "
+    "neighbours. Russia stands for a zone of peace, said the minister, and so do our partners "
+    "in Asia. The Eastern Economic Forum has become a platform for dialogue between business "
+    "and the state. We discussed the Northern Sea Route and the development of Vladivostok "
+    "and of the whole Far Eastern region. Thank you."
+)
+CHANGES = [
+    # (quote in PEACE, the quote as republished): short and long quotes; insertions,
+    # deletions and substitutions of words inside them.
+    ("zone of peace", "zone of lasting peace"),
+    ("zone of peace", "zone of true and lasting peace"),
+    ("a zone of peace and cooperation", "a zone of cooperation"),
+    ("zone of peace and cooperation", "zone of security and cooperation"),
+    ("Eastern Economic Forum", "Eastern Economic and Trade Forum"),
+    ("our calling card", "our callling card"),
+    (
+        "The Eastern Economic Forum has become a platform for dialogue between business and the "
+        "state. We discussed the Northern Sea Route and the development of Vladivostok",
+        "The Eastern Economic Forum has really become a platform for open dialogue between "
+        "business and the state. We discussed the Route and the development of Vladivostok",
+    ),
+    (
+        "The Eastern Economic Forum has become a platform for dialogue between business and the "
+        "state. We discussed the Northern Sea Route and the development of Vladivostok",
+        "The Eastern Economic Forum has become a venue for talks between business and the "
+        "state. We discussed the Northern Sea Route and the growth of Vladivostok",
+    ),
+]
+
+
+@pytest.mark.parametrize(("quote", "republished"), CHANGES)
+def test_words_changed_inside_a_quote_are_found_where_its_context_is(
+    quote: str, republished: str
+) -> None:
+    original = PEACE.replace("Thank you.", "It is our calling card. Thank you.")
+    anchor = anchor_at(original, span_of(original, quote, nth=0))
+    edited = original.replace(quote, republished, 1)
+    found = locate(anchor, edited)
+    assert found is not None and found.status == "fuzzy", (quote, republished)
+    assert found.span == span_of(edited, republished, nth=0)
+    assert 0.75 <= found.score < 1
+
+
+def test_a_copy_of_the_quote_elsewhere_does_not_capture_an_edited_passage() -> None:
+    """The first "zone of peace" is edited; the second, intact, has other context."""
+    anchor = anchor_at(PEACE, span_of(PEACE, "zone of peace"))
+    edited = PEACE.replace("a zone of peace and", "a zone of lasting peace and")
+    found = locate(anchor, edited)
+    assert found is not None and found.status == "fuzzy"
+    assert found.span == span_of(edited, "zone of lasting peace")
+
+
+def test_a_quote_whose_words_are_gone_where_its_context_is_is_missing_not_elsewhere() -> None:
+    """The context is intact around a rewritten quote: the passage is gone, and the intact
+    copy of the quote elsewhere is not offered in its place."""
+    anchor = anchor_at(PEACE, span_of(PEACE, "zone of peace"))
+    edited = PEACE.replace("a zone of peace and", "an area of trade and")
+    assert locate(anchor, edited) is None
+
+
+def test_words_deleted_from_the_end_of_a_short_quote_leave_too_little() -> None:
+    anchor = anchor_at(PEACE, span_of(PEACE, "zone of peace and cooperation"))
+    edited = PEACE.replace("zone of peace and cooperation", "zone")
+    assert locate(anchor, edited) is None
+
+
+NEW = st.text(alphabet="0123456789", min_size=3, max_size=6)  # words no text of WORDS holds
+
+
+@st.composite
+def word_edits(draw: st.DrawFn) -> tuple[list[str], int, int, list[str], int, int]:
+    """A text, a passage of 3 to 9 words, and the text with one word inserted strictly inside
+    the passage, deleted from it (of 4 or more) or replaced in it; with the passage's place."""
+    words = draw(st.lists(WORDS, min_size=12, max_size=60))
+    first = draw(st.integers(0, len(words) - 3))
+    last = draw(st.integers(first + 2, min(len(words) - 1, first + 8)))
+    edited = list(words)
+    kind = draw(
+        st.sampled_from(
+            ["insert", "delete", "replace"] if last - first >= 3 else ["insert", "replace"]
+        )
+    )
+    if kind == "insert":
+        edited.insert(draw(st.integers(first + 1, last)), draw(NEW))
+        return words, first, last, edited, first, last + 1
+    where = draw(st.integers(first, last))
+    if kind == "delete":
+        del edited[where]
+        return words, first, last, edited, first, last - 1
+    edited[where] = draw(NEW)
+    return words, first, last, edited, first, last
+
+
+@settings(max_examples=300, deadline=None)
+@given(word_edits())
+def test_one_word_changed_inside_a_passage_is_found_on_the_changed_passage(
+    edit: tuple[list[str], int, int, list[str], int, int],
+) -> None:
+    words, first, last, edited, new_first, new_last = edit
+    text, span = _text_and_span(words, first, last)
+    quote = text[span.start : span.end]
+    assume(_unique(text, quote))
+    new_text, new_span = _text_and_span(edited, new_first, new_last)
+    assume(quote not in new_text)  # (edits of "aaa aaa aaa" can make the quote again)
+    found = locate(anchor_at(text, span), new_text)
+    assert found is not None and found.status == "fuzzy" and found.span == new_span
+
+
+@settings(max_examples=300, deadline=None)
+@given(word_edits(), st.integers(0, 100), st.lists(NEW, min_size=6, max_size=8))
+def test_a_copy_of_the_quote_elsewhere_never_captures_an_edited_passage(
+    edit: tuple[list[str], int, int, list[str], int, int], at: int, fence: list[str]
+) -> None:
+    """The original wording is repeated elsewhere (among other words); the passage itself is
+    edited: it is found on its edited words, or not at all, never on a copy of a phrase."""
+    words, first, last, edited, new_first, new_last = edit
+    text, span = _text_and_span(words, first, last)
+    quote = text[span.start : span.end]
+    assume(_unique(text, quote))
+    copy = [*fence, *quote.split(), *fence]
+    where = len(edited) if at % 2 else 0  # before or after the whole text
+    with_copy = edited[:where] + copy + edited[where:]
+    shift = len(copy) if where == 0 else 0
+    new_text, new_span = _text_and_span(with_copy, new_first + shift, new_last + shift)
+    found = locate(anchor_at(text, span), new_text)
+    if found is not None and not found.span.overlaps(new_span):
+        # Only a long quote, intact elsewhere, has moved there (LONG_QUOTE, the issue's "moved").
+        assert found.status == "moved" and len(quote) >= LONG_QUOTE
+        assert new_text[found.span.start : found.span.end] == quote
