@@ -282,3 +282,29 @@ def test_an_entity_that_takes_no_turn_has_passages_only(app: Any) -> None:
     assert page.select_one("section.said") is None
     heading = page.select_one("#passages-title")
     assert heading is not None and heading.get_text() == "Passages"
+
+
+def test_a_briefs_note_on_a_passage_inside_a_turn_names_the_turns_speaker(app: Any) -> None:
+    """Notes use the one home of "who says this passage" that passage links use."""
+    client = app.test_client()
+    token = _soup(client.get("/")).select_one("meta[name=csrf-token]")["content"]  # type: ignore[index]
+    headers = {"X-CSRF-Token": token}
+    brief = client.post("/api/briefs", json={"title": "Bridges"}, headers=headers).get_json()
+    es, store = _stored(app)
+    with store:
+        text = store.get(PRESS).text
+    for quote in ("one last question", "took place in Vladivostok"):
+        start = text.index(quote)
+        cited = client.post(
+            f"/api/briefs/{brief['id']}/citations",
+            json={"document_id": PRESS, "version": 1, "start": start,
+                  "end": start + len(quote), "quote": quote},
+            headers=headers,
+        )  # fmt: skip
+        assert cited.status_code == 201, cited.get_json()
+    notes = client.get(f"/api/briefs/{brief['id']}/rendered").get_json()["notes"]
+    lines = [n["line"] for n in notes]
+    assert lines[0].startswith("Dmitry Peskov, “News conference following talks on the Far East”")
+    assert lines[1].startswith("Vladimir Putin, ")  # before the first turn: the document's
+    page = _soup(client.get(f"/briefs/{brief['id']}"))
+    assert "Dmitry Peskov, " in page.select("ol[data-brief-notes] li")[0].get_text()

@@ -12,8 +12,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from corpus import Span
-from corpus.entities import Entity, Participant, Turn, participants, speaker_ref, turn_at
+from corpus import Document, Span
+from corpus.entities import (
+    Entity,
+    EntityStore,
+    Participant,
+    Turn,
+    participants,
+    speaker_ref,
+    turn_at,
+    turns,
+)
 from webapp.highlight import Mark
 
 UNNAMED = "Unnamed speakers"
@@ -88,6 +97,14 @@ def said_by(text: str, turns: Sequence[Turn], names: Mapping[str, Entity], span:
     if turn is None or span.end > turn.span.end:
         return ""
     return _name(turn, names) or " ".join(text[turn.label.start : turn.label.end].split())
+
+
+def speaker_in(
+    entity_store: EntityStore, names: Mapping[str, Entity], document: Document, span: Span
+) -> str:
+    """Who says the passage at ``span`` of ``document`` (a stored version), read from its
+    stored turns: the one home of this for passage links, citation lines and briefs' notes."""
+    return said_by(document.text, turns(entity_store, document.id, document.version), names, span)
 
 
 def _speaker(p: Participant, names: Mapping[str, Entity]) -> Speaker:

@@ -17,8 +17,9 @@ from annotations.briefs.model import Brief, BriefCitation, Check, markers
 from annotations.briefs.store import BriefStore
 from annotations.briefs.verify import Verdict, check, current_documents
 from annotations.citations import Citation, citation_line, cite
-from corpus.model import Document
+from corpus.model import Document, Span
 
+SaidBy = Callable[[Document, Span], str]  # who says the passage at a span of a document
 WARNINGS = {
     "changed": "The quote differs from the current version of the source: verify it.",
     "missing": "The quote is no longer in the source.",
@@ -68,16 +69,27 @@ class Notes:
         return tuple(n for n in self.notes if n.warning)
 
 
-def note_brief(bstore: BriefStore, brief: Brief, link: Callable[[BriefCitation], str]) -> Notes:
+def note_brief(
+    bstore: BriefStore,
+    brief: Brief,
+    link: Callable[[BriefCitation], str],
+    said_by: SaidBy | None = None,
+) -> Notes:
     """The brief's notes, each checked against its document's current version (read once
-    per document); ``link`` makes a citation's passage link in Dossier."""
+    per document); ``link`` makes a citation's passage link in Dossier; ``said_by`` names who
+    says a passage where it is found in the current version ("": the document's speaker), so
+    a passage inside one speaker's turn of a transcript is cited as that speaker's words."""
     documents = current_documents(bstore, brief)
     ordered, unknown = reading_order(brief)
     notes = []
     for number, citation in enumerate(ordered, start=1):
         document = documents[citation.document_id]
-        source = _source(citation, document, link(citation))
-        notes.append(Note(number, citation, source, check(citation, document)))
+        verdict = check(citation, document)
+        speaker = ""
+        if said_by is not None and document is not None and verdict.located is not None:
+            speaker = said_by(document, verdict.located)
+        source = _source(citation, document, link(citation), speaker)
+        notes.append(Note(number, citation, source, verdict))
     return Notes(brief, tuple(notes), unknown)
 
 
@@ -90,7 +102,9 @@ def reading_order(brief: Brief) -> tuple[list[BriefCitation], tuple[str, ...]]:
     return ordered, tuple(i for i in referred if i not in by_id)
 
 
-def _source(citation: BriefCitation, document: Document | None, link: str) -> Citation:
+def _source(
+    citation: BriefCitation, document: Document | None, link: str, said_by: str
+) -> Citation:
     if document is None:
         return Citation("", citation.document_id, "", None, link, quote=citation.anchor.quote)
-    return cite(document, link=link, quote=citation.anchor.quote)
+    return cite(document, link=link, quote=citation.anchor.quote, said_by=said_by)

@@ -17,6 +17,7 @@ import click
 from annotations import (
     EXPORT_FORMATS,
     AnnotationStore,
+    BriefCitation,
     BriefStore,
     Notes,
     UnverifiedQuotes,
@@ -25,8 +26,11 @@ from annotations import (
     note_brief,
     verify_brief,
 )
+from corpus import Document, Span
+from corpus.entities import EntityStore
 from webapp.cli.analysis import config
 from webapp.instance import open_store
+from webapp.turn_layer import speaker_in
 from webapp.users import current_user
 
 BASE_URL_HELP = "Base of the note links.  [default: http://HOST:PORT]"
@@ -45,7 +49,16 @@ def _urls(base_url: str | None) -> Urls:
 
 def _notes(bstore: BriefStore, id: str, urls: Urls) -> Notes:
     brief = bstore.get(id, viewer=current_user())
-    return note_brief(bstore, brief, lambda c: f"{urls.base}/briefs/{brief.id}/citations/{c.id}")
+    entity_store = EntityStore(bstore.store)
+    names = {e.id: e for e in entity_store.registry().entities}
+
+    def said_by(document: Document, span: Span) -> str:
+        return speaker_in(entity_store, names, document, span)
+
+    def link(citation: BriefCitation) -> str:
+        return f"{urls.base}/briefs/{brief.id}/citations/{citation.id}"
+
+    return note_brief(bstore, brief, link, said_by)
 
 
 @click.group("briefs")

@@ -30,7 +30,6 @@ from annotations import (
     update_reply,
 )
 from corpus import Document
-from corpus.entities import turns
 from webapp.annotation_json import annotation_json, passage_json, reply_json
 from webapp.annotation_params import (
     changes_of,
@@ -44,7 +43,7 @@ from webapp.annotation_params import (
 from webapp.annotation_search import search_annotations
 from webapp.params import version_number
 from webapp.resources import entity_names, get_annotation_store, get_entity_store, get_store
-from webapp.turn_layer import said_by
+from webapp.turn_layer import speaker_in
 from webapp.users import current_user
 
 bp = Blueprint("annotations", __name__)
@@ -240,8 +239,7 @@ def _said_by(document: Document, placement: Placement) -> str:
     """Who says the passage where it is placed: its turn's speaker, "" outside one turn."""
     if placement.located is None:
         return ""
-    spoken = turns(get_entity_store(), document.id, document.version)
-    return said_by(document.text, spoken, entity_names(), placement.located.span)
+    return speaker_in(get_entity_store(), entity_names(), document, placement.located.span)
 
 
 @bp.errorhandler(RevisionConflict)

@@ -28,6 +28,7 @@ from annotations import (
     note_brief,
     verify_brief,
 )
+from corpus import Document, Span
 from webapp.annotation_params import json_body, revision_of
 from webapp.brief_json import (
     brief_json,
@@ -46,7 +47,15 @@ from webapp.brief_params import (
     citation_draft_of,
 )
 from webapp.brief_sources import source_quotes
-from webapp.resources import get_annotation_store, get_brief_store, get_index, get_store
+from webapp.resources import (
+    entity_names,
+    get_annotation_store,
+    get_brief_store,
+    get_entity_store,
+    get_index,
+    get_store,
+)
+from webapp.turn_layer import speaker_in
 from webapp.users import current_user
 
 bp = Blueprint("briefs", __name__)
@@ -245,7 +254,10 @@ def notes_of(id: str, *, body: str | None = None) -> Notes:
     def link(citation: BriefCitation) -> str:
         return url_for("briefs.open_citation", id=found.id, citation_id=citation.id, _external=True)
 
-    return note_brief(get_brief_store(), found, link)
+    def said_by(document: Document, span: Span) -> str:
+        return speaker_in(get_entity_store(), entity_names(), document, span)
+
+    return note_brief(get_brief_store(), found, link, said_by)
 
 
 def _json(found: Brief) -> dict[str, Any]:
