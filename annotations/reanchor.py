@@ -2,11 +2,12 @@
 
 Explicit steps, never a side effect of saving a document (STYLE §2):
 
-1. ``queue_changed(astore)``: the catch-up rule. ``annotation_state.anchored_seq`` records the
-   store ``seq`` up to which changed documents have been looked at, as the index records the
-   ``seq`` it has reached. In one write transaction, every document written after it that has
-   annotations not yet placed in its current version gets a job of kind ``"re-anchor"``
-   (``corpus/jobs.py``) and the mark moves to the store's ``seq``. The pipeline runs this after
+1. ``queue_changed(astore)``: the catch-up rule (``annotations/catchup.py``, shared with
+   briefs). ``annotation_state.anchored_seq`` records the store ``seq`` up to which changed
+   documents have been looked at, as the index records the ``seq`` it has reached. In one
+   write transaction, every document written after it that has annotations not yet placed in
+   its current version gets a job of kind ``"re-anchor"`` (``corpus/jobs.py``) and the mark
+   moves to the store's ``seq``. The pipeline runs this after
    every ingest; the web app and ``dossier annotations reanchor`` run it too, so what a crash
    or a stopped server left is caught up.
 2. ``reanchor_queued(astore, ...)``: a worker claims the jobs (``corpus.jobs``) and each
@@ -29,15 +30,13 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from annotations.anchoring import freshest_anchor, place
-from annotations.errors import AnnotationError
+from annotations.catchup import drain, queue_behind
 from annotations.model import REANCHOR
 from annotations.rows import annotation_of, located_values
 from annotations.store import AnnotationStore
 from annotations.tables import ANCHORED_SEQ, annotation_state, annotation_table
-from corpus.errors import CorpusError, StoreUnavailable
-from corpus.jobs import Job, QueuePolicy, enqueue, work_through
+from corpus.jobs import QueuePolicy
 from corpus.model import Document
-from corpus.tables import documents, store_state
 
 log = logging.getLogger(__name__)
 
@@ -73,29 +72,16 @@ def anchored_seq(astore: AnnotationStore) -> int:
 def queue_changed(astore: AnnotationStore) -> int:
     """Queue a "re-anchor" job for every document written since ``anchored_seq`` whose
     annotations are not placed in its current version, and move the mark to the store's
-    ``seq`` (one transaction); returns how many documents wait because of this call."""
+    ``seq`` (one transaction, ``annotations.catchup``); returns how many documents wait
+    because of this call."""
     with astore.connect(write=True) as conn:
-        upto = conn.execute(
-            sa.select(store_state.c.value).where(store_state.c.name == "seq")
-        ).scalar_one()
-        since = conn.execute(
-            sa.select(_S.value).where(_S.name == ANCHORED_SEQ).with_for_update()
-        ).scalar_one()
-        if upto == since:
-            return 0
-        behind = (
-            sa.select(_A.document_id)
-            .join(documents, documents.c.id == _A.document_id)
-            .where(documents.c.seq > since, documents.c.seq <= upto)
-            .where(_A.checked_version != documents.c.current_version)
-            .distinct()
-        )
-        ids = list(conn.scalars(behind))
-        queued = enqueue(conn, REANCHOR, ids) if ids else 0
-        conn.execute(annotation_state.update().where(_S.name == ANCHORED_SEQ).values(value=upto))
-    if ids:
-        log.info("queued %d documents for re-anchoring (seq %d to %d)", len(ids), since, upto)
-    return queued
+        behind = queue_behind(conn, annotation_table, ANCHORED_SEQ, REANCHOR)
+    if behind.document_ids:
+        log.info(
+            "queued %d documents for re-anchoring (seq %d to %d)",
+            len(behind.document_ids), behind.since, behind.upto,
+        )  # fmt: skip
+    return behind.queued
 
 
 def _placements(
@@ -173,36 +159,19 @@ def reanchor_queued(
     cannot be read or written."""
     report = ReanchorReport()
 
-    def work(claimed: Sequence[Job]) -> Mapping[str, str]:
+    def done(results: Sequence[tuple[str, tuple[Counter[str], list[dict[str, object]]]]]) -> None:
         nonlocal report
-        failed: dict[str, str] = {}
-        done: list[tuple[str, Counter[str]]] = []
-        updates: list[dict[str, object]] = []
-        for job in claimed:
-            try:
-                statuses, found = _placements(astore, job.document_id)
-            except StoreUnavailable:
-                raise
-            except (CorpusError, AnnotationError) as exc:
-                failed[job.document_id] = f"{type(exc).__name__}: {exc}"[:500]
-                report = report.failed(job.document_id, failed[job.document_id])
-                continue
-            done.append((job.document_id, statuses))
-            updates += found
+        updates = [u for _, (_, found) in results for u in found]
         if updates:
             _write(astore, updates)  # one write transaction for the whole batch
-        for document_id, statuses in done:
+        for document_id, (statuses, _) in results:
             report = report.add(document_id, statuses)
-        return failed
 
-    work_through(
-        astore.store,
-        REANCHOR,
-        worker,
-        policy,
-        work,
-        batch=batch,
-        document_ids=document_ids,
-        should_stop=should_stop,
-    )
+    failures = drain(
+        astore.store, REANCHOR, lambda document_id: _placements(astore, document_id),
+        worker=worker, policy=policy, batch=batch, document_ids=document_ids,
+        should_stop=should_stop, done=done,
+    )  # fmt: skip
+    for document_id, error in failures:
+        report = report.failed(document_id, error)
     return report

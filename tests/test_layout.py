@@ -73,6 +73,7 @@ HOMES = {
         "annotations/listing.py",
         "annotations/passages.py",
         "annotations/reanchor.py",
+        "annotations/catchup.py",
         "annotations/briefs/tables.py",
         "annotations/briefs/rows.py",
         "annotations/briefs/store.py",

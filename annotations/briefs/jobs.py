@@ -2,7 +2,8 @@
 
 Explicit steps, never a side effect of saving a document (STYLE §2), as re-anchoring does:
 
-1. ``queue_cited_changed(bstore)``: the catch-up rule. ``annotation_state.briefs_seq`` records
+1. ``queue_cited_changed(bstore)``: the catch-up rule (``annotations/catchup.py``, shared with
+   re-anchoring). ``annotation_state.briefs_seq`` records
    the store ``seq`` up to which changed documents have been looked at. In one write
    transaction, every document written after it that a citation checked in an older version
    gets a job of kind ``"verify-briefs"`` and the mark moves to the store's ``seq``. The
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -26,16 +27,12 @@ from annotations.briefs.rows import citation_of
 from annotations.briefs.store import BriefStore
 from annotations.briefs.tables import BRIEFS_SEQ, brief_citations, briefs
 from annotations.briefs.verify import check, store_verdict, verdict_values
-from annotations.errors import AnnotationError
-from annotations.tables import annotation_state
-from corpus.errors import CorpusError, StoreUnavailable
-from corpus.jobs import Job, QueuePolicy, enqueue, work_through
-from corpus.tables import documents, store_state
+from annotations.catchup import drain, queue_behind
+from corpus.jobs import QueuePolicy
 
 log = logging.getLogger(__name__)
 
 _C = brief_citations.c
-_S = annotation_state.c
 
 
 @dataclass(frozen=True)
@@ -50,30 +47,16 @@ class VerifyReport:
 
 def queue_cited_changed(bstore: BriefStore) -> int:
     """Queue a "verify-briefs" job for every cited document written since ``briefs_seq``
-    whose citations were checked in an older version, and move the mark (one transaction);
-    returns how many documents wait because of this call."""
+    whose citations were checked in an older version, and move the mark (one transaction,
+    ``annotations.catchup``); returns how many documents wait because of this call."""
     with bstore.connect(write=True) as conn:
-        upto = conn.execute(
-            sa.select(store_state.c.value).where(store_state.c.name == "seq")
-        ).scalar_one()
-        since = conn.execute(
-            sa.select(_S.value).where(_S.name == BRIEFS_SEQ).with_for_update()
-        ).scalar_one()
-        if upto == since:
-            return 0
-        behind = (
-            sa.select(_C.document_id)
-            .join(documents, documents.c.id == _C.document_id)
-            .where(documents.c.seq > since, documents.c.seq <= upto)
-            .where(_C.checked_version != documents.c.current_version)
-            .distinct()
-        )
-        ids = list(conn.scalars(behind))
-        queued = enqueue(conn, VERIFY_BRIEFS, ids) if ids else 0
-        conn.execute(annotation_state.update().where(_S.name == BRIEFS_SEQ).values(value=upto))
-    if ids:
-        log.info("queued %d cited documents for verification (seq %d to %d)", len(ids), since, upto)
-    return queued
+        behind = queue_behind(conn, brief_citations, BRIEFS_SEQ, VERIFY_BRIEFS)
+    if behind.document_ids:
+        log.info(
+            "queued %d cited documents for verification (seq %d to %d)",
+            len(behind.document_ids), behind.since, behind.upto,
+        )  # fmt: skip
+    return behind.queued
 
 
 def _recheck(bstore: BriefStore, document_id: str) -> tuple[Counter[str], set[str]]:
@@ -108,26 +91,15 @@ def verify_queued(
     done: list[str] = []
     statuses: Counter[str] = Counter()
     marked: set[str] = set()
-    failures: list[tuple[str, str]] = []
 
-    def work(claimed: Sequence[Job]) -> Mapping[str, str]:
-        failed: dict[str, str] = {}
-        for job in claimed:
-            try:
-                found, brief_ids = _recheck(bstore, job.document_id)
-            except StoreUnavailable:
-                raise
-            except (CorpusError, AnnotationError) as exc:
-                failed[job.document_id] = f"{type(exc).__name__}: {exc}"[:500]
-                failures.append((job.document_id, failed[job.document_id]))
-                continue
-            done.append(job.document_id)
-            statuses.update(found)
-            marked.update(brief_ids)
-        return failed
+    def recheck(document_id: str) -> None:
+        found, brief_ids = _recheck(bstore, document_id)
+        done.append(document_id)
+        statuses.update(found)
+        marked.update(brief_ids)
 
-    work_through(
-        bstore.store, VERIFY_BRIEFS, worker, policy, work, batch=batch,
+    failures = drain(
+        bstore.store, VERIFY_BRIEFS, recheck, worker=worker, policy=policy, batch=batch,
         document_ids=document_ids, should_stop=should_stop,
     )  # fmt: skip
     return VerifyReport(tuple(done), dict(statuses), len(marked), tuple(failures))
