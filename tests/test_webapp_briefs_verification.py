@@ -145,3 +145,29 @@ def test_the_catch_up_before_serving_marks_briefs_a_stopped_process_left(
 
     assert (step.step, step.counts["queued"], step.counts["briefs"]) == ("verify-briefs", 1, 1)
     assert api.get(f"/api/briefs/{brief_id}").get_json()["needs_verification"] is True
+
+
+def test_a_short_quote_with_a_word_inserted_is_changed_and_its_page_shows_the_word_diff(
+    api: Any, store: Any
+) -> None:
+    """ "zone of peace" republished as "zone of lasting peace": changed (it was reported
+    missing), the note shows the words kept, deleted and inserted."""
+    brief_id, citation_id = cited_brief(api, store, "zone of peace")
+    republish(store, store.get(DOC).text.replace("a zone of peace", "a zone of lasting peace"))
+    body = api.post(f"/api/briefs/{brief_id}/verify").get_json()
+    [verdict] = body["verdicts"]
+    assert (verdict["status"], verdict["current"]) == ("changed", "zone of lasting peace")
+    assert verdict["diff"] == [
+        {"op": "equal", "text": "zone of"},
+        {"op": "insert", "text": "lasting"},
+        {"op": "equal", "text": "peace"},
+    ]
+    rendered = api.get(f"/api/briefs/{brief_id}/rendered").get_json()
+    assert rendered["notes"][0]["current"] == "zone of lasting peace"
+    assert rendered["notes"][0]["diff"] == verdict["diff"]
+    page = BeautifulSoup(api.get(f"/briefs/{brief_id}").data, "html.parser")
+    note = page.select_one(f"li[data-citation='{citation_id}']")
+    assert note is not None and note["data-status"] == "changed"
+    diff = note.select_one(".word-diff")
+    assert diff is not None and [i.get_text() for i in diff.select("ins")] == ["lasting"]
+    assert diff.select("del") == [] and "zone of" in diff.get_text()

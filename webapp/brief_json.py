@@ -151,6 +151,8 @@ def notes_json(notes: Notes) -> dict[str, Any]:
                 "link": note.source.link,
                 "status": note.status,
                 "warning": note.warning,
+                "current": note.verdict.current,
+                "diff": [{"op": c.op, "text": c.text} for c in note.verdict.diff],
             }
             for note in notes.notes
         ],
