@@ -19,7 +19,7 @@ the version it was made on. ``locate`` finds it in any text, trying in order:
 
 A ``fuzzy`` location is for an analyst to review. Nothing passing means the passage is gone
 (orphaned): callers keep the anchor and say so, and never put it on other words. Fuzzy matching
-is rapidfuzz's (docs/decisions/007); the word alignment, docs/decisions/012.
+is rapidfuzz's (docs/decisions/007); the word alignment, docs/decisions/013.
 """
 
 from __future__ import annotations
