@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from corpus.model import Span
 from indexer.schema import text_terms
-from indexer.search.matching import Pattern, analyse_text, match_spans
+from indexer.search.matching import Pattern, analyse_text, match_spans, merge_spans
 
 PIECES = [
     "law",
@@ -90,3 +90,20 @@ def test_a_word_inside_a_longer_token_is_not_marked() -> None:
     text = "a.law x_law law's law. Law"
     spans = match_spans(text, Pattern(stems=frozenset({"law"})))
     assert [text[s.start : s.end] for s in spans] == ["law's", "law", "Law"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=texts, pattern=patterns, at=st.integers(min_value=0))
+def test_a_text_matched_in_two_parts_split_at_a_space_gives_the_whole_texts_spans(
+    text: str, pattern: Pattern, at: int
+) -> None:
+    # Snippets scan a long text's opening first and the rest only when needed.
+    spaces = [i for i, c in enumerate(text) if c.isspace()] or [len(text)]
+    cut = spaces[at % len(spaces)]
+    parts = match_spans(text, pattern, end=cut) + match_spans(text, pattern, cut)
+    assert merge_spans(parts) == match_spans(text, pattern)
+
+
+def test_a_part_that_starts_inside_a_token_marks_no_piece_of_it() -> None:
+    text = "xlaw law"
+    assert match_spans(text, Pattern(stems=frozenset({"law"})), 1) == [Span(5, 8)]

@@ -30,7 +30,13 @@ from indexer.search.bm25 import Weighting
 from indexer.search.entity_filters import resolve_entities
 from indexer.search.external import Resolver, resolve_external
 from indexer.search.filters import ENTITY_FACETS, DocTable
-from indexer.search.matching import Pattern, distinct_matches, hit_spans, match_spans
+from indexer.search.matching import (
+    Pattern,
+    distinct_matches,
+    hit_spans,
+    match_spans,
+    merge_spans,
+)
 from indexer.search.plan import PARTIAL_BELOW, PartialMatch, Plan, partial_plan, plan_query
 from indexer.search.postings import PostingCache, field_lengths, matching_docs
 from indexer.search.query import DateFilter, Filter, Node, Or, ParsedQuery, parse_period
@@ -379,16 +385,20 @@ def _snippets(
     time in proportion to the text scanned, and a results page does it for every hit (Lucene's
     highlighter reads the first 51,200 characters by default). "Enough": a snippet's worth of
     matches, of as many different words as the query has words, phrases, prefixes and fuzzy
-    words (so a word the opening lacks is looked for further on). With ``bodies`` (``said:``),
-    only matches inside those turns count, and without any the snippet opens the first of them."""
+    words (so a word the opening lacks is looked for further on). Each part of the text is
+    scanned once. With ``bodies`` (``said:``), only matches inside those turns count, and
+    without any the snippet opens the first of them."""
     wanted = len(pattern.stems) + len(pattern.phrases) + len(pattern.prefixes)
     wanted += len(pattern.fuzzy)
     spans: list[Span] = []
+    scanned = 0
     for limit in (SNIPPET_OPENING_CHARS, SNIPPET_SCAN_CHARS, len(text)):
         cut = _cut(text, limit)
-        spans = match_spans(text[:cut], pattern)
+        found = match_spans(text, pattern, scanned, cut)
         if bodies is not None:
-            spans = within(spans, bodies)
+            found = within(found, bodies)
+        spans = merge_spans(spans + found) if spans else found
+        scanned = cut
         if cut == len(text) or (
             len(spans) >= MAX_FRAGMENTS and distinct_matches(text, spans) >= wanted
         ):

@@ -104,8 +104,9 @@ def hit_spans(text: str, query: str | ParsedQuery) -> list[Span]:
     return match_spans(text, pattern_of(parsed))
 
 
-def match_spans(text: str, pattern: Pattern) -> list[Span]:
-    """The spans ``pattern`` marks in ``text``, sorted, overlapping ones merged.
+def match_spans(text: str, pattern: Pattern, start: int = 0, end: int | None = None) -> list[Span]:
+    """The spans ``pattern`` marks in ``text``, sorted, overlapping ones merged: those starting
+    at the tokens between ``start`` and ``end`` (a phrase may run on past ``end``).
 
     Fast on long texts (a results page runs it on ten whole documents): one scan of the text
     finds the tokens that could be wanted (those starting with the letters the pattern's words
@@ -115,7 +116,8 @@ def match_spans(text: str, pattern: Pattern) -> list[Span]:
     """
     if pattern.is_empty():
         return []
-    tokens = [(m.group(), m) for m in _candidates_of(pattern).finditer(text)]
+    within = _candidates_of(pattern).finditer(text, start, len(text) if end is None else end)
+    tokens = [(m.group(), m) for m in within]
     analysed: dict[str, tuple[str, str]] = {}
     for raw, _ in tokens:
         if raw not in analysed:
@@ -126,7 +128,13 @@ def match_spans(text: str, pattern: Pattern) -> list[Span]:
         if stem in pattern.stems or _loose_match(word, pattern)
     }
     present = {stem for stem, _ in analysed.values()}
-    phrases = [(stems, slop) for stems, slop in pattern.phrases if present.issuperset(stems)]
+    # A phrase may run on past ``end``: there, only its first word need be among the tokens.
+    whole = end is None or end >= len(text)
+    phrases = [
+        (stems, slop)
+        for stems, slop in pattern.phrases
+        if present.issuperset(stems if whole else stems[:1])
+    ]
     found = [m.span() for raw, m in tokens if raw in wanted] if wanted else []
     for phrase, slop in phrases:
         firsts = {raw for raw, (stem, _) in analysed.items() if stem == phrase[0]}
@@ -217,6 +225,11 @@ def _loose_match(word: str, pattern: Pattern) -> bool:
         ):
             return True
     return False
+
+
+def merge_spans(spans: list[Span]) -> list[Span]:
+    """``spans`` sorted, overlapping ones merged (matches of one text found in parts)."""
+    return _merge([(s.start, s.end) for s in spans])
 
 
 def _merge(pairs: list[tuple[int, int]]) -> list[Span]:
