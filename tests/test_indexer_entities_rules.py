@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from corpus.model import Span
+from indexer.entities import rules
 from indexer.entities.rules import find, resolve_overlaps
 
 
@@ -121,3 +124,54 @@ def test_resolve_overlaps_treats_touching_spans_as_separate() -> None:
     items = [Item(Span(0, 3), "a"), Item(Span(3, 6), "b"), Item(Span(6, 9), "c")]
 
     assert [i.name for i in resolve_overlaps(items, lambda i: i.name)] == ["a", "b", "c"]
+
+
+DATE_PIECES = st.sampled_from(
+    [
+        "May",
+        "March",
+        "Sept.",
+        "Sep",
+        "Jan.",
+        "Janu",
+        "JanFeb",
+        "Dec",
+        "1999",
+        "2020-05-17",
+        "12/03/2019",
+        "1990s",
+        "2001-02",
+        "31st",
+        "3",
+        "05",
+        "١٩٩٠",
+        "0.5",
+        "$",
+        ",",
+        " ",
+        "\n",
+        "-",
+        "in ",
+        "the ",
+        "MayDay",
+        "Octo",
+        "Nov.",
+        "19",
+        "2O2O",
+        "e.g.",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(DATE_PIECES, max_size=40))
+def test_month_and_digit_expressions_find_what_a_scan_of_every_character_finds(
+    pieces: list[str],
+) -> None:
+    text = "".join(pieces)
+    for pattern, starts in (
+        (rules._MONTHS, rules._MONTH_STARTS),
+        (rules._DIGIT_DATES, rules._DIGIT),
+    ):
+        expected = [m.span() for m in pattern.finditer(text)]
+        assert [m.span() for m in rules._matches(pattern, starts, text)] == expected
