@@ -18,6 +18,7 @@ from typing import Any
 
 from corpus.model import Span
 from indexer.errors import NltkResourceMissing
+from indexer.line_breaks import cut_at_line_ends
 from indexer.word_spans import WordSpans
 
 log = logging.getLogger(__name__)
@@ -276,34 +277,9 @@ def sentences(text: str) -> list[Span]:
     return [Span(s, e) for s, e in _sentence_spans(text)]
 
 
-# A line break and the whitespace around it; blank lines included.
-_LINE_BREAK = re.compile(r"\s*[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]\s*")
-_LINE_CHARS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
-
-
 def _sentence_spans(text: str) -> Iterator[tuple[int, int]]:
-    """Punkt's sentences, cut where a line ends: a heading, a dateline, a speaker's name or a
-    list item has no full stop, and Punkt would run it into the next paragraph (and the
-    entity model would read "JOINT SESSION OF CONGRESS / January 28" as one name). A single
-    line break before a lowercase letter is a hard wrap inside a sentence and is kept; a blank
-    line always ends the sentence."""
-    for start, end in _sentence_splitter().span_tokenize(text):
-        piece = text[start:end]
-        if _LINE_CHARS.isdisjoint(piece):
-            yield start, end
-            continue
-        first = 0
-        for found in _LINE_BREAK.finditer(piece):
-            gap = found.group()
-            following = piece[found.end() : found.end() + 1]
-            breaks = sum(ch in _LINE_CHARS for ch in gap.replace("\r\n", "\n"))
-            if following.islower() and breaks == 1:
-                continue  # a hard-wrapped line: the sentence goes on
-            if found.start() > first:
-                yield start + first, start + found.start()
-            first = found.end()
-        if first < len(piece):
-            yield start + first, end
+    """Punkt's sentences, cut where a line ends a sentence (``indexer.line_breaks``)."""
+    return cut_at_line_ends(text, _sentence_splitter().span_tokenize(text))
 
 
 def tokens(text: str, within: Span | None = None) -> list[Token]:

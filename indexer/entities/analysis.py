@@ -53,8 +53,9 @@ if TYPE_CHECKING:
 # edge punctuation, capitals-only sentences and plain one-word names. 3: names end at numbers,
 # brackets and colons; lines in capitals and title-case headlines are re-cased and read;
 # titles alone, a line's capitalised opening words and one-word lower-case words are dropped.
-# 4: speaker turns, and their labels' names as PERSON mentions.
-ANALYSIS_VERSION = 4
+# 4: speaker turns, and their labels' names as PERSON mentions. 5: in a hard-wrapped text, a
+# full-width line that does not end a clause runs on into the next line ("United / Nations").
+ANALYSIS_VERSION = 5
 
 
 @dataclass(frozen=True)
