@@ -102,7 +102,8 @@ from whoosh.lang.porter2 import stem
 from whoosh.support.charset import accent_map
 
 # Bump whenever a field or an analyzer changes: catch_up_index() then rebuilds the index.
-SCHEMA_VERSION = 6  # 3: entity fields; 4: PositionsFormat; 5: no derived titles; 6: said
+SCHEMA_VERSION = 7  # 3: entity fields; 4: PositionsFormat; 5: no derived titles; 6: said;
+# 7: stage directions left out of said
 
 # Entity types with their own fields and facets, and the field prefix of each (also the query
 # prefix: ``person:``, ``org:``, ``place:``, ``nationality:``).

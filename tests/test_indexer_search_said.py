@@ -1,5 +1,5 @@
-"""``said:`` — words inside a speaker's turns: on the invented transcripts, and against a
-brute-force reading of 250 real Kremlin documents (../shared/data)."""
+"""``said:`` — words inside a speaker's turns (stage directions left out): on the invented
+transcripts, and against a brute-force reading of 250 real Kremlin documents (../shared/data)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import pytest
 from corpus import ingest
 from corpus.entities import corrections
 from corpus.entities.dialogue import speaker_ref, turns
+from corpus.entities.directions import spoken, stage_directions
 from corpus.entities.store import EntityStore
 from corpus.store import Store
 from indexer.build import build_index
@@ -25,6 +26,7 @@ from indexer.search.said import speaker_matches
 
 TRANSCRIPTS = Path(__file__).parent / "data-transcripts"
 PRESS = "fixture-press-conference"
+WHITE_HOUSE = "fixture-white-house"
 
 
 def _indexed(store: Store, paths: list[Path], index_dir: Path) -> tuple[SearchIndex, str]:
@@ -97,6 +99,15 @@ def test_the_speakers_facet_counts_turns(small: Any) -> None:
     assert result.entity_names["~person:dmitry_peskov"] == "Dmitry Peskov"
 
 
+def test_stage_directions_are_not_the_speakers_words(small: Any) -> None:
+    index, store, _ = small
+    assert _ids(index, store, "applause") == [WHITE_HOUSE]  # still in the text
+    assert _ids(index, store, "said:bush applause") == []  # "(Applause.)" is not his
+    assert _ids(index, store, "said:bush seated") == [WHITE_HOUSE]
+    (hit,) = index.search(SearchRequest("said:bush seated"), store).hits
+    assert [s.text[sp.start : sp.end] for s in hit.snippets for sp in s.spans] == ["seated"]
+
+
 def test_said_that_names_no_one_matches_nothing_and_says_so(small: Any) -> None:
     index, store, _ = small
     result = index.search(SearchRequest("said:nobody roads"), store)
@@ -124,6 +135,7 @@ QUERIES = [
     ("medvedev", ["government"]),
     ("putin", ["of", "the", "world"]),
     ("putin", []),
+    ("putin", ["laughter"]),  # in his words, not only in "(Laughter.)" inside his turns
 ]
 
 
@@ -154,10 +166,14 @@ def test_said_finds_exactly_the_documents_a_brute_force_reading_finds(
     es = EntityStore(store)
     expected = []
     for document in store.iter_documents():
+        spoken_turns = turns(es, document.id)
+        directions = stage_directions(document.text, spoken_turns)
         said = [
-            analyse_text(document.text[t.body.start : t.body.end])
-            for t in turns(es, document.id)
+            analyse_text(words_said)
+            for t in spoken_turns
             if speaker_matches(speaker, speaker_ref(t), t.speaker)
+            for part in spoken(t.body, directions)
+            if (words_said := document.text[part.start : part.end].strip())
         ]
         stems = [[token.stem for token in body] for body in said]
         if any(_holds(body, words) for body in stems):

@@ -169,6 +169,18 @@ def test_said_hits_in_the_document_view_are_only_in_the_speakers_turns(app: Any)
     assert hits[0].find_parent("mark", class_="turn")["data-speaker"] == "~person:dmitry_peskov"  # type: ignore[index]
 
 
+def test_stage_directions_show_as_such_and_are_not_hits_of_the_speaker(app: Any) -> None:
+    client = app.test_client()
+    page = _soup(client.get("/documents/fixture-white-house?q=applause"))
+    directions = page.select(".document-text mark.direction")
+    assert [d.get_text() for d in directions] == ["(Applause.)"] * 3
+    assert all(d.find_parent("mark", class_="turn") is not None for d in directions)
+    assert len(page.select(".document-text mark.hit")) == 3  # a plain search finds them
+    said = _soup(client.get("/documents/fixture-white-house?q=said:bush+applause"))
+    assert said.select(".document-text mark.hit") == []  # they are not the President's words
+    assert len(said.select(".document-text mark.direction")) == 3  # still shown
+
+
 def test_the_search_page_has_a_speakers_facet_counted_in_turns(app: Any) -> None:
     client = app.test_client()
     page = _soup(client.get("/?q=said:putin+OR+said:peskov"))

@@ -4,6 +4,8 @@ Each turn becomes two kinds of marks: a ``speaker`` mark on its label (the speak
 clear label, with the element id ``turn-<start>`` that "next turn" links to) and a ``turn``
 mark over the whole turn, which the renderer splits into one per paragraph, so CSS can show
 only the chosen speaker's paragraphs (``?turns=<ref>``: their marks carry ``data-chosen``).
+Stage directions inside turns ("(Applause.)") get a ``direction`` mark: shown, but styled
+apart from the speaker's words, which they are not counted among.
 The text itself is never changed or cut: offsets, selections and tags keep working.
 """
 
@@ -20,6 +22,7 @@ from corpus.entities import (
     Turn,
     participants,
     speaker_ref,
+    stage_directions,
     turn_at,
     turns,
 )
@@ -84,6 +87,7 @@ def turn_layer(
             marks.append(Mark(t.label, "speaker", attrs, element_id))
         inside = Span(max(t.span.start, part.start), min(t.span.end, part.end))
         marks.append(Mark(inside, "turn", {"data-speaker": ref, **_chosen(is_chosen)}))
+    marks.extend(_directions(text, turns, part))
     written = (" ".join(text[t.label.start : t.label.end].split()) for t in turns)
     labels = tuple(dict.fromkeys(written))
     return TurnLayer(tuple(marks), speakers, labels, picked, tuple(ids), before, after)
@@ -105,6 +109,12 @@ def speaker_in(
     """Who says the passage at ``span`` of ``document`` (a stored version), read from its
     stored turns: the one home of this for passage links, citation lines and briefs' notes."""
     return said_by(document.text, turns(entity_store, document.id, document.version), names, span)
+
+
+def _directions(text: str, turns: Sequence[Turn], part: Span) -> list[Mark]:
+    """A ``direction`` mark on each stage direction of the part shown."""
+    title = {"title": "Stage direction: not counted as the speaker's words"}
+    return [Mark(d, "direction", title) for d in stage_directions(text, turns) if d.overlaps(part)]
 
 
 def _speaker(p: Participant, names: Mapping[str, Entity]) -> Speaker:

@@ -3,9 +3,10 @@
 Same database as the documents (docs/decisions/005). ``store`` reads the registry;
 ``corrections`` and ``tagging`` change it, each change logged with who and when and queuing
 the documents it affects for re-analysis (``reanalysis``: jobs of kind "reanalyse");
-``analyses`` holds what analysis found, ``dialogue`` the speaker turns it found and
-``speakers`` analysts' corrections of them; ``queries`` and ``statements`` (what an entity
-said) feed the entity pages; ``registry_io`` and ``bulk`` exchange the registry as CSV or JSON.
+``analyses`` holds what analysis found, ``dialogue`` the speaker turns it found (and
+``directions`` the stage directions inside them) and ``speakers`` analysts' corrections of
+them; ``queries`` and ``statements`` (what an entity said) feed the entity pages;
+``registry_io`` and ``bulk`` exchange the registry as CSV or JSON.
 
 The names below are the subpackage's contract; the web app imports nothing else of it. Each is
 loaded from its module on first use, so a module that needs one of them (the index needs the
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
         turns,
         turns_many,
     )
+    from corpus.entities.directions import spoken, stage_directions
     from corpus.entities.model import (
         ENTITY_TYPES,
         MENTION_SOURCES,
@@ -184,6 +186,8 @@ __all__ = [
     "retype",
     "speaker_corrections",
     "speaker_ref",
+    "spoken",
+    "stage_directions",
     "split",
     "suppress",
     "tag",
@@ -210,6 +214,8 @@ _LAZY = {
     "Turn": "model",
     "SpeakerCorrection": "model",
     "label_key": "model",
+    "spoken": "directions",
+    "stage_directions": "directions",
     "Participant": "dialogue",
     "participants": "dialogue",
     "speaker_ref": "dialogue",

@@ -19,6 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from corpus.entities.directions import spoken, stage_directions
 from corpus.entities.model import Turn, alias_key
 from corpus.entities.store import EntityStore
 from corpus.entities.tables import turns as turns_table
@@ -100,15 +101,17 @@ class Participant:
 
 def participants(text: str, found: Sequence[Turn]) -> list[Participant]:
     """The speakers of a document's turns, most words first; the unnamed (questioners, roles
-    without a name) together as one with ``speaker`` "" and ``ref`` ""."""
+    without a name) together as one with ``speaker`` "" and ``ref`` "". Stage directions
+    ("(Applause.)") are not the speaker's words."""
     turn_counts: Counter[str] = Counter()
     words: Counter[str] = Counter()
     first: dict[str, Turn] = {}
+    directions = stage_directions(text, found)
     for t in found:
         ref = speaker_ref(t)
         first.setdefault(ref, t)
         turn_counts[ref] += 1
-        words[ref] += len(text[t.body.start : t.body.end].split())
+        words[ref] += sum(len(text[p.start : p.end].split()) for p in spoken(t.body, directions))
     total = sum(words.values()) or 1
     return sorted(
         (

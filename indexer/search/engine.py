@@ -15,7 +15,7 @@ import datetime as dt
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -216,7 +216,7 @@ class SearchIndex:
             page = self._page(searcher, table, plan, matched, request, cache)
             suggestion = suggest(reader, parsed) if parsed and parsed.root else None
         documents = store.get_versions(_version(h) for h in page) if page else {}
-        bodies = _said_bodies(store, page, scope.refs)
+        bodies = _said_bodies(store, page, scope.refs, documents)
         hits = tuple(
             _hit(h, documents.get(_version(h)), plan.pattern, bodies.get(_version(h))) for h in page
         )
@@ -429,13 +429,18 @@ def _plan(parsed: ParsedQuery | None, reader: Any, scope: SaidScope) -> Plan:
 
 
 def _said_bodies(
-    store: Any, page: Sequence[_PageHit], refs: tuple[str, ...]
+    store: Any, page: Sequence[_PageHit], refs: tuple[str, ...], documents: Mapping[Any, Any]
 ) -> dict[tuple[str, int], list[Span]]:
-    """The words said by the ``said:`` speakers in each document version of the page."""
+    """The words said by the ``said:`` speakers in each document version of the page (of
+    ``documents``, the page's versions by (id, version))."""
     if not refs or not page:
         return {}
     found = turns_many(EntityStore(store), [_version(h) for h in page])
-    return {version: said_bodies(turns, refs) for version, turns in found.items()}
+    return {
+        version: said_bodies(documents[version].text, turns, refs)
+        for version, turns in found.items()
+        if version in documents
+    }
 
 
 def _version(page_hit: _PageHit) -> tuple[str, int]:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from corpus.entities.dialogue import speaker_ref
+from corpus.entities.directions import spoken, stage_directions
 from corpus.entities.model import Turn
 from corpus.entities.store import EntityStore
 from corpus.errors import EntityNotFound
@@ -119,10 +120,13 @@ def said_scope(
     return SaidScope(scoped, parsed, (keep,), tuple(notices))
 
 
-def said_bodies(found: Sequence[Turn], refs: Iterable[str]) -> list[Span]:
-    """The words said (turn bodies) by the speakers ``refs``, in text order."""
+def said_bodies(text: str, found: Sequence[Turn], refs: Iterable[str]) -> list[Span]:
+    """The words said by the speakers ``refs``, in text order: their turns' bodies, cut where
+    a stage direction stands ("(Applause.)" is not the speaker's words)."""
     wanted = set(refs)
-    return [t.body for t in found if speaker_ref(t) in wanted]
+    theirs = [t for t in found if speaker_ref(t) in wanted]
+    directions = stage_directions(text, found) if theirs else []  # learned over every turn
+    return [part for t in theirs for part in spoken(t.body, directions)]
 
 
 def within(spans: Sequence[Span], bodies: Sequence[Span]) -> list[Span]:
@@ -141,14 +145,16 @@ def said_values(parsed: ParsedQuery | None) -> list[str]:
     return _top_values(parsed.root) if parsed is not None else []
 
 
-def bodies_said_by(found: Sequence[Turn], values: Sequence[str], store: Any) -> list[Span]:
+def bodies_said_by(
+    text: str, found: Sequence[Turn], values: Sequence[str], store: Any
+) -> list[Span]:
     """The bodies of a document's turns by the speakers ``values`` name (``said:`` values or
     refs), found among the document's own turns and the registry: no index needed."""
     refs: set[str] = set()
     for value in values:
         refs.update(_registry(value, store))
         refs.update(r for t in found if speaker_matches(value, r := speaker_ref(t), t.speaker))
-    return said_bodies(found, refs)
+    return said_bodies(text, found, refs)
 
 
 def _named(value: str, table: SpeakerTable, store: Any) -> list[str]:

@@ -3,7 +3,9 @@
 
 Each named speaker's turns go into ``said`` as one segment per turn, the speaker's ref first
 (``SaidAnalyzer`` makes ``<ref> <stem>`` terms of them); unnamed turns (questions, remarks) are
-left out. ``said_names`` says, per speaker, how many turns they take and the name to show.
+left out, and so are stage directions ("(Applause.)": ``corpus/entities/directions.py``), which
+cut a turn into one segment per part, so a phrase does not run across one. ``said_names`` says,
+per speaker, how many turns they take (with words of their own) and the name to show.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from corpus.entities.dialogue import speaker_ref
+from corpus.entities.directions import spoken, spoken_text, stage_directions
 from corpus.entities.model import Turn
 from indexer.schema import SaidAnalyzer
 
@@ -20,16 +23,18 @@ from indexer.schema import SaidAnalyzer
 def said_fields(text: str, turns: Sequence[Turn], names: Mapping[str, str]) -> dict[str, Any]:
     """The turn fields of a record; none when no turn has a named speaker. ``names``: the
     registry's canonical name of each entity id."""
-    segments = []
+    segments: list[str] = []
     counts: Counter[str] = Counter()
     shown: dict[str, str] = {}
+    directions = stage_directions(text, turns)
     for turn in turns:
         ref = speaker_ref(turn)
-        if not ref:
+        said = spoken_text(text, spoken(turn.body, directions)) if ref else []
+        if not said:
             continue
-        body = text[turn.body.start : turn.body.end]
-        segments.append(
-            f"{ref}{SaidAnalyzer.REF_END}{body.replace(SaidAnalyzer.TURN_SEPARATOR, ' ')}"
+        segments.extend(
+            f"{ref}{SaidAnalyzer.REF_END}{part.replace(SaidAnalyzer.TURN_SEPARATOR, ' ')}"
+            for part in said
         )
         counts[ref] += 1
         name = names.get(turn.entity_id or "") or turn.speaker

@@ -205,7 +205,7 @@ def _hits(text: str, span: Span, query: str, spoken: list[Turn]) -> tuple[list[S
     except QueryError as exc:
         return [], f"The search could not be highlighted here. {exc}"
     if values:
-        hits = within(hits, bodies_said_by(spoken, values, get_store()))
+        hits = within(hits, bodies_said_by(text, spoken, values, get_store()))
     return hits, ""
 
 

@@ -1,0 +1,108 @@
+"""Stage directions inside speaker turns: found by their place and their words, kept apart from
+the speaker's words (share of the words, the ``said`` fields of the index)."""
+
+from __future__ import annotations
+
+import pytest
+
+from corpus.entities.dialogue import participants
+from corpus.entities.directions import spoken, stage_directions
+from corpus.model import Span
+from indexer.schema import SaidAnalyzer
+from indexer.turns.detect import find_turns
+from indexer.turns.fields import read_said_names, said_fields
+
+# Invented, in the shapes real transcripts use (Kremlin, White House, forum transcripts).
+FORUM = """\
+Anna Ivanova: Good evening. (Applause.) Our first guest needs no introduction.
+
+Pavel Orlov: Thank you. I will speak Russian now. (In Russian)
+
+We discussed the Collective Security Treaty Organisation (CSTO) and 40 billion [rubles] of
+investment in the Republic of Sakha (Yakutia).
+
+[Deputy Prime Minister] Mr Sidorov will say more. (Laughter) We agreed on everything -- \
+(laughter) -- almost everything.
+
+Anna Ivanova: [crosstalk]
+
+Pavel Orlov: As [Mikhail] Lomonosov once put it, the truth (I spoke about this in my Address)
+comes out. And here (inaudible) the partners agree. (Addressing Deputy Prime Minister Oleg \
+Sidorov) Please report.
+
+Anna Ivanova: We have 16 millimetres (in half!) of rain (and this was not easy). (inaudible)
+"""
+
+
+def _found(text: str) -> list[str]:
+    turns = find_turns(text)
+    assert len(turns) == 5
+    return [text[d.start : d.end] for d in stage_directions(text, turns)]
+
+
+def test_directions_between_sentences_are_found_and_the_speakers_brackets_are_not() -> None:
+    assert _found(FORUM) == [
+        "(Applause.)",
+        "(In Russian)",
+        "(Laughter)",
+        "(laughter)",
+        "[crosstalk]",
+        "(inaudible)",  # in mid-sentence, but a direction elsewhere in this document
+        "(Addressing Deputy Prime Minister Oleg Sidorov)",
+        "(inaudible)",
+    ]
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        "(CSTO)",  # an acronym
+        "[rubles]",  # an insertion in mid-sentence
+        "(Yakutia)",  # a name in mid-sentence
+        "[Deputy Prime Minister]",  # a title between sentences
+        "[Mikhail]",  # the editors completing a name
+        "(I spoke about this in my Address)",  # the speaker's own aside
+        "(in half!)",  # the speaker's exclamation
+        "(and this was not easy)",  # an aside going on with the sentence
+    ],
+)
+def test_brackets_holding_the_speakers_words_or_names_stay_theirs(kept: str) -> None:
+    assert kept in FORUM and kept not in _found(FORUM)
+
+
+def test_prose_outside_turns_and_a_document_without_turns_have_none() -> None:
+    text = "Remarks. (Applause.) The end.\n\nQuestion: none here (Laughter.)\n"
+    assert stage_directions(text, []) == []
+    assert stage_directions(text, find_turns(text)) == []
+
+
+def test_the_spoken_parts_of_a_turn_leave_its_directions_out() -> None:
+    body = Span(10, 50)
+    directions = [Span(0, 5), Span(20, 30), Span(45, 50), Span(60, 70)]
+    assert spoken(body, directions) == [Span(10, 20), Span(30, 45)]
+    assert spoken(Span(20, 30), directions) == []
+    assert spoken(body, []) == [body]
+
+
+def test_directions_are_not_counted_in_the_share_of_the_words() -> None:
+    text = (
+        "Anna Ivanova: Hello there. (Laughter and applause.)\n\nPavel Orlov: Hello.\n\n"
+        "Anna Ivanova: Yes.\n\nPavel Orlov: (Laughs.)\n"
+    )
+    turns = find_turns(text)
+    shares = {p.speaker: (p.words, p.turns) for p in participants(text, turns)}
+    assert shares == {"Anna Ivanova": (3, 2), "Pavel Orlov": (1, 2)}
+
+
+def test_the_index_holds_the_speakers_words_only_and_counts_turns_with_words() -> None:
+    text = (
+        "Anna Ivanova: Good evening. (Laughter.) Welcome.\n\n"
+        "Pavel Orlov: (Laughs.)\n\nAnna Ivanova: Thank you.\n\nPavel Orlov: Yes.\n"
+    )
+    fields = said_fields(text, find_turns(text), {})
+    segments = fields["said"].split(SaidAnalyzer.TURN_SEPARATOR)
+    words = [s.partition(SaidAnalyzer.REF_END)[2] for s in segments]
+    assert words == ["Good evening.", "Welcome.", "Thank you.", "Yes."]
+    assert "laughter" not in fields["said"].casefold()
+    counts = {ref: n for ref, n, _ in read_said_names(fields["said_names"])}
+    assert counts == {"~person:anna_ivanova": 2, "~person:pavel_orlov": 1}
