@@ -108,3 +108,16 @@ def test_from_a_speakers_page_read_what_they_said_in_the_transcript(
     page.goto(f"{live_server}/entities/name?type=PERSON&name=Vladimir+Putin")
     putin = page.locator("section.said")
     expect(putin.locator("h2")).to_have_text(re.compile(r"^Said \d+ turns in \d+ transcripts?$"))
+
+
+def test_stage_directions_show_in_the_transcript_styled_apart(page: Page, live_server: str) -> None:
+    page.goto(f"{live_server}/documents/{PLENARY}")
+    directions = page.locator(".document-text mark.direction")
+    expect(directions.first).to_have_text(re.compile(r"^\((Applause|Laughter)\.\)$"))
+    assert directions.count() >= 3
+    first = directions.first
+    first.scroll_into_view_if_needed()
+    expect(first).to_be_visible()
+    assert first.evaluate("e => getComputedStyle(e).fontStyle") == "italic"
+    assert "not counted" in str(first.get_attribute("title"))
+    page.screenshot(path=f"{SCREENSHOTS}/dossier-directions.png")
