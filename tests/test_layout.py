@@ -79,6 +79,7 @@ HOMES = {
         "annotations/briefs/store.py",
         "annotations/briefs/verify.py",
         "annotations/briefs/jobs.py",
+        "annotations/briefs/backlinks.py",
         "annotations/migrations/",
     ),
     # Migrations are run by corpus/database.py; each package's history lives in its folder.

@@ -49,6 +49,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from webapp.views import (
         annotation_pages,
         api,
+        backlinks,
         brief_pages,
         briefs,
         documents,
@@ -77,6 +78,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(annotation_pages.bp)
     app.register_blueprint(briefs.bp)
     app.register_blueprint(brief_pages.bp)
+    app.register_blueprint(backlinks.bp)
     app.register_blueprint(entities.bp)
     app.register_blueprint(reanalysis_views.bp)
     app.register_blueprint(export.bp)

@@ -15,12 +15,14 @@ from annotations import (
     Brief,
     BriefCitation,
     BriefRevision,
+    CitedPassage,
     Notes,
     Verdict,
     Verification,
     body_html,
     notes_html,
 )
+from corpus import Document
 from webapp.annotation_json import anchor_json, document_url
 from webapp.brief_sources import Sourcing
 
@@ -158,4 +160,34 @@ def notes_json(notes: Notes) -> dict[str, Any]:
         ],
         "unknown_markers": list(notes.unknown),
         "problems": len(notes.problems),
+    }
+
+
+def cited_json(document: Document, passages: list[CitedPassage]) -> dict[str, Any]:
+    """A document version's passages cited by briefs, each with the briefs citing it."""
+    return {
+        "document_id": document.id,
+        "version": document.version,
+        "passages": [
+            {
+                "start": p.span.start if p.span else None,
+                "end": p.span.end if p.span else None,
+                "quote": p.quote,
+                "status": p.status,
+                "briefs": [
+                    {
+                        "id": b.brief_id,
+                        "title": b.title,
+                        "owner": b.owner,
+                        "visibility": b.visibility,
+                        "citation_id": b.citation_id,
+                        "needs_verification": b.needs_verification,
+                        "url": url_for("briefs.brief", id=b.brief_id, _external=True),
+                        "page": url_for("brief_pages.show", id=b.brief_id, _external=True),
+                    }
+                    for b in p.briefs
+                ],
+            }
+            for p in passages
+        ],
     }

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from annotations.briefs.backlinks import CitedPassage, CitingBrief, cited_passages
 from annotations.briefs.jobs import VerifyReport, queue_cited_changed, verify_queued
 from annotations.briefs.model import (
     CHECKS,
@@ -58,6 +59,8 @@ __all__ = [
     "BriefRevision",
     "BriefStore",
     "CitationDraft",
+    "CitedPassage",
+    "CitingBrief",
     "Exported",
     "Insertion",
     "Note",
@@ -69,6 +72,7 @@ __all__ = [
     "WordChange",
     "body_html",
     "check",
+    "cited_passages",
     "export_brief",
     "find_in_text",
     "markers",

@@ -1,7 +1,7 @@
 """The document view: metadata, versions, and the text a part at a time with highlight
 layers: the query's hits, the entity mentions stored for the version shown, its speaker
-turns (``webapp/turn_layer.py``), the viewer's annotations placed in it, and the passage a
-passage link opened."""
+turns (``webapp/turn_layer.py``), the viewer's annotations placed in it, the passages briefs
+the viewer may see cite (``webapp/brief_layer.py``), and the passage a passage link opened."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from annotations import (
     Passage,
     Placement,
     as_seen_in,
+    cited_passages,
     document_annotations,
     get_passage,
     locate_passage,
@@ -33,6 +34,7 @@ from corpus.entities import speaker_ref as turn_ref
 from indexer import QueryError
 from indexer.search import bodies_said_by, parse_query, said_values, within
 from webapp.annotation_layer import AnnotationLayer, annotation_layer, passage_mark
+from webapp.brief_layer import cited_layer, element_id
 from webapp.entity_layer import (
     NAMED_TYPES,
     EntityLayer,
@@ -52,7 +54,13 @@ from webapp.parts import (
     previous_hit,
     split_parts,
 )
-from webapp.resources import entity_names, get_annotation_store, get_entity_store, get_store
+from webapp.resources import (
+    entity_names,
+    get_annotation_store,
+    get_brief_store,
+    get_entity_store,
+    get_store,
+)
 from webapp.turn_layer import TurnLayer, turn_layer
 from webapp.users import current_user
 
@@ -105,7 +113,12 @@ def show(id: str) -> ResponseReturnValue:
     hits, notice = _hits(document.text, span, query, spoken)
     hit_marks = [Mark(h, "hit", element_id=f"hit-{n}") for n, h in enumerate(hits[:MAX_HITS], 1)]
     notes = _annotation_layer(document)
-    marks = [m for m in notes.marks if m.span.start < span.end and span.start < m.span.end]
+    cited = cited_layer(cited_passages(get_brief_store(), document, viewer=current_user()))
+    marks = [
+        m
+        for m in (*notes.marks, *cited.marks)
+        if m.span.start < span.end and span.start < m.span.end
+    ]
     marks += filter(None, [passage_mark(placement)] if placement else [])
     part_args = {**search_args, **({"version": version} if version is not None else {})}
     return render_template(
@@ -125,6 +138,12 @@ def show(id: str) -> ResponseReturnValue:
         layer=layer,
         annotation_layer=notes,
         annotation_links=_annotation_links(id, notes, span, parts, part_args),
+        cited_layer=cited,
+        cited_links=[
+            _link(id, p.span.start, element_id(p.span), span, parts, part_args)
+            for p in cited.placed
+            if p.span
+        ],
         annotation_colours=COLOURS,
         viewer=current_user(),
         passage=passage,
@@ -175,14 +194,18 @@ def _annotation_links(
     part of a long document that holds it."""
     links = {}
     for a in notes.placed:
-        anchor = f"annotation-{a.id}"
         start = a.located.span.start if a.located else span.start
-        if span.start <= start < span.end:
-            links[a.id] = f"#{anchor}"
-        else:
-            part = parts.number_at(start)
-            links[a.id] = url_for("documents.show", id=id, part=part, _anchor=anchor, **args)
+        links[a.id] = _link(id, start, f"annotation-{a.id}", span, parts, args)
     return links
+
+
+def _link(id: str, start: int, anchor: str, span: Span, parts: Parts, args: dict[str, Any]) -> str:
+    """A link to the element ``anchor`` of a mark starting at ``start``: on this page when
+    the part shown (``span``) holds it, else on the part of a long document that does."""
+    if span.start <= start < span.end:
+        return f"#{anchor}"
+    part = parts.number_at(start)
+    return url_for("documents.show", id=id, part=part, _anchor=anchor, **args)
 
 
 def _passage(document: Document) -> tuple[Passage | None, Placement | None]:
