@@ -11,7 +11,7 @@ The text itself is never changed or cut: offsets, selections and tags keep worki
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from corpus import Document, Span
@@ -108,7 +108,23 @@ def speaker_in(
 ) -> str:
     """Who says the passage at ``span`` of ``document`` (a stored version), read from its
     stored turns: the one home of this for passage links, citation lines and briefs' notes."""
-    return said_by(document.text, turns(entity_store, document.id, document.version), names, span)
+    return speakers_in(entity_store, names)(document, span)
+
+
+def speakers_in(
+    entity_store: EntityStore, names: Mapping[str, Entity]
+) -> Callable[[Document, Span], str]:
+    """``speaker_in`` for many passages (a brief's notes): each document version's turns are
+    read once."""
+    read: dict[tuple[str, int], list[Turn]] = {}
+
+    def speaker(document: Document, span: Span) -> str:
+        key = (document.id, document.version)
+        if key not in read:
+            read[key] = turns(entity_store, document.id, document.version)
+        return said_by(document.text, read[key], names, span)
+
+    return speaker
 
 
 def _directions(text: str, turns: Sequence[Turn], part: Span) -> list[Mark]:

@@ -26,11 +26,10 @@ from annotations import (
     note_brief,
     verify_brief,
 )
-from corpus import Document, Span
 from corpus.entities import EntityStore
 from webapp.cli.analysis import config
 from webapp.instance import open_store
-from webapp.turn_layer import speaker_in
+from webapp.turn_layer import speakers_in
 from webapp.users import current_user
 
 BASE_URL_HELP = "Base of the note links.  [default: http://HOST:PORT]"
@@ -50,10 +49,7 @@ def _urls(base_url: str | None) -> Urls:
 def _notes(bstore: BriefStore, id: str, urls: Urls) -> Notes:
     brief = bstore.get(id, viewer=current_user())
     entity_store = EntityStore(bstore.store)
-    names = {e.id: e for e in entity_store.registry().entities}
-
-    def said_by(document: Document, span: Span) -> str:
-        return speaker_in(entity_store, names, document, span)
+    said_by = speakers_in(entity_store, {e.id: e for e in entity_store.registry().entities})
 
     def link(citation: BriefCitation) -> str:
         return f"{urls.base}/briefs/{brief.id}/citations/{citation.id}"

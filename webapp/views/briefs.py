@@ -28,7 +28,6 @@ from annotations import (
     note_brief,
     verify_brief,
 )
-from corpus import Document, Span
 from webapp.annotation_params import json_body, revision_of
 from webapp.brief_json import (
     brief_json,
@@ -55,7 +54,7 @@ from webapp.resources import (
     get_index,
     get_store,
 )
-from webapp.turn_layer import speaker_in
+from webapp.turn_layer import speakers_in
 from webapp.users import current_user
 
 bp = Blueprint("briefs", __name__)
@@ -254,9 +253,7 @@ def notes_of(id: str, *, body: str | None = None) -> Notes:
     def link(citation: BriefCitation) -> str:
         return url_for("briefs.open_citation", id=found.id, citation_id=citation.id, _external=True)
 
-    def said_by(document: Document, span: Span) -> str:
-        return speaker_in(get_entity_store(), entity_names(), document, span)
-
+    said_by = speakers_in(get_entity_store(), entity_names())
     return note_brief(get_brief_store(), found, link, said_by)
 
 
