@@ -271,8 +271,11 @@ def test_an_ingest_waits_for_the_index_another_process_holds(
             command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
         assert ingest.stderr is not None
-        said = ingest.stderr.readline()  # blocks until the ingest waits (or ends)
+        before = []  # stderr is a pipe: a line per step done, then the wait
+        while (said := ingest.stderr.readline()) and not said.startswith("Waiting"):
+            before.append(said.split(":")[0])
     out, err = ingest.communicate(timeout=120)
+    assert before == ["Storing documents", "Analysing entities"]
     assert said.startswith(f"Waiting for the index at {tmp_path / 'home' / 'index'}: another ")
     assert ingest.returncode == 0, err
     report = json.loads(out)
@@ -296,9 +299,11 @@ def test_ingest_json_reports_what_was_stored_when_a_later_step_fails(
     report = json.loads(result.stdout)
     assert (report["added"], report["index"]["documents"]) == (["late"], 7)
     assert report["error"].startswith(f"The index at {index} is being built or updated by ")
-    assert result.stderr == (
+    *steps, error = result.stderr.splitlines()  # not a terminal: a line per step done
+    assert [step.split(":")[0] for step in steps] == ["Storing documents", "Analysing entities"]
+    assert error == (
         f'Error: {report["error"]} The document is stored: run "dossier index" to make '
-        "them searchable.\n"
+        "it searchable."
     )
 
 
@@ -658,7 +663,8 @@ def test_serve_builds_the_index_then_answers_on_the_address_it_prints(
             server.terminate()
             output = server.communicate(timeout=30)[0]
     assert [hit["id"] for hit in body["hits"]] == ["fixture-eastern-forum-2019"]
-    index, serving = output.split("\n", 1)
+    progress, index, serving = output.split("\n", 2)
+    assert progress.startswith("Indexing: done in ") and progress.endswith(" 7 documents).")
     assert index.startswith("Index: built (generation gen-") and index.endswith(" 7 documents).")
     assert serving.startswith(
         f"Serving 7 documents from {tmp_path / 'home'}\n"

@@ -138,7 +138,7 @@ def test_the_cli_prints_one_line_per_follow_up_and_json_has_every_step(
 
 def test_setup_runs_the_pipeline_on_the_demo_less_instance(config: dict[str, Any]) -> None:
     done = pipeline.prepare_instance(config)
-    assert [s.step for s in done.steps] == ["analyse", "index", RE_ANCHOR, VERIFY_BRIEFS]
+    assert [s.step for s in done.steps] == ["model", "analyse", "index", RE_ANCHOR, VERIFY_BRIEFS]
     assert done.index.after.is_current and done.index.is_rebuilt
     again = pipeline.prepare_instance(config)
     assert again.index.before.is_current and not again.index.is_rebuilt

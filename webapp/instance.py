@@ -18,9 +18,10 @@ from webapp.config import ConfigError, record_nltk_data
 if TYPE_CHECKING:  # loaded by the steps that use them: opening a store for a search needs none
     from indexer.entities import Recogniser
 
-Progress = Callable[[str, int, int], object]
-"""Called as ``progress(step, done, total)`` in the long steps: ``"demo"`` (documents stored,
-total 0: unknown) and ``"train"`` (training passes done of ``total``)."""
+Progress = Callable[[str, int, int, str], object]
+"""Called as ``progress(step, done, total, note)`` in the long steps: ``"demo"`` (documents
+stored, total 0: unknown) and ``"model"`` (training: sentences done of ``total`` over all
+passes, the note saying which pass and the accuracy of the last one)."""
 
 DEMO_BATCH = 250  # demo documents per store transaction
 TRAINING_PASSES = 5  # passes when setup trains the entity model (~2 minutes on the GMB corpus)
@@ -135,16 +136,32 @@ def entity_model(
             f"NER_TRAIN_CORPUS names {corpus}, which is not a file. Fix the path, or unset it "
             "(entities then come from the registry and the rules only)."
         )
-    report = progress
-
-    def trained(passes: int, *_: object) -> None:
-        if report is not None:
-            report("train", passes, TRAINING_PASSES)
-
-    model = train(corpus, passes=TRAINING_PASSES, progress=trained)
+    model = train(corpus, passes=TRAINING_PASSES, **training_progress(progress, TRAINING_PASSES))
     model.save(model_path(config["MODELS_DIR"]))
     log.info("trained the entity model on %s", corpus)
     return model, True
+
+
+def training_progress(progress: Progress | None, passes: int) -> dict[str, Any]:
+    """``train``'s callbacks telling ``progress`` (step "model") how far training is: the
+    sentences done over all passes, every few thousand (so the time left is known early in
+    the first pass), with the pass under way and the accuracy of the last one done."""
+    if progress is None:
+        return {}
+    progress("model", 0, 0, "reading the training corpus")
+    accuracy: list[float] = []
+
+    def sentences(done: int, total: int) -> None:
+        under_way = min(done * passes // max(total, 1) + 1, passes)
+        note = f"pass {under_way} of {passes}"
+        if accuracy:
+            note += f" (pass {len(accuracy)}: {accuracy[-1]:.1%} of tags right)"
+        progress("model", done, total, note)
+
+    def passed(done: int, passes: int, right: float) -> None:
+        accuracy.append(right)
+
+    return {"progress": passed, "on_sentences": sentences}
 
 
 def load_demo(store: Store, progress: Progress | None = None) -> tuple[str, ...]:
@@ -162,5 +179,5 @@ def load_demo(store: Store, progress: Progress | None = None) -> tuple[str, ...]
             o.document.id for o in outcomes if isinstance(o, PutOutcome) and o.status == "added"
         ]
         if progress is not None:
-            progress("demo", len(added), 0)
+            progress("demo", len(added), 0, "")
     return tuple(added)

@@ -80,7 +80,10 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int, str], object]
 """Called as ``progress(step, done, total, note)`` while a step runs (``total`` 0: unknown;
-``note``: a few words on where it is, or "")."""
+``note``: a few words on where it is, or ""), first with ``done`` 0 when the step starts."""
+
+OnStep = Callable[["StepReport"], object]
+"""Called with each step's report when the step ends (a command prints a line per step)."""
 
 _UNLOADED: Any = object()
 
@@ -117,14 +120,19 @@ class Run:
     index: IndexStatus | None = None  # the index as last seen (before a failed index step)
     reports: list[StepReport] = field(default_factory=list)
     error: str = ""  # why the run stopped early (``ingest_sources`` only)
+    on_step: OnStep | None = None
 
     def do(self, step: Step) -> StepReport:
-        """Run one step, time it, keep its report and log it."""
+        """Run one step, time it, keep its report, log it and tell ``on_step``."""
         started = time.perf_counter()
+        if self.progress is not None:
+            self.progress(step.name, 0, 0, "")
         report = dataclasses.replace(step(self), seconds=round(time.perf_counter() - started, 3))
         self.reports.append(report)
         counts = ", ".join(f"{k} {v}" for k, v in report.counts.items())
         log.info("%s: %s in %.1f s", report.step, counts, report.seconds)
+        if self.on_step is not None:
+            self.on_step(report)
         return report
 
     def report(self, step: str) -> StepReport | None:
@@ -187,7 +195,7 @@ class LoadDemo:
     name: ClassVar[str] = "demo"
 
     def __call__(self, run: Run) -> StepReport:
-        added = load_demo(run.store, _three(run.progress))
+        added = load_demo(run.store, run.progress)
         run.changes = _merge(run.changes, added, ())
         return StepReport(self.name, 0, {"added": len(added)}, added)
 
@@ -301,6 +309,7 @@ def ingest_sources(
     replace: bool = False,
     progress: Progress | None = None,
     on_wait: OnWait | None = None,
+    on_step: OnStep | None = None,
 ) -> Run:
     """``dossier ingest``: store the sources (``replace``: see ``StoreSources``), analyse what
     is new or changed, bring the index up to date (``index=False``: only report how it
@@ -314,7 +323,7 @@ def ingest_sources(
     """
     recogniser = _ready_to_analyse(config) if analyse else _UNLOADED
     with open_store(config, create=True) as store:
-        run = Run(store, config, progress, on_wait, recogniser=recogniser)
+        run = Run(store, config, progress, on_wait, recogniser=recogniser, on_step=on_step)
         try:
             run.do(StoreSources(list(paths), replace))
             if analyse:
@@ -351,6 +360,7 @@ def prepare_instance(
     download: bool = False,
     progress: Progress | None = None,
     on_wait: OnWait | None = None,
+    on_step: OnStep | None = None,
 ) -> PreparedInstance:
     """``dossier setup``: make the instance ready to serve, doing only what is not done yet.
 
@@ -362,10 +372,13 @@ def prepare_instance(
     """
     downloaded = require_resources(config, download=download)
     nltk_data = remember_resources(config)
-    recogniser, is_trained = entity_model(config, _three(progress))
+    model = _model_step(config, progress)
+    if on_step is not None:
+        on_step(model)
+    recogniser, is_trained = model.detail
     is_demo_wanted = bool(config["DEMO_CORPUS"])
     with open_store(config, create=True) as store:
-        run = Run(store, config, progress, on_wait, recogniser=recogniser)
+        run = Run(store, config, progress, on_wait, recogniser=recogniser, on_step=on_step)
         demo = run.do(LoadDemo()) if is_demo_wanted and store.count() == 0 else None
         analysis = run.do(Analyse(everything=is_trained))
         index = run.do(Index(rebuild=is_trained))
@@ -383,7 +396,7 @@ def prepare_instance(
             is_model_trained=is_trained,
             training_corpus=config["NER_TRAIN_CORPUS"] or None,
             analysed=analysis.counts["documents"],
-            steps=tuple(run.reports),
+            steps=(model, *run.reports),
         )
 
 
@@ -393,11 +406,12 @@ def analyse_stored(
     everything: bool = False,
     progress: Progress | None = None,
     on_wait: OnWait | None = None,
+    on_step: OnStep | None = None,
 ) -> Run:
     """``dossier analyse``: analyse what is not analysed yet (``everything``: all of it, and
     rebuild the index), then bring an existing index up to date (none is built)."""
     with open_store(config) as store:
-        run = Run(store, config, progress, on_wait)
+        run = Run(store, config, progress, on_wait, on_step=on_step)
         run.do(Analyse(everything=everything))
         run.do(Index(rebuild=everything, build_missing=False))
     return run
@@ -409,12 +423,14 @@ def update_index(
     rebuild: bool = False,
     progress: Progress | None = None,
     on_wait: OnWait | None = None,
+    on_step: OnStep | None = None,
 ) -> StepReport:
     """``dossier index`` and ``dossier serve``: build a missing index, catch up one behind
     the store (``rebuild``: build a new generation). Waits up to ``INDEX_WAIT_SECONDS`` for
     another process's build (telling ``on_wait``), then raises ``IndexBusy``."""
     with open_store(config) as store:
-        return Run(store, config, progress, on_wait).do(Index(rebuild=rebuild))
+        run = Run(store, config, progress, on_wait, on_step=on_step)
+        return run.do(Index(rebuild=rebuild))
 
 
 def reanchor_changed(config: Mapping[str, Any]) -> StepReport:
@@ -480,11 +496,14 @@ def _ready_to_analyse(config: Mapping[str, Any]) -> Recogniser | None:
         raise type(exc)(f"Nothing was stored. {exc}") from exc
 
 
-def _three(progress: Progress | None) -> Callable[[str, int, int], object] | None:
-    """``progress`` as ``webapp/instance.py`` calls it: without a note."""
-    if progress is None:
-        return None
-    return lambda step, done, total: progress(step, done, total, "")
+def _model_step(config: Mapping[str, Any], progress: Progress | None) -> StepReport:
+    """The entity model as a step of setup (``webapp.instance.entity_model``): loaded, or
+    trained first (minutes, reported as step "train"); ``detail`` is ``(model, is_trained)``."""
+    started = time.perf_counter()
+    recogniser, is_trained = entity_model(config, progress)
+    counts = {"trained": int(is_trained), "loaded": int(recogniser is not None and not is_trained)}
+    seconds = round(time.perf_counter() - started, 3)
+    return StepReport("model", seconds, counts, (recogniser, is_trained))
 
 
 def _merge(changes: Changes, added: Iterable[str], updated: Iterable[str]) -> Changes:

@@ -69,6 +69,7 @@ START_SHARE = 0.01
 # Share of training sentences whose names are also given in a line of numbers and punctuation
 # (``augment.skeleton``), as in results tables, standings and datelines.
 AUGMENT_SHARE = 0.2
+SENTENCES_EVERY = 2_000  # training sentences between two ``on_sentences`` calls
 # A model mention made only of these (or of lowercase words, or "The") names no one: GMB often
 # tags a lone "Prime" or "Mr." as a person when the name after it got another type; speeches
 # address "Mr. Speaker", "Madam President", "Your Excellency"; transcripts label "THE PRESIDENT:".
@@ -262,11 +263,15 @@ def train(
     max_tokens: int | None = None,
     augment: float = AUGMENT_SHARE,
     progress: Callable[[int, int, float], None] | None = None,
+    on_sentences: Callable[[int, int], None] | None = None,
 ) -> Recogniser:
     """Train a recogniser on an IOB2 file (types renamed by ``type_map``, others dropped).
 
     ``max_tokens`` keeps only the first sentences up to that many tokens (for quick models);
-    ``progress(pass, passes, accuracy)`` is called after each pass. Deterministic for a seed.
+    ``progress(pass, passes, accuracy)`` is called after each pass, and
+    ``on_sentences(done, total)`` every ``SENTENCES_EVERY`` sentences and at the end of each
+    pass, counted over all passes (a pass takes tens of seconds on a large corpus, so a caller
+    can tell how long the rest will take). Deterministic for a seed.
     Raises ``IobCorpusInvalid`` for a bad file and ``ValueError`` for a map with no known type.
     """
     types = tuple(t for t in MODEL_TYPES if t in type_map.values())
@@ -308,13 +313,7 @@ def train(
             ([cache.get(w) or cache.setdefault(w, word_features(w, lexicon)) for w in padded], gold)
         )
     model = AveragedPerceptron(labels.names)
-    accuracy = []
-    for n in range(passes):
-        rng.shuffle(data)
-        right = sum(_train_sentence(model, labels, *sentence) for sentence in data)
-        accuracy.append(round(right / max(sum(len(gold) for _, gold in data), 1), 5))
-        if progress:
-            progress(n + 1, passes, accuracy[-1])
+    accuracy = _train_passes(model, labels, data, passes, rng, progress, on_sentences)
     model.average()
     header = {
         "format": FORMAT,
@@ -343,6 +342,35 @@ def train(
         "training_accuracy": accuracy,
     }
     return Recogniser(model, header)
+
+
+def _train_passes(
+    model: AveragedPerceptron,
+    labels: Labels,
+    data: list[tuple[list[WordFeatures], list[int]]],
+    passes: int,
+    rng: random.Random,
+    progress: Callable[[int, int, float], None] | None,
+    on_sentences: Callable[[int, int], None] | None,
+) -> list[float]:
+    """Train ``model`` on ``data`` ``passes`` times, shuffled each time; each pass's accuracy
+    (see ``train`` for the callbacks)."""
+    accuracy: list[float] = []
+    tokens = max(sum(len(gold) for _, gold in data), 1)
+    total = passes * len(data)
+    for n in range(passes):
+        rng.shuffle(data)
+        right = 0
+        for i, sentence in enumerate(data, start=1):
+            right += _train_sentence(model, labels, *sentence)
+            if on_sentences and i % SENTENCES_EVERY == 0 and i < len(data):
+                on_sentences(n * len(data) + i, total)
+        accuracy.append(round(right / tokens, 5))
+        if progress:
+            progress(n + 1, passes, accuracy[-1])
+        if on_sentences:
+            on_sentences((n + 1) * len(data), total)
+    return accuracy
 
 
 def _train_sentence(

@@ -15,15 +15,15 @@ from pathlib import Path
 from typing import Any
 
 import click
-from tqdm import tqdm
 
 from corpus import Store
 from corpus.entities import EntityStore
 from indexer.entities import Recogniser, evaluate, model_path, parse_type_map, train
 from webapp.cli.entity_terminal import analysis_line, scores_json, scores_lines
+from webapp.cli.progress import StepProgress
 from webapp.cli.terminal import index_line, say
 from webapp.config import load_config
-from webapp.instance import open_store
+from webapp.instance import open_store, training_progress
 from webapp.pipeline import analyse_stored
 
 _CORPUS = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -45,8 +45,8 @@ def train_command(corpus: Path, passes: int, spec: str | None) -> None:
     models_dir = config()["MODELS_DIR"]
     options: dict[str, Any] = {"type_map": type_map(spec)} if spec else {}
     started = time.perf_counter()
-    with tqdm(desc="Training", unit=" passes", total=passes, disable=None, leave=False) as bar:
-        model = train(corpus, passes=passes, progress=lambda *_: bar.update(1), **options)
+    with StepProgress() as shown:
+        model = train(corpus, passes=passes, **training_progress(shown, passes), **options)
     path = model.save(model_path(models_dir))
     info = model.header["corpus"]
     say(
@@ -86,8 +86,10 @@ def analyse_command(everything: bool) -> None:
     the mentions, then brings the index up to date with them (--all: rebuilds it); an instance
     with no index yet keeps none.
     """
-    with tqdm(desc="Analysing entities", unit=" documents", disable=None, leave=False) as bar:
-        run = analyse_stored(config(), everything=everything, progress=progress_bar(bar))
+    with StepProgress() as shown:
+        run = analyse_stored(
+            config(), everything=everything, progress=shown, on_step=shown.finished
+        )
     analysed, index = run.report("analyse"), run.report("index")
     assert analysed is not None and index is not None
     say(analysis_line(analysed.detail))
@@ -116,13 +118,3 @@ def type_map(spec: str) -> dict[str, str]:
     if not mapping:
         raise click.BadParameter(f"no CORPUS_TYPE=OUR_TYPE pair in {spec!r}", param_hint="--map")
     return mapping
-
-
-def progress_bar(bar: tqdm) -> Any:
-    """A pipeline ``progress(step, done, total, note)`` callback that moves ``bar``."""
-
-    def update(step: str, done: int, total: int, note: str = "") -> None:
-        bar.total = total or None
-        bar.update(done - bar.n)
-
-    return update

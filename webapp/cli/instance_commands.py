@@ -1,5 +1,6 @@
 """``dossier setup``, ``serve``, ``ingest`` and ``index``: the commands that run the pipeline
-(``webapp/pipeline.py``) on the instance, with progress bars on stderr.
+(``webapp/pipeline.py``) on the instance, with their progress on stderr (``webapp/cli/progress.py``:
+bars on a terminal, a line per step elsewhere).
 
 Loaded only when one of them runs (``webapp/cli/commands.py``), like every command module.
 """
@@ -15,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import click
-from tqdm import tqdm
 
 from corpus import CorpusError, IngestReport
 from indexer import IndexBusy, index_status
 from webapp import create_app, pipeline
 from webapp.cli.entity_terminal import model_status
+from webapp.cli.progress import StepProgress
 from webapp.cli.steps import follow_up_lines, ingest_json, run_lines, unstarted_ingest_json
 from webapp.cli.terminal import housekeeping_lines, index_line, printable, say, status_lines
 from webapp.config import ConfigError, load_config
@@ -41,9 +42,9 @@ def setup(no_demo: bool, download: bool) -> None:
     Safe to run again: it only does what is not done yet. "make run" runs it before serving.
     """
     config = _config({"DEMO_CORPUS": False} if no_demo else None)
-    with _StepBars() as bars:
+    with StepProgress() as shown:
         done = pipeline.prepare_instance(
-            config, download=download, progress=bars.update, on_wait=_say
+            config, download=download, progress=shown, on_wait=_say, on_step=shown.finished
         )
     say(f"Instance: {done.home}")
     where = ", ".join(done.nltk_data) or "NLTK's default locations"
@@ -84,8 +85,10 @@ def serve(host: str | None, port: int | None, debug: bool) -> None:
     with open_store(config) as store:
         count = store.count()
     try:
-        with tqdm(desc="Indexing", unit=" documents", disable=None, leave=False) as bar:
-            step = pipeline.update_index(config, progress=_bar_progress(bar), on_wait=_say)
+        with StepProgress() as shown:
+            step = pipeline.update_index(
+                config, progress=shown, on_wait=_say, on_step=shown.finished
+            )
         say(index_line(step.detail))
     except IndexBusy as exc:  # another process is updating it: serve what is there
         say(f"Index: {exc}", err=True)
@@ -149,15 +152,16 @@ def ingest_command(
     index up to date (--no-index: later, with "dossier index").
     """
     try:
-        with _StepBars() as bars:
+        with StepProgress() as shown:
             run = pipeline.ingest_sources(
                 _config(),
                 paths,
                 analyse=entities,
                 index=index,
                 replace=replace,
-                progress=bars.update,
+                progress=shown,
                 on_wait=_say,
+                on_step=shown.finished,
             )
     except (CorpusError, ConfigError) as exc:  # nothing was done; the group says why on stderr
         if as_json:
@@ -194,9 +198,9 @@ def index_command(rebuild: bool, show_status: bool) -> None:
         say("\n".join(status_lines(status)))
         say("\n".join(housekeeping_lines(index_dir)))
         return
-    with tqdm(desc="Indexing", unit=" documents", disable=None, leave=False) as bar:
+    with StepProgress() as shown:
         step = pipeline.update_index(
-            config, rebuild=rebuild, progress=_bar_progress(bar), on_wait=_say
+            config, rebuild=rebuild, progress=shown, on_wait=_say, on_step=shown.finished
         )
     say(index_line(step.detail, rebuilt=rebuild))
 
@@ -213,9 +217,10 @@ def _how_to_finish(run: pipeline.Run) -> str:
     if not count:
         return ""
     what = "The document is" if count == 1 else f"The {count:,} documents are"
+    them = "it" if count == 1 else "them"
     if run.report("analyse") is None and run.report("index") is None:
-        return f' {what} stored: run "dossier analyse" to find the entities and index them.'
-    return f' {what} stored: run "dossier index" to make them searchable.'
+        return f' {what} stored: run "dossier analyse" to find the entities and index {them}.'
+    return f' {what} stored: run "dossier index" to make {them} searchable.'
 
 
 def _path_hint() -> str:
@@ -242,49 +247,3 @@ def _say(message: str) -> None:
 def _url(host: str, port: int) -> str:
     shown = "127.0.0.1" if host in ("", "0.0.0.0") else f"[{host}]" if ":" in host else host
     return f"http://{shown}:{port}/"
-
-
-class _StepBars:
-    """One stderr progress bar per long step of a pipeline run (none when not a TTY)."""
-
-    LABELS = {
-        "store": "Ingesting",
-        "demo": "Loading the demo collection",
-        "train": "Training the entity model",
-        "analyse": "Analysing entities",
-        "index": "Indexing",
-    }
-
-    def __init__(self) -> None:
-        self.bars: dict[str, tqdm] = {}
-
-    def __enter__(self) -> _StepBars:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        for bar in self.bars.values():
-            bar.close()
-
-    def update(self, step: str, done: int, total: int, note: str = "") -> None:
-        if step not in self.bars:
-            for bar in self.bars.values():
-                bar.close()
-            label = self.LABELS.get(step, step)
-            self.bars[step] = tqdm(desc=label, unit=" documents", disable=None, leave=False)
-        bar = self.bars[step]
-        _advance(bar, done, total)
-        if note:
-            bar.set_postfix_str(note)
-
-
-def _advance(bar: tqdm, done: int, total: int) -> None:
-    """Move ``bar`` to ``done`` of ``total`` (0: unknown), so tqdm's rate stays right."""
-    bar.total = total or None
-    bar.update(done - bar.n)
-
-
-def _bar_progress(bar: tqdm) -> pipeline.Progress:
-    def update(step: str, done: int, total: int, note: str) -> None:
-        _advance(bar, done, total)
-
-    return update

@@ -11,7 +11,7 @@ from webapp.cli.entity_terminal import analysis_json, analysis_line
 from webapp.cli.terminal import index_line, report_json, report_lines
 from webapp.pipeline import Run, StepReport
 
-CORE_STEPS = ("store", "demo", "analyse", "index")
+CORE_STEPS = ("model", "store", "demo", "analyse", "index")
 
 
 def run_lines(run: Run) -> list[str]:
