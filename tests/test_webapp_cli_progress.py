@@ -47,7 +47,7 @@ def test_without_a_terminal_a_step_prints_how_far_it_is_every_few_seconds() -> N
         shown("analyse", 300, 1000)
         shown.finished(StepReport("analyse", 20.4, {"documents": 1000, "failed": 0}))
     assert stream.getvalue().splitlines() == [
-        "Analysing entities: 300 of 1,000 documents (30%), 20.0 a second, about 35 s left; "
+        "Analysing entities: 300 of 1,000 documents (30%), 20 documents a second, about 35 s left; "
         "14 s so far",
         "Analysing entities: done in 20 s (1,000 documents).",
     ]

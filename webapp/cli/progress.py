@@ -154,14 +154,14 @@ class StepProgress:
 
 def status(step: _Step, seconds: float, rate: float) -> str:
     """Where a step is: ``512 of 7,077 documents (7%), 3.6 a second, about 30 min left;
-    2 min 22 s so far, pass 2 of 5``."""
+    2 min 22 s so far``, then the step's note (``pass 2 of 5``)."""
     unit = UNITS.get(step.name, "documents")
     if step.total:
         parts = [f"{step.done:,} of {step.total:,} {unit} ({100 * step.done // step.total}%)"]
     else:
         parts = [f"{step.done:,} {unit}" if step.done else "under way"]
     if rate > 0:
-        parts.append(f"{rate:,.1f} a second")
+        parts.append(f"{rate:,.0f} {unit} a second" if rate >= 10 else f"{rate:.1f} a second")
         if step.total > step.done:
             parts.append(f"about {duration((step.total - step.done) / rate)} left")
     said = ", ".join(parts) + f"; {duration(seconds)} so far"
