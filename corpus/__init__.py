@@ -9,8 +9,8 @@ entity registry, corrections and stored mentions), ``corpus.jobs`` (the jobs que
 
 The store (SQLAlchemy), ingestion and the readers (BeautifulSoup), anchors (``rapidfuzz``) and
 the demo collection are loaded on first use, so that importing the package (for its errors and
-values, say) costs no more than what is used: ``dossier search`` starts in a fraction of a
-second because it never loads the readers.
+values, say) costs no more than what is used: ``dossier search`` never loads the readers, and
+reads a SQLite store through ``QuickStore`` (``corpus/reading.py``) without SQLAlchemy.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from corpus.demo import demo_drafts
     from corpus.ingestion import IngestProgress, IngestReport, ingest, ingest_drafts
     from corpus.readers import ReadFailure, read_source
+    from corpus.reading import QuickStore
     from corpus.store import PutOutcome, Store
 
 __all__ = [
@@ -59,6 +60,7 @@ __all__ = [
     "Location",
     "PartialDate",
     "PutOutcome",
+    "QuickStore",
     "ReadFailure",
     "Span",
     "Store",
@@ -88,6 +90,7 @@ _LAZY = {
     "ReadFailure": "readers",
     "read_source": "readers",
     "PutOutcome": "store",
+    "QuickStore": "reading",
     "Store": "store",
 }
 

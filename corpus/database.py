@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import re
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -35,6 +34,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from corpus.errors import StoreUnavailable
+from corpus.revisions import head_of
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -87,23 +87,7 @@ class Migrations:
 
 @functools.cache
 def _head(migrations: Migrations) -> str:
-    revisions: dict[str, str | None] = {}
-    for path in (migrations.folder / "versions").glob("*.py"):
-        source = path.read_text(encoding="utf-8")
-        found = _REVISION.search(source)
-        if found:
-            below = _DOWN_REVISION.search(source)
-            revisions[found["id"]] = below["id"] if below and below["id"] else None
-    heads = set(revisions) - set(revisions.values())
-    if len(heads) != 1:
-        raise RuntimeError(f"expected one head revision in {migrations.folder}, found {heads}")
-    return heads.pop()
-
-
-_REVISION = re.compile(r"^revision(?:: str)? = [\"'](?P<id>[^\"']+)[\"']", re.M)
-_DOWN_REVISION = re.compile(
-    r"^down_revision(?:: [^=]+)? = (?:[\"'](?P<id>[^\"']+)[\"']|None)", re.M
-)
+    return head_of(migrations.folder)
 
 
 def open_engine(url: str, *histories: Migrations, migrate_to_head: bool = True) -> Engine:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Literal, Self
@@ -27,6 +27,7 @@ from corpus.errors import DocumentNotFound, InvalidDocument
 from corpus.identity import Provenance, refusal
 from corpus.migrations import MIGRATIONS
 from corpus.model import KINDS, Document, DocumentDraft, PartialDate
+from corpus.reading import document_from_row as _document
 from corpus.tables import ID_LENGTH, document_versions, documents, store_state
 
 ID_PATTERN = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._:-]{{0,{ID_LENGTH - 1}}}")
@@ -331,31 +332,6 @@ def _select_versions() -> sa.Select[Any]:
 
 def _select_current() -> sa.Select[Any]:
     return _select_versions().where(_V.c.version == _D.c.current_version)
-
-
-def _document(m: Mapping[Any, Any]) -> Document:
-    """A ``Document`` from a version row joined with its document's ``current_version``."""
-    date = PartialDate(m["date"], m["date_precision"]) if m["date"] is not None else None
-    return Document(
-        id=m["document_id"],
-        version=m["version"],
-        text=m["text"],
-        kind=m["kind"],
-        title=m["title"],
-        date=date,
-        speaker=m["speaker"],
-        source=m["source"],
-        url=m["url"],
-        language=m["language"],
-        tags=tuple(json.loads(m["tags"])),
-        licence=m["licence"],
-        content_hash=m["content_hash"],
-        ingested_at=m["ingested_at"],
-        seq=m["seq"],
-        is_current=m["version"] == m["current_version"],
-        is_title_derived=bool(m["title_derived"]),
-        extra={"origin": m["origin"]} if m["origin"] else {},
-    )
 
 
 def _chunks(items: list[str]) -> Iterator[list[str]]:

@@ -25,10 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from whoosh.index import EmptyIndexError, Index, create_in, open_dir
 
-from corpus.entities.analyses import mentions_many
-from corpus.entities.dialogue import turns_many
 from corpus.entities.model import Mention, Turn
-from corpus.entities.store import EntityStore
 from corpus.model import Document
 from indexer.entities.refs import entity_fields
 from indexer.errors import IndexBusy, IndexerError, IndexMissing
@@ -448,6 +445,10 @@ def _upto(documents: Iterator[Document], target: int) -> Iterator[Document]:
 
 def _records(store: Store, documents: Iterator[Document]) -> Iterator[dict[str, Any]]:
     """The records of ``documents``, their stored mentions read ``RECORD_BATCH`` at a time."""
+    from corpus.entities.analyses import mentions_many  # SQLAlchemy: not for opening an index
+    from corpus.entities.dialogue import turns_many
+    from corpus.entities.store import EntityStore
+
     entity_store = EntityStore(store)
     names = {e.id: e.name for e in entity_store.registry().entities}
     known: set[str] = set()  # one writer: each vocabulary word goes in once

@@ -601,10 +601,11 @@ def test_search_sees_only_the_instance_dossier_home_names(
     assert json.loads(_run(runner, "search", "--json", "pyongyang", env=second))["total"] == 0
 
 
-# What a search must not load: the web app, the readers, NLTK, migrations, the index lock.
+# What a search must not load: the web app, the readers, NLTK, migrations, the index lock,
+# and (a SQLite store read through sqlite3: corpus/reading.py) SQLAlchemy and the annotations.
 NOT_FOR_A_SEARCH = (
     *("alembic", "bs4", "filelock", "flask", "markdown_it", "nh3", "nltk", "rapidfuzz"),
-    *("tqdm", "werkzeug"),
+    *("tqdm", "werkzeug", "sqlalchemy", "annotations", "psycopg"),
 )
 SEARCH_AND_LIST_MODULES = (
     "import sys\n"
@@ -624,6 +625,16 @@ def test_a_search_loads_neither_the_web_app_nor_migrations_nor_the_readers(
     *hits, modules = done.stdout.strip().splitlines()
     assert hits[0].startswith("1-1 of ")
     assert set(modules.split()) & set(NOT_FOR_A_SEARCH) == set()
+
+
+def test_filters_on_annotations_and_speakers_open_what_they_need(ingested: Any) -> None:
+    every = json.loads(_run(ingested, "search", "--json", "korea"))
+    unannotated = json.loads(_run(ingested, "search", "--json", "korea annotated:no"))
+    assert [h["id"] for h in unannotated["hits"]] == [h["id"] for h in every["hits"]]
+    assert json.loads(_run(ingested, "search", "--json", "korea note:talks"))["total"] == 0
+    said = json.loads(_run(ingested, "search", "--json", "said:nobody korea"))
+    assert said["total"] == 0
+    assert said["notices"] == ['No speaker in the index is called "nobody".']
 
 
 def test_a_search_never_migrates_the_database(ingested: Any, tmp_path: Path) -> None:

@@ -11,11 +11,12 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from corpus import Store, StoreUnavailable
+from corpus import QuickStore, StoreUnavailable
 from indexer import ModelInvalid, NltkResourceMissing
 from webapp.config import ConfigError, record_nltk_data
 
 if TYPE_CHECKING:  # loaded by the steps that use them: opening a store for a search needs none
+    from corpus import Store
     from indexer.entities import Recogniser
 
 Progress = Callable[[str, int, int, str], object]
@@ -37,14 +38,13 @@ def open_store(config: Mapping[str, Any], *, create: bool = False, migrate: bool
     Raises ``StoreUnavailable`` naming the instance and the command that creates it, or the
     folder that cannot be created.
     """
+    from corpus import Store
+
     url = config["DATABASE_URL"]
     path = sqlite_path(url)
     if path is not None and not path.exists():
         if not create:
-            raise StoreUnavailable(
-                f"No Dossier instance at {config['HOME']}: the database {path} does not exist. "
-                'Run "dossier setup" to create it, or set DOSSIER_HOME to an existing instance.'
-            )
+            raise _no_instance(config, path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:  # a file where a folder should be, or no right to create it
@@ -53,6 +53,25 @@ def open_store(config: Mapping[str, Any], *, create: bool = False, migrate: bool
                 "Set DOSSIER_DATABASE_URL to a file in a folder Dossier can write to."
             ) from exc
     return Store.open(url, migrate=migrate)
+
+
+def open_for_reading(config: Mapping[str, Any]) -> Store | QuickStore:
+    """The instance's store for a command that only reads, at once: a SQLite store opens as a
+    ``QuickStore`` (no SQLAlchemy until a query needs more than document versions), another
+    database as ``open_store(config, migrate=False)``. Raises ``StoreUnavailable`` as it does."""
+    path = sqlite_path(config["DATABASE_URL"])
+    if path is None:
+        return open_store(config, migrate=False)
+    if not path.exists():
+        raise _no_instance(config, path)
+    return QuickStore(config["DATABASE_URL"], path)
+
+
+def _no_instance(config: Mapping[str, Any], path: Path) -> StoreUnavailable:
+    return StoreUnavailable(
+        f"No Dossier instance at {config['HOME']}: the database {path} does not exist. "
+        'Run "dossier setup" to create it, or set DOSSIER_HOME to an existing instance.'
+    )
 
 
 def sqlite_path(url: str) -> Path | None:

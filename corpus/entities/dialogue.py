@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from corpus.entities.directions import spoken, stage_directions
-from corpus.entities.model import Turn, alias_key
+from corpus.entities.model import Turn, alias_key, speaker_ref
 from corpus.entities.store import EntityStore
 from corpus.entities.tables import turns as turns_table
 from corpus.model import Span
@@ -28,7 +28,6 @@ from corpus.tables import documents
 
 _T = turns_table.c
 _D = documents.c
-UNLINKED_PERSON = "~person:"  # an unlinked ref of a PERSON, as the index writes it
 
 
 def write_turns(
@@ -122,14 +121,6 @@ def participants(text: str, found: Sequence[Turn]) -> list[Participant]:
         ),
         key=lambda p: (not p.ref, -p.words, p.speaker),
     )
-
-
-def speaker_ref(turn: Turn) -> str:
-    """The registry id of a turn's speaker, else ``~person:<alias key>``; "" when unnamed."""
-    if turn.entity_id:
-        return turn.entity_id
-    key = alias_key(turn.speaker)
-    return f"{UNLINKED_PERSON}{key.replace(' ', '_')}" if key else ""
 
 
 def _row(document_id: str, version: int, t: Turn, ids: Mapping[str, str]) -> dict[str, object]:

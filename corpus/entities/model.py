@@ -223,3 +223,14 @@ def alias_key(text: str) -> str:
 
     Cached: storing an analysis computes one per mention, and names recur across documents."""
     return " ".join(key for key, _, _ in alias_pieces(text))
+
+
+UNLINKED_PERSON = "~person:"  # an unlinked ref of a PERSON, as the index writes it
+
+
+def speaker_ref(turn: Turn) -> str:
+    """The registry id of a turn's speaker, else ``~person:<alias key>``; "" when unnamed."""
+    if turn.entity_id:
+        return turn.entity_id
+    key = alias_key(turn.speaker)
+    return f"{UNLINKED_PERSON}{key.replace(' ', '_')}" if key else ""

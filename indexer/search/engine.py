@@ -20,8 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from corpus.entities.dialogue import turns_many
-from corpus.entities.store import EntityStore
 from corpus.model import KINDS, PartialDate, Span
 from indexer.build import open_index
 from indexer.errors import EmptyQuery, QueryError
@@ -435,6 +433,9 @@ def _said_bodies(
     ``documents``, the page's versions by (id, version))."""
     if not refs or not page:
         return {}
+    from corpus.entities.dialogue import turns_many  # SQLAlchemy: only for said: filters
+    from corpus.entities.store import EntityStore
+
     found = turns_many(EntityStore(store), [_version(h) for h in page])
     return {
         version: said_bodies(documents[version].text, turns, refs)

@@ -7,7 +7,6 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-from corpus.entities.store import EntityStore
 from corpus.errors import EntityNotFound
 from indexer.entities.refs import is_unlinked
 from indexer.search.query import And, Filter, Node, Not, Or, leaves
@@ -23,6 +22,8 @@ def resolve_entities(node: Node | None, store: Any) -> Node | None:
     }
     if node is None or not ids:
         return node
+    from corpus.entities.store import EntityStore  # SQLAlchemy: only for entity: filters
+
     entity_store = EntityStore(store)
     moved = {}
     for entity_id in ids:

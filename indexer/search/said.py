@@ -22,10 +22,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from corpus.entities.dialogue import speaker_ref
 from corpus.entities.directions import spoken, stage_directions
-from corpus.entities.model import Turn
-from corpus.entities.store import EntityStore
+from corpus.entities.model import Turn, speaker_ref
 from corpus.errors import EntityNotFound
 from corpus.model import Span
 from indexer.errors import QueryError
@@ -163,6 +161,8 @@ def _named(value: str, table: SpeakerTable, store: Any) -> list[str]:
 
 def _registry(value: str, store: Any) -> list[str]:
     """Entity ids a value names in the registry: an id (merges followed) or a name or alias."""
+    from corpus.entities.store import EntityStore  # SQLAlchemy: only for said: filters
+
     entities = EntityStore(store)
     try:
         return [entities.resolve(value.strip())]

@@ -14,9 +14,8 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from corpus.entities.dialogue import speaker_ref
 from corpus.entities.directions import spoken, spoken_text, stage_directions
-from corpus.entities.model import Turn
+from corpus.entities.model import Turn, speaker_ref
 from indexer.schema import SaidAnalyzer
 
 

@@ -10,23 +10,18 @@ terminal, so stdout stays clean for ``--json``.
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import Any
 
 import click
 
-from annotations.errors import AnnotationError
 from corpus import CorpusError
 from indexer import IndexerError
 from webapp.cli.terminal import printable
 from webapp.config import ConfigError
 from webapp.logs import configure_logging
 
-_REPORTED: tuple[type[Exception], ...] = (
-    CorpusError,
-    IndexerError,
-    AnnotationError,
-    ConfigError,
-)  # one-line messages
+_REPORTED: tuple[type[Exception], ...] = (CorpusError, IndexerError, ConfigError)  # one line
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 # Command name -> the module and function that define it, in the order a new user meets them.
 COMMANDS: dict[str, str] = {
@@ -61,8 +56,16 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except _REPORTED as exc:
+        except _reported() as exc:
             raise click.ClickException(printable(str(exc))) from exc
+
+
+def _reported() -> tuple[type[Exception], ...]:
+    """The errors printed as one-line messages. The annotations package's are among them only
+    once it is loaded: none can be raised before, and loading it (with SQLAlchemy) just to
+    name its error would cost ``dossier search`` a third of a second."""
+    errors = sys.modules.get("annotations.errors")
+    return _REPORTED if errors is None else (*_REPORTED, errors.AnnotationError)
 
 
 @click.group("dossier", cls=_Group, invoke_without_command=True, context_settings=CONTEXT_SETTINGS)

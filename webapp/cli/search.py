@@ -1,30 +1,32 @@
 """``dossier search``: the web app's search box on the command line.
 
 Loaded only when a search runs, with no more than a search needs: the store opened read-only
-(no migration, no Alembic), the index, the query language; never Flask, Werkzeug, the readers
-or NLTK. It starts in a fraction of a second (docs/PERFORMANCE.md).
+(no migration, no Alembic; a SQLite store as a ``QuickStore``, so SQLAlchemy and the
+annotations package load only for a query that filters on entities, speakers or annotations),
+the index, the query language; never Flask, Werkzeug, the readers or NLTK. Start-up figures are
+in docs/PERFORMANCE.md; tests/test_webapp_cli_startup.py lists the modules it must not load.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Set
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 import click
 
-from annotations import AnnotationStore
 from indexer.search import SearchIndex
-from webapp.annotation_search import AnnotationResolver
 from webapp.cli.terminal import result_json, result_lines
 from webapp.config import load_config
-from webapp.instance import open_store
+from webapp.instance import open_for_reading
 from webapp.params import MAX_PAGE, MAX_PER_PAGE, SORTS, InvalidParameter, search_request
-from webapp.users import current_user
 
 if TYPE_CHECKING:
     from werkzeug.datastructures import MultiDict
+
+    from webapp.annotation_search import AnnotationResolver
 
 
 class _Options(dict[str, list[str]]):
@@ -95,14 +97,34 @@ def search_command(query: str, limit: int, as_json: bool, **options: Any) -> Non
     except InvalidParameter as exc:
         raise click.ClickException(str(exc).replace('Parameter "', 'Option "--')) from exc
     config = load_config(generate_secret=False)
-    with open_store(config, migrate=False) as store:
+    with open_for_reading(config) as store:
         index = SearchIndex.open(Path(config["INDEX_DIR"]))
         try:
-            resolver = AnnotationResolver(AnnotationStore(store, migrate=False), current_user())
-            result = index.search(request, store, resolver)
+            result = index.search(request, store, _Resolver(store))
         finally:
             index.close()
     if as_json:
         click.echo(json.dumps(result_json(result), indent=2, ensure_ascii=False))
     else:
         click.echo("\n".join(result_lines(result, is_tty=sys.stdout.isatty())))
+
+
+class _Resolver:
+    """The annotation filters' resolver, made on its first question: a search with no
+    ``note:``, ``tag:``, ``author:`` or ``annotated:`` never loads the annotations package."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+        self._resolver: AnnotationResolver | None = None
+
+    def documents(self, field: str, value: str) -> Set[str]:
+        if self._resolver is None:
+            from annotations import AnnotationStore
+            from webapp.annotation_search import AnnotationResolver
+            from webapp.users import current_user
+
+            full = self.store.full() if hasattr(self.store, "full") else self.store
+            self._resolver = AnnotationResolver(
+                AnnotationStore(full, migrate=False), current_user()
+            )
+        return self._resolver.documents(field, value)
