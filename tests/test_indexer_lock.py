@@ -16,21 +16,24 @@ import pytest
 from indexer.errors import IndexBusy
 from indexer.lock import holder, index_lock, is_locked
 
-# A process that takes the lock, forks a worker the way Whoosh's writer does, says both pids
-# and waits to be killed.
+# A process that takes the lock, forks a worker the way Whoosh's writer does and waits to be
+# killed. The worker says its pid once it runs its target: by then the fork hooks have run in
+# it (filelock's closing of the lock's descriptor, ours tying it to its parent). Before that,
+# the child still shares the lock's open file, and a parent killed in that window (a loaded
+# machine may not schedule the child for a while) leaves the lock held until the child runs.
 HOLD_AND_FORK = """
-import multiprocessing, sys, time
+import multiprocessing, os, sys, time
 from pathlib import Path
 from indexer.lock import index_lock
 
 def work():
+    print(os.getpid(), flush=True)
     while True:
         time.sleep(0.05)
 
 with index_lock(Path(sys.argv[1])):
     worker = multiprocessing.get_context("fork").Process(target=work)
     worker.start()
-    print(worker.pid, flush=True)
     time.sleep(600)
 """
 
@@ -44,7 +47,7 @@ def _is_gone(pid: int) -> bool:
     return fields[0] in ("Z", "X")
 
 
-def _eventually(check: object, seconds: float = 30.0) -> bool:
+def _eventually(check: object, seconds: float = 120.0) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if check():  # type: ignore[operator]
