@@ -3,6 +3,12 @@
 It listens on 127.0.0.1 only (a free port) with its socket in its own temporary folder, trusts
 local connections, and runs without fsync: fast to start and stop, worthless after a crash. When
 the tests run as root the server runs as the ``postgres`` OS user, since PostgreSQL refuses root.
+
+A watchdog stops the cluster and deletes its folder when the process that started it dies
+without ``stop()`` (a pytest run killed by a timeout, by ``kill -9`` or Ctrl+C): it waits for
+the end of a pipe only that process writes to, which the kernel closes however it dies (the
+parent-death trick the index workers use, ``indexer/lock.py``). It runs in its own session, so
+the signal that kills the run's process group does not kill it too.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import pwd
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -27,6 +34,19 @@ SETTINGS = {
     "max_connections": "100",
     "shared_buffers": "32MB",
 }
+
+
+# Run by the watchdog: wait for the end of stdin, then stop the cluster and delete its folder.
+WATCHDOG = """
+import shutil, signal, subprocess, sys
+from pathlib import Path
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+sys.stdin.buffer.read()
+home, *stop = sys.argv[1:]
+if (Path(home) / "data" / "postmaster.pid").exists():
+    subprocess.run(stop, capture_output=True, timeout=120)
+shutil.rmtree(home, ignore_errors=True)
+"""
 
 
 class PostgresUnavailable(Exception):
@@ -48,6 +68,13 @@ def find_bin_dir() -> Path:
     )
 
 
+def as_server_user(bin_dir: Path, *args: str) -> list[str]:
+    """The command line that runs PostgreSQL's program ``args[0]`` as the user the server runs
+    as (``postgres`` when the tests run as root)."""
+    command = [str(bin_dir / args[0]), *args[1:]]
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -65,11 +92,13 @@ class PostgresServer:
         self.log = self.home / "server.log"
         self.port = 0
         self._names = itertools.count(1)
+        self.watchdog: subprocess.Popen[bytes] | None = None
+
+    def _command(self, *args: str) -> list[str]:
+        return as_server_user(self.bin_dir, *args)
 
     def _run(self, *args: str) -> None:
-        command = [str(self.bin_dir / args[0]), *args[1:]]
-        if self.run_as:
-            command = ["runuser", "-u", self.run_as, "--", *command]
+        command = self._command(*args)
         done = subprocess.run(command, cwd=self.home, capture_output=True, text=True, timeout=120)
         if done.returncode != 0:
             log = self.log.read_text(errors="replace")[-2000:] if self.log.exists() else ""
@@ -86,6 +115,13 @@ class PostgresServer:
             raise
 
     def _start(self) -> None:
+        stop = self._command("pg_ctl", "stop", "-m", "immediate", "-w", "-D", str(self.data))
+        self.watchdog = subprocess.Popen(
+            [sys.executable, "-c", WATCHDOG, str(self.home), *stop],
+            stdin=subprocess.PIPE,
+            cwd="/",  # readable by the postgres user, and not inside the folder it deletes
+            start_new_session=True,
+        )
         if self.run_as:
             try:
                 user = pwd.getpwnam(self.run_as)
@@ -147,3 +183,8 @@ class PostgresServer:
                 self._run("pg_ctl", "stop", "-m", "immediate", "-w", "-D", str(self.data))
         finally:
             shutil.rmtree(self.home, ignore_errors=True)
+            if self.watchdog is not None:  # nothing left for it to do: let it end
+                assert self.watchdog.stdin is not None
+                self.watchdog.stdin.close()
+                self.watchdog.wait(timeout=120)
+                self.watchdog = None
