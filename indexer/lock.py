@@ -8,35 +8,29 @@
 - ``HOLDER`` next to it names the holder (pid and since when) for the message a waiting
   process shows. It is advisory: a holder file naming a dead process is overwritten.
 - Processes forked while this process holds the lock (Whoosh's multi-process writer) die with
-  it: on Linux the kernel kills them when their parent dies (``PR_SET_PDEATHSIG``); elsewhere
-  they watch their parent and exit when it is gone. An orphaned index worker would otherwise
-  wait for work that never comes, burning CPU.
+  it (``indexer/lifetime.py``). An orphaned index worker would otherwise wait for work that
+  never comes, burning CPU.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import datetime as dt
 import os
 import secrets
-import signal
-import sys
-import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from filelock import FileLock, Timeout
 
 from indexer.errors import IndexBusy
+from indexer.lifetime import die_with_parent
 
 __all__ = ["HOLDER", "LOCK", "holder", "index_lock", "is_locked"]
 
 LOCK = "LOCK"
 HOLDER = "HOLDER"
 POLL_SECONDS = 0.1  # how often a waiting process tries the lock again
-_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 _held = 0  # index locks this process holds now
 _parent = os.getpid()  # this process, as its children see their parent
 
@@ -132,19 +126,7 @@ def _in_child() -> None:
     if not _held:
         return
     _held = 0
-    if sys.platform.startswith("linux"):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        if os.getppid() != _parent:  # the parent died before the signal was set up
-            os._exit(1)
-        return
-    threading.Thread(target=_watch_parent, name="dossier-parent-watch", daemon=True).start()
-
-
-def _watch_parent() -> None:
-    while os.getppid() == _parent:
-        time.sleep(1.0)
-    os._exit(1)
+    die_with_parent(_parent)
 
 
 if hasattr(os, "register_at_fork"):  # not on Windows, which has no fork
