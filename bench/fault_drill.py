@@ -7,9 +7,14 @@ A throw-away instance in a temporary folder (never the repository) gets ``--base
 documents from ../shared/data/bench. Each round then kills one command: ``dossier index
 --rebuild`` (``--rebuilds`` rounds) or ``dossier ingest`` of a new batch (``--batch`` new
 documents and 20 edited ones; ``--ingests`` rounds, spread among the rebuilds), started as
-a subprocess and killed with SIGKILL after a random delay within its usual running time (the
-process alone, not its group, so its workers are orphaned as a real crash would leave them).
-Then:
+a subprocess and killed with SIGKILL (the process alone, not its group, so its workers are
+orphaned as a real crash would leave them). A rebuild is killed after a random delay within
+its usual running time. An ingest has three phases, told apart from outside: storing (no
+worker processes yet), analysing (the analysis pool's workers are running) and indexing (the
+index lock's ``HOLDER`` names the ingest); the ingest rounds aim at analysing, indexing and
+storing in turn: the drill waits for the phase to begin, then kills after a random delay
+within that phase's duration in a reference ingest. The report gives the phase each kill
+actually landed in. Then:
 
 - leftover processes: workers of the killed process still alive 10 s after it died;
 - leftover locks: the index lock still held 5 s after the kill;
@@ -17,8 +22,8 @@ Then:
   ``dossier ingest`` again), must succeed;
 - leftover folders: generation folders or temporary files still there after the recovery;
 - lost documents: a document of the batch missing from the store, or a stored document missing
-  from the index; stale: indexed with another version than the store's current one; duplicated:
-  one id indexed twice.
+  from the index; stale: indexed with another version than the store's current one, or a
+  current version left without its entity analysis; duplicated: one id indexed twice.
 
 Every count must be 0. Nothing here listens on a network port; the drill drives the CLI only.
 """
@@ -46,6 +51,7 @@ from bench.sources import REPO, SHARED_DATA, machine  # noqa: E402
 LOCK_GRACE = 5.0  # seconds the lock may stay held after its holder was killed
 WORKER_GRACE = 10.0  # seconds the killed process's workers may outlive it
 EDITS = 20  # existing documents each ingest round changes
+PHASES = ("analyse", "index", "store")  # what the ingest rounds aim at, in turn
 
 
 @dataclass
@@ -55,6 +61,7 @@ class Round:
     number: int
     kind: str
     delay: float
+    phase: str = ""  # the ingest phase the kill landed in ("rebuild" for a rebuild)
     workers: int = 0  # index or analysis worker processes the killed command had started
     leftover_processes: int = 0
     leftover_locks: int = 0
@@ -80,7 +87,7 @@ class Drill:
         self.env.pop("DOSSIER_DATABASE_URL", None)
         self.env.pop("DOSSIER_NER_TRAIN_CORPUS", None)
         self.next_new = 0
-        self.durations: dict[str, float] = {}
+        self.durations: dict[str, float] = {}  # "rebuild", and each ingest phase
 
     def command(self, *args: str) -> list[str]:
         return [sys.executable, "-m", "webapp", *args]
@@ -104,29 +111,72 @@ class Drill:
         path.write_text("".join(json.dumps(d) + "\n" for d in fresh + edited), encoding="utf-8")
         return path
 
-    def kill_during(self, args: list[str], kind: str) -> tuple[float, bool, list[int]]:
-        """Start a command, SIGKILL it after a random delay within its usual running time;
-        return the delay, whether the kill landed, and the pids of the workers it had."""
-        usual = self.durations.get(kind, 5.0)
-        delay = self.rng.uniform(0.1, max(0.5, 0.9 * usual))
-        process = subprocess.Popen(
+    def start(self, args: list[str]) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
             self.command(*args),
             cwd=REPO,
             env=self.env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + delay
+
+    def phase(self, process: subprocess.Popen[bytes], workers: list[int]) -> str:
+        """The phase a running ingest is in: the index lock's holder file names it while it
+        indexes; before that, worker processes mean the analysis pool is running. (Read from
+        outside without touching the lock, which a probe would delay the ingest for.)"""
+        from indexer.lock import holder
+
+        if holder(self.index_dir).startswith(f"pid {process.pid} "):
+            return "index"
+        return "analyse" if workers else "store"
+
+    def kill_during(
+        self, args: list[str], kind: str, aim: str
+    ) -> tuple[float, bool, list[int], str]:
+        """Start a command and SIGKILL it: an ingest once it reaches the phase ``aim``, after
+        a random delay within that phase's usual duration; a rebuild after a random delay
+        within its usual running time. Returns the delay (from the start of the aimed phase),
+        whether the kill landed, the pids of the workers it had, and the phase it landed in."""
+        usual = self.durations.get(aim if kind == "ingest" else kind, 5.0)
+        delay = self.rng.uniform(0.05 if kind == "ingest" else 0.1, max(0.3, 0.8 * usual))
+        process = self.start(args)
         workers: set[int] = set()
-        while time.monotonic() < deadline and process.poll() is None:
+        reached = aim == "store" or kind != "ingest"
+        deadline = time.monotonic() + delay
+        while process.poll() is None:
             workers |= set(_descendants(process.pid))
-            time.sleep(0.02)
+            if not reached and _order(self.phase(process, sorted(workers))) >= _order(aim):
+                reached, deadline = True, time.monotonic() + delay
+            if reached and time.monotonic() >= deadline:
+                break
+            time.sleep(0.01)
         workers |= set(_descendants(process.pid))
+        phase = self.phase(process, sorted(workers)) if kind == "ingest" else kind
         landed = process.poll() is None
         if landed:
             os.kill(process.pid, signal.SIGKILL)
         process.wait()
-        return delay, landed, sorted(workers)
+        return delay, landed, sorted(workers), phase
+
+    def time_phases(self, args: list[str]) -> None:
+        """Run an ingest to its end, noting when each phase began: its phases' durations."""
+        process = self.start(args)
+        began: dict[str, float] = {"store": time.monotonic()}
+        workers: set[int] = set()
+        while process.poll() is None:
+            workers |= set(_descendants(process.pid))
+            began.setdefault(self.phase(process, sorted(workers)), time.monotonic())
+            time.sleep(0.01)
+        if process.returncode:
+            raise SystemExit(f"dossier {' '.join(args)} failed ({process.returncode})")
+        ended = time.monotonic()
+        marks = sorted(began.items(), key=lambda item: item[1])
+        for (name, at), (_, after) in zip(marks, [*marks[1:], ("end", ended)], strict=True):
+            self.durations[name] = after - at
+
+
+def _order(phase: str) -> int:
+    return ("store", "analyse", "index").index(phase)
 
 
 def main() -> None:
@@ -147,7 +197,11 @@ def main() -> None:
         drill = Drill(Path(tmp) / "home", documents, rng)
         drill.home.mkdir()
         _prepare(drill, args.base, args.batch)
-        rounds = [_round(drill, n, kind, args.batch) for n, kind in enumerate(kinds, 1)]
+        aims = [PHASES[kinds[:n].count("ingest") % len(PHASES)] for n in range(len(kinds))]
+        rounds = [
+            _round(drill, n, kind, args.batch, aim)
+            for n, (kind, aim) in enumerate(zip(kinds, aims, strict=True), 1)
+        ]
     _report(rounds, args)
 
 
@@ -175,23 +229,24 @@ def _prepare(drill: Drill, base: int, batch: int) -> None:
     done = drill.run("setup", "--no-demo", "--no-download")
     if done.returncode:
         raise SystemExit(f"dossier setup failed:\n{done.stderr}")
-    for kind, args in (
-        ("base", ("ingest", str(drill.batch(base)))),
-        ("ingest", ("ingest", str(drill.batch(batch)))),
-        ("rebuild", ("index", "--rebuild")),
-    ):
-        started = time.monotonic()
-        done = drill.run(*args)
-        drill.durations[kind] = time.monotonic() - started
-        if done.returncode:
-            raise SystemExit(f"dossier {' '.join(args)} failed:\n{done.stderr}")
+    done = drill.run("ingest", str(drill.batch(base)))
+    if done.returncode:
+        raise SystemExit(f"dossier ingest failed:\n{done.stderr}")
+    drill.time_phases(["ingest", str(drill.batch(batch))])
+    started = time.monotonic()
+    done = drill.run("index", "--rebuild")
+    drill.durations["rebuild"] = time.monotonic() - started
+    if done.returncode:
+        raise SystemExit(f"dossier index --rebuild failed:\n{done.stderr}")
+    shown = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in drill.durations.items())
+    print(f"reference durations: {shown}", file=sys.stderr)
 
 
-def _round(drill: Drill, number: int, kind: str, batch_size: int) -> Round:
+def _round(drill: Drill, number: int, kind: str, batch_size: int, aim: str) -> Round:
     batch = drill.batch(batch_size) if kind == "ingest" else None
     args = ["index", "--rebuild"] if batch is None else ["ingest", str(batch)]
-    delay, landed, workers = drill.kill_during(args, kind)
-    result = Round(number, kind, delay, workers=len(workers), landed=landed)
+    delay, landed, workers, phase = drill.kill_during(args, kind, aim)
+    result = Round(number, kind, delay, phase, workers=len(workers), landed=landed)
     result.leftover_processes = _outliving(workers, WORKER_GRACE)
     result.leftover_locks = int(not _lock_freed(drill.index_dir, LOCK_GRACE))
     recovery = drill.run(*(["index"] if batch is None else args))
@@ -199,7 +254,7 @@ def _round(drill: Drill, number: int, kind: str, batch_size: int) -> Round:
     if not result.recovered:
         print(f"round {number}: recovery failed: {recovery.stderr.strip()}", file=sys.stderr)
     _check(drill, result, batch)
-    what = f"killed after {delay:5.2f} s" if landed else f"done before {delay:5.2f} s"
+    what = f"killed {delay:5.2f} s into {phase}" if landed else f"done before {delay:5.2f} s"
     state = "clean" if result.is_clean() else "NOT CLEAN"
     print(f"round {number:2} {kind:7} {what}: {state}", file=sys.stderr)
     return result
@@ -207,8 +262,11 @@ def _round(drill: Drill, number: int, kind: str, batch_size: int) -> Round:
 
 def _check(drill: Drill, result: Round, batch: Path | None) -> None:
     """Count leftovers, lost, stale and duplicated documents after the recovery."""
+    from corpus.entities.analyses import unanalysed
+    from corpus.entities.store import EntityStore
     from corpus.store import Store
     from indexer.build import open_index
+    from indexer.entities.analysis import ANALYSIS_VERSION
     from indexer.generations import leftovers
     from indexer.lock import HOLDER
 
@@ -219,6 +277,7 @@ def _check(drill: Drill, result: Round, batch: Path | None) -> None:
         if batch is not None:
             wanted = [json.loads(line)["id"] for line in batch.read_text().splitlines()]
             result.lost += sum(1 for doc_id in wanted if doc_id not in current)
+        not_analysed = unanalysed(EntityStore(store), analysis_version=ANALYSIS_VERSION)
     ix, _ = open_index(drill.index_dir)
     with ix.searcher() as searcher:
         indexed = [(f["id"], f["version"]) for f in searcher.all_stored_fields()]
@@ -227,6 +286,7 @@ def _check(drill: Drill, result: Round, batch: Path | None) -> None:
     result.duplicated = sum(n - 1 for n in ids.values() if n > 1)
     result.lost += sum(1 for doc_id in current if doc_id not in ids)
     result.stale = sum(1 for doc_id, version in indexed if current.get(doc_id) != version)
+    result.stale += len(not_analysed)
 
 
 def _descendants(pid: int) -> list[int]:
@@ -284,16 +344,21 @@ def _report(rounds: list[Round], args: argparse.Namespace) -> None:
     print(f"# fault drill: {len(rounds)} rounds ({landed} kills landed), seed {args.seed}")
     print(f"{machine()}\n")
     print(
-        "| round | killed | after s | workers | leftover processes | locks | folders | lost "
-        "| stale | dup | ok |"
+        "| round | killed | in phase | after s | workers | leftover processes | locks | folders "
+        "| lost | stale | dup | ok |"
     )
-    print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    print("| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     for r in rounds:
         counts = " | ".join(str(getattr(r, f)) for f in fields)
         ok = "yes" if r.is_clean() else "**no**"
         kind = r.kind if r.landed else f"({r.kind} had ended)"
-        row = f"| {r.number} | {kind} | {r.delay:.2f} | {r.workers} | {counts} | {r.duplicated}"
-        print(f"{row} | {ok} |")
+        row = f"| {r.number} | {kind} | {r.phase} | {r.delay:.2f} | {r.workers} | {counts}"
+        print(f"{row} | {r.duplicated} | {ok} |")
+    phases = Counter(r.phase for r in rounds if r.landed and r.kind == "ingest")
+    shown = ", ".join(
+        f"{phases[p]} while {p.rstrip('e')}ing" for p in ("store", "analyse", "index")
+    )
+    print(f"\nIngest kills that landed: {shown}.")
     totals = {f: sum(getattr(r, f) for r in rounds) for f in (*fields, "duplicated")}
     failed = sum(1 for r in rounds if not r.recovered)
     print(
