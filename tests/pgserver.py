@@ -84,7 +84,10 @@ def _free_port() -> int:
 class PostgresServer:
     """One cluster in a temporary folder; ``create_database()`` hands out fresh database URLs."""
 
-    def __init__(self) -> None:
+    def __init__(self, **settings: str) -> None:
+        """``settings`` override ``SETTINGS`` (``synchronous_commit="on"`` for a test that
+        crashes the server and counts on what it acknowledged)."""
+        self.settings = {**SETTINGS, **settings}
         self.bin_dir = find_bin_dir()
         self.run_as = "postgres" if os.geteuid() == 0 else None
         self.home = Path(tempfile.mkdtemp(prefix="dossier-pg-"))
@@ -136,17 +139,28 @@ class PostgresServer:
         )  # fmt: skip
         for attempt in range(3):
             self.port = _free_port()
-            settings = {**SETTINGS, "port": str(self.port)}
-            settings["unix_socket_directories"] = str(self.home)
-            options = " ".join(f"-c {key}={value}" for key, value in settings.items())
             try:  # the port may be taken between _free_port() and the server's bind: retry
-                self._run("pg_ctl", "start", "-w", "-t", "60", "-D", str(self.data),
-                          "-l", str(self.log), "-o", options)  # fmt: skip
+                self._pg_start()
                 break
             except PostgresUnavailable:
                 if attempt == 2:
                     raise
         self._admin(f"CREATE DATABASE {SHARED_DATABASE}")
+
+    def _pg_start(self) -> None:
+        settings = {**self.settings, "port": str(self.port)}
+        settings["unix_socket_directories"] = str(self.home)
+        options = " ".join(f"-c {key}={value}" for key, value in settings.items())
+        self._run("pg_ctl", "start", "-w", "-t", "60", "-D", str(self.data),
+                  "-l", str(self.log), "-o", options)  # fmt: skip
+
+    def crash(self) -> None:
+        """Stop the server as a crash would (``immediate``: no checkpoint, clients cut off)."""
+        self._run("pg_ctl", "stop", "-m", "immediate", "-w", "-D", str(self.data))
+
+    def restart(self) -> None:
+        """Start the server again on the same port and data (it recovers from its WAL)."""
+        self._pg_start()
 
     def create_database(self, encoding: str = "UTF8") -> str:
         """A new empty database; returns its SQLAlchemy URL (psycopg 3 driver).
