@@ -9,6 +9,10 @@ entities (with ``--model``, a trained entity model copied into the instance) and
 index. Each page is then requested through Flask's test client, so the time is the server's own
 (no network): wall-clock seconds, and CPU seconds of the process (less sensitive to a busy
 machine); each figure is the median of ``--repeat`` requests.
+
+It is also the check of issue 9's bound: it exits with status 1, naming the pages, when a page
+is larger than ``--max-mb`` (3 MB) or costs more than ``--max-cpu`` (1 CPU-second): before
+pages were bounded, ``/documents/<id>?q=alpha`` on a 10 MB text returned 46 MB after 108 s.
 """
 
 from __future__ import annotations
@@ -36,7 +40,9 @@ PAGES = [  # (document, query string); "at" asks for the next hit after an offse
     (TRANSCRIPT, "q=putin"),
     (TRANSCRIPT, "q=russia OR country"),
     (LONG, ""),
+    (LONG, "q="),
     (LONG, "q=nations"),
+    (LONG, "q=world"),
     (LONG, "q=peace OR development"),
     (LONG, "q=nations&part=40"),
     (LONG, "q=zebra&at=0"),
@@ -91,8 +97,9 @@ def prepare(home: Path, model: Path | None) -> None:
             build_index(store, home / "index")
 
 
-def measure(home: Path, repeat: int) -> None:
-    """Print one table row per page: median server time and size."""
+def measure(home: Path, repeat: int, max_mb: float, max_cpu: float) -> list[str]:
+    """Print one table row per page: median server time and size. Returns the pages over
+    the bounds."""
     from webapp import create_app
 
     app = create_app({"HOME": str(home), "REANALYSIS": "queue", "DEMO_CORPUS": False})
@@ -100,6 +107,7 @@ def measure(home: Path, repeat: int) -> None:
     print(f"# document pages; {machine()}\n")
     print("| page | status | median s | median CPU s | MB |")
     print("| --- | ---: | ---: | ---: | ---: |")
+    over: list[str] = []
     for doc_id, args in PAGES:
         for prefix in ("/documents/", "/api/documents/"):
             if prefix.startswith("/api") and "at=" in args:  # a page's redirect only
@@ -117,6 +125,9 @@ def measure(home: Path, repeat: int) -> None:
                 f"{statistics.median(cpu):.2f} | {size / 1e6:.2f} |"
             )
             sys.stdout.flush()
+            if status >= 500 or size / 1e6 > max_mb or statistics.median(cpu) > max_cpu:
+                over.append(url)
+    return over
 
 
 def main() -> None:
@@ -124,10 +135,14 @@ def main() -> None:
     ap.add_argument("--home", type=Path, required=True, help="instance folder (created if new)")
     ap.add_argument("--model", type=Path, help="a trained entities.json.gz to analyse with")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--max-mb", type=float, default=3.0, help="largest page allowed, MB")
+    ap.add_argument("--max-cpu", type=float, default=1.0, help="most CPU-s a page may cost")
     args = ap.parse_args()
     if not (args.home / "dossier.db").exists():
         prepare(args.home, args.model)
-    measure(args.home, args.repeat)
+    over = measure(args.home, args.repeat, args.max_mb, args.max_cpu)
+    if over:
+        raise SystemExit(f"over {args.max_mb} MB or {args.max_cpu} CPU-s: {', '.join(over)}")
 
 
 if __name__ == "__main__":
