@@ -11,9 +11,10 @@ a subprocess and killed with SIGKILL (the process alone, not its group, so its w
 orphaned as a real crash would leave them). A rebuild is killed after a random delay within
 its usual running time. An ingest has three phases, told apart from outside: storing (no
 worker processes yet), analysing (the analysis pool's workers are running) and indexing (the
-index lock's ``HOLDER`` names the ingest); the ingest rounds aim at analysing, indexing and
-storing in turn: the drill waits for the phase to begin, then kills after a random delay
-within that phase's duration in a reference ingest. The report gives the phase each kill
+index lock's ``HOLDER`` names the ingest; between the two, "analysed": workers gone, the last
+mentions being stored); the ingest rounds aim at analysing, indexing and storing in turn: the
+drill waits for the phase to begin, then kills after a random delay within that phase's
+duration in a reference ingest. The report gives the phase each kill
 actually landed in. Then:
 
 - leftover processes: workers of the killed process still alive 10 s after it died;
@@ -120,15 +121,16 @@ class Drill:
             stderr=subprocess.DEVNULL,
         )
 
-    def phase(self, process: subprocess.Popen[bytes], workers: list[int]) -> str:
+    def phase(self, process: subprocess.Popen[bytes], alive: list[int], seen: set[int]) -> str:
         """The phase a running ingest is in: the index lock's holder file names it while it
-        indexes; before that, worker processes mean the analysis pool is running. (Read from
-        outside without touching the lock, which a probe would delay the ingest for.)"""
+        indexes; before that, worker processes alive mean the analysis pool is running, and
+        workers gone mean it has analysed (the last mentions stored, the index step begun).
+        Read from outside, without touching the lock: a probe would delay the ingest."""
         from indexer.lock import holder
 
         if holder(self.index_dir).startswith(f"pid {process.pid} "):
             return "index"
-        return "analyse" if workers else "store"
+        return "analyse" if alive else "analysed" if seen else "store"
 
     def kill_during(
         self, args: list[str], kind: str, aim: str
@@ -144,14 +146,16 @@ class Drill:
         reached = aim == "store" or kind != "ingest"
         deadline = time.monotonic() + delay
         while process.poll() is None:
-            workers |= set(_descendants(process.pid))
-            if not reached and _order(self.phase(process, sorted(workers))) >= _order(aim):
+            alive = _descendants(process.pid)
+            workers |= set(alive)
+            if not reached and _order(self.phase(process, alive, workers)) >= _order(aim):
                 reached, deadline = True, time.monotonic() + delay
             if reached and time.monotonic() >= deadline:
                 break
             time.sleep(0.01)
-        workers |= set(_descendants(process.pid))
-        phase = self.phase(process, sorted(workers)) if kind == "ingest" else kind
+        alive = _descendants(process.pid)
+        workers |= set(alive)
+        phase = self.phase(process, alive, workers) if kind == "ingest" else kind
         landed = process.poll() is None
         if landed:
             os.kill(process.pid, signal.SIGKILL)
@@ -164,8 +168,9 @@ class Drill:
         began: dict[str, float] = {"store": time.monotonic()}
         workers: set[int] = set()
         while process.poll() is None:
-            workers |= set(_descendants(process.pid))
-            began.setdefault(self.phase(process, sorted(workers)), time.monotonic())
+            alive = _descendants(process.pid)
+            workers |= set(alive)
+            began.setdefault(self.phase(process, alive, workers), time.monotonic())
             time.sleep(0.01)
         if process.returncode:
             raise SystemExit(f"dossier {' '.join(args)} failed ({process.returncode})")
@@ -176,7 +181,7 @@ class Drill:
 
 
 def _order(phase: str) -> int:
-    return ("store", "analyse", "index").index(phase)
+    return ("store", "analyse", "analysed", "index").index(phase)
 
 
 def main() -> None:
@@ -355,9 +360,9 @@ def _report(rounds: list[Round], args: argparse.Namespace) -> None:
         row = f"| {r.number} | {kind} | {r.phase} | {r.delay:.2f} | {r.workers} | {counts}"
         print(f"{row} | {r.duplicated} | {ok} |")
     phases = Counter(r.phase for r in rounds if r.landed and r.kind == "ingest")
-    shown = ", ".join(
-        f"{phases[p]} while {p.rstrip('e')}ing" for p in ("store", "analyse", "index")
-    )
+    names = {"store": "storing", "analyse": "analysing", "analysed": "after the analysis"}
+    names["index"] = "indexing"
+    shown = ", ".join(f"{phases[p]} {name}" for p, name in names.items())
     print(f"\nIngest kills that landed: {shown}.")
     totals = {f: sum(getattr(r, f) for r in rounds) for f in (*fields, "duplicated")}
     failed = sum(1 for r in rounds if not r.recovered)
