@@ -651,6 +651,34 @@ def test_a_search_never_migrates_the_database(ingested: Any, tmp_path: Path) -> 
         ]
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("index", "--status"),
+        ("entities", "list"),
+        ("entities", "history"),
+        ("annotations", "list"),
+        ("annotations", "export", "-"),
+        ("briefs", "list"),
+    ],
+    ids=" ".join,
+)
+def test_commands_that_only_read_never_migrate_the_database(
+    ingested: Any, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    database = tmp_path / "home" / "dossier.db"
+    with sqlite3.connect(database) as conn:
+        conn.execute("UPDATE corpus_alembic_version SET version_num = '0001'")
+    assert _err(ingested, *command) == (
+        f"Error: The database sqlite:///{database} is at schema revision 0001; this Dossier "
+        f'needs {head_revision()}. Run "dossier setup" to upgrade it.\n'
+    )
+    with sqlite3.connect(database) as conn:
+        assert conn.execute("SELECT version_num FROM corpus_alembic_version").fetchall() == [
+            ("0001",)
+        ]
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

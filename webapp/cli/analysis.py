@@ -103,9 +103,11 @@ def config() -> dict[str, Any]:
 
 
 @contextlib.contextmanager
-def session() -> Iterator[tuple[Store, EntityStore]]:
-    """The instance's store and its entity registry, closed afterwards."""
-    with open_store(config()) as store:
+def session(*, read_only: bool = False) -> Iterator[tuple[Store, EntityStore]]:
+    """The instance's store and its entity registry, closed afterwards. ``read_only``: for a
+    command that only reads, which never migrates the database (it is refused, naming the
+    command that upgrades it, when not at this Dossier's schema)."""
+    with open_store(config(), migrate=not read_only) as store:
         yield store, EntityStore(store)
 
 

@@ -40,9 +40,10 @@ from webapp.users import current_user
 
 
 @contextlib.contextmanager
-def _annotation_store() -> Iterator[AnnotationStore]:
-    with open_store(config()) as store:
-        yield AnnotationStore(store)
+def _annotation_store(*, read_only: bool = False) -> Iterator[AnnotationStore]:
+    """``read_only``: never migrate (``analysis.session``)."""
+    with open_store(config(), migrate=not read_only) as store:
+        yield AnnotationStore(store, migrate=not read_only)
 
 
 @click.group("annotations")
@@ -67,7 +68,7 @@ def list_command(
         viewer=current_user(), document_ids=document, tags=tag, authors=author,
         statuses=status, text=words, per_page=limit,
     )  # fmt: skip
-    with _annotation_store() as astore:
+    with _annotation_store(read_only=True) as astore:
         page = list_annotations(astore, query)
     if as_json:
         click.echo(json.dumps([_json(a) for a in page.annotations], indent=2, ensure_ascii=False))
@@ -91,7 +92,7 @@ def export_command(target: str, fmt: str | None, base_url: str | None) -> None:
     settings = config()
     fmt = fmt or ("csv" if target.endswith(".csv") else "w3c")
     urls = Urls((base_url or f"http://{settings['HOST']}:{settings['PORT']}").rstrip("/"))
-    with _annotation_store() as astore:
+    with _annotation_store(read_only=True) as astore:
         found = list(all_annotations(astore, viewer=current_user()))
     if fmt == "csv":
         text = export_csv(found)

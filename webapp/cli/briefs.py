@@ -36,9 +36,10 @@ BASE_URL_HELP = "Base of the note links.  [default: http://HOST:PORT]"
 
 
 @contextlib.contextmanager
-def _brief_store() -> Iterator[BriefStore]:
-    with open_store(config()) as store:
-        yield BriefStore(AnnotationStore(store))
+def _brief_store(*, read_only: bool = False) -> Iterator[BriefStore]:
+    """``read_only``: never migrate (``analysis.session``)."""
+    with open_store(config(), migrate=not read_only) as store:
+        yield BriefStore(AnnotationStore(store, migrate=not read_only))
 
 
 def _urls(base_url: str | None) -> Urls:
@@ -66,7 +67,7 @@ def briefs_group() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print them as JSON.")
 def list_command(as_json: bool) -> None:
     """List briefs, those needing verification first (marked "!"), then the newest."""
-    with _brief_store() as bstore:
+    with _brief_store(read_only=True) as bstore:
         found = bstore.all(viewer=current_user())
     if as_json:
         rows = [
@@ -88,7 +89,7 @@ def list_command(as_json: bool) -> None:
 @click.option("--base-url", help=BASE_URL_HELP)
 def show_command(id: str, base_url: str | None) -> None:
     """Print a brief as Markdown with its numbered notes."""
-    with _brief_store() as bstore:
+    with _brief_store(read_only=True) as bstore:
         notes = _notes(bstore, id, _urls(base_url))
     click.echo(export_brief(notes, "markdown", _urls(base_url)).data.decode("utf-8"), nl=False)
 
@@ -133,7 +134,7 @@ def export_command(
     HTML, DOCX or a W3C Web Annotation bundle of its cited passages."""
     fmt = fmt or _format_of(target)
     urls = _urls(base_url)
-    with _brief_store() as bstore:
+    with _brief_store(read_only=True) as bstore:
         notes = _notes(bstore, id, urls)
     try:
         exported = export_brief(notes, fmt, urls, force=force)

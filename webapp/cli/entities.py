@@ -60,7 +60,7 @@ entities.add_command(speakers_command)
 @click.option("--json", "as_json", is_flag=True, help="Print the entities as JSON.")
 def list_command(type_: str | None, as_json: bool) -> None:
     """List the registry: id, type, name, aliases and mentions in current documents."""
-    with session() as (_, entity_store):
+    with session(read_only=True) as (_, entity_store):
         found = entity_store.entities(type_.upper() if type_ else None)
         counts = entity_mention_counts(entity_store)
     if as_json:
@@ -183,7 +183,7 @@ def suppress_command(obj: dict[str, str], surface: str, type_: str | None, undo:
 @entities.command("suppressions")
 def suppressions_command() -> None:
     """List the suppressed forms, newest first."""
-    with session() as (_, entity_store):
+    with session(read_only=True) as (_, entity_store):
         found = entity_store.suppressions()
     for s in found:
         when = s.at.strftime("%Y-%m-%d %H:%M") if s.at else ""
@@ -221,7 +221,7 @@ def tag_command(obj: dict[str, str], document: str, start: int, end: int, **tag:
 @click.argument("document", required=False)
 def tags_command(document: str | None) -> None:
     """List analysts' tags (of DOCUMENT, or all), with where each was last found."""
-    with session() as (_, entity_store):
+    with session(read_only=True) as (_, entity_store):
         found = entity_store.tags(document)
     for t in found:
         where = "orphaned" if t.is_orphaned else f"[{t.anchor.start}, {t.anchor.end})"
@@ -268,7 +268,7 @@ def export_command(path: Path | None, format_: str | None) -> None:
     format_ = format_ or (path.suffix.lstrip(".").lower() if path else "") or "csv"
     if format_ not in FORMATS:
         raise click.BadParameter(f"use csv or json, not {format_!r}", param_hint="--format")
-    with session() as (_, entity_store):
+    with session(read_only=True) as (_, entity_store):
         if path is None:
             export_registry(entity_store, sys.stdout, format_)
             return
@@ -285,7 +285,7 @@ def export_command(path: Path | None, format_: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the corrections as JSON.")
 def history_command(entity: str | None, limit: int, as_json: bool) -> None:
     """The latest corrections, newest first: what, who, when (of ENTITY, if given)."""
-    with session() as (_, entity_store):
+    with session(read_only=True) as (_, entity_store):
         entity_id = _entity_id(entity_store, entity) if entity else None
         found = registry.history(entity_store, entity_id, limit)
     if as_json:

@@ -192,8 +192,8 @@ def index_command(rebuild: bool, show_status: bool) -> None:
     """
     config = _config()
     index_dir = Path(config["INDEX_DIR"])
-    if show_status:
-        with open_store(config) as store:
+    if show_status:  # only reads: never migrates
+        with open_store(config, migrate=False) as store:
             status = index_status(store, index_dir)
         say("\n".join(status_lines(status)))
         say("\n".join(housekeeping_lines(index_dir)))
