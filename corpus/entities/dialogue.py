@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from corpus.entities.directions import spoken, stage_directions
+from corpus.entities.model import UNLINKED_PERSON as UNLINKED_PERSON  # re-exported
 from corpus.entities.model import Turn, alias_key, speaker_ref
 from corpus.entities.store import EntityStore
 from corpus.entities.tables import turns as turns_table
