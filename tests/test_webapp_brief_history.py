@@ -168,3 +168,19 @@ def test_hostile_titles_and_texts_are_escaped_in_the_history(
         assert page.select("img[onerror]") == []
     page = soup(client, f"/briefs/{brief.id}/revisions/1")
     assert one(page, "[data-revision-text]").get_text() == f"Text {HOSTILE}"
+
+
+def test_a_long_history_shows_the_latest_hundred_and_links_to_all(
+    client: Any, bstore: BriefStore
+) -> None:
+    brief, _ = bstore.create(BriefDraft("Autosaved", "0"), owner="local")
+    for n in range(1, 105):
+        bstore.update(brief.id, BriefChanges(body=str(n)), revision=n, actor="local")
+
+    page = soup(client, f"/briefs/{brief.id}/revisions")
+
+    items = page.select("ol.brief-history li")
+    assert (len(items), items[0]["data-revision"], items[-1]["data-revision"]) == (100, "105", "6")
+    more = one(page, "[data-history-more] a")
+    assert more.get_text() == "Show all 105"
+    assert len(soup(client, str(more["href"])).select("ol.brief-history li")) == 105

@@ -93,7 +93,9 @@ def test_search_the_corpus_in_the_editor_and_insert_a_passage_at_the_caret(
     hit = tools.locator("li.brief-hit").first
     expect(hit.get_by_role("link")).to_have_text("Direct Line with Vladimir Putin")
     expect(hit.locator("mark.hit").first).to_have_text(re.compile("too", re.IGNORECASE))
-    hit.get_by_role("button", name="Insert at cursor").first.click()
+    hit.get_by_role(
+        "button", name="Insert at cursor, from Direct Line with Vladimir Putin"
+    ).first.click()
 
     expect(tools.locator("[data-brief-search-status]")).to_contain_text(f"Inserted “{PRICES}”")
     expect(text).to_have_value(
@@ -127,10 +129,13 @@ def test_link_a_typed_quote_to_its_passage_and_mark_another_unsourced(
     found, missing = items.all()
     expect(found).to_contain_text("found in the corpus")
     expect(missing).to_contain_text("not found in the corpus")
-    found.get_by_role("button", name="Link to this passage").click()
+    found.get_by_role(
+        "button",
+        name=f"Link “{QUOTE}” to the passage in Vladimir Putin, Direct Line with Vladimir Putin",
+    ).click()
     expect(quotes.locator("[data-brief-quotes-status]")).to_contain_text("Linked to")
     quotes.locator("[data-brief-quote-list] > li").get_by_role(
-        "button", name="Mark unsourced"
+        "button", name="Mark “nobody saw this programme coming at all” unsourced"
     ).click()
     expect(quotes.locator("[data-brief-quotes-status]")).to_contain_text(
         "Every quote has a note or is marked unsourced."

@@ -111,6 +111,7 @@
       const text = snippetNode(snippet);
       const insert = element("button", "link-button", "Insert at cursor");
       insert.type = "button";
+      insert.setAttribute("aria-label", "Insert at cursor, from " + (hit.title || hit.id));
       let chosen = null; // read before the click can move the selection
       insert.addEventListener("pointerdown", () => (chosen = selectedIn(text)));
       insert.addEventListener("click", async () => {
@@ -169,6 +170,7 @@
     const name = [offer.speaker, offer.title || offer.document_id].filter(Boolean).join(", ");
     const link = element("button", "link-button", "Link to this passage");
     link.type = "button";
+    link.setAttribute("aria-label", "Link “" + quote.quote + "” to the passage in " + name);
     link.addEventListener("click", async () => {
       if (briefEditor.body.value !== checked) return check("The text changed: checked again. Link it now.");
       const result = await briefEditor.cite(offer.selection, { at: quote.end + 1, markerOnly: true });
@@ -190,6 +192,7 @@
     for (const offer of quote.offers) offers.append(offerItem(quote, offer));
     const mark = element("button", "link-button", "Mark unsourced");
     mark.type = "button";
+    mark.setAttribute("aria-label", "Mark “" + quote.quote + "” unsourced");
     mark.addEventListener("click", () => markUnsourced(quote));
     item.append(offers, mark);
     return item;

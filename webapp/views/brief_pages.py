@@ -31,6 +31,7 @@ from webapp.users import current_user
 from webapp.views.briefs import EXPORT_FORMATS, notes_of
 
 bp = Blueprint("brief_pages", __name__)
+HISTORY_SHOWN = 100  # revisions a brief's history lists before "show all"
 
 
 @bp.get("/briefs")
@@ -75,11 +76,13 @@ def show(id: str) -> ResponseReturnValue:
 
 @bp.get("/briefs/<id>/revisions")
 def revisions(id: str) -> ResponseReturnValue:
-    """Every saved state of a brief the viewer may see, newest first."""
+    """The saved states of a brief the viewer may see, newest first: the latest
+    ``HISTORY_SHOWN`` (autosave makes many), or all of them with ``?all=1``."""
     viewer = current_user()
     brief = get_brief_store().get(id, viewer=viewer)
     found = get_brief_store().revisions(id, viewer=viewer)
-    return render_template("briefs/revisions.html", brief=brief, revisions=found)
+    shown = found if request.args.get("all") == "1" else found[:HISTORY_SHOWN]
+    return render_template("briefs/revisions.html", brief=brief, revisions=shown, total=len(found))
 
 
 @bp.get("/briefs/<id>/revisions/<int:number>")
