@@ -72,6 +72,7 @@ from annotations.interchange import (
     stamp,
 )
 from annotations.listing import (
+    annotations_of,
     counts,
     document_annotations,
     documents_with,
@@ -170,6 +171,7 @@ __all__ = [
     "add_reply",
     "all_annotations",
     "anchored_seq",
+    "annotations_of",
     "as_seen_in",
     "body_html",
     "citation_line",

@@ -10,17 +10,20 @@ for the viewer's own annotations and the team's.
 from __future__ import annotations
 
 import re
-from collections.abc import Set
+from collections.abc import Mapping, Sequence, Set
 
 from annotations import (
     Annotation,
     AnnotationFilter,
     AnnotationStore,
+    annotations_of,
+    as_seen_in,
     documents_with,
     list_annotations,
     tag_key,
 )
 from annotations.listing import MAX_PER_PAGE
+from corpus.model import Document, Span
 from corpus.store import Store
 from indexer.errors import QueryError
 from indexer.search.query import (
@@ -57,6 +60,17 @@ class AnnotationResolver:
         if field == "annotated":
             return documents_with(self.astore, viewer=self.viewer)
         return set()
+
+    def passages(self, documents: Sequence[Document]) -> Mapping[str, Sequence[Span]]:
+        """For ``in:annotations``: where the viewer's and the team's annotations are anchored
+        in each version given (placed there now when re-anchoring has not looked at it);
+        orphaned ones mark nothing."""
+        found = annotations_of(self.astore, (d.id for d in documents), viewer=self.viewer)
+        out: dict[str, list[Span]] = {}
+        for document in documents:
+            placed = as_seen_in(found.get(document.id, ()), document)
+            out[document.id] = [a.located.span for a in placed if a.located is not None]
+        return out
 
 
 ANNOTATION_FIELDS = ("note", "tag", "author", "kind", "annotated")

@@ -34,6 +34,8 @@ MAX_FILTER_VALUES = 20
 # Entity refs (registry ids, or the refs entity facets show); several combine by OR. Apart from
 # FILTERS because the search page labels its values with entity names.
 ENTITY_PARAM = "entity"
+# ``?in=annotations``: only the hits inside annotated passages count (``in:annotations``).
+IN_PARAM = "in"
 _DATE_SHAPE = re.compile(r"\d{4}(-\d{1,2}){0,2}")
 
 
@@ -61,6 +63,7 @@ def search_request(args: MultiDict[str, str], *, per_page: int) -> SearchRequest
     for name, field in FILTERS.items():
         fields[field] = repeated(args, name)
     fields["entities"] = repeated(args, ENTITY_PARAM)
+    fields["in_annotations"] = in_annotations_param(args)
     for kind in fields["kinds"]:
         if kind not in KINDS:
             raise InvalidParameter(
@@ -73,6 +76,18 @@ def search_request(args: MultiDict[str, str], *, per_page: int) -> SearchRequest
             "Swap them, or leave one out."
         )
     return SearchRequest(**fields)
+
+
+def in_annotations_param(args: MultiDict[str, str]) -> bool:
+    """True for ``?in=annotations`` (the search page's "only in annotated passages")."""
+    values = [v.strip() for v in args.getlist(IN_PARAM) if v.strip()]
+    for raw in values:
+        if raw.lower() not in ("annotations", "annotation"):
+            raise InvalidParameter(
+                f'Parameter "{IN_PARAM}" must be "annotations" (only the hits inside annotated '
+                f'passages), not "{shorten(raw)}". Leave it out to search whole documents.'
+            )
+    return bool(values)
 
 
 def version_number(args: MultiDict[str, str]) -> int | None:

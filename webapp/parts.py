@@ -15,10 +15,11 @@ those parts have no hit, the page of the last one looked at goes on from there.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from corpus import Span
-from indexer.search import hit_spans
+from indexer.search import hit_spans, within
 
 MAX_HITS = 1_000  # hits marked on one page
 MAX_MARKS = 5_000  # entity mentions marked on one page
@@ -79,37 +80,45 @@ def split_parts(text: str, size: int) -> Parts:
     return Parts(tuple(spans))
 
 
-def hits_in(text: str, part: Span, query: str) -> list[Span]:
-    """The hits of ``query`` in one part of ``text``, as offsets into the whole text.
+def hits_in(text: str, part: Span, query: str, scope: Sequence[Span] | None = None) -> list[Span]:
+    """The hits of ``query`` in one part of ``text``, as offsets into the whole text; with a
+    ``scope`` (``webapp/hit_scope.py``), only those inside it.
 
     Raises ``QueryError`` when the query cannot be run.
     """
     shift = part.start
-    return [
+    found = [
         Span(s.start + shift, s.end + shift) for s in hit_spans(text[part.start : part.end], query)
     ]
+    return found if scope is None else within(found, scope)
 
 
-def next_hit(text: str, parts: Parts, query: str, after: int) -> Found:
-    """The first hit that ends after ``after``, looking through at most ``SCAN_PARTS`` parts
-    from the one holding ``after`` on, then from the first part round (to that one again)."""
+def next_hit(
+    text: str, parts: Parts, query: str, after: int, scope: Sequence[Span] | None = None
+) -> Found:
+    """The first hit (inside ``scope``, when given) that ends after ``after``, looking through
+    at most ``SCAN_PARTS`` parts from the one holding ``after`` on, then from the first part
+    round (to that one again)."""
     start = parts.number_at(after)
     order = [*range(start, parts.count + 1), *range(1, start + 1)][:SCAN_PARTS]
     for turn, number in enumerate(order):
-        hits = hits_in(text, parts.span(number), query)
+        hits = hits_in(text, parts.span(number), query, scope)
         later = [n for n, h in enumerate(hits, 1) if turn or h.end > after]
         if later:
             return Found(number, later[0], False)
     return Found(order[-1], 0, len(order) > parts.count)
 
 
-def previous_hit(text: str, parts: Parts, query: str, before: int) -> Found:
-    """The last hit that starts before ``before``, looking back through at most ``SCAN_PARTS``
-    parts from the one holding ``before - 1``, then from the last part round."""
+def previous_hit(
+    text: str, parts: Parts, query: str, before: int, scope: Sequence[Span] | None = None
+) -> Found:
+    """The last hit (inside ``scope``, when given) that starts before ``before``, looking back
+    through at most ``SCAN_PARTS`` parts from the one holding ``before - 1``, then from the
+    last part round."""
     start = parts.number_at(max(before - 1, 0))
     order = [*range(start, 0, -1), *range(parts.count, start - 1, -1)][:SCAN_PARTS]
     for turn, number in enumerate(order):
-        hits = hits_in(text, parts.span(number), query)
+        hits = hits_in(text, parts.span(number), query, scope)
         earlier = [n for n, h in enumerate(hits, 1) if turn or h.start < before]
         if earlier:
             return Found(number, earlier[-1], False)

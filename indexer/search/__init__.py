@@ -17,6 +17,7 @@ from indexer.search.engine import (
     Snippet,
     hit_spans,
 )
+from indexer.search.passages import in_annotations, merge_passages, overlap
 from indexer.search.query import ParsedQuery, parse_period
 from indexer.search.said import bodies_said_by, said_values, within
 from indexer.search.syntax import parse_query
@@ -31,6 +32,9 @@ __all__ = [
     "Snippet",
     "bodies_said_by",
     "hit_spans",
+    "in_annotations",
+    "merge_passages",
+    "overlap",
     "parse_period",
     "parse_query",
     "said_values",

@@ -26,7 +26,7 @@ from indexer.errors import EmptyQuery, QueryError
 from indexer.generations import current_generation
 from indexer.search.bm25 import Weighting
 from indexer.search.entity_filters import resolve_entities
-from indexer.search.external import Resolver, resolve_external
+from indexer.search.external import Resolver, annotated_documents, resolve_external
 from indexer.search.filters import ENTITY_FACETS, DocTable
 from indexer.search.matching import (
     Pattern,
@@ -34,6 +34,13 @@ from indexer.search.matching import (
     hit_spans,
     match_spans,
     merge_spans,
+)
+from indexer.search.passages import (
+    has_hits,
+    in_annotations,
+    merge_passages,
+    overlap,
+    without_in,
 )
 from indexer.search.plan import PARTIAL_BELOW, PartialMatch, Plan, partial_plan, plan_query
 from indexer.search.postings import PostingCache, field_lengths, matching_docs
@@ -74,6 +81,8 @@ class SearchRequest:
     entity finds the other's documents. ``sort`` is
     ``relevance``, ``date`` (oldest first) or ``-date`` (newest first), unknown dates last
     either way; with filters only (no words to score), relevance order is newest first.
+    ``in_annotations`` (as ``in:annotations`` in the query) keeps the documents whose matches
+    lie inside annotated passages the resolver's viewer can see (``indexer/search/passages.py``).
     """
 
     query: str
@@ -83,6 +92,7 @@ class SearchRequest:
     tags: tuple[str, ...] = ()
     entities: tuple[str, ...] = ()
     said: tuple[str, ...] = ()
+    in_annotations: bool = False
     date_from: PartialDate | dt.date | str | None = None
     date_to: PartialDate | dt.date | str | None = None
     sort: str = "relevance"
@@ -189,10 +199,14 @@ class SearchIndex:
         started = time.perf_counter()
         request = _normalised(request)
         parsed = parse_query(request.query) if request.query.strip() else None
+        limited = in_annotations(parsed) or request.in_annotations
         if parsed is not None:
+            parsed = without_in(parsed)
             root = resolve_external(resolve_entities(parsed.root, store), resolver)
             parsed = dataclasses.replace(parsed, root=root)
         extra = _request_filters(request, store)
+        if limited:
+            extra.append(annotated_documents(resolver))
         if parsed is None and not extra and not request.said:
             raise EmptyQuery("Nothing to search for. Try a word, or a phrase in quotes.")
         with self._lock:
@@ -205,6 +219,12 @@ class SearchIndex:
             cache: PostingCache = {}
             matched = self._matching(searcher, table, plan, extra, cache)
             plan, matched, partial = self._partial(searcher, table, plan, extra, matched, cache)
+            texts: dict[tuple[str, int], Any] = {}
+            where: dict[tuple[str, int], list[Span]] | None = None
+            if limited:
+                matched, texts, where = _in_passages(
+                    searcher, matched, plan.pattern, store, resolver, scope.refs
+                )
             facets = table.facets(matched) if request.facets else {}
             shown = [ref for name in ENTITY_FACETS for ref, _ in facets.get(name, ())]
             names = table.names(shown, matched) if shown else {}
@@ -213,8 +233,9 @@ class SearchIndex:
                 names |= {ref: speakers.names.get(ref, ref) for ref, _ in facets["said"]}
             page = self._page(searcher, table, plan, matched, request, cache)
             suggestion = suggest(reader, parsed) if parsed and parsed.root else None
-        documents = store.get_versions(_version(h) for h in page) if page else {}
-        bodies = _said_bodies(store, page, scope.refs, documents)
+        wanted = [_version(h) for h in page if _version(h) not in texts]
+        documents = {**texts, **(store.get_versions(wanted) if wanted else {})}
+        bodies = where if where is not None else _said_bodies(store, page, scope.refs, documents)
         hits = tuple(
             _hit(h, documents.get(_version(h)), plan.pattern, bodies.get(_version(h))) for h in page
         )
@@ -442,6 +463,42 @@ def _said_bodies(
         for version, turns in found.items()
         if version in documents
     }
+
+
+def _in_passages(
+    searcher: Any,
+    matched: frozenset[int],
+    pattern: Pattern,
+    store: Any,
+    resolver: Resolver | None,
+    refs: tuple[str, ...],
+) -> tuple[frozenset[int], dict[tuple[str, int], Any], dict[tuple[str, int], list[Span]]]:
+    """The matching documents with a match inside an annotated passage the viewer can see
+    (inside the ``said:`` speakers' turns too, with ``said:``), their texts, and where
+    those passages are. ``matched`` holds annotated documents only: few."""
+    versions = {n: _version_of(searcher.stored_fields(n)) for n in matched}
+    texts = store.get_versions(versions.values()) if versions and resolver else {}
+    found = resolver.passages(list(texts.values())) if resolver and texts else {}
+    where = {pair: merge_passages(found.get(pair[0], ())) for pair in texts}
+    if refs:
+        from corpus.entities.dialogue import turns_many  # SQLAlchemy: only for said: filters
+        from corpus.entities.store import EntityStore
+
+        turns = turns_many(EntityStore(store), list(texts))
+        where = {
+            pair: overlap(spans, said_bodies(texts[pair].text, turns[pair], refs))
+            for pair, spans in where.items()
+        }
+    kept = frozenset(
+        n
+        for n, pair in versions.items()
+        if pair in texts and has_hits(texts[pair].text, pattern, where[pair])
+    )
+    return kept, texts, where
+
+
+def _version_of(fields: dict[str, Any]) -> tuple[str, int]:
+    return fields["id"], fields["version"]
 
 
 def _version(page_hit: _PageHit) -> tuple[str, int]:

@@ -6,15 +6,19 @@ index; the indexer never imports the package that keeps them. The caller of a se
 a ``Resolver``; before planning, each such filter becomes a ``Resolved`` filter holding the ids
 of the documents it selects (``tag:`` becomes "a document tag, or an annotation tag": either
 matches). Without a resolver these filters select nothing, with a notice.
+
+For ``in:annotations`` (``indexer/search/passages.py``) the resolver also says where, in a
+given version of a document, the annotated passages the viewer can see are.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Set
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 from typing import Protocol
 
+from corpus.model import Document, Span
 from indexer.search.query import And, Filter, Node, Not, Or
 
 EXTERNAL_FIELDS: tuple[str, ...] = ("note", "author", "annotated")
@@ -26,6 +30,11 @@ class Resolver(Protocol):
 
     def documents(self, field: str, value: str) -> Set[str]:
         """The ids of the documents that ``field:value`` selects."""
+        ...
+
+    def passages(self, documents: Sequence[Document]) -> Mapping[str, Sequence[Span]]:
+        """By document id: the spans of the annotations the viewer can see, where they are
+        anchored in the version given (orphaned ones have none)."""
         ...
 
 
@@ -53,6 +62,12 @@ def resolve_external(node: Node | None, resolver: Resolver | None) -> Node | Non
         if node.field in MIXED_FIELDS and resolver is not None:
             return Or((node, _answer(node, resolver)))
     return node
+
+
+def annotated_documents(resolver: Resolver | None) -> Resolved:
+    """The filter selecting the documents with annotations the viewer can see (none without
+    a resolver)."""
+    return _answer(Filter("annotated", "yes"), resolver)
 
 
 def _child(node: Node, resolver: Resolver | None) -> Node:

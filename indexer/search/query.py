@@ -5,6 +5,7 @@
     date:[2013-06 TO 2014-01]  date:>2010  date:<=2012
     person:"Vladimir Putin"  org:NATO  place:Pyongyang  nationality:Russian (or norp:)
     entity:vladimir-putin-1c2f3a   said:putin "Far East" (the words inside Putin's turns)
+    in:annotations sanctions (the words inside annotated passages: indexer/search/passages.py)
 
 ``OR`` binds tighter than ``AND`` (``nuclear weapons OR missiles`` needs *nuclear*). Operators are
 upper case; ``and``/``or``/``not`` are ordinary words. Unbalanced quotes and parentheses are

@@ -43,7 +43,7 @@ from indexer.search.query import (
 
 _FIELD_RE = re.compile(
     r"(?i)(kind|speaker|source|tag|title|date|person|org|organi[sz]ation|place|location"
-    r"|nationality|norp|entity|note|author|annotated|said):"
+    r"|nationality|norp|entity|note|author|annotated|said|in):"
 )
 _QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"'})
 _STOP = frozenset(' \t\r\n\f\v()"')
@@ -271,6 +271,11 @@ class _Lexer:
             raise QueryError(
                 f'Write annotated:yes or annotated:no, not "{shorten(label + value)}".'
             )
+        if field == "in" and value.lower() not in ("annotations", "annotation"):
+            raise QueryError(
+                "Write in:annotations to find the words inside annotated passages only, "
+                f'not "{shorten(label + value)}".'
+            )
         if field == "kind" and value.lower() not in KINDS:
             raise QueryError(f'Unknown kind "{shorten(value)}". Use one of {", ".join(KINDS)}.')
         return Filter(field, value)
@@ -331,6 +336,7 @@ def _example(field: str) -> str:
         "author": "author:local",
         "annotated": "annotated:yes",
         "said": 'said:putin "Far East"',
+        "in": "in:annotations sanctions",
     }[field]
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Set
+from collections.abc import Mapping, Sequence, Set
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -26,6 +26,7 @@ from webapp.params import MAX_PAGE, MAX_PER_PAGE, SORTS, InvalidParameter, searc
 if TYPE_CHECKING:
     from werkzeug.datastructures import MultiDict
 
+    from corpus.model import Document, Span
     from webapp.annotation_search import AnnotationResolver
 
 
@@ -76,8 +77,15 @@ class _Options(dict[str, list[str]]):
 @click.option(
     "--page", type=click.IntRange(1, MAX_PAGE), default=1, show_default=True, help="Page to show."
 )
+@click.option(
+    "--in-annotations",
+    is_flag=True,
+    help="Only the words inside passages you (or the team) annotated, as in:annotations.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
-def search_command(query: str, limit: int, as_json: bool, **options: Any) -> None:
+def search_command(
+    query: str, limit: int, as_json: bool, in_annotations: bool, **options: Any
+) -> None:
     """Search the documents, as the web app's search box does.
 
     QUERY uses the same query language (see the README); --kind, --speaker, --source, --tag
@@ -86,8 +94,11 @@ def search_command(query: str, limit: int, as_json: bool, **options: Any) -> Non
     \b
       dossier search '"zone of peace"'
       dossier search 'sanction* -oil' --kind news --from 2016 --sort newest
+      dossier search 'ruble in:annotations'
     """
     args = _Options(q=[query], per_page=[str(limit)])
+    if in_annotations:
+        args.add("in", "annotations")
     for name, values in options.items():
         for value in values if isinstance(values, tuple) else (values,):
             if value is not None:
@@ -118,6 +129,12 @@ class _Resolver:
         self._resolver: AnnotationResolver | None = None
 
     def documents(self, field: str, value: str) -> Set[str]:
+        return self._answerer().documents(field, value)
+
+    def passages(self, documents: Sequence[Document]) -> Mapping[str, Sequence[Span]]:
+        return self._answerer().passages(documents)
+
+    def _answerer(self) -> AnnotationResolver:
         if self._resolver is None:
             from annotations import AnnotationStore
             from webapp.annotation_search import AnnotationResolver
@@ -127,4 +144,4 @@ class _Resolver:
             self._resolver = AnnotationResolver(
                 AnnotationStore(full, migrate=False), current_user()
             )
-        return self._resolver.documents(field, value)
+        return self._resolver

@@ -95,9 +95,9 @@
   if (current >= 0) show(current);
 })();
 
-/* Search page: re-run the search when the sort order changes. */
+/* Search page: re-run the search when the sort order or "only in annotated passages" changes. */
 (function () {
-  document.querySelectorAll("select[data-autosubmit]").forEach((select) => {
+  document.querySelectorAll("select[data-autosubmit], input[data-autosubmit]").forEach((select) => {
     select.addEventListener("change", () => select.form?.submit());
   });
 })();

@@ -19,6 +19,7 @@ from annotations import Counts, counts
 from corpus import Document, PartialDate
 from indexer.search import Hit, PartialMatch
 from webapp.annotation_search import AnnotationResolver
+from webapp.hit_scope import hit_scope
 from webapp.params import part_number, search_request, version_number
 from webapp.parts import MAX_HITS, hits_in, split_parts
 from webapp.resources import get_annotation_store, get_index, get_store, staleness_notice
@@ -87,7 +88,7 @@ def document(id: str) -> ResponseReturnValue:
     body["annotation_count"] = _count(noted, id)
     query = request.args.get("q", "").strip()
     if query:
-        hits = hits_in(doc.text, span, query)
+        hits = hits_in(doc.text, span, query, hit_scope(doc, query))
         body["hits"] = [[h.start, h.end] for h in hits[:MAX_HITS]]
         body["hit_count"] = len(hits)
     return jsonify(body)

@@ -32,7 +32,6 @@ from corpus.entities import (
 )
 from corpus.entities import speaker_ref as turn_ref
 from indexer import QueryError
-from indexer.search import bodies_said_by, parse_query, said_values, within
 from webapp.annotation_layer import AnnotationLayer, annotation_layer, passage_mark
 from webapp.brief_layer import cited_layer, element_id
 from webapp.entity_layer import (
@@ -43,6 +42,7 @@ from webapp.entity_layer import (
     legend,
 )
 from webapp.highlight import Mark, render_layers
+from webapp.hit_scope import hit_scope, in_passages
 from webapp.params import part_number, text_offset, version_number
 from webapp.parts import (
     MAX_HITS,
@@ -68,8 +68,8 @@ bp = Blueprint("documents", __name__, url_prefix="/documents")
 
 # Search parameters a document link carries, so "Back to results" returns to the same page.
 SEARCH_PARAMS: tuple[str, ...] = (
-    "q", "kind", "speaker", "source", "tag", "entity", "said", "from", "to", "sort", "page",
-    "per_page",
+    "q", "kind", "speaker", "source", "tag", "entity", "said", "in", "from", "to", "sort",
+    "page", "per_page",
 )  # fmt: skip
 
 
@@ -110,9 +110,9 @@ def show(id: str) -> ResponseReturnValue:
     names = entity_names()
     layer = _entity_layer(document, span, names)
     speakers = turn_layer(document.text, spoken, names, chosen, span)
-    hits, notice = _hits(document.text, span, query, spoken)
-    hit_marks = [Mark(h, "hit", element_id=f"hit-{n}") for n, h in enumerate(hits[:MAX_HITS], 1)]
     notes = _annotation_layer(document)
+    hits, notice = _hits(document, span, query, spoken, notes)
+    hit_marks = [Mark(h, "hit", element_id=f"hit-{n}") for n, h in enumerate(hits[:MAX_HITS], 1)]
     cited = cited_layer(cited_passages(get_brief_store(), document, viewer=current_user()))
     marks = [
         m
@@ -133,6 +133,7 @@ def show(id: str) -> ResponseReturnValue:
         ),
         part=_part_links(id, number, parts, part_args),
         hit_total=len(hits),
+        in_passages=in_passages(query),
         hit_count=len(hit_marks),
         hit_links=_hit_links(id, span, parts, part_args) if query else {},
         layer=layer,
@@ -217,19 +218,19 @@ def _passage(document: Document) -> tuple[Passage | None, Placement | None]:
     return passage, locate_passage(passage, document)
 
 
-def _hits(text: str, span: Span, query: str, spoken: list[Turn]) -> tuple[list[Span], str]:
+def _hits(
+    document: Document, span: Span, query: str, spoken: list[Turn], notes: AnnotationLayer
+) -> tuple[list[Span], str]:
     """The hits of ``query`` in the part shown, or none and why; with ``said:`` in it or
-    ``?said=`` (the "Speakers" facet), only those inside the named speakers' turns."""
+    ``?said=`` (the "Speakers" facet), only those inside the named speakers' turns, and with
+    ``in:annotations`` or ``?in=annotations`` only those inside annotated passages."""
     if not query:
         return [], ""
     try:
-        hits = hits_in(text, span, query)
-        values = [*said_values(parse_query(query)), *request.args.getlist("said")]
+        scope = hit_scope(document, query, spoken=spoken, annotations=notes.placed)
+        return hits_in(document.text, span, query, scope), ""
     except QueryError as exc:
         return [], f"The search could not be highlighted here. {exc}"
-    if values:
-        hits = within(hits, bodies_said_by(text, spoken, values, get_store()))
-    return hits, ""
 
 
 def _part(parts: Parts, spoken: list[Turn], chosen: str) -> int:
@@ -265,7 +266,7 @@ def _jump(
 ) -> ResponseReturnValue:
     """Redirect to the part and mark ``?at=`` or ``?before=`` asks for: a hit when there is a
     query with hits, else the first mention after the offset."""
-    found = _find_hit(document.text, parts, query, at, before)
+    found = _find_hit(document, parts, query, at, before)
     anchor: str | None = None
     if found is not None and (found.hit or not found.is_everywhere):
         number = found.part  # without a hit: no hit in the parts looked through, go on from there
@@ -280,14 +281,17 @@ def _jump(
 
 
 def _find_hit(
-    text: str, parts: Parts, query: str, at: int | None, before: int | None
+    document: Document, parts: Parts, query: str, at: int | None, before: int | None
 ) -> Found | None:
+    """The next (or previous) hit the search counts: inside its ``said:`` turns and
+    annotated passages, when it has them."""
     if not query:
         return None
     try:
+        scope = hit_scope(document, query)
         if before is not None:
-            return previous_hit(text, parts, query, before)
-        return next_hit(text, parts, query, at or 0)
+            return previous_hit(document.text, parts, query, before, scope)
+        return next_hit(document.text, parts, query, at or 0, scope)
     except QueryError:
         return None
 

@@ -25,6 +25,7 @@ from webapp.highlight import Mark, render_layers
 from webapp.layers import Placed, window
 from webapp.params import (
     FILTERS,
+    IN_PARAM,
     MAX_FILTER_VALUES,
     MAX_PAGE,
     SORTS,
@@ -97,7 +98,9 @@ def index() -> tuple[str, int]:
         "facet_shown": FACET_SHOWN,
         "export_max": EXPORT_MAX,
     }
-    is_browsing = not query and not any(args.get(p) for p in (*FILTERS, ENTITY_PARAM, "from", "to"))
+    is_browsing = not query and not any(
+        args.get(p) for p in (*FILTERS, ENTITY_PARAM, IN_PARAM, "from", "to")
+    )
     try:
         search = (
             SearchRequest(query="", kinds=KINDS, per_page=1)  # every document, for facets
@@ -282,6 +285,9 @@ def _active_filters(args: MultiDict[str, str], names: Mapping[str, Entity]) -> l
                 shown = name in (ENTITY_PARAM, SAID_PARAM)
                 label = _entity_label(value, {}, names) if shown else value
                 filters.append(Filter(f"{name}: {label}", _with(args, **{name: rest})))
+    if args.get(IN_PARAM, "").strip():
+        label = "only in annotated passages"
+        filters.append(Filter(label, _with(args, **{IN_PARAM: None})))
     year = args.get("from", "").strip()
     if year and year == args.get("to", "").strip():  # a year chosen from the facet or chart
         return [*filters, Filter(f"year: {year}", _with(args, **{"from": None, "to": None}))]
@@ -309,13 +315,13 @@ def _pages(
 
 def _document_args(args: MultiDict[str, str]) -> dict[str, list[str]]:
     """The search parameters a result link carries (for highlights and "back to results")."""
-    keep = ("q", *FILTERS, ENTITY_PARAM, "from", "to", "sort", "page", "per_page")
+    keep = ("q", *FILTERS, ENTITY_PARAM, IN_PARAM, "from", "to", "sort", "page", "per_page")
     return {k: args.getlist(k) for k in keep if args.get(k)}
 
 
 def _export_args(args: MultiDict[str, str]) -> dict[str, list[str]]:
     """The parameters an export link carries: the search, not the page."""
-    keep = ("q", *FILTERS, ENTITY_PARAM, "from", "to", "sort")
+    keep = ("q", *FILTERS, ENTITY_PARAM, IN_PARAM, "from", "to", "sort")
     return {k: args.getlist(k) for k in keep if args.get(k)}
 
 
