@@ -135,3 +135,35 @@ def test_a_cited_passage_is_marked_where_it_is_in_a_newer_version(
     start = edited.index(ZONE)
     assert mark["id"] == f"cited-{start}-{start + len(ZONE)}"
     assert mark["data-status"] == "moved"
+
+
+def test_an_annotation_shows_the_briefs_the_viewer_may_see_that_cite_it(
+    client: Any, bstore: BriefStore
+) -> None:
+    from annotations.model import AnnotationDraft
+
+    text = bstore.store.get(DOC).text
+    start = text.index(ZONE)
+    selection = Selection(DOC, 1, start, start + len(ZONE), ZONE)
+    note, _ = bstore.astore.create(
+        AnnotationDraft(selection, visibility="team"),  # type: ignore[arg-type]
+        author="local",
+    )
+    mine = brief(bstore, "Far East", "local")
+    team = brief(bstore, "Team note", "bob", "team")
+    secret = brief(bstore, "Bob's secret", "bob")
+    for brief_id, owner in ((mine, "local"), (mine, "local"), (team, "bob"), (secret, "bob")):
+        bstore.cite(brief_id, CitationDraft(annotation_id=note.id), actor=owner)
+    plain = brief(bstore, "Plain citation", "local")
+    cite(bstore, plain, ZONE, "local")  # the same words, not through the annotation
+
+    soup = page(client)
+    item = soup.select_one(f"#note-{note.id}")
+    assert item is not None
+    cited = item.select_one("[data-annotation-cited]")
+    assert cited is not None
+    assert [a["href"] for a in cited.select("a[data-brief]")] == [
+        f"/briefs/{mine}",
+        f"/briefs/{team}",
+    ]  # each brief once, oldest citation first; another analyst's private brief never
+    assert "Bob's secret" not in soup.get_text() and "Plain citation" not in cited.get_text()

@@ -11,7 +11,12 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from annotations.briefs.backlinks import CitedPassage, CitingBrief, cited_passages
+from annotations.briefs.backlinks import (
+    CitedPassage,
+    CitingBrief,
+    annotation_backlinks,
+    cited_passages,
+)
 from annotations.briefs.jobs import VerifyReport, queue_cited_changed, verify_queued
 from annotations.briefs.model import (
     CHECKS,
@@ -70,6 +75,7 @@ __all__ = [
     "Verification",
     "VerifyReport",
     "WordChange",
+    "annotation_backlinks",
     "body_html",
     "check",
     "cited_passages",

@@ -97,3 +97,38 @@ def _placed(citation: BriefCitation, document: Document) -> tuple[Span | None, C
 
 def _quote(document: Document, span: Span | None) -> str:
     return "" if span is None else document.text[span.start : span.end]
+
+
+def annotation_backlinks(
+    bstore: BriefStore, document_id: str, *, viewer: str
+) -> dict[str, tuple[CitingBrief, ...]]:
+    """For each annotation of ``document_id`` that briefs ``viewer`` may see cite, those
+    briefs (oldest citation first, each brief once): the side panel's "Cited in"."""
+    stmt = (
+        sa.select(_C.annotation_id, _C.id, _B.id.label("brief_id"), _B.title, _B.owner)
+        .add_columns(_B.visibility, _B.needs_verification)
+        .join(briefs, briefs.c.id == _C.brief_id)
+        .where(
+            _C.document_id == document_id,
+            _C.annotation_id.is_not(None),
+            visible(_B.owner, _B.visibility, viewer),
+        )
+        .order_by(_C.created_at, _C.id)
+    )
+    with bstore.connect() as conn:
+        rows = conn.execute(stmt).all()
+    found: dict[str, list[CitingBrief]] = {}
+    for row in rows:
+        citing = found.setdefault(row.annotation_id, [])
+        if all(b.brief_id != row.brief_id for b in citing):
+            citing.append(
+                CitingBrief(
+                    row.brief_id,
+                    row.title,
+                    row.owner,
+                    row.visibility,
+                    row.id,
+                    bool(row.needs_verification),
+                )  # fmt: skip
+            )
+    return {annotation: tuple(citing) for annotation, citing in found.items()}

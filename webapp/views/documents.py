@@ -14,6 +14,7 @@ from annotations import (
     COLOURS,
     Passage,
     Placement,
+    annotation_backlinks,
     as_seen_in,
     cited_passages,
     document_annotations,
@@ -139,6 +140,7 @@ def show(id: str) -> ResponseReturnValue:
         layer=layer,
         annotation_layer=notes,
         annotation_links=_annotation_links(id, notes, span, parts, part_args),
+        annotation_cited=annotation_backlinks(get_brief_store(), id, viewer=current_user()),
         cited_layer=cited,
         cited_links=[
             _link(id, p.span.start, element_id(p.span), span, parts, part_args)
