@@ -187,3 +187,23 @@ def test_entity_facets_put_the_registry_first_and_hide_a_name_in_one_click(
     assert [(s.surface, s.type) for s in EntityStore(store).suppressions()] == [
         ("Pyongyang", "LOCATION")
     ]
+
+
+@pytest.mark.parametrize(
+    "type, text",
+    [
+        ("PERSON", "Putin"),
+        ("PERSON", "Jean-Claude  Juncker"),
+        ("LOCATION", "São Tomé & Príncipe"),
+        ("ORGANIZATION", 'AT&T / "Gazprom" (Russia) 100%+1?'),
+        ("NORP", "Côte d'Ivoire's"),
+    ],
+)
+def test_the_page_links_of_names_are_what_url_for_writes(app: Any, type: str, text: str) -> None:
+    from flask import url_for
+
+    from webapp.entity_layer import EntityLinks
+
+    with app.test_request_context("/"):
+        expected = url_for("entities.name", type=type, name=" ".join(text.split()))
+        assert EntityLinks().name(type, text) == expected

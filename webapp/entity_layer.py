@@ -13,7 +13,8 @@ from __future__ import annotations
 import bisect
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from urllib.parse import quote_plus
 
 from flask import url_for
 
@@ -90,26 +91,61 @@ def type_label(type: str, plural: bool = False) -> str:
     return labels[plural] if labels else type
 
 
-def mention_mark(mention: Mention, entity: Entity | None, *, element_id: str = "") -> Mark:
+# What ``url_for`` leaves unescaped in a query string (Werkzeug's ``_urlencode``).
+_QUERY_SAFE = "!$'()*,/:;?@"
+
+
+@dataclass
+class EntityLinks:
+    """The entity pages a page of marks links to, each built once: ``url_for`` costs about
+    30 µs, and a long transcript has thousands of mentions (docs/PERFORMANCE.md)."""
+
+    pages: dict[str, str] = field(default_factory=dict)
+    names: dict[tuple[str, str], str] = field(default_factory=dict)
+    name_base: str = ""
+
+    def entity(self, id: str) -> str:
+        """The page of a registry entity (``entities.show``)."""
+        if id not in self.pages:
+            self.pages[id] = url_for("entities.show", id=id)
+        return self.pages[id]
+
+    def name(self, type: str, text: str) -> str:
+        """The page of a name not in the registry (``entities.name``), as ``url_for`` writes
+        it: the base once, then the query string."""
+        url = self.names.get((type, text))
+        if url is None:
+            if not self.name_base:
+                self.name_base = url_for("entities.name")
+            name = quote_plus(" ".join(text.split()), _QUERY_SAFE)
+            url = f"{self.name_base}?type={quote_plus(type, _QUERY_SAFE)}&name={name}"
+            self.names[(type, text)] = url
+        return url
+
+
+def mention_mark(
+    mention: Mention,
+    entity: Entity | None,
+    *,
+    element_id: str = "",
+    links: EntityLinks | None = None,
+) -> Mark:
     """One mention as a mark: type and source always, entity id, page and name when linked;
-    an unlinked name's page (``data-name-href``: the mention's card links to it)."""
+    an unlinked name's page (``data-name-href``: the mention's card links to it). ``links``:
+    the page's links, shared by its marks."""
+    links = links or EntityLinks()
     label = type_label(mention.type)
     attrs = {"data-type": mention.type, "data-source": mention.source}
     if entity is not None:
         attrs["title"] = f"{entity.name} · {label}"
         attrs["data-entity"] = entity.id
         attrs["data-name"] = entity.name
-        attrs["data-href"] = url_for("entities.show", id=entity.id)
+        attrs["data-href"] = links.entity(entity.id)
     else:
         attrs["title"] = f"{mention.text} · {label} · not in the registry"
         if mention.type in NAMED_TYPES:  # its page: the name's mentions everywhere
-            attrs["data-name-href"] = name_url(mention.type, mention.text)
+            attrs["data-name-href"] = links.name(mention.type, mention.text)
     return Mark(mention.span, "entity", attrs, element_id)
-
-
-def name_url(type: str, text: str) -> str:
-    """The page of a name not in the registry (``entities.name``)."""
-    return url_for("entities.name", type=type, name=" ".join(text.split()))
 
 
 def document_layer(
@@ -123,8 +159,9 @@ def document_layer(
     registry's names: marks for the first ``limit`` of ``mentions``; the panel's and legend's
     counts from ``counts`` (``mention_counts``: every mention of the document, when
     ``mentions`` are those of the part shown), else from ``mentions``."""
+    links = EntityLinks()
     marks = tuple(
-        mention_mark(m, names.get(m.entity_id or ""), element_id=f"m-{m.span.start}")
+        mention_mark(m, names.get(m.entity_id or ""), element_id=f"m-{m.span.start}", links=links)
         for m in mentions[:limit]
     )
     if counts is None:
@@ -169,7 +206,10 @@ def snippet_marks(
     first, last = snippet.start, snippet.start + len(snippet.text)
     starts = [m.span.start for m in mentions]
     inside = mentions[bisect.bisect_left(starts, first) : bisect.bisect_left(starts, last)]
-    placed = [Placed(mention_mark(m, names.get(m.entity_id or "")), m.text) for m in inside]
+    links = EntityLinks()
+    placed = [
+        Placed(mention_mark(m, names.get(m.entity_id or ""), links=links), m.text) for m in inside
+    ]
     return window(placed, snippet.text, snippet.start)
 
 

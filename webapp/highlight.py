@@ -32,9 +32,11 @@ _ELEMENT_ID = re.compile(r"[A-Za-z][A-Za-z0-9_:.-]*\Z")
 _RESERVED_ATTRS = frozenset({"data-mark"})
 
 # A paragraph break: a blank line (for hard-wrapped text) or any line break (for one-line
-# paragraphs), with the whitespace around it.
-_BLANK_LINE = re.compile(r"[^\S\n]*\n(?:[^\S\n]*\n)+\s*")
-_LINE_BREAK = re.compile(r"[^\S\n]*\n\s*")
+# paragraphs), with the whitespace after it; the spaces before it are added by
+# ``paragraph_breaks``. Each pattern starts at a line break, so the regular expression engine
+# only tries at line breaks, not at every space of the text (6 ms on a 233 KB transcript).
+_BLANK_LINE = re.compile(r"\n(?:[^\S\n]*\n)+\s*")
+_LINE_BREAK = re.compile(r"\n\s*")
 # Texts whose typical line is shorter than this are taken to be hard-wrapped.
 _WRAPPED_LINE_CHARS = 100
 
@@ -88,7 +90,14 @@ def paragraph_breaks(text: str) -> list[Span]:
     lines = [len(line) for line in text.split("\n") if line.strip()]
     wrapped = bool(lines) and statistics.median(lines) < _WRAPPED_LINE_CHARS
     pattern = _BLANK_LINE if wrapped and _BLANK_LINE.search(text) else _LINE_BREAK
-    return [Span(m.start(), m.end()) for m in pattern.finditer(text)]
+    return [Span(_spaces_before(text, m.start()), m.end()) for m in pattern.finditer(text)]
+
+
+def _spaces_before(text: str, at: int) -> int:
+    """Where the whitespace other than line breaks just before offset ``at`` begins."""
+    while at > 0 and text[at - 1] != "\n" and text[at - 1].isspace():
+        at -= 1
+    return at
 
 
 def render_layers(
@@ -105,6 +114,7 @@ def render_layers(
     """
     ordered = [_shifted(mark, start) for mark in marks] if start else list(marks)
     gaps = paragraph_breaks(text) if paragraphs else []
+    keys = [_nesting_key(ordered, i) for i in range(len(ordered))]
     out: list[str] = []
     stack: list[int] = []  # indices into ordered of the open <mark> elements, outermost first
     opened: set[int] = set()
@@ -124,21 +134,35 @@ def render_layers(
             if paragraphs:
                 out.append(f'<p data-at="{a + start}">' if want_paragraph else "</p>")
             in_paragraph = want_paragraph
-        keep = 0
-        active_set = set(active)
-        while keep < len(stack) and stack[keep] in active_set:
-            keep += 1
-        out.append("</mark>" * (len(stack) - keep))
-        del stack[keep:]
-        for i in sorted(active_set.difference(stack), key=lambda i: _nesting_key(ordered, i)):
-            out.append(_open(ordered[i], i, with_id=i not in opened))
-            opened.add(i)
-            stack.append(i)
-        out.append(str(escape(text[a:b])))
+        if active or stack:  # most runs of a long text are outside every mark
+            _reopen(out, stack, active, ordered, keys, opened)
+        out.append(escape(text[a:b]))
     out.append("</mark>" * len(stack))
     if in_paragraph:
         out.append("</p>")
     return Markup("".join(out))
+
+
+def _reopen(
+    out: list[str],
+    stack: list[int],
+    active: tuple[int, ...],
+    ordered: Sequence[Mark],
+    keys: Sequence[tuple[int, int, int, int]],
+    opened: set[int],
+) -> None:
+    """Close the open marks that end here (and those inside them), open the ones that start
+    or must be reopened, outer ones first."""
+    keep = 0
+    active_set = set(active)
+    while keep < len(stack) and stack[keep] in active_set:
+        keep += 1
+    out.append("</mark>" * (len(stack) - keep))
+    del stack[keep:]
+    for i in sorted(active_set.difference(stack), key=keys.__getitem__):
+        out.append(_open(ordered[i], i, with_id=i not in opened))
+        opened.add(i)
+        stack.append(i)
 
 
 def _shifted(mark: Mark, start: int) -> Mark:
