@@ -52,6 +52,8 @@ def test_the_api_limits_a_search_to_annotated_passages(annotated: Any) -> None:
     assert set(api_ids(annotated, q="russia")) > {DOC}
     assert api_ids(annotated, q="russia in:annotations") == [DOC]
     assert api_ids(annotated, q="russia", **{"in": "annotations"}) == [DOC]
+    url = annotated.get("/api/search?q=russia&in=annotations").get_json()["hits"][0]["url"]
+    assert url.endswith(f"/documents/{DOC}?q=russia&in=annotations")
     assert api_ids(annotated, q="moderator in:annotations") == []  # outside the passage
     assert DOC in api_ids(annotated, q="moderator annotated:yes")
     assert sorted(api_ids(annotated, q="sanctions OR peace", **{"in": "annotations"})) == [

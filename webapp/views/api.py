@@ -55,7 +55,10 @@ def search() -> ResponseReturnValue:
             "page": req.page,
             "per_page": req.per_page,
             "hits": [
-                {**_hit_fields(hit, req.query), "annotation_count": _count(noted, hit.id)}
+                {
+                    **_hit_fields(hit, req.query, in_annotations=req.in_annotations),
+                    "annotation_count": _count(noted, hit.id),
+                }
                 for hit in result.hits
             ],
             "facets": {
@@ -99,7 +102,7 @@ def _count(noted: Mapping[str, Counts], document_id: str) -> int:
     return found.total if found else 0
 
 
-def _hit_fields(hit: Hit, query: str) -> dict[str, Any]:
+def _hit_fields(hit: Hit, query: str, *, in_annotations: bool = False) -> dict[str, Any]:
     return {
         "id": hit.id,
         "version": hit.version,
@@ -109,7 +112,13 @@ def _hit_fields(hit: Hit, query: str) -> dict[str, Any]:
         **_date_fields(hit.date),
         "speaker": hit.speaker or None,
         "source": hit.source,
-        "url": url_for("documents.show", id=hit.id, q=query or None, _external=True),
+        "url": url_for(
+            "documents.show",
+            id=hit.id,
+            q=query or None,
+            **({"in": "annotations"} if in_annotations else {}),
+            _external=True,
+        ),
         "snippets": [
             {"text": s.text, "spans": [[sp.start, sp.end] for sp in s.spans], "start": s.start}
             for s in hit.snippets
