@@ -264,6 +264,60 @@ def test_the_selection_menu_and_the_editor_work_from_the_keyboard(
     expect(menu).to_have_count(0)
 
 
+def test_a_passage_is_selected_and_annotated_with_the_keyboard_only(
+    page: Page, live_server: str
+) -> None:
+    """No mouse and no caret browsing: Tab to the text, Down to a sentence, Shift+Down to add
+    the next one, Enter for the menu, Enter on Annotate, type, Ctrl+Enter."""
+    first = "However, these investments have not increased"
+    last = "This is also one of our discussion topics today."
+    page.goto(f"{live_server}/documents/{HUNGARY}")
+    text = page.get_by_role("region", name="Document text")
+    for _ in range(100):
+        if text.evaluate("(el) => el === document.activeElement"):
+            break
+        page.keyboard.press("Tab")
+    expect(text).to_be_focused()
+    expect(text).to_have_accessible_description(re.compile("Select with the keys"))
+    expect(page.locator("#text-keys")).to_be_visible()
+
+    def selected() -> str:
+        return str(page.evaluate("() => window.getSelection().toString().trim()"))
+
+    for _ in range(40):
+        page.keyboard.press("ArrowDown")
+        if selected().startswith(first):
+            break
+    assert selected() == f"{first} or have increased only very slowly over the past three years."
+    expect(page.locator("[data-announce]")).to_have_text(re.compile(f"^Sentence: {first}"))
+    page.keyboard.press("Shift+ArrowDown")
+    page.keyboard.press("Shift+ArrowDown")
+    page.keyboard.press("Shift+ArrowUp")  # one back
+    assert selected().startswith(first) and selected().endswith(last)
+    expect(page.locator("[data-announce]")).to_have_text(re.compile("^2 sentences: However"))
+
+    page.keyboard.press("Enter")
+    menu = page.get_by_role("menu", name="Selected words")
+    expect(menu.get_by_role("menuitem", name="Annotate")).to_be_focused()
+    page.keyboard.press("Enter")
+    editor = page.get_by_role("form", name="Annotation")
+    expect(field(editor, "Note")).to_be_focused()
+    page.keyboard.type("Investment has stalled")
+    page.keyboard.press("Control+Enter")
+    item = page.locator("li.annotation-item", has_text="Investment has stalled")
+    expect(item).to_have_count(1)
+    expect(item.locator("[data-annotation-link]")).to_be_focused()
+    highlighted = " ".join(annotated(page).split())
+    assert f"{first} or have increased only very slowly over the past three years. {last}" in (
+        highlighted
+    )
+
+    page.locator("[data-document-text] p").first.click()  # a reader who clicks, then scrolls
+    page.keyboard.press("ArrowDown")
+    assert selected() == ""
+    expect(page.locator("#text-keys")).to_be_hidden()
+
+
 def republish(database_url: str, document_id: str, old: str, new: str) -> None:
     """Store a new version of a document with ``old`` replaced by ``new``, from the same
     source, as a re-ingest of an edited transcript would."""

@@ -567,7 +567,10 @@ const dossier = {
   });
   document.addEventListener("keydown", (event) => {
     if (event.key === "Escape" && menu) hide();
-    const isMenuKey = event.key === "ContextMenu" || (event.key === "F10" && event.shiftKey);
+    const isMenuKey =
+      event.key === "ContextMenu" ||
+      (event.key === "F10" && event.shiftKey) ||
+      (event.key === "Enter" && event.target === text); // the text's own keys (below)
     if (!isMenuKey || (menu && menu.contains(document.activeElement))) return;
     const selected = dossier.selectionOffsets();
     if (!selected) return;
@@ -578,6 +581,146 @@ const dossier = {
   });
   document.addEventListener("contextmenu", (event) => {
     if (menu && menu.contains(document.activeElement)) event.preventDefault();
+  });
+})();
+
+/* Document view: selecting a passage from the keyboard, without the browser's caret browsing.
+   The text is one tab stop (a region described by #text-keys). There Down / Up select the
+   next / previous sentence, Shift+Down / Shift+Up extend the selection by a sentence (or take
+   one back), Home / End the first / last sentence of the part, and Enter opens the selection
+   menu (Annotate, Copy link, ...), as Shift+F10 does; Escape clears the selection. Each move
+   is announced. Sentences come from Intl.Segmenter, one paragraph (<p data-at>) at a time.
+   Only when the text was reached with the keyboard: after a click in it, the arrows scroll the
+   page as they always did, and the keys' hint (a fixed note that never moves the text under
+   the pointer) stays hidden. */
+(function () {
+  const text = dossier.text;
+  if (!text) return;
+  const hint = document.getElementById("text-keys");
+  const announcer = document.querySelector("[data-announce]");
+  let sentences = null; // [{paragraph, start, end}]: UTF-16 offsets into its textContent
+  let anchor = null; // the sentence where the selection started, and the one it reaches
+  let reach = null;
+  let pointer = false; // the text is being clicked: its focus does not come from the keyboard
+  let keys = false; // the text was reached with the keyboard: its keys select sentences
+
+  new MutationObserver(() => (sentences = null)).observe(text, { childList: true, subtree: true });
+
+  function spans(value) {
+    if (window.Intl && Intl.Segmenter) {
+      const lang = text.lang || document.documentElement.lang || "en";
+      const found = new Intl.Segmenter(lang, { granularity: "sentence" }).segment(value);
+      return Array.from(found, (s) => [s.index, s.index + s.segment.length]);
+    }
+    return Array.from(value.matchAll(/[^.!?]+(?:[.!?]+["'”’)\]]*|$)\s*/g), (m) => [m.index, m.index + m[0].length]);
+  }
+
+  function all() {
+    if (sentences) return sentences;
+    sentences = [];
+    for (const paragraph of text.querySelectorAll("p[data-at]")) {
+      if (!paragraph.getClientRects().length) continue; // hidden (another speaker's turn)
+      const value = paragraph.textContent;
+      for (let [start, end] of spans(value)) {
+        while (start < end && /\s/.test(value[start])) start++;
+        while (end > start && /\s/.test(value[end - 1])) end--;
+        if (end > start) sentences.push({ paragraph, start, end });
+      }
+    }
+    return sentences;
+  }
+
+  /* The index of a sentence remembered before the text was redrawn, in the new list. */
+  function indexOf(sentence) {
+    if (!sentence) return -1;
+    const at = sentence.paragraph.dataset.at;
+    return all().findIndex((s) => s.paragraph.dataset.at === at && s.start === sentence.start);
+  }
+
+  /* The text node and offset `offset` characters into `element` (a start prefers the next node
+     at a boundary, an end the one before). */
+  function point(element, offset, isEnd) {
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    let last = null;
+    for (let node; (node = walker.nextNode()); last = node) {
+      if (offset < node.data.length || (isEnd && offset === node.data.length)) return [node, offset];
+      offset -= node.data.length;
+    }
+    return last ? [last, last.data.length] : [element, 0];
+  }
+
+  function firstInView() {
+    const list = all();
+    const i = list.findIndex((s) => s.paragraph.getBoundingClientRect().bottom > 60);
+    return i < 0 ? 0 : i;
+  }
+
+  function select(from, to) {
+    const list = all();
+    const first = list[Math.min(from, to)];
+    const last = list[Math.max(from, to)];
+    anchor = list[from];
+    reach = list[to];
+    const range = document.createRange();
+    range.setStart(...point(first.paragraph, first.start, false));
+    range.setEnd(...point(last.paragraph, last.end, true));
+    const selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    reach.paragraph.scrollIntoView({ block: "nearest" });
+    const count = Math.abs(to - from) + 1;
+    const words = range.toString().replace(/\s+/g, " ");
+    const shown = words.length > 120 ? words.slice(0, 117) + "…" : words;
+    say((count === 1 ? "Sentence: " : count + " sentences: ") + shown);
+  }
+
+  function say(message) {
+    if (!announcer) return;
+    announcer.textContent = "";
+    window.setTimeout(() => (announcer.textContent = message), 30);
+  }
+
+  text.addEventListener("keydown", (event) => {
+    if (!keys || event.target !== text || event.altKey || event.ctrlKey || event.metaKey) return;
+    const list = all();
+    if (!list.length) return;
+    const from = indexOf(anchor);
+    const to = indexOf(reach);
+    const clamp = (i) => Math.max(0, Math.min(list.length - 1, i));
+    let next = null;
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      const step = event.key === "ArrowDown" ? 1 : -1;
+      if (to < 0) next = [firstInView(), firstInView()];
+      else if (event.shiftKey) next = [from < 0 ? to : from, clamp(to + step)];
+      else next = [clamp(to + step), clamp(to + step)];
+    } else if (event.key === "Home" || event.key === "End") {
+      const end = event.key === "Home" ? 0 : list.length - 1;
+      next = event.shiftKey && to >= 0 ? [from < 0 ? to : from, end] : [end, end];
+    } else if (event.key === "Escape" && to >= 0) {
+      window.getSelection().removeAllRanges();
+      anchor = reach = null;
+      say("Selection cleared.");
+      return;
+    }
+    if (!next) return;
+    event.preventDefault();
+    select(next[0], next[1]);
+  });
+  function keyboard(on) {
+    keys = on;
+    if (hint) hint.hidden = !on;
+  }
+  text.addEventListener("mousedown", () => {
+    pointer = true;
+    keyboard(false);
+  });
+  text.addEventListener("focus", () => {
+    keyboard(!pointer);
+    pointer = false;
+  });
+  text.addEventListener("blur", () => {
+    pointer = false;
+    keyboard(false);
   });
 })();
 
