@@ -67,6 +67,21 @@ def test_a_step_with_nothing_new_to_count_still_says_it_is_working() -> None:
     assert stream.getvalue().splitlines()[-1] == "Indexing: under way; 2 min 0 s so far"
 
 
+def test_once_all_is_counted_a_line_gives_no_falling_rate() -> None:
+    shown, stream, clock = _shown()
+    shown("index", 0, 0)
+    clock.now += 5
+    shown("index", 100, 228)
+    clock.now += 5
+    shown("index", 228, 228)  # then the index writes its segments
+    clock.now += 60
+    shown.beat()
+    assert stream.getvalue().splitlines() == [
+        "Indexing: 228 of 228 documents (100%); 10 s so far",
+        "Indexing: 228 of 228 documents (100%); 1 min 10 s so far",
+    ]
+
+
 def test_on_a_terminal_bars_replace_the_lines() -> None:
     shown, stream, clock = _shown(is_tty=True)
     with shown:

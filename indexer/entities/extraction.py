@@ -53,7 +53,8 @@ MIN_PARALLEL_DOCS = 32  # fewer: analyse in this process (starting workers costs
 MAX_BATCH_CHARS = 400_000  # also end a task once its texts hold this many characters
 
 Progress = Callable[[int, int], None]
-"""Called as ``progress(done, total)`` after each stored batch."""
+"""Called as ``progress(done, total)`` after each analysed batch (``BATCH`` documents) and each
+stored one: documents analysed (or failed) of ``total``."""
 
 
 @dataclass(frozen=True)
@@ -209,6 +210,8 @@ class _Run:
         self.pending.extend(found)
         if len(self.pending) >= WRITE_EVERY:
             self.flush()
+        elif self.progress is not None:  # analysed, not stored yet: a batch takes seconds
+            self.progress(len(self.done) + len(self.pending) + len(self.failed), self.total)
 
     def flush(self) -> None:
         if self.pending:
@@ -220,7 +223,7 @@ class _Run:
                 self.orphaned += sum(1 for span in item.tag_locations.values() if span is None)
             self.pending = []
         if self.progress is not None:
-            self.progress(len(self.done), self.total)
+            self.progress(len(self.done) + len(self.failed), self.total)
 
 
 def _batches(store: Store, entity_store: EntityStore, ids: Sequence[str]) -> Iterator[_Batch]:

@@ -160,6 +160,8 @@ def status(step: _Step, seconds: float, rate: float) -> str:
         parts = [f"{step.done:,} of {step.total:,} {unit} ({100 * step.done // step.total}%)"]
     else:
         parts = [f"{step.done:,} {unit}" if step.done else "under way"]
+    if step.total and step.done >= step.total:
+        rate = 0.0  # all counted, the rest (writing, saving) is not: a rate would only fall
     if rate > 0:
         parts.append(f"{rate:,.0f} {unit} a second" if rate >= 10 else f"{rate:.1f} a second")
         if step.total > step.done:
