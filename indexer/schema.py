@@ -49,6 +49,9 @@ Fields (``record()`` in ``indexer/build.py`` is the one place that fills them):
                name a line, what ``person:putin`` searches. Names are far apart in positions, so
                a phrase never runs from one name into the next.
 ``entity_names`` COLUMN only: ``ref<TAB>display name`` lines, for showing facet values.
+``less_sure_ids`` COLUMN only: comma-separated unlinked refs that only the model found in the
+               document, below ``FACET_CONFIDENCE`` (``indexer/entities/refs.py``): left out of
+               ``<prefix>_ids`` (the facets), counted in the facets' "less sure" lists.
 ``said``       TEXT, ``SAID_ANALYZER``, positions: the words of each speaker's turns, each term
                prefixed with the speaker's ref (``vladimir-putin-1c2f3a far``), turns far apart
                in positions; what ``said:putin "Far East"`` searches (docs/decisions/011).
@@ -102,8 +105,8 @@ from whoosh.lang.porter2 import stem
 from whoosh.support.charset import accent_map
 
 # Bump whenever a field or an analyzer changes: catch_up_index() then rebuilds the index.
-SCHEMA_VERSION = 7  # 3: entity fields; 4: PositionsFormat; 5: no derived titles; 6: said;
-# 7: stage directions left out of said
+SCHEMA_VERSION = 8  # 3: entity fields; 4: PositionsFormat; 5: no derived titles; 6: said;
+# 7: stage directions left out of said; 8: less sure names (``less_sure_ids``) out of facets
 
 # Entity types with their own fields and facets, and the field prefix of each (also the query
 # prefix: ``person:``, ``org:``, ``place:``, ``nationality:``).
@@ -397,6 +400,7 @@ def build_schema() -> Schema:
     return Schema(
         **entity_fields,
         entity_names=COLUMN(columns.VarBytesColumn()),
+        less_sure_ids=COLUMN(columns.VarBytesColumn()),
         id=ID(stored=True, unique=True),
         version=STORED(),
         seq=NUMERIC(int, 64, stored=True, signed=False),

@@ -3,6 +3,7 @@ and the names shown for entity facets."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,21 @@ def test_entity_fields_index_linked_ids_by_canonical_name_and_other_names_by_the
             b"~place:pyongyang\tPyongyang\n~nationality:russian\tRussian"
         ),
     }
+
+
+def test_a_name_only_the_model_found_unsure_is_searchable_but_left_out_of_the_facet() -> None:
+    unsure = dataclasses.replace(_mention("Republic", "LOCATION"), confidence=0.4)
+    sure_once = [
+        dataclasses.replace(_mention("Oslo", "LOCATION"), confidence=0.5),
+        dataclasses.replace(_mention("Oslo", "LOCATION"), confidence=0.95),
+    ]
+    fields = entity_fields([unsure, *sure_once, _mention("Anna Berg", "PERSON")], {})
+    assert fields["entities"] == "~place:republic,~place:oslo,~person:anna_berg"
+    assert fields["place_ids"] == "~place:oslo"  # the facet: sure at least once here
+    assert fields["place_text"] == "Republic\nOslo"  # place:republic still finds it
+    assert fields["less_sure_ids"] == b"~place:republic"
+    ruled = dataclasses.replace(unsure, source="rule")
+    assert "less_sure_ids" not in entity_fields([ruled], {})
 
 
 def test_a_document_without_typed_mentions_has_no_entity_fields() -> None:
@@ -110,9 +126,16 @@ def test_facets_name_the_entities_the_model_found(model_index: SearchIndex, stor
         for name in ("person", "org", "place", "nationality")
         for ref, _ in result.facets.get(name, ())
     }
-    assert set(result.entity_names) == shown
+    less_sure = {ref for counts in result.less_sure.values() for ref, _ in counts}
+    assert set(result.entity_names) == shown | less_sure
+    assert shown.isdisjoint(less_sure)
+    # The small test model's mistyped names ("Putin" as an organisation) are the less sure ones.
+    assert {"~org:putin", "~org:pyongyang"} <= less_sure
+    assert ("~org:putin", 1) in result.less_sure["org"]
     chosen = model_index.search(SearchRequest("", entities=("~person:vladimir_putin",)), store)
     assert [hit.id for hit in chosen.hits] == [FORUM]
+    unsure = model_index.search(SearchRequest("", entities=("~org:putin",)), store)
+    assert [hit.id for hit in unsure.hits] == [FORUM]  # a less sure name still filters
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ import pytest
 def test_search_returns_the_documented_shape(client: Any) -> None:
     body = client.get("/api/search?q=Pyongyang&kind=speech").get_json()
     assert set(body) == {
-        "query", "total", "page", "per_page", "hits", "facets", "suggestion", "notices",
-        "partial",
+        "query", "total", "page", "per_page", "hits", "facets", "less_sure", "suggestion",
+        "notices", "partial",
     }  # fmt: skip
     assert (body["query"], body["total"], body["page"], body["per_page"]) == (
         "Pyongyang",

@@ -29,9 +29,10 @@ UN = "fixture-un-statement-2017"
 NAMES = [("Putin", "PERSON"), ("Pyongyang", "LOCATION"), ("Washington", "LOCATION")]
 
 
-def store_model_mentions(store: Store) -> None:
+def store_model_mentions(store: Store, unsure: str = "") -> None:
     """Every occurrence of ``NAMES`` in the current texts, stored as unlinked model mentions
-    (sentences counted at ". " and paragraph breaks)."""
+    (sentences counted at ". " and paragraph breaks); those of ``unsure`` with a confidence
+    below the facets' threshold."""
     entity_store = EntityStore(store)
     for document in store.iter_documents():
         found = sorted(
@@ -40,7 +41,8 @@ def store_model_mentions(store: Store) -> None:
             for m in re.finditer(rf"\b{name}\b", document.text)
         )
         mentions = [
-            Mention(Span(at, at + len(name)), type, name, "model", 0.9) for at, name, type in found
+            Mention(Span(at, at + len(name)), type, name, "model", 0.4 if name == unsure else 0.9)
+            for at, name, type in found
         ]
         sentences = [len(re.findall(r"\. |\n\n", document.text[:at])) for at, _, _ in found]
         replace_mentions(entity_store, document.id, document.version, mentions, sentences)
@@ -207,3 +209,25 @@ def test_the_page_links_of_names_are_what_url_for_writes(app: Any, type: str, te
     with app.test_request_context("/"):
         expected = url_for("entities.name", type=type, name=" ".join(text.split()))
         assert EntityLinks().name(type, text) == expected
+
+
+def test_a_name_the_model_is_unsure_of_is_behind_more_in_facets_and_not_to_review(
+    store: Store, index_dir: Path, make_app: Callable[..., Any]
+) -> None:
+    store_model_mentions(store, unsure="Washington")
+    build_index(store, index_dir, procs=1)
+    client = make_app().test_client()
+    places = one(soup_of(client.get("/?q=Pyongyang")), 'section[data-facet="Places"]')
+    assert [v.get_text() for v in places.select(":scope > ul .facet-value")] == ["Pyongyang"]
+    more = one(places, "details.less-sure")
+    assert one(more, "summary").get_text() == "1 more, less sure"
+    assert [v.get_text() for v in more.select(".facet-value")] == ["Washington"]
+    chosen = str(one(more, "a")["href"])
+    assert chosen.startswith("/?")  # a less sure name filters like any other
+    assert [h["id"] for h in client.get("/api/search" + chosen[1:]).get_json()["hits"]] == [UN]
+    api = client.get("/api/search?q=Pyongyang").get_json()
+    assert api["less_sure"]["place"] == [{"value": "~place:washington", "count": 1}]
+    assert "~place:washington" not in {f["value"] for f in api["facets"]["place"]}
+    review = soup_of(client.get("/entities")).select(".unreviewed-names tbody tr")
+    assert [r["data-unreviewed"] for r in review] == ["LOCATION:pyongyang", "PERSON:putin"]
+    assert client.get("/entities/name?type=LOCATION&name=Washington").status_code == 200

@@ -22,6 +22,11 @@ ENTITY_TYPES: tuple[str, ...] = (
     "MONEY",
     "PERCENT",
 )
+FACET_CONFIDENCE = 0.8
+"""The model's confidence in a name (the mean probability of its labels over the name's words,
+``Recogniser.recognise``) from which the name counts in facets and in the names to review; a
+name only the model found, never this sure, is listed as "less sure" (docs/QUALITY.md)."""
+
 MENTION_SOURCES: tuple[str, ...] = ("analyst", "label", "registry", "rule", "model")
 """Who found a mention, most trusted first (ties between overlapping mentions go that way);
 "label" is a speaker's name in a transcript's turn label ("Vladimir Putin:")."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from corpus.entities.model import FACET_CONFIDENCE
 from corpus.entities.store import EntityStore
 from corpus.entities.tables import entity_mentions
 from corpus.tables import documents
@@ -20,6 +21,8 @@ from corpus.tables import documents
 _M = entity_mentions.c
 _D = documents.c
 _CURRENT = (_D.id == _M.document_id) & (_D.current_version == _M.version)
+# How sure a mention is for a list of names: the model's confidence; 1 for any other source.
+_SURENESS = sa.case((_M.source == "model", _M.confidence), else_=1.0)
 
 
 @dataclass(frozen=True)
@@ -46,13 +49,16 @@ def unlinked_names(
     store: EntityStore, types: Sequence[str], *, containing: str = "", limit: int = 30
 ) -> list[NameCount]:
     """The names of ``types`` that no registry entity claims, most mentioned first (only those
-    whose key contains ``containing``'s key): what an empty registry's page offers to review."""
+    whose key contains ``containing``'s key): what an empty registry's page offers to review.
+    A name only the model found, never with ``FACET_CONFIDENCE``, is left out, as the facets
+    leave it out ("Colleagues"): its page is still there, from the documents."""
     n, docs = sa.func.count().label("n"), sa.func.count(sa.distinct(_M.document_id))
     stmt = (
         sa.select(_M.type, _M.key, n, docs.label("docs"))
         .join(documents, _CURRENT)
         .where(_M.entity_id.is_(None), _M.type.in_(list(types)))
         .group_by(_M.type, _M.key)
+        .having(sa.func.max(_SURENESS) >= FACET_CONFIDENCE)
         .order_by(n.desc(), _M.key, _M.type)
         .limit(limit)
     )

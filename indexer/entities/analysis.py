@@ -55,7 +55,8 @@ if TYPE_CHECKING:
 # titles alone, a line's capitalised opening words and one-word lower-case words are dropped.
 # 4: speaker turns, and their labels' names as PERSON mentions. 5: in a hard-wrapped text, a
 # full-width line that does not end a clause runs on into the next line ("United / Nations").
-ANALYSIS_VERSION = 5
+# 6: a common word alone gets at most ``COMMON_WORD_CONFIDENCE``.
+ANALYSIS_VERSION = 6
 
 
 @dataclass(frozen=True)

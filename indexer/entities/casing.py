@@ -158,7 +158,7 @@ class Recaser:
         training corpus writes in lower case where it stands (after or before a capital)."""
         for i in range(start, end):
             lower = words[i].lower()
-            if not self.is_english(lower) or self._listed(words[i]):
+            if not self.is_english(lower) or self.listed(words[i]):
                 return False
             after = i > start or (i > 0 and words[i - 1][:1].isupper())
             before = i + 1 < end or (i + 1 < len(words) and words[i + 1][:1].isupper())
@@ -166,7 +166,7 @@ class Recaser:
                 return False
         return True
 
-    def _listed(self, word: str) -> bool:
+    def listed(self, word: str) -> bool:
         """In a gazetteer on its own ("Norway"), not only as part of a name ("Town")."""
         return any(not kind.startswith("part-") for kind in self.lexicon.kinds.get(word, ()))
 

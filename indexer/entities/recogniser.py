@@ -69,6 +69,10 @@ START_SHARE = 0.01
 # Share of training sentences whose names are also given in a line of numbers and punctuation
 # (``augment.skeleton``), as in results tables, standings and datelines.
 AUGMENT_SHARE = 0.2
+# The most confidence a one-word name gets when it is a common word (``is_common_word``): the
+# model is often sure of "Colleagues," opening a sentence or of "Laughter" in brackets, but a
+# common word alone is rarely a name, so it stays out of facets (``FACET_CONFIDENCE``).
+COMMON_WORD_CONFIDENCE = 0.5
 SENTENCES_EVERY = 2_000  # training sentences between two ``on_sentences`` calls
 # A model mention made only of these (or of lowercase words, or "The") names no one: GMB often
 # tags a lone "Prime" or "Mr." as a person when the name after it got another type; speeches
@@ -128,13 +132,35 @@ class Recogniser:
         for sentence in sentences:
             starts, ends = sentence.starts, sentence.ends
             for first in range(0, len(starts), MAX_CHUNK_TOKENS):
-                _, sure, found = self._chunk(sentence.words[first : first + MAX_CHUNK_TOKENS])
+                words = sentence.words[first : first + MAX_CHUNK_TOKENS]
+                _, sure, found = self._chunk(words)
                 for entity in found:
                     span = Span(starts[first + entity.start], ends[first + entity.end - 1])
-                    confidence = sum(sure[entity.start : entity.end]) / (entity.end - entity.start)
+                    confidence = self._confidence(
+                        words[entity.start : entity.end], sure[entity.start : entity.end]
+                    )
                     yield Mention(
                         span, entity.type, _cut(text, span), "model", round(confidence, 3)
                     )
+
+    def _confidence(self, words: Sequence[str], sure: Sequence[float]) -> float:
+        """How sure the model is of a name: the mean probability of its labels over its words
+        other than titles and lower-case words ("Secretary Nikolai Patrushev": where the name
+        begins is less sure than that it is one), at most ``COMMON_WORD_CONFIDENCE`` for a
+        common word alone."""
+        core = [p for w, p in zip(words, sure, strict=True) if not _is_title(w)] or list(sure)
+        confidence = sum(core) / len(core)
+        if len(words) == 1 and self.is_common_word(words[0]):
+            confidence = min(confidence, COMMON_WORD_CONFIDENCE)
+        return confidence
+
+    def is_common_word(self, word: str) -> bool:
+        """A word the training corpus mostly writes in lower case, or a function word, and no
+        gazetteer lists on its own: "Colleagues", "Government", "Applause", "Speaker". Alone,
+        such a word is a name far less often than the model's scores say (see
+        ``COMMON_WORD_CONFIDENCE``)."""
+        lower = word.lower()
+        return self._recaser.is_english(lower) and not self._recaser.listed(word)
 
     def _chunk(self, words: Sequence[str]) -> tuple[list[str], list[float], list[Entity]]:
         """IOB2 labels, label probabilities and entities. Words in capitals are re-cased first

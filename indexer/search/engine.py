@@ -27,7 +27,7 @@ from indexer.generations import current_generation
 from indexer.search.bm25 import Weighting
 from indexer.search.entity_filters import resolve_entities
 from indexer.search.external import Resolver, annotated_documents, resolve_external
-from indexer.search.filters import ENTITY_FACETS, DocTable
+from indexer.search.filters import ENTITY_FACETS, FACET_LIMIT, DocTable
 from indexer.search.matching import (
     Pattern,
     distinct_matches,
@@ -125,6 +125,10 @@ class SearchResult:
     ``place``, ``nationality``: entity refs, shown by their ``entity_names``). A ref that
     ``is_unlinked`` is a name no registry entity claims (no entity page to link to).
 
+    ``less_sure`` lists, per entity facet, the names only the model found and below its facet
+    confidence (``indexer/entities/refs.py``), in the most matching documents: the facet's
+    "less sure" names, left out of ``facets``.
+
     ``partial`` is set when no document held every word of an AND of words, and the hits are
     the documents holding some of them, best matches first (with a notice saying so)."""
 
@@ -137,6 +141,7 @@ class SearchResult:
     took_ms: float
     entity_names: dict[str, str] = field(default_factory=dict)
     partial: PartialMatch | None = None
+    less_sure: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -226,7 +231,12 @@ class SearchIndex:
                     searcher, matched, plan.pattern, store, resolver, scope.refs
                 )
             facets = table.facets(matched) if request.facets else {}
-            shown = [ref for name in ENTITY_FACETS for ref, _ in facets.get(name, ())]
+            less_sure = table.less_sure(matched, facets, FACET_LIMIT) if request.facets else {}
+            shown = [
+                ref
+                for name in ENTITY_FACETS
+                for ref, _ in (*facets.get(name, ()), *less_sure.get(name, ()))
+            ]
             names = table.names(shown, matched) if shown else {}
             if request.facets:  # like every facet, present even when empty
                 facets["said"] = speakers.facet(matched)
@@ -241,7 +251,16 @@ class SearchIndex:
         )
         took = round((time.perf_counter() - started) * 1000, 1)
         return SearchResult(
-            request, len(matched), hits, facets, suggestion, plan.notices, took, names, partial
+            request,
+            len(matched),
+            hits,
+            facets,
+            suggestion,
+            plan.notices,
+            took,
+            names,
+            partial,
+            less_sure,
         )
 
     def _partial(

@@ -30,6 +30,7 @@ FACET_LIMIT = 20
 # The year facet counts every year: a timeline of the matches needs them all, and the most
 # frequent 20 of a 1965-2024 collection left gaps (2007-2009 missing between 2010 and 2006).
 YEAR_FACET_LIMIT = 10_000
+LESS_SURE_SCAN = 2_000  # less sure names counted before they are split by facet
 CACHE_SIZE = 256
 _DAY_MICROS = 86_400_000_000
 _UNKNOWN_DAY = 0
@@ -57,6 +58,11 @@ class DocTable:
         # The same values as integer codes (codes in label order), counted with numpy.
         self._coded = {name: _Coded.of_values(self.columns[name]) for name in FACETS}
         self._coded_refs = {name: _Coded.of_lists(self.refs[name]) for name in ENTITY_FACETS}
+        self.less_sure_refs = [
+            tuple(v.decode("utf-8").split(",")) if v else ()
+            for v in _bytes_column(reader, "less_sure_ids", self.size)
+        ]
+        self._coded_less_sure = _Coded.of_lists(self.less_sure_refs)
         self._names_column = _bytes_column(reader, "entity_names", self.size)
         self._names: dict[str, str] = {}
         self.day = _day_column(reader, self.size)
@@ -99,15 +105,29 @@ class DocTable:
             out[name] = self._coded_refs[name].top(wanted, limit)
         return out
 
+    def less_sure(
+        self, docs: Iterable[int], shown: dict[str, tuple[tuple[str, int], ...]], limit: int
+    ) -> dict[str, tuple[tuple[str, int], ...]]:
+        """Per entity facet, the names only the model found, below its facet confidence
+        (``less_sure_ids``), in the most documents of ``docs``: what a facet's "less sure"
+        list offers. A name the facet already ``shown`` is left out."""
+        wanted = np.fromiter(docs, dtype=np.int64)
+        out: dict[str, list[tuple[str, int]]] = {name: [] for name in ENTITY_FACETS}
+        seen = {ref for counts in shown.values() for ref, _ in counts}
+        for ref, count in self._coded_less_sure.top(wanted, LESS_SURE_SCAN):
+            found = out.get(ref[1:].partition(":")[0])
+            if found is not None and ref not in seen and len(found) < limit:
+                found.append((ref, count))
+        return {name: tuple(found) for name, found in out.items()}
+
     def names(self, refs: Iterable[str], docs: Iterable[int]) -> dict[str, str]:
         """Display names of entity refs, as indexed in one of ``docs`` that mentions each."""
         wanted = [ref for ref in dict.fromkeys(refs) if ref not in self._names]
         if wanted:
             missing = set(wanted)
             for n in docs:
-                if missing.isdisjoint(
-                    itertools.chain.from_iterable(r[n] for r in self.refs.values())
-                ):
+                lists = (*(r[n] for r in self.refs.values()), self.less_sure_refs[n])
+                if missing.isdisjoint(itertools.chain.from_iterable(lists)):
                     continue
                 for line in self._names_column[n].decode("utf-8").split("\n"):
                     ref, _, name = line.partition("\t")

@@ -65,6 +65,10 @@ def search() -> ResponseReturnValue:
                 name: [{"value": value, "count": count} for value, count in counts]
                 for name, counts in result.facets.items()
             },
+            "less_sure": {
+                name: [{"value": value, "count": count} for value, count in counts]
+                for name, counts in result.less_sure.items()
+            },
             "suggestion": result.suggestion or None,
             "notices": [*result.notices, *filter(None, [staleness_notice()])],
             "partial": _partial_fields(result.partial),

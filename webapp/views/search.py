@@ -186,22 +186,27 @@ def with_entities(search: SearchRequest) -> SearchRequest:
 
 def _entity_facets(
     result: SearchResult, args: MultiDict[str, str], names: Mapping[str, Entity]
-) -> list[tuple[str, str, list[FacetLink]]]:
-    """(title, entity type, links) of each entity facet the result has; a link toggles its
-    entity in ``?entity=``. Names not in the registry show as the text that was found, after
-    the registry's entities, each with a button that hides it (a suppression)."""
+) -> list[tuple[str, str, list[FacetLink], list[FacetLink]]]:
+    """(title, entity type, links, less sure links) of each entity facet the result has; a
+    link toggles its entity in ``?entity=``. Names not in the registry show as the text that
+    was found, after the registry's entities, each with a button that hides it (a
+    suppression). Names only the model found, below its facet confidence, are the "less sure"
+    links, behind a "more" (``SearchResult.less_sure``)."""
     chosen = args.getlist(ENTITY_PARAM)
+
+    def link(ref: str, count: int) -> FacetLink:
+        selected = ref in chosen
+        values = [v for v in chosen if v != ref] if selected else [*chosen, ref]
+        label = _entity_label(ref, result.entity_names, names)
+        return FacetLink(label, count, selected, _with(args, entity=values), ref)
+
     out = []
     for prefix, type in ENTITY_FACETS.items():
-        links = []
-        for ref, count in result.facets.get(prefix) or ():
-            selected = ref in chosen
-            values = [v for v in chosen if v != ref] if selected else [*chosen, ref]
-            label = _entity_label(ref, result.entity_names, names)
-            links.append(FacetLink(label, count, selected, _with(args, entity=values), ref))
-        if links:  # registry entities first, then the names it does not know
-            links.sort(key=lambda link: link.is_unlinked)
-            out.append((type_label(type, plural=True), type, links))
+        links = [link(ref, count) for ref, count in result.facets.get(prefix) or ()]
+        links.sort(key=lambda found: found.is_unlinked)  # registry entities first
+        less = [link(ref, count) for ref, count in result.less_sure.get(prefix) or ()]
+        if links or less:
+            out.append((type_label(type, plural=True), type, links, less))
     return out
 
 
