@@ -129,13 +129,13 @@ def test_facets_name_the_entities_the_model_found(model_index: SearchIndex, stor
     less_sure = {ref for counts in result.less_sure.values() for ref, _ in counts}
     assert set(result.entity_names) == shown | less_sure
     assert shown.isdisjoint(less_sure)
-    # The small test model's mistyped names ("Putin" as an organisation) are the less sure ones.
-    assert {"~org:putin", "~org:pyongyang"} <= less_sure
-    assert ("~org:putin", 1) in result.less_sure["org"]
+    # The small test model's mistyped names (the place Khasan as a nationality) are less sure.
+    assert ("~nationality:khasan", 1) in result.less_sure["nationality"]
+    assert ("~place:khasan", 1) in result.facets["place"]
     chosen = model_index.search(SearchRequest("", entities=("~person:vladimir_putin",)), store)
     assert [hit.id for hit in chosen.hits] == [FORUM]
-    unsure = model_index.search(SearchRequest("", entities=("~org:putin",)), store)
-    assert [hit.id for hit in unsure.hits] == [FORUM]  # a less sure name still filters
+    unsure = model_index.search(SearchRequest("", entities=("~nationality:khasan",)), store)
+    assert [hit.id for hit in unsure.hits] == ["analyst-notes"]  # a less sure name filters
 
 
 @pytest.fixture
