@@ -63,6 +63,7 @@ def test_schema_has_the_field_names_search_relies_on() -> None:
         "id",
         "kind",
         "language",
+        "less_sure_ids",
         "nationality_ids",
         "nationality_text",
         "org_ids",
