@@ -64,7 +64,8 @@ def turn_layer(
 ) -> TurnLayer:
     """The layer of ``turns`` in the part ``shown`` (default: all the text); ``chosen`` is a
     speaker ref (``?turns=``) to read alone."""
-    speakers = tuple(_speaker(p, names) for p in participants(text, turns))
+    directions = stage_directions(text, turns)  # found once: for the shares and the marks
+    speakers = tuple(_speaker(p, names) for p in participants(text, turns, directions))
     picked = next((s for s in speakers if chosen and s.ref == chosen), None)
     part = shown or Span(0, len(text))
     theirs = [t.span.start for t in turns if picked is not None and speaker_ref(t) == picked.ref]
@@ -87,7 +88,7 @@ def turn_layer(
             marks.append(Mark(t.label, "speaker", attrs, element_id))
         inside = Span(max(t.span.start, part.start), min(t.span.end, part.end))
         marks.append(Mark(inside, "turn", {"data-speaker": ref, **_chosen(is_chosen)}))
-    marks.extend(_directions(text, turns, part))
+    marks.extend(_direction_marks(directions, part))
     written = (" ".join(text[t.label.start : t.label.end].split()) for t in turns)
     labels = tuple(dict.fromkeys(written))
     return TurnLayer(tuple(marks), speakers, labels, picked, tuple(ids), before, after)
@@ -127,10 +128,10 @@ def speakers_in(
     return speaker
 
 
-def _directions(text: str, turns: Sequence[Turn], part: Span) -> list[Mark]:
+def _direction_marks(directions: Sequence[Span], part: Span) -> list[Mark]:
     """A ``direction`` mark on each stage direction of the part shown."""
     title = {"title": "Stage direction: not counted as the speaker's words"}
-    return [Mark(d, "direction", title) for d in stage_directions(text, turns) if d.overlaps(part)]
+    return [Mark(d, "direction", title) for d in directions if d.overlaps(part)]
 
 
 def _speaker(p: Participant, names: Mapping[str, Entity]) -> Speaker:

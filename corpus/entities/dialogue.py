@@ -99,14 +99,18 @@ class Participant:
     share: float
 
 
-def participants(text: str, found: Sequence[Turn]) -> list[Participant]:
+def participants(
+    text: str, found: Sequence[Turn], directions: Sequence[Span] | None = None
+) -> list[Participant]:
     """The speakers of a document's turns, most words first; the unnamed (questioners, roles
     without a name) together as one with ``speaker`` "" and ``ref`` "". Stage directions
-    ("(Applause.)") are not the speaker's words."""
+    ("(Applause.)") are not the speaker's words; pass ``directions`` when the caller already
+    found them (the document view marks them too)."""
     turn_counts: Counter[str] = Counter()
     words: Counter[str] = Counter()
     first: dict[str, Turn] = {}
-    directions = stage_directions(text, found)
+    if directions is None:
+        directions = stage_directions(text, found)
     for t in found:
         ref = speaker_ref(t)
         first.setdefault(ref, t)
