@@ -28,6 +28,7 @@ from corpus.entities.model import (
     alias_key,
     alias_pieces,
 )
+from corpus.entities.per_version import rows_per_version
 from corpus.entities.store import EntityStore, read_revision, utc_now
 from corpus.entities.tables import (
     entities,
@@ -197,17 +198,8 @@ def mentions_many(
     store: EntityStore, versions: Iterable[tuple[str, int]]
 ) -> dict[tuple[str, int], list[Mention]]:
     """Stored mentions of many (document id, version) pairs, for building index records in
-    batches: one query per 500 documents. Pairs without mentions map to []."""
-    wanted = set(versions)
-    found: dict[tuple[str, int], list[Mention]] = {pair: [] for pair in wanted}
-    ids = sorted({d for d, _ in wanted})
-    with store.connect() as conn:
-        for start in range(0, len(ids), 500):
-            stmt = sa.select(entity_mentions).where(_M.document_id.in_(ids[start : start + 500]))
-            for r in conn.execute(stmt.order_by(_M.document_id, _M.version, _M.start_offset)):
-                if (r.document_id, r.version) in wanted:
-                    found[(r.document_id, r.version)].append(_mention(r))
-    return found
+    batches; pairs without mentions map to []."""
+    return rows_per_version(store, entity_mentions, versions, _mention)
 
 
 def mentions_starting_in(

@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection
 from corpus.entities.directions import spoken, stage_directions
 from corpus.entities.model import UNLINKED_PERSON as UNLINKED_PERSON  # re-exported
 from corpus.entities.model import Turn, alias_key, speaker_ref
+from corpus.entities.per_version import rows_per_version
 from corpus.entities.store import EntityStore
 from corpus.entities.tables import turns as turns_table
 from corpus.model import Span
@@ -64,18 +65,8 @@ def turns(store: EntityStore, document_id: str, version: int | None = None) -> l
 def turns_many(
     store: EntityStore, versions: Iterable[tuple[str, int]]
 ) -> dict[tuple[str, int], list[Turn]]:
-    """Stored turns of many (document id, version) pairs, one query per 500 documents; pairs
-    without turns map to []."""
-    wanted = set(versions)
-    found: dict[tuple[str, int], list[Turn]] = {pair: [] for pair in wanted}
-    ids = sorted({d for d, _ in wanted})
-    with store.connect() as conn:
-        for start in range(0, len(ids), 500):
-            stmt = sa.select(turns_table).where(_T.document_id.in_(ids[start : start + 500]))
-            for r in conn.execute(stmt.order_by(_T.document_id, _T.version, _T.start_offset)):
-                if (r.document_id, r.version) in wanted:
-                    found[(r.document_id, r.version)].append(_turn(r))
-    return found
+    """Stored turns of many (document id, version) pairs; pairs without turns map to []."""
+    return rows_per_version(store, turns_table, versions, _turn)
 
 
 def turn_at(found: Sequence[Turn], offset: int) -> Turn | None:
