@@ -14,8 +14,14 @@ import sqlalchemy as sa
 from corpus import jobs as queue
 from corpus.entities import analyses as stored
 from corpus.entities import corrections, tagging
+from corpus.entities.dry_run import Preview, preview
 from corpus.entities.model import Mention
-from corpus.entities.reanalysis import REANALYSE, pending_for_entity
+from corpus.entities.reanalysis import (
+    REANALYSE,
+    ReanalysisProgress,
+    pending_for_entity,
+    reanalysis_progress,
+)
 from corpus.entities.store import EntityStore
 from corpus.model import DocumentDraft, Span
 from corpus.store import Store
@@ -110,6 +116,37 @@ def test_status_counts_documents_and_pages_ask_about_theirs(es: EntityStore) -> 
     kim = Mention(Span(0, 11), "PERSON", "Kim Jong-un", "model", 0.9, putin.id)
     stored.replace_mentions(es, "b", 1, [kim], [0])
     assert pending_for_entity(es, putin.id) == 1  # "b" is pending and mentions him
+
+
+# -- how many a correction would queue, and how far re-analysis is ---------------------------
+
+
+def test_a_preview_counts_the_documents_and_keeps_nothing(es: EntityStore) -> None:
+    found = preview(lambda: corrections.add_entity(es, "Pyongyang", "LOCATION"))
+    assert found == Preview(2)
+    assert (jobs(es), corrections.history(es), es.entities()) == ([], [], [])
+    assert preview(lambda: tagging.suppress(es, "Putin")) == Preview(1)
+    with pytest.raises(corrections.InvalidEntity):  # refused in a preview as for real
+        preview(lambda: corrections.add_entity(es, " ", "LOCATION"))
+    added = corrections.add_entity(es, "Pyongyang", "LOCATION")  # the preview left no lock
+    assert added.correction.detail["documents"] == 2 and len(jobs(es)) == 2
+
+
+def test_progress_counts_from_the_oldest_correction_still_waiting(es: EntityStore) -> None:
+    assert reanalysis_progress(es) is None
+    corrections.add_entity(es, "Pyongyang", "LOCATION")  # a, b
+    corrections.add_entity(es, "Russia", "LOCATION")  # a, b again: the waiting jobs stay
+    assert reanalysis_progress(es) == ReanalysisProgress(0, 2)
+    claimed = queue.claim(es, REANALYSE, "w", 1, queue.QueuePolicy())
+    corrections.add_entity(es, "Kim Jong-un", "PERSON")  # a (being worked on: a new job), b
+    assert reanalysis_progress(es) == ReanalysisProgress(0, 3)
+    queue.complete(es, "w", claimed)
+    assert reanalysis_progress(es) == ReanalysisProgress(1, 3)
+    queue.complete(es, "w", queue.claim(es, REANALYSE, "w", 5, queue.QueuePolicy()))
+    assert reanalysis_progress(es) is None  # the queue is empty: nothing to show
+    corrections.add_entity(es, "Korea", "LOCATION")  # nowhere
+    corrections.add_entity(es, "coast", "LOCATION")
+    assert reanalysis_progress(es) == ReanalysisProgress(0, 1)  # counted afresh
 
 
 # -- the snippet query ---------------------------------------------------------------------

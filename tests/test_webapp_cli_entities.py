@@ -168,7 +168,7 @@ def test_history_lists_corrections_newest_first_with_who(ingested: Any) -> None:
     assert [(c["kind"], c["who"]) for c in found] == [("suppress", "local"), ("add", "analyst-1")]
     (line,) = _lines(ingested, "entities", "history", "NATO")
     assert line.endswith(
-        " analyst-1: add nato-8da849 (name='NATO', type='ORGANIZATION', aliases=[])"
+        " analyst-1: add nato-8da849 (name='NATO', type='ORGANIZATION', aliases=[], documents=1)"
     )
 
 

@@ -72,6 +72,8 @@ DEFAULTS: dict[str, Any] = {
     "REANALYSIS_MAX_ATTEMPTS": 3,
     # Seconds before a failed document is tried again; doubles with each failure.
     "REANALYSIS_RETRY_SECONDS": 30,
+    # A correction that re-analyses more documents than this says how many and asks first.
+    "CONFIRM_DOCUMENTS": 300,
 }
 
 _TEXT_KEYS = (
@@ -93,6 +95,7 @@ _POSITIVE_NUMBERS = (
     "INGEST_MAX_DOCUMENT_MB",
     "INGEST_MAX_FILE_MB",
     "INGEST_MAX_TOTAL_MB",
+    "CONFIRM_DOCUMENTS",
 )
 
 

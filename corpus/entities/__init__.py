@@ -58,6 +58,7 @@ if TYPE_CHECKING:
         turns_many,
     )
     from corpus.entities.directions import spoken, stage_directions
+    from corpus.entities.dry_run import Preview, preview
     from corpus.entities.model import (
         ENTITY_TYPES,
         MENTION_SOURCES,
@@ -85,7 +86,9 @@ if TYPE_CHECKING:
     )
     from corpus.entities.reanalysis import (
         REANALYSE,
+        ReanalysisProgress,
         pending_for_entity,
+        reanalysis_progress,
     )
     from corpus.entities.registry_io import (
         FORMATS,
@@ -178,6 +181,10 @@ __all__ = [
     "list_statements",
     "subject_ref",
     "pending_for_entity",
+    "Preview",
+    "preview",
+    "ReanalysisProgress",
+    "reanalysis_progress",
     "read_rows",
     "remove_alias",
     "rename",
@@ -280,6 +287,10 @@ _LAZY = {
     "SkippedRow": "bulk",
     "REANALYSE": "reanalysis",
     "pending_for_entity": "reanalysis",
+    "ReanalysisProgress": "reanalysis",
+    "reanalysis_progress": "reanalysis",
+    "Preview": "dry_run",
+    "preview": "dry_run",
 }
 
 

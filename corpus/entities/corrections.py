@@ -21,8 +21,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from corpus.entities.analyses import documents_containing, documents_mentioning, link_mentions
+from corpus.entities.dry_run import queued_count, stop_if_previewing
 from corpus.entities.model import Correction, Entity, alias_key
-from corpus.entities.reanalysis import REANALYSE
+from corpus.entities.reanalysis import REANALYSE, note_queued
 from corpus.entities.store import (
     EntityStore,
     InvalidEntity,
@@ -93,17 +94,23 @@ def log_correction(
 
     A caller that does not say what it affects (``affected=None``) gets the documents its
     detail names: a tag's document; for a suppression, those whose text may hold the form.
+    The log keeps how many documents it affects (``documents`` in the detail), which
+    re-analysis progress counts against (``reanalysis.note_queued``). Under
+    ``dry_run.preview`` it stops before writing anything, with the count.
     """
+    if affected is None:
+        affected, is_everything = _named_by(conn, kind, detail, is_everything)
+    count = queued_count(conn, affected, is_everything)
+    stop_if_previewing(count, is_everything)
+    if count:  # what the progress "n of N" counts against
+        detail = {**detail, "documents": count}
     at = utc_now()
     values = {"kind": kind, "who": who, "at": at, "entity_id": entity_id}
     stmt = entity_corrections.insert().values(detail=json.dumps(detail, ensure_ascii=False))
     row_id = conn.execute(stmt.values(values).returning(entity_corrections.c.id)).scalar_one()
-    if affected is None:
-        affected, is_everything = _named_by(conn, kind, detail, is_everything)
-    if is_everything:
-        enqueue(conn, REANALYSE, None, correction_id=row_id, now=at)
-    elif affected:
-        enqueue(conn, REANALYSE, affected, correction_id=row_id, now=at)
+    if count:
+        enqueue(conn, REANALYSE, None if is_everything else affected, correction_id=row_id, now=at)
+        detail = note_queued(conn, row_id, detail, count)
     return Correction(row_id, kind, who, at, entity_id, dict(detail))
 
 

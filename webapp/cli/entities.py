@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,13 @@ from corpus.entities import (
 )
 from webapp.cli.analysis import eval_command, session, train_command
 from webapp.cli.entity_terminal import entities_json, entity_lines, history_json, history_lines
-from webapp.cli.reanalysis import drain_now, reanalyse_command, report_lines
+from webapp.cli.reanalysis import (
+    confirm_size,
+    drain_now,
+    reanalyse_command,
+    report_lines,
+    yes_option,
+)
 from webapp.cli.speakers import speaker_command, speakers_command
 from webapp.cli.terminal import say
 
@@ -43,7 +50,8 @@ def entities(ctx: click.Context, who: str) -> None:
     """Train and score the entity model; list and correct the entity registry.
 
     A correction re-analyses and re-indexes only the documents it affects (it queues them, then
-    drains the queue: see "dossier entities reanalyse").
+    drains the queue: see "dossier entities reanalyse"). One that would re-analyse more than
+    CONFIRM_DOCUMENTS (300) documents says how many and asks first; --yes does not ask.
     """
     ctx.obj = {"who": who}
 
@@ -76,11 +84,13 @@ def list_command(type_: str | None, as_json: bool) -> None:
 @click.option("--description", default="", help="A short description.")
 @click.option("--external-id", default="", help="A Wikidata id such as Q7747.")
 @click.option("--id", "entity_id", help="Its id (default: made from the name and type).")
+@yes_option
 @click.pass_obj
-def add_command(obj: dict[str, str], name: str, type_: str, **fields: Any) -> None:
+def add_command(obj: dict[str, Any], name: str, type_: str, **fields: Any) -> None:
     """Add an entity to the registry; its names are then found in every document."""
-    with session() as (store, entity_store):
-        result = registry.add_entity(
+
+    def correct(entity_store: EntityStore) -> CorrectionResult:
+        return registry.add_entity(
             entity_store,
             name,
             type_.upper(),
@@ -90,58 +100,69 @@ def add_command(obj: dict[str, str], name: str, type_: str, **fields: Any) -> No
             id=fields["entity_id"],
             who=obj["who"],
         )
-        _done(store, entity_store, result, f"Added {_entity(result)}.")
+
+    _apply(obj, correct, lambda result: f"Added {_entity(result)}.")
 
 
 @entities.command("alias")
 @click.argument("entity")
 @click.argument("alias")
 @click.option("--remove", is_flag=True, help="Remove the alias instead of adding it.")
+@yes_option
 @click.pass_obj
-def alias_command(obj: dict[str, str], entity: str, alias: str, remove: bool) -> None:
+def alias_command(obj: dict[str, Any], entity: str, alias: str, remove: bool) -> None:
     """Add an alias to ENTITY (an id or a name), or remove one with --remove."""
-    with session() as (store, entity_store):
-        entity_id = _entity_id(entity_store, entity)
-        change = registry.remove_alias if remove else registry.add_alias
-        result = change(entity_store, entity_id, alias, who=obj["who"])
-        verb = "Removed the alias" if remove else "Added the alias"
-        _done(store, entity_store, result, f"{verb} {alias!r}: {_entity(result)}.")
+    change = registry.remove_alias if remove else registry.add_alias
+    verb = "Removed the alias" if remove else "Added the alias"
+    _apply(
+        obj,
+        lambda es: change(es, _entity_id(es, entity), alias, who=obj["who"]),
+        lambda result: f"{verb} {alias!r}: {_entity(result)}.",
+    )
 
 
 @entities.command("merge")
 @click.argument("entity")
 @click.argument("into")
+@yes_option
 @click.pass_obj
-def merge_command(obj: dict[str, str], entity: str, into: str) -> None:
+def merge_command(obj: dict[str, Any], entity: str, into: str) -> None:
     """Merge ENTITY into INTO: its names and mentions move, its id redirects to INTO."""
-    with session() as (store, entity_store):
-        old = _entity_id(entity_store, entity)
-        result = registry.merge(entity_store, old, _entity_id(entity_store, into), obj["who"])
-        _done(store, entity_store, result, f"Merged {old} into {_entity(result)}.")
+    old: list[str] = []
+
+    def correct(es: EntityStore) -> CorrectionResult:
+        old[:] = [_entity_id(es, entity)]
+        return registry.merge(es, old[0], _entity_id(es, into), obj["who"])
+
+    _apply(obj, correct, lambda result: f"Merged {old[0]} into {_entity(result)}.")
 
 
 @entities.command("rename")
 @click.argument("entity")
 @click.argument("name")
+@yes_option
 @click.pass_obj
-def rename_command(obj: dict[str, str], entity: str, name: str) -> None:
+def rename_command(obj: dict[str, Any], entity: str, name: str) -> None:
     """Give ENTITY a new canonical name; the old one stays as an alias."""
-    with session() as (store, entity_store):
-        entity_id = _entity_id(entity_store, entity)
-        result = registry.rename(entity_store, entity_id, name, obj["who"])
-        _done(store, entity_store, result, f"Renamed: {_entity(result)}.")
+    _apply(
+        obj,
+        lambda es: registry.rename(es, _entity_id(es, entity), name, obj["who"]),
+        lambda result: f"Renamed: {_entity(result)}.",
+    )
 
 
 @entities.command("retype")
 @click.argument("entity")
 @click.argument("type_", metavar="TYPE", type=TYPE_CHOICE)
+@yes_option
 @click.pass_obj
-def retype_command(obj: dict[str, str], entity: str, type_: str) -> None:
+def retype_command(obj: dict[str, Any], entity: str, type_: str) -> None:
     """Change ENTITY's type; its mentions change type with it."""
-    with session() as (store, entity_store):
-        entity_id = _entity_id(entity_store, entity)
-        result = registry.retype(entity_store, entity_id, type_.upper(), obj["who"])
-        _done(store, entity_store, result, f"Retyped: {_entity(result)}.")
+    _apply(
+        obj,
+        lambda es: registry.retype(es, _entity_id(es, entity), type_.upper(), obj["who"]),
+        lambda result: f"Retyped: {_entity(result)}.",
+    )
 
 
 @entities.command("split")
@@ -150,11 +171,13 @@ def retype_command(obj: dict[str, str], entity: str, type_: str) -> None:
 @click.option("--name", required=True, help="The new entity's name.")
 @click.option("--type", "type_", type=TYPE_CHOICE, help="Its type (default: ENTITY's).")
 @click.option("--id", "entity_id", help="Its id (default: made from the name and type).")
+@yes_option
 @click.pass_obj
-def split_command(obj: dict[str, str], entity: str, aliases: tuple[str, ...], **new: Any) -> None:
+def split_command(obj: dict[str, Any], entity: str, aliases: tuple[str, ...], **new: Any) -> None:
     """Move some aliases of ENTITY to a new entity called --name."""
-    with session() as (store, entity_store):
-        result = registry.split(
+
+    def correct(entity_store: EntityStore) -> CorrectionResult:
+        return registry.split(
             entity_store,
             _entity_id(entity_store, entity),
             aliases,
@@ -163,21 +186,25 @@ def split_command(obj: dict[str, str], entity: str, aliases: tuple[str, ...], **
             id=new["entity_id"],
             who=obj["who"],
         )
-        _done(store, entity_store, result, f"Split off {_entity(result)}.")
+
+    _apply(obj, correct, lambda result: f"Split off {_entity(result)}.")
 
 
 @entities.command("suppress")
 @click.argument("surface")
 @click.option("--type", "type_", type=TYPE_CHOICE, help="Only as this type (default: any).")
 @click.option("--undo", is_flag=True, help="Lift the suppression instead.")
+@yes_option
 @click.pass_obj
-def suppress_command(obj: dict[str, str], surface: str, type_: str | None, undo: bool) -> None:
+def suppress_command(obj: dict[str, Any], surface: str, type_: str | None, undo: bool) -> None:
     """Mark SURFACE as "not an entity" in every document (analysts' tags still win)."""
     change = registry.unsuppress if undo else registry.suppress
-    with session() as (store, entity_store):
-        result = change(entity_store, surface, (type_ or "").upper(), obj["who"])
-        what = f"{surface!r}{f' as {type_.upper()}' if type_ else ''}"
-        _done(store, entity_store, result, f"{'Lifted' if undo else 'Suppressed'} {what}.")
+    what = f"{surface!r}{f' as {type_.upper()}' if type_ else ''}"
+    _apply(
+        obj,
+        lambda es: change(es, surface, (type_ or "").upper(), obj["who"]),
+        lambda _: f"{'Lifted' if undo else 'Suppressed'} {what}.",
+    )
 
 
 @entities.command("suppressions")
@@ -244,10 +271,15 @@ def untag_command(obj: dict[str, str], tag_id: int) -> None:
 @entities.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--strict", is_flag=True, help="Import nothing if any row is bad.")
+@yes_option
 @click.pass_obj
-def import_command(obj: dict[str, str], path: Path, strict: bool) -> None:
+def import_command(obj: dict[str, Any], path: Path, strict: bool) -> None:
     """Merge a registry file (.csv or .json, as "export" writes) into the registry."""
     with session() as (store, entity_store):
+        confirm_size(
+            lambda: import_file(entity_store, path, who=obj["who"], strict=strict),
+            yes=obj.get("yes", False),
+        )
         report = import_file(entity_store, path, who=obj["who"], strict=strict)
         say(
             f"Imported {path.name}: {len(report.added)} added, {len(report.updated)} updated, "
@@ -316,6 +348,19 @@ def _entity_id(entity_store: EntityStore, text: str) -> str:
 def _entity(result: CorrectionResult) -> str:
     e = result.entity
     return f"{e.name} ({e.type}, {e.id})" if e else "the registry"
+
+
+def _apply(
+    obj: dict[str, Any],
+    correct: Callable[[EntityStore], CorrectionResult],
+    said: Callable[[CorrectionResult], str],
+) -> None:
+    """Run a correction (asking first when it re-analyses many documents: ``confirm_size``),
+    say what it did, then re-analyse and re-index what it queued."""
+    with session() as (store, entity_store):
+        confirm_size(lambda: correct(entity_store), yes=obj.get("yes", False))
+        result = correct(entity_store)
+        _done(store, entity_store, result, said(result))
 
 
 def _done(store: Store, entity_store: EntityStore, result: CorrectionResult, what: str) -> None:

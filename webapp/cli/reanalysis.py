@@ -3,27 +3,32 @@
 A correction queues the documents it affects (jobs of kind ``"reanalyse"``); on the command
 line it then drains the queue at once, in this process, as "dossier entities reanalyse" does.
 A web server's background worker may take some of the same jobs: claims keep the two from
-re-analysing a document twice.
+re-analysing a document twice. A correction that would re-analyse more than
+``CONFIRM_DOCUMENTS`` documents asks first (``confirm_size``).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import sys
+import time
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import click
-from tqdm import tqdm
 
 from corpus import Store
-from corpus.entities import REANALYSE, EntityStore
+from corpus.entities import REANALYSE, EntityStore, preview
 from corpus.jobs import QueueStatus, queue_status, retry_failed
 from indexer.entities import DrainReport, Failure, load_recogniser
 from webapp.cli.analysis import config, session
+from webapp.cli.progress import StepProgress
 from webapp.cli.terminal import say
 from webapp.jobs import BATCH, job_settings, worker_name
-from webapp.pipeline import reanalyse_queued
+from webapp.pipeline import StepReport, reanalyse_queued
 from webapp.reanalysis import status_json
+
+STEP = "reanalyse"  # the step's name for StepProgress ("Re-analysing")
 
 
 @click.command("reanalyse")
@@ -61,13 +66,14 @@ def reanalyse_command(show_status: bool, retry: bool, as_json: bool) -> None:
 
 
 def drain_now(store: Store, entity_store: EntityStore) -> DrainReport:
-    """Drain the queue in this process, with a progress bar on stderr."""
+    """Drain the queue in this process, showing how far it is on stderr (``StepProgress``: a
+    bar on a terminal, a line every few seconds and one at the end in a log)."""
     settings = config()
     total = queue_status(entity_store, REANALYSE, failures=0).pending
-    with tqdm(
-        desc="Re-analysing", unit=" documents", total=total, disable=None, leave=False
-    ) as bar:
-        return reanalyse_queued(
+    started = time.perf_counter()
+    with StepProgress() as shown:
+        shown(STEP, 0, total)
+        report = reanalyse_queued(
             store,
             entity_store,
             settings,
@@ -76,8 +82,53 @@ def drain_now(store: Store, entity_store: EntityStore) -> DrainReport:
             policy=job_settings(settings).policy,
             batch=BATCH * 4,
             procs=2,
-            progress=lambda done: bar.update(len(done.documents) - bar.n),
+            progress=lambda so_far: shown(STEP, _tried(so_far), max(total, _tried(so_far))),
         )
+        seconds = round(time.perf_counter() - started, 3)
+        counts = {"documents": len(report.documents), "failed": len(report.failures)}
+        shown.finished(StepReport(STEP, seconds, counts | {"indexed": report.indexed}))
+    return report
+
+
+def _tried(report: DrainReport) -> int:
+    return len(report.documents) + len(report.failures)
+
+
+def confirm_size(correct: Callable[[], object], *, yes: bool) -> None:
+    """Before a correction: when it would re-analyse more than ``CONFIRM_DOCUMENTS``
+    documents, say how many and ask (``--yes``: do not ask). Without a terminal to ask on, it
+    refuses, naming ``--yes``. ``correct`` runs the correction; here it is rolled back."""
+    limit = config()["CONFIRM_DOCUMENTS"]
+    found = preview(correct)
+    if found.documents <= limit or yes:
+        return
+    what = f"This correction re-analyses {_count(found.documents, 'document')}"
+    what += " (every document)" if found.is_everything else ""
+    if not sys.stdin.isatty():
+        raise click.ClickException(
+            f"{what}, more than {limit:,} (CONFIRM_DOCUMENTS). Nothing was changed: run the "
+            "command again with --yes to apply it."
+        )
+    say(f"{what}, more than {limit:,}.", err=True)
+    if not click.confirm("Apply it?", default=False, err=True):
+        raise click.ClickException("Nothing was changed.")
+
+
+def yes_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--yes``: apply a correction without asking, however many documents it affects (it is
+    kept in the context's ``obj`` as ``"yes"``)."""
+
+    def remember(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+        ctx.ensure_object(dict)["yes"] = value
+
+    return click.option(
+        "--yes",
+        "-y",
+        is_flag=True,
+        expose_value=False,
+        callback=remember,
+        help="Apply it without asking, however many documents it re-analyses.",
+    )(command)
 
 
 def report_lines(report: DrainReport) -> list[str]:
