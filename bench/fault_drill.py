@@ -270,9 +270,9 @@ def _check(drill: Drill, result: Round, batch: Path | None) -> None:
     from corpus.entities.analyses import unanalysed
     from corpus.entities.store import EntityStore
     from corpus.store import Store
-    from indexer.build import open_index
     from indexer.entities.analysis import ANALYSIS_VERSION
     from indexer.generations import leftovers
+    from indexer.live import open_index
     from indexer.lock import HOLDER
 
     found = leftovers(drill.index_dir)

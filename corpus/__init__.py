@@ -18,7 +18,6 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from corpus.dates import parse_date
 from corpus.errors import (
     CorpusError,
     DocumentNotFound,
@@ -35,6 +34,7 @@ from corpus.model import KINDS, Document, DocumentDraft, IdFrom, PartialDate, Sp
 
 if TYPE_CHECKING:
     from corpus.anchors import Anchor, Location, anchor_at, locate, selection
+    from corpus.dates import parse_date
     from corpus.demo import demo_drafts
     from corpus.ingestion import IngestProgress, IngestReport, ingest, ingest_drafts
     from corpus.readers import ReadFailure, read_source
@@ -82,6 +82,7 @@ _LAZY = {
     "anchor_at": "anchors",
     "locate": "anchors",
     "selection": "anchors",
+    "parse_date": "dates",
     "demo_drafts": "demo",
     "IngestProgress": "ingestion",
     "IngestReport": "ingestion",

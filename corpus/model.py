@@ -7,7 +7,6 @@ a pair of character offsets into ``Document.text``, the one canonical plain text
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -133,6 +132,8 @@ class Document:
 
 def content_hash(draft: DocumentDraft) -> str:
     """SHA-256 over the fields that define a version (not ``id`` or ``origin``)."""
+    import hashlib  # here: a search never hashes, and hashlib costs as much as this module
+
     h = hashlib.sha256()
     parts = [
         draft.text,

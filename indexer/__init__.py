@@ -37,7 +37,6 @@ if TYPE_CHECKING:
         looked_in,
         missing_resources,
         resource_dir,
-        use_data_folders,
     )
     from indexer.build import (
         IndexStatus,
@@ -50,6 +49,7 @@ if TYPE_CHECKING:
     )
     from indexer.generations import leftovers
     from indexer.lock import holder, is_locked
+    from indexer.nltk_folders import use_data_folders
     from indexer.schema import ENTITY_FIELDS, SCHEMA_VERSION
     from indexer.search.engine import (
         Hit,
@@ -123,7 +123,7 @@ _LAZY = {
     "data_folders": "analyse",
     "download_resources": "analyse",
     "looked_in": "analyse",
-    "use_data_folders": "analyse",
+    "use_data_folders": "nltk_folders",
     "missing_resources": "analyse",
     "resource_dir": "analyse",
 }

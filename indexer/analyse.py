@@ -10,8 +10,7 @@ import functools
 import logging
 import os
 import re
-import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from typing import Any
 from corpus.model import Span
 from indexer.errors import NltkResourceMissing
 from indexer.line_breaks import cut_at_line_ends
+from indexer.nltk_folders import added_folders
 from indexer.word_spans import WordSpans
 
 log = logging.getLogger(__name__)
@@ -97,29 +97,6 @@ def missing_resources(resources: tuple[tuple[str, str], ...] = RESOURCES) -> lis
     return missing
 
 
-def use_data_folders(folders: Iterable[str]) -> None:
-    """Have NLTK also look in ``folders``: the folders an instance recorded at setup, so later
-    commands need no ``NLTK_DATA``. Before NLTK is loaded they join ``NLTK_DATA`` (which NLTK
-    reads when loaded, and index workers inherit), so a command that never needs NLTK, such
-    as a search, does not pay for loading it."""
-    wanted = [folder for folder in folders if folder]
-    nltk_data = sys.modules.get("nltk.data")
-    if nltk_data is None:
-        env = [p for p in os.environ.get("NLTK_DATA", "").split(os.pathsep) if p]
-        added = [folder for folder in wanted if folder not in env]
-        if added:
-            os.environ["NLTK_DATA"] = os.pathsep.join(env + added)
-        _ADDED.extend(f for f in added if f not in _ADDED)
-        return
-    for folder in wanted:
-        if folder not in nltk_data.path:
-            nltk_data.path.append(folder)
-            _ADDED.append(folder)
-
-
-_ADDED: list[str] = []  # folders ``use_data_folders`` gave NLTK, for messages
-
-
 def data_folders(resources: tuple[tuple[str, str], ...] = RESOURCES) -> list[str]:
     """The NLTK data folders (``.../nltk_data``) where ``resources`` are found on this machine,
     in the order first found; resources not installed are left out."""
@@ -143,7 +120,7 @@ def looked_in() -> str:
     import nltk
 
     env = [p for p in os.environ.get("NLTK_DATA", "").split(os.pathsep) if p]
-    added = [p for p in _ADDED if p not in env and p in nltk.data.path]
+    added = [p for p in added_folders() if p not in env and p in nltk.data.path]
     return ", ".join(env + added) or "NLTK's default locations"
 
 

@@ -23,12 +23,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from whoosh.index import EmptyIndexError, Index, create_in, open_dir
+from whoosh.index import create_in, open_dir
 
 from corpus.entities.model import Mention, Turn
 from corpus.model import Document
 from indexer.entities.refs import entity_fields
-from indexer.errors import IndexBusy, IndexerError, IndexMissing
+from indexer.errors import IndexBusy, IndexerError
 from indexer.generations import (
     IndexState,
     compact,
@@ -43,6 +43,7 @@ from indexer.generations import (
     utc_now,
     write_state,
 )
+from indexer.live import live_generation
 from indexer.schema import SCHEMA_VERSION, WORD_RE, build_schema, date_desc_key
 from indexer.turns.fields import said_fields
 
@@ -128,19 +129,6 @@ def record(
     fields.update(entity_fields(mentions, names or {}))
     fields.update(said_fields(document.text, turns, names or {}))
     return fields
-
-
-def open_index(index_dir: Path | str) -> tuple[Index, str]:
-    """The live Whoosh index (read-only) and its generation name.
-
-    Raises ``IndexMissing`` when there is none, or when it was built with another schema version.
-    """
-    index_dir = Path(index_dir)
-    generation, _ = _live(index_dir)
-    try:
-        return open_dir(str(index_dir / generation), readonly=True), generation
-    except (EmptyIndexError, OSError) as exc:
-        raise IndexMissing(_missing_message(index_dir)) from exc
 
 
 def index_status(store: Store, index_dir: Path | str) -> IndexStatus:
@@ -253,7 +241,7 @@ def update_records(
     index_dir = Path(index_dir)
     ids = list(dict.fromkeys(doc_ids))
     with locked(index_dir, wait=wait, on_wait=on_wait):
-        generation, state = _live(index_dir)
+        generation, state = live_generation(index_dir)
         if not ids:
             return 0
         documents = (
@@ -383,7 +371,7 @@ def _build(store: Store, index_dir: Path, procs: int, progress: Progress | None)
 
 
 def _update(store: Store, index_dir: Path, procs: int, progress: Progress | None) -> int:
-    generation, state = _live(index_dir)
+    generation, state = live_generation(index_dir)
     target = store.max_seq()
     if target <= state.seq:
         return 0
@@ -476,21 +464,3 @@ def _feed(
     if progress is not None:
         progress(done, total)
     return done
-
-
-def _live(index_dir: Path) -> tuple[str, IndexState]:
-    """The live generation and its state; raises ``IndexMissing`` unless it is usable."""
-    generation = current_generation(index_dir)
-    state = read_state(index_dir, generation) if generation else None
-    if generation is None or state is None:
-        raise IndexMissing(_missing_message(index_dir))
-    if state.schema_version != SCHEMA_VERSION:
-        raise IndexMissing(
-            f"The index at {index_dir} was built with schema version {state.schema_version}; "
-            f'this version of Dossier needs {SCHEMA_VERSION}. Run "dossier index --rebuild".'
-        )
-    return generation, state
-
-
-def _missing_message(index_dir: Path) -> str:
-    return f'No index found at {index_dir}. Run "dossier index --rebuild" to build it.'

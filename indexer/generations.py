@@ -22,7 +22,6 @@ import datetime as dt
 import json
 import logging
 import os
-import secrets
 import shutil
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -147,7 +146,7 @@ def new_generation(index_dir: Path) -> str:
     """Create an empty generation folder and return its name (sorts by creation time)."""
     index_dir.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
-    name = f"{PREFIX}{stamp}-{secrets.token_hex(4)}"
+    name = f"{PREFIX}{stamp}-{os.urandom(4).hex()}"
     (index_dir / name).mkdir()
     return name
 
@@ -223,7 +222,7 @@ def discard(index_dir: Path, generation: str) -> None:
 
 
 def _write_atomic(path: Path, content: str) -> None:
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    tmp = path.with_name(f".{path.name}.{os.urandom(4).hex()}.tmp")
     try:
         with open(tmp, "w", encoding="utf-8") as f:
             f.write(content)

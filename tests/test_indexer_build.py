@@ -20,7 +20,6 @@ from indexer.build import (
     build_index,
     catch_up_index,
     index_status,
-    open_index,
     record,
     update_index,
 )
@@ -32,6 +31,7 @@ from indexer.generations import (
     read_state,
     write_state,
 )
+from indexer.live import open_index
 from indexer.lock import index_lock
 from indexer.schema import SCHEMA_VERSION, text_terms
 

@@ -20,7 +20,7 @@ from corpus.entities.store import EntityStore
 from corpus.entities.tagging import suppress, tag
 from corpus.ingestion import ingest
 from corpus.model import DocumentDraft, Span
-from indexer.build import MAX_SEGMENTS, build_index, open_index
+from indexer.build import MAX_SEGMENTS, build_index
 from indexer.entities import extraction
 from indexer.entities.analysis import ANALYSIS_VERSION
 from indexer.entities.extraction import (
@@ -31,6 +31,7 @@ from indexer.entities.extraction import (
     reindex_documents,
 )
 from indexer.generations import current_generation
+from indexer.live import open_index
 from indexer.search.engine import SearchIndex, SearchRequest
 
 FORUM = "fixture-eastern-forum-2019"

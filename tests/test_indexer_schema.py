@@ -13,7 +13,8 @@ from whoosh.query import DateRange, Every, Phrase, Term
 from corpus.ingestion import ingest
 from corpus.model import DocumentDraft
 from corpus.store import Store
-from indexer.build import build_index, open_index
+from indexer.build import build_index
+from indexer.live import open_index
 from indexer.schema import (
     SURFACE_ANALYZER,
     TEXT_ANALYZER,

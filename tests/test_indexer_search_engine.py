@@ -397,7 +397,7 @@ def test_a_word_in_one_document_next_to_a_far_commoner_one_gets_a_did_you_mean(
 
 
 def test_expansions_keep_the_most_frequent_words_within_the_budget(corpus: Corpus) -> None:
-    from indexer.build import open_index
+    from indexer.live import open_index
 
     whoosh_index, _ = open_index(corpus.index_dir)
     with whoosh_index.reader() as reader:
@@ -424,7 +424,7 @@ def test_expansions_keep_the_most_frequent_words_within_the_budget(corpus: Corpu
 
 
 def test_a_query_estimated_to_take_too_long_is_refused_before_it_runs(corpus: Corpus) -> None:
-    from indexer.build import open_index
+    from indexer.live import open_index
     from indexer.search.plan import US_PER_WORD, US_PER_WORD_POSTING, plan_query
 
     whoosh_index, _ = open_index(corpus.index_dir)

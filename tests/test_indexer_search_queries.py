@@ -26,8 +26,9 @@ from query_trees import corpora_of, deletions, texts_of
 
 from corpus.model import DocumentDraft
 from corpus.store import Store
-from indexer.build import build_index, open_index, update_index
+from indexer.build import build_index, update_index
 from indexer.errors import QueryTooComplex
+from indexer.live import open_index
 from indexer.schema import SURFACE_ANALYZER, text_terms
 from indexer.search.engine import SearchIndex, SearchRequest
 from indexer.search.plan import LONG_QUERY_WORDS, PARTIAL_BELOW, Plan, plan_query

@@ -607,11 +607,17 @@ NOT_FOR_A_SEARCH = (
     *("alembic", "bs4", "filelock", "flask", "markdown_it", "nh3", "nltk", "rapidfuzz"),
     *("tqdm", "werkzeug", "sqlalchemy", "annotations", "psycopg"),
 )
+# Nor our modules for writing the index, analysing texts, reading sources' dates or anchoring
+# passages (docs/PERFORMANCE.md, "CLI start-up"), nor hmac for a secret key it never makes.
+NOT_FOR_A_SEARCH_MODULES = (
+    *("indexer.build", "indexer.analyse", "corpus.dates", "corpus.anchors", "corpus.wording"),
+    *("difflib", "secrets", "hmac"),
+)
 SEARCH_AND_LIST_MODULES = (
     "import sys\n"
     "from webapp.cli.commands import cli\n"
     "cli(['search', 'talks', '--limit', '1'], standalone_mode=False)\n"
-    "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))\n"
+    "print(' '.join(sorted(sys.modules)))\n"
 )
 
 
@@ -624,7 +630,32 @@ def test_a_search_loads_neither_the_web_app_nor_migrations_nor_the_readers(
     assert done.returncode == 0, done.stderr
     *hits, modules = done.stdout.strip().splitlines()
     assert hits[0].startswith("1-1 of ")
-    assert set(modules.split()) & set(NOT_FOR_A_SEARCH) == set()
+    loaded = set(modules.split())
+    assert {m.split(".")[0] for m in loaded} & set(NOT_FOR_A_SEARCH) == set()
+    assert loaded & set(NOT_FOR_A_SEARCH_MODULES) == set()
+
+
+# The command as its entry point runs it, printing the BLAS thread setting as it exits.
+MAIN_AND_SHOW_BLAS = (
+    "import atexit, os\n"
+    "atexit.register(lambda: print(os.environ.get('OPENBLAS_NUM_THREADS')))\n"
+    "from webapp.cli.commands import main\n"
+    "main()\n"
+)
+
+
+@pytest.mark.parametrize(("given", "kept"), [(None, "1"), ("3", "3")])
+def test_the_command_gives_numpy_one_blas_thread_unless_told(
+    given: str | None, kept: str, tmp_path: Path
+) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    env["DOSSIER_HOME"] = str(tmp_path / "home")
+    if given is not None:
+        env["OPENBLAS_NUM_THREADS"] = given
+    command = [sys.executable, "-c", MAIN_AND_SHOW_BLAS, "--version"]
+    done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == kept
 
 
 def test_filters_on_annotations_and_speakers_open_what_they_need(ingested: Any) -> None:

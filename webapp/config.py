@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -257,6 +256,8 @@ def instance_secret(home: Path) -> str:
 
     Creating it is atomic, so workers starting together agree on one key.
     """
+    import secrets  # here: only a first start makes a key, and hmac costs every command
+
     path = home / SECRET_KEY_FILE
     if path.exists():
         return _read_secret(path)

@@ -4,14 +4,17 @@ matcher in ``indexer/`` applies it token by token)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from corpus.anchors import Anchor
 from corpus.model import Span
+
+if TYPE_CHECKING:  # a search reads turns and mentions, never anchors (and their difflib)
+    from corpus.anchors import Anchor
 
 ENTITY_TYPES: tuple[str, ...] = (
     "PERSON",
@@ -121,9 +124,8 @@ class TaggedSpan:
         newer version than the offsets it was made at."""
         if self.located is None or self.located_version is None:
             return self.anchor
-        a = self.anchor
         start, end = self.located.start, self.located.end
-        return Anchor(a.quote, a.prefix, a.suffix, start, end, self.located_version)
+        return dataclasses.replace(self.anchor, start=start, end=end, version=self.located_version)
 
 
 @dataclass(frozen=True)

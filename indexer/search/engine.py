@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from corpus.model import KINDS, PartialDate, Span
-from indexer.build import open_index
 from indexer.errors import EmptyQuery, QueryError
 from indexer.generations import current_generation
+from indexer.live import open_index
 from indexer.search.bm25 import Weighting
 from indexer.search.entity_filters import resolve_entities
 from indexer.search.external import Resolver, annotated_documents, resolve_external

@@ -10,6 +10,7 @@ terminal, so stdout stays clean for ``--json``.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from typing import Any
 
@@ -86,5 +87,11 @@ def cli(ctx: click.Context, verbose: bool) -> None:
 
 
 def main() -> None:
-    """Entry point of the ``dossier`` console script and of ``python -m webapp``."""
+    """Entry point of the ``dossier`` console script and of ``python -m webapp``.
+
+    NumPy's BLAS (OpenBLAS) starts a thread per core as NumPy loads: 0.05 CPU-s and up to
+    0.1 s of a search's start-up on two cores (docs/PERFORMANCE.md). Dossier does no linear
+    algebra, and its parallel work runs in processes, which inherit this; so one BLAS thread,
+    unless the user chose otherwise."""
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     cli(prog_name="dossier")
