@@ -3,6 +3,7 @@
     python bench/bench_turns.py --collection kremlin --model /tmp/entities.json.gz --index
     python bench/bench_turns.py --docs 1000 --save-model /tmp/entities.json.gz
     python bench/bench_turns.py --search /tmp/turns-bench      # said: latency (store + index kept)
+    python bench/bench_turns.py --collection kremlin --index-only --rounds 3
 
 In one process, on the same documents, times (CPU seconds of this process, the steadier
 measure on a shared machine) the whole ``analyse_document`` as the analysis step runs it (the
@@ -10,7 +11,9 @@ trained model, the rules and a small registry) and, apart, its turn part: findin
 linking their speakers and making their labels mentions (``speaker_turns``,
 ``outside_labels``, ``label_mentions``). Each is run ``--rounds`` times; the median counts.
 Without --model, a model is trained on ../shared/data/ner-train/gmb.train.tsv (5 passes).
---index adds a one-writer index of the documents with and without the turns' fields.
+--index adds a one-writer index of the documents with and without the turns' fields (median
+CPU of ``--rounds`` builds each, alternated, and the size); --index-only times only that (no
+model needed: turns are found with the registry).
 
 --search WORKDIR ingests the collection into WORKDIR once (analysed with the registry and the
 rules, no model: turns do not need one) and indexes it, then times the same words three ways,
@@ -28,7 +31,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -40,7 +43,7 @@ if TYPE_CHECKING:
 
 
 def main() -> None:
-    from corpus.entities.model import Entity, EntityCorrections
+    from corpus.entities.model import EntityCorrections
     from indexer.entities.alias_matcher import AliasMatcher
     from indexer.entities.analysis import analyse_document
     from indexer.entities.recogniser import Recogniser, train
@@ -53,6 +56,7 @@ def main() -> None:
     ap.add_argument("--model", type=Path, help="a trained model (default: train one)")
     ap.add_argument("--save-model", type=Path, help="keep the model trained here")
     ap.add_argument("--index", action="store_true", help="also time an index with and without")
+    ap.add_argument("--index-only", action="store_true", help="time only the index")
     ap.add_argument("--search", type=Path, metavar="WORKDIR", help="time said: queries instead")
     args = ap.parse_args()
     if args.search:
@@ -60,17 +64,19 @@ def main() -> None:
 
         run_search(collection_paths(args.collection), args.search, args.rounds)
         return
+    if args.index_only:
+        documents = _documents(collection_paths(args.collection), args.docs)
+        print(machine())
+        print(f"{len(documents)} documents ({args.collection})")
+        _indexes(documents, AliasMatcher(_registry()), args.rounds)
+        return
     if args.model:
         model = Recogniser.load(args.model)
     else:
         model = train(SHARED_DATA / "ner-train" / "gmb.train.tsv", passes=5)
         if args.save_model:
             model.save(args.save_model)
-    registry = [
-        Entity(name.lower().replace(" ", "-"), name, type, tuple(aliases))
-        for name, type, aliases in REGISTRY
-    ]
-    matcher = AliasMatcher(registry)
+    matcher = AliasMatcher(_registry())
     documents = _documents(collection_paths(args.collection), args.docs)
     none = EntityCorrections()
 
@@ -94,9 +100,32 @@ def main() -> None:
     added = 100 * turns_s / (whole_s - turns_s)
     print(f"turns add        {added:7.1f} % to the analysis without them")
     if args.index:
-        for label, with_turns in (("index without said", False), ("index with said", True)):
-            seconds, size = _index(documents, matcher, with_turns)
-            print(f"{label:18} {seconds:6.2f} s CPU, {size / 1e6:6.1f} MB")
+        _indexes(documents, matcher, args.rounds)
+
+
+def _registry() -> list[Any]:
+    from corpus.entities.model import Entity
+
+    return [
+        Entity(name.lower().replace(" ", "-"), name, type, tuple(aliases))
+        for name, type, aliases in REGISTRY
+    ]
+
+
+def _indexes(documents: list[Document], matcher: object, rounds: int) -> None:
+    """Print the median CPU time and the size of an index with and without the turns, built
+    ``rounds`` times each, alternately."""
+    times: dict[bool, list[float]] = {False: [], True: []}
+    sizes: dict[bool, int] = {}
+    for _ in range(rounds):
+        for with_turns in (False, True):
+            seconds, sizes[with_turns] = _index(documents, matcher, with_turns)
+            times[with_turns].append(seconds)
+    for with_turns, label in ((False, "index without said"), (True, "index with said")):
+        seconds = statistics.median(times[with_turns])
+        print(f"{label:18} {seconds:6.2f} s CPU, {sizes[with_turns] / 1e6:6.1f} MB")
+    ratio = statistics.median(times[True]) / statistics.median(times[False])
+    print(f"with / without     {ratio:6.2f} x CPU, {sizes[True] / sizes[False]:6.2f} x size")
 
 
 def _index(documents: list[Document], matcher: object, with_turns: bool) -> tuple[float, int]:

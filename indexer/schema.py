@@ -52,12 +52,12 @@ Fields (``record()`` in ``indexer/build.py`` is the one place that fills them):
 ``less_sure_ids`` COLUMN only: comma-separated unlinked refs that only the model found in the
                document, below ``FACET_CONFIDENCE`` (``indexer/entities/refs.py``): left out of
                ``<prefix>_ids`` (the facets), counted in the facets' "less sure" lists.
-``said``       TEXT, ``SAID_ANALYZER``, positions: the words of each speaker's turns, each term
-               prefixed with the speaker's ref (``vladimir-putin-1c2f3a far``), turns far apart
-               in positions; what ``said:putin "Far East"`` searches (docs/decisions/011).
-``said_ids``   KEYWORD, comma-separated, case kept: the refs of the document's speakers
-               (``said:putin`` alone: the documents where Putin has a turn).
-``said_names`` COLUMN only: ``ref<TAB>turns<TAB>name`` lines: the "Speakers" facet counts turns.
+``said_ids``   KEYWORD, comma-separated, case kept: the refs of the document's speakers with
+               words of their own (``said:putin`` alone: the documents where Putin speaks).
+``said_names`` COLUMN only: ``ref<TAB>turns<TAB>name<TAB>ranges`` lines: the "Speakers" facet
+               counts turns; ``ranges`` are where the speaker's words stand in ``text`` (token
+               positions), what ``said:putin "Far East"`` keeps matches inside
+               (``indexer/turns/fields.py``, docs/decisions/016).
 ============== ================================================================================
 
 Fuzzy terms and spelling. A surface word maps to postings by analysing it: ``text_terms(word)``
@@ -105,8 +105,9 @@ from whoosh.lang.porter2 import stem
 from whoosh.support.charset import accent_map
 
 # Bump whenever a field or an analyzer changes: catch_up_index() then rebuilds the index.
-SCHEMA_VERSION = 8  # 3: entity fields; 4: PositionsFormat; 5: no derived titles; 6: said;
-# 7: stage directions left out of said; 8: less sure names (``less_sure_ids``) out of facets
+SCHEMA_VERSION = 9  # 3: entity fields; 4: PositionsFormat; 5: no derived titles; 6: said;
+# 7: stage directions left out of said; 8: less sure names (``less_sure_ids``) out of facets;
+# 9: no ``said`` field: turns as token ranges in ``said_names`` (docs/decisions/016)
 
 # Entity types with their own fields and facets, and the field prefix of each (also the query
 # prefix: ``person:``, ``org:``, ``place:``, ``nationality:``).
@@ -255,55 +256,6 @@ class NameListAnalyzer(WordAnalyzer):
             offset += len(line) + 1
 
 
-class SaidAnalyzer(WordAnalyzer):
-    """The words of speakers' turns as ``<ref> <stem>`` terms.
-
-    The value is one turn per ``TURN_SEPARATOR``-joined segment, each ``ref`` + ``REF_END`` +
-    the turn's words; positions jump by ``GAP`` between turns, so a phrase never runs from one
-    speaker's turn into the next one's.
-    """
-
-    GAP = 100
-    TURN_SEPARATOR = "\x1e"
-    REF_END = "\x1f"
-
-    def __init__(self) -> None:
-        super().__init__(stemming=True)
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is SaidAnalyzer
-
-    def __hash__(self) -> int:
-        return hash(SaidAnalyzer)
-
-    def positioned_terms(self, value: str) -> Iterator[tuple[int, str]]:
-        """(position, term) of every word of every turn in ``value``."""
-        pos = 0
-        for segment in value.split(self.TURN_SEPARATOR):
-            ref, _, words = segment.partition(self.REF_END)
-            n = -1
-            for n, term in enumerate(self.terms(words)):
-                yield pos + n, f"{ref} {term}"
-            pos += n + 1 + self.GAP
-
-    def __call__(  # type: ignore[override]
-        self, value: str, positions: bool = False, start_pos: int = 0, **kwargs: Any
-    ) -> Iterator[Token]:
-        token = Token(positions, False, **kwargs)
-        for pos, term in self.positioned_terms(value):
-            token.text = term
-            token.boost = 1.0
-            token.stopped = False
-            if positions:
-                token.pos = start_pos + pos
-            yield token
-
-
-def said_term(ref: str, stem: str) -> str:
-    """The ``said`` term of a speaker's word: ``vladimir-putin-1c2f3a far``."""
-    return f"{ref} {stem}"
-
-
 class PositionsFormat(formats.Positions):
     """Positions as raw little-endian ``uint32`` values instead of Whoosh's pickled deltas, so
     ``indexer/phrases.py`` turns the positions of thousands of documents into one numpy array
@@ -313,10 +265,8 @@ class PositionsFormat(formats.Positions):
     def word_values(
         self, value: Any, analyzer: Any, **kwargs: Any
     ) -> Iterator[Any]:  # (term, frequency, weight, value); Whoosh's stub says bytes terms
-        if type(analyzer) is SaidAnalyzer and isinstance(value, str):
-            terms: Iterable[tuple[int, str]] = analyzer.positioned_terms(value)
-        elif type(analyzer) is WordAnalyzer and isinstance(value, str):
-            terms = enumerate(analyzer.terms(value))
+        if type(analyzer) is WordAnalyzer and isinstance(value, str):
+            terms: Iterable[tuple[int, str]] = enumerate(analyzer.terms(value))
         else:
             yield from super().word_values(value, analyzer, **kwargs)
             return
@@ -384,7 +334,6 @@ SURFACE_ANALYZER: Analyzer = NAME_ANALYZER
 # "negotiat" but "negotiations" to "negoti", and "news" to "new").
 TEXT_ANALYZER: Analyzer = WordAnalyzer(stemming=True)
 NAMES_ANALYZER: Analyzer = NameListAnalyzer()
-SAID_ANALYZER: Analyzer = SaidAnalyzer()
 
 # Sort key for unknown dates in ``date_desc``: larger than any known day's key.
 _DATE_DESC_UNKNOWN = 2**32 - 1
@@ -420,7 +369,6 @@ def build_schema() -> Schema:
         language=ID(stored=True, sortable=True),
         tags=KEYWORD(stored=True, commas=True, lowercase=True, scorable=False),
         entities=KEYWORD(commas=True, scorable=False),
-        said=_text(analyzer=SAID_ANALYZER, multitoken_query="phrase"),
         said_ids=KEYWORD(commas=True, scorable=False),
         said_names=COLUMN(columns.VarBytesColumn()),
     )

@@ -73,7 +73,6 @@ def test_schema_has_the_field_names_search_relies_on() -> None:
         "person_text",
         "place_ids",
         "place_text",
-        "said",
         "said_ids",
         "said_names",
         "seq",
@@ -217,21 +216,3 @@ def test_year_groups_documents_and_leaves_unknown_dates_in_an_empty_group(search
 def test_date_desc_key_orders_later_days_first() -> None:
     assert date_desc_key(dt.date(2019, 9, 5)) < date_desc_key(dt.date(2019, 9, 4))
     assert 0 < date_desc_key(dt.date.max) < date_desc_key(dt.date.min) < 2**32 - 1
-
-
-def test_said_terms_carry_the_speaker_and_turns_are_far_apart_in_positions() -> None:
-    from indexer.schema import SAID_ANALYZER, SaidAnalyzer
-
-    value = SaidAnalyzer.TURN_SEPARATOR.join(
-        [
-            "putin" + SaidAnalyzer.REF_END + "Far East",
-            "~person:peskov" + SaidAnalyzer.REF_END + "Thank you",
-        ]
-    )
-    tokens = [(t.text, t.pos) for t in SAID_ANALYZER(value, positions=True)]
-    assert tokens == [
-        ("putin far", 0),
-        ("putin east", 1),
-        ("~person:peskov thank", 102),
-        ("~person:peskov you", 103),
-    ]

@@ -126,16 +126,23 @@ def test_said_inside_or_or_not_with_words_is_refused(small: Any, query: str) -> 
 
 # -- against a brute-force reading of real transcripts -----------------------------------------
 
+# (speaker, words, how): the words as a phrase, each anywhere in the speaker's words ("and"),
+# or in order within 3 positions of each other in one part of a turn ("near").
 QUERIES = [
-    ("putin", ["far", "east"]),
-    ("putin", ["sanction"]),
-    ("putin", ["united", "state"]),
-    ("putin", ["gas"]),
-    ("peskov", ["question"]),
-    ("medvedev", ["government"]),
-    ("putin", ["of", "the", "world"]),
-    ("putin", []),
-    ("putin", ["laughter"]),  # in his words, not only in "(Laughter.)" inside his turns
+    ("putin", ["far", "east"], "phrase"),
+    ("putin", ["sanction"], "phrase"),
+    ("putin", ["united", "state"], "phrase"),
+    ("putin", ["gas"], "phrase"),
+    ("peskov", ["question"], "phrase"),
+    ("medvedev", ["government"], "phrase"),
+    ("putin", ["of", "the", "world"], "phrase"),
+    ("putin", [], "phrase"),
+    ("putin", ["laughter"], "phrase"),  # in his words, not only in "(Laughter.)" inside his turns
+    ("putin", ["economy", "sanctions"], "and"),
+    ("putin", ["gas", "price", "europe"], "and"),
+    ("medvedev", ["president", "thank"], "and"),
+    ("putin", ["russia", "economy"], "near"),
+    ("putin", ["thank", "much"], "near"),
 ]
 
 
@@ -158,9 +165,9 @@ def kremlin(
     store.close()
 
 
-@pytest.mark.parametrize(("speaker", "words"), QUERIES)
+@pytest.mark.parametrize(("speaker", "words", "how"), QUERIES)
 def test_said_finds_exactly_the_documents_a_brute_force_reading_finds(
-    kremlin: tuple[SearchIndex, Store], speaker: str, words: list[str]
+    kremlin: tuple[SearchIndex, Store], speaker: str, words: list[str], how: str
 ) -> None:
     index, store = kremlin
     es = EntityStore(store)
@@ -176,17 +183,83 @@ def test_said_finds_exactly_the_documents_a_brute_force_reading_finds(
             if (words_said := document.text[part.start : part.end].strip())
         ]
         stems = [[token.stem for token in body] for body in said]
-        if any(_holds(body, words) for body in stems):
+        if _said(stems, [text_terms(w)[0] for w in words], how):
             expected.append(document.id)
-    query = f"said:{speaker} " + (f'"{" ".join(words)}"' if words else "")
-    found = _ids(index, store, query)
+    found = _ids(index, store, f"said:{speaker} {_query(words, how)}")
     assert found == sorted(expected)
     assert found, "the sample should hold some"
 
 
-def _holds(stems: list[str], words: list[str]) -> bool:
-    wanted = [text_terms(w)[0] for w in words]
+def _query(words: list[str], how: str) -> str:
+    if not words or how == "and":
+        return " ".join(words)
+    return f'"{" ".join(words)}"' + ("~3" if how == "near" else "")
+
+
+def _said(parts: list[list[str]], wanted: list[str], how: str) -> bool:
+    """Whether the speaker's words (the stems of each part of their turns) hold ``wanted``."""
     if not wanted:
-        return True
-    n = len(wanted)
-    return any(stems[i : i + n] == wanted for i in range(len(stems) - n + 1))
+        return bool(parts)
+    if how == "and":
+        return all(any(w in stems for stems in parts) for w in wanted)
+    gap = 4 if how == "near" else 1
+    return any(_in_order(stems, wanted, gap) for stems in parts)
+
+
+def _in_order(stems: list[str], wanted: list[str], gap: int) -> bool:
+    """Some chain of the words in order, each at most ``gap`` positions after the last."""
+    ends = {i for i, s in enumerate(stems) if s == wanted[0]}
+    for word in wanted[1:]:
+        ends = {i for i, s in enumerate(stems) if s == word and any(0 < i - e <= gap for e in ends)}
+    return bool(ends)
+
+
+# -- a speaker whose turns hold only stage directions --------------------------------------------
+
+AUDIENCE = """---
+id: fixture-audience
+title: Opening of the ports forum
+kind: forum
+date: 2021-06-02
+source: Fixture Forum Transcripts
+---
+Anna Ivanova: Good evening, colleagues. We open the forum on ports.
+
+Pavel Orlov: (Applause.)
+
+Anna Ivanova: Thank you. The ports come first, then the railways.
+
+Pavel Orlov: (Laughs.)
+"""
+
+
+@pytest.fixture
+def audience(empty_store: Store, tmp_path: Path) -> Iterator[tuple[SearchIndex, Store]]:
+    (tmp_path / "forum.md").write_text(AUDIENCE, encoding="utf-8")
+    index, _ = _indexed(empty_store, [tmp_path / "forum.md"], tmp_path / "index")
+    yield index, empty_store
+    index.close()
+
+
+def test_a_speaker_of_stage_directions_only_is_named_and_said_nothing(audience: Any) -> None:
+    index, store = audience
+    asked = [
+        ("said:orlov", "orlov"),
+        ("said:orlov applause", "orlov"),
+        ('said:"Pavel Orlov" ports', "Pavel Orlov"),
+    ]
+    for query, value in asked:
+        result = index.search(SearchRequest(query), store)
+        assert result.total == 0, query
+        assert result.notices == (
+            f'"{value}" names Pavel Orlov, whose turns hold only stage directions such as '
+            '"(Applause.)": no words of theirs to search.',
+        )
+    assert _ids(index, store, "said:anna ports") == ["fixture-audience"]
+    assert _ids(index, store, "applause") == ["fixture-audience"]  # still in the text
+
+
+def test_the_speakers_facet_leaves_out_a_speaker_who_said_no_words(audience: Any) -> None:
+    index, store = audience
+    result = index.search(SearchRequest("ports"), store)
+    assert dict(result.facets["said"]) == {"~person:anna_ivanova": 2}

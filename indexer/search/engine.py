@@ -220,7 +220,7 @@ class SearchIndex:
             speakers = self._speaker_table()
             scope = said_scope(parsed, request.said, speakers, store)
             parsed, extra = scope.parsed, [*extra, *scope.filters]
-            plan = _plan(parsed, reader, scope)
+            plan = _plan(parsed, reader, scope, speakers)
             cache: PostingCache = {}
             matched = self._matching(searcher, table, plan, extra, cache)
             plan, matched, partial = self._partial(searcher, table, plan, extra, matched, cache)
@@ -459,11 +459,13 @@ def _cut(text: str, limit: int) -> int:
     return cut if cut > 0 else limit
 
 
-def _plan(parsed: ParsedQuery | None, reader: Any, scope: SaidScope) -> Plan:
+def _plan(
+    parsed: ParsedQuery | None, reader: Any, scope: SaidScope, speakers: SpeakerTable
+) -> Plan:
     """The plan of what is left of the query once ``said:`` took its filters out."""
     if parsed is None or parsed.root is None:
         return Plan(None, (), Pattern(), parsed.notices if parsed else scope.notices)
-    return plan_query(parsed, reader, said=scope.refs)
+    return plan_query(parsed, reader, said=speakers.ranges(scope.refs) if scope.refs else None)
 
 
 def _said_bodies(

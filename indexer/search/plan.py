@@ -17,7 +17,7 @@ from typing import Any, TypeGuard
 from whoosh import query as wq
 
 from indexer.errors import QueryError, QueryTooComplex
-from indexer.schema import said_term, text_terms
+from indexer.schema import text_terms
 from indexer.search.matching import Pattern, pattern_of
 from indexer.search.phrases import ExactPhrase
 from indexer.search.query import (
@@ -35,6 +35,7 @@ from indexer.search.query import (
     Word,
     empty_query,
 )
+from indexer.search.said_match import SaidWords, SpokenRanges
 from indexer.search.stopwords import is_stop_word, keeps_stop_words
 from indexer.search.vocabulary import Budget, expand_fuzzy, expand_prefix, surface
 from indexer.search.words import BODY_FIELDS, Term, Words
@@ -59,6 +60,7 @@ US_PER_PHRASE_POSITION = 0.06  # compare one position of an exact phrase's word 
 US_PER_CANDIDATE = 19.0  # match a phrase with slop in one document holding all its words
 US_PER_POSITION = 1.1  # decode one position of a phrase-with-slop word
 MAX_COST_US = 1_000_000
+SAID_FIELD = "text"  # said: matches words in text, inside the speakers' ranges
 # An AND of words that no document holds together falls back to the documents holding some of
 # them; so does one of LONG_QUERY_WORDS words or more (a question, pasted text) that fewer
 # than PARTIAL_BELOW documents hold together.
@@ -83,13 +85,14 @@ def plan_query(
     reader: Any,
     *,
     max_cost_us: float = MAX_COST_US,
-    said: tuple[str, ...] = (),
+    said: SpokenRanges | None = None,
 ) -> Plan:
     """Build the plan; raises ``EmptyQuery`` when no word is left, ``QueryTooComplex`` when the
     estimated work exceeds ``max_cost_us``, ``QueryError`` for a filter OR-ed with words.
 
-    ``said``: the refs of the speakers whose turns the body words are searched in (``said:``,
-    ``indexer/search/said.py``), instead of ``text`` and ``title``."""
+    ``said``: where the speakers whose turns the body words are searched in speak (``said:``,
+    ``indexer/search/said.py``): the words are matched in ``text`` inside those ranges only,
+    not in ``title``."""
     root = parsed.root
     children = root.children if isinstance(root, And) else (root,) if root is not None else ()
     filters = tuple(child for child in children if _is_filter(child))
@@ -182,7 +185,12 @@ def _join(cls: type[wq.And] | type[wq.Or], parts: list[wq.Query]) -> wq.Query:
 
 class _Compiler:
     def __init__(
-        self, reader: Any, budget: Budget, source: str, max_cost_us: float, said: tuple[str, ...]
+        self,
+        reader: Any,
+        budget: Budget,
+        source: str,
+        max_cost_us: float,
+        said: SpokenRanges | None,
     ) -> None:
         self.drops_stop_words = True
         self.reader = reader
@@ -228,7 +236,7 @@ class _Compiler:
     def _is_bare_word(self, node: Node) -> TypeGuard[Word]:
         """A word for the ``Words`` query over ``text`` and ``title``; under ``said:`` every
         word is a leaf instead, searched in the speakers' turns."""
-        return not self.said and _is_bare_word(node)
+        return self.said is None and _is_bare_word(node)
 
     def _words(self, words: list[Word], *, negated: bool, any: bool) -> Words | None:
         """One ``Words`` query for bare single-term words; repeated words count again."""
@@ -279,21 +287,21 @@ class _Compiler:
 
     def _leaf(self, node: Word | Phrase | Prefix | Fuzzy) -> wq.Query | None:
         fields = (node.field,) if node.field else BODY_FIELDS
-        # Each field's way of naming a stem: itself, or for said: one term per speaker.
-        said = self.said if node.field is None else ()
-        forms = [("said", said_term(ref, "")) for ref in said] or [(f, "") for f in fields]
+        said = self.said if node.field is None else None  # said: only scopes body words
         if isinstance(node, Word | Phrase):
             terms = text_terms(node.text)
             slop = node.slop if isinstance(node, Phrase) else 0
             if not terms:
                 return None
+            if said is not None:
+                cost = self._phrase_cost(SAID_FIELD, terms, slop) if len(terms) > 1 else 0.0
+                self._charge(node, cost or self._postings(SAID_FIELD, terms[0]))
+                return SaidWords(terms, said, slop=slop + 1)
             if len(terms) == 1:
-                pairs = [(f, lead + terms[0]) for f, lead in forms]
-                self._charge(node, sum(self._postings(f, t) for f, t in pairs))
-                return _join(wq.Or, [wq.Term(f, t) for f, t in pairs])
-            phrases = [(f, tuple(lead + t for t in terms)) for f, lead in forms]
-            self._charge(node, sum(self._phrase_cost(f, ts, slop) for f, ts in phrases))
-            return _join(wq.Or, [ExactPhrase(f, list(ts), slop=slop + 1) for f, ts in phrases])
+                self._charge(node, sum(self._postings(f, terms[0]) for f in fields))
+                return _join(wq.Or, [wq.Term(f, terms[0]) for f in fields])
+            self._charge(node, sum(self._phrase_cost(f, terms, slop) for f in fields))
+            return _join(wq.Or, [ExactPhrase(f, list(terms), slop=slop + 1) for f in fields])
         if not surface(node.text):
             return None
         if isinstance(node, Prefix):
@@ -302,10 +310,14 @@ class _Compiler:
             stems = expand_fuzzy(self.reader, node, self.budget)
         if not stems:
             return wq.NullQuery
-        pairs = [(f, lead + stem) for f, lead in forms for stem in stems]
+        pairs = [
+            (f, stem) for f in ((SAID_FIELD,) if said is not None else fields) for stem in stems
+        ]
         # A union of many terms costs more per posting: Whoosh merges them pairwise.
         depth = 1 + math.log2(len(pairs)) / 4
         self._charge(node, sum(self._postings(f, stem, depth) for f, stem in pairs))
+        if said is not None:
+            return _join(wq.Or, [SaidWords((stem,), said) for stem in stems])
         return _join(wq.Or, [wq.Term(f, stem) for f, stem in pairs])
 
     def _postings(self, field: str, term: str, depth: float = 1.0) -> float:

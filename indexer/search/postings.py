@@ -44,6 +44,7 @@ def matching_docs(searcher: Any, query: Any, cache: PostingCache | None = None) 
     ``cache`` keeps the postings read, for ``indexer/ranking.py`` to score the same terms."""
     # ``phrases`` and ``words`` import this module; imported here to keep the dependency one way.
     from indexer.search.phrases import ExactPhrase
+    from indexer.search.said_match import SaidWords
     from indexer.search.words import Words
 
     if isinstance(query, Words):
@@ -59,7 +60,7 @@ def matching_docs(searcher: Any, query: Any, cache: PostingCache | None = None) 
         return matching_docs(searcher, query.a, cache) - matching_docs(searcher, query.b, cache)
     if isinstance(query, wq.Not):
         return set(searcher.reader().all_doc_ids()) - matching_docs(searcher, query.query, cache)
-    if isinstance(query, ExactPhrase) and query.boost > 0:
+    if isinstance(query, ExactPhrase | SaidWords) and query.boost > 0:
         return query.matching_docs(searcher)
     if query is wq.NullQuery:
         return set()

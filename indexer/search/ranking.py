@@ -21,6 +21,7 @@ from whoosh import scoring
 
 from indexer.search.phrases import ExactPhrase
 from indexer.search.postings import PostingCache, field_lengths, term_weights
+from indexer.search.said_match import SaidWords
 from indexer.search.words import Words
 
 __all__ = ["rank"]
@@ -60,6 +61,8 @@ def _scores(searcher: Any, query: Any, cache: PostingCache | None) -> Scores:
         return query.scores(searcher, cache)
     if isinstance(query, wq.Term):
         return _term(searcher, query, cache)
+    if isinstance(query, SaidWords):
+        return query.scores(searcher)
     if isinstance(query, ExactPhrase):
         if query.slop > 1:
             raise _Unsupported

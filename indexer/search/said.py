@@ -29,7 +29,8 @@ from corpus.model import Span
 from indexer.errors import QueryError
 from indexer.schema import NAME_ANALYZER
 from indexer.search.query import And, Filter, Node, Not, Or, ParsedQuery, leaves
-from indexer.turns.fields import read_said_names
+from indexer.search.said_match import SpokenRanges
+from indexer.turns.fields import read_ranges, read_said_names
 
 SAID = "said"
 NOBODY = "\x00"  # the ref of a speaker no one is: a said: value that names no one matches none
@@ -54,28 +55,50 @@ class SpeakerTable:
         reader = searcher.reader()
         self.by_doc: dict[int, list[tuple[str, int]]] = {}
         self.names: dict[str, str] = {}
+        self.spans: dict[str, dict[int, str]] = {}  # ref -> document -> its ranges, unread
         for sub, offset in reader.leaf_readers():
             if not sub.has_column("said_names"):
                 continue
             for i, raw in enumerate(sub.column_reader("said_names", translate=False)):
                 found = read_said_names(raw)
                 if found:
-                    self.by_doc[offset + i] = [(ref, count) for ref, count, _ in found]
-                    for ref, _, name in found:
-                        self.names.setdefault(ref, name)
+                    self.by_doc[offset + i] = [(line.ref, line.turns) for line in found]
+                    for line in found:
+                        self.names.setdefault(line.ref, line.name)
+                        if line.ranges:
+                            self.spans.setdefault(line.ref, {})[offset + i] = line.ranges
 
     @functools.lru_cache(maxsize=256)  # noqa: B019 (one table per searcher, dropped with it)
     def refs(self, value: str) -> tuple[str, ...]:
         """The refs of the speakers whose ref is ``value`` or whose name holds its words."""
         return tuple(ref for ref, name in self.names.items() if speaker_matches(value, ref, name))
 
+    def silent(self, ref: str) -> bool:
+        """True for a speaker the index knows whose turns hold no words of theirs (only
+        stage directions)."""
+        return ref in self.names and ref not in self.spans
+
+    @functools.lru_cache(maxsize=16)  # noqa: B019 (one table per searcher, dropped with it)
+    def ranges(self, refs: tuple[str, ...]) -> SpokenRanges:
+        """Where the speakers ``refs`` speak, in every document (``said_match.py``)."""
+        by_doc: dict[int, list[tuple[int, int]]] = {}
+        for ref in refs:
+            for n, ranges in self.spans.get(ref, {}).items():
+                by_doc.setdefault(n, []).extend(read_ranges(ranges))
+        if len(refs) > 1:
+            for found in by_doc.values():
+                found.sort()
+        return SpokenRanges(refs, by_doc)
+
     def facet(self, docs: Iterable[int], limit: int = FACET_LIMIT) -> tuple[tuple[str, int], ...]:
-        """The speakers with the most turns in ``docs``, ties by ref."""
+        """The speakers with the most turns in ``docs``, ties by ref (those with no words of
+        their own left out)."""
         counts: Counter[str] = Counter()
         by_doc = self.by_doc
         for n in docs:
             for ref, count in by_doc.get(n, ()):
                 counts[ref] += count
+        counts = +counts  # drop the zeros
         return tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit])
 
 
@@ -109,6 +132,12 @@ def said_scope(
         found = _named(value, table, store)
         if not found:
             notices.append(f'No speaker in the index is called "{value}".')
+        elif all(table.silent(ref) for ref in found):
+            names = " or ".join(sorted({table.names[ref] for ref in found}))
+            notices.append(
+                f'"{value}" names {names}, whose turns hold only stage directions such as '
+                '"(Applause.)": no words of theirs to search.'
+            )
         refs.update(dict.fromkeys(found))
     scoped = tuple(refs) or (NOBODY,)
     keep = Or(tuple(Filter(SAID, ref, exact=True) for ref in scoped))
