@@ -3,10 +3,16 @@ the speaker's words (share of the words, the ``said`` fields of the index)."""
 
 from __future__ import annotations
 
+import gzip
+import json
+import re
+from pathlib import Path
+
 import pytest
 
 from corpus.entities.dialogue import participants
 from corpus.entities.directions import spoken, stage_directions
+from corpus.entities.model import Turn
 from corpus.model import Span
 from indexer.schema import WORD_RE
 from indexer.turns.detect import find_turns
@@ -68,6 +74,57 @@ def test_directions_between_sentences_are_found_and_the_speakers_brackets_are_no
 )
 def test_brackets_holding_the_speakers_words_or_names_stay_theirs(kept: str) -> None:
     assert kept in FORUM and kept not in _found(FORUM)
+
+
+# Invented, in the shapes of State of the Union and Kremlin transcripts: directions in the
+# middle of a paragraph, some closing a sentence without a full stop of their own.
+ADDRESS = """\
+Anna Ivanova: We must restore the economy. [Applause] And here is the plan. It was very \
+important for us. Thank you (Applause).
+
+We got along quite well (Laughter in the audience). It seems the partners agree. This is \
+the future energy complex (Shows material). We have done it.
+
+Pavel Orlov: The list has two parts. (a) Roads. (b) Ports.
+
+Anna Ivanova: He said so. [Donald] Trump presented his plan for the Republic of Sakha \
+(Yakutia). We have priority areas (PDAs). A prize for Oriental studies (Arab and Islamic \
+studies). Almost 70 [percent].
+
+Pavel Orlov: Thank you all. [Laughter] There was more to say.
+"""
+
+
+def test_directions_in_the_middle_of_a_paragraph_are_found() -> None:
+    turns = find_turns(ADDRESS)
+    assert [t.speaker for t in turns] == ["Anna Ivanova", "Pavel Orlov"] * 2
+    assert [ADDRESS[d.start : d.end] for d in stage_directions(ADDRESS, turns)] == [
+        "[Applause]",
+        "(Applause)",
+        "(Laughter in the audience)",
+        "(Shows material)",
+        "[Laughter]",
+    ]
+
+
+def test_stage_directions_of_the_state_of_the_union_addresses(shared_data_dir: Path) -> None:
+    """Every bracketed "Applause" and "Laughter" in the addresses (a whole text read as one
+    turn) is a direction, and a list's markers ("(a)") are not."""
+    applause = laughter = 0
+    with gzip.open(shared_data_dir / "bench" / "uspres.jsonl.gz", "rt", encoding="utf-8") as f:
+        for line in f:
+            text = json.loads(line)["text"]
+            turn = Turn(Span(0, len(text)), Span(0, 0), "The President")
+            found = {(d.start, d.end) for d in stage_directions(text, [turn])}
+            for m in re.finditer(r"[(\[](\w+)\.?[)\]]", text):
+                word = m.group(1).casefold()
+                if word in ("applause", "laughter"):
+                    assert m.span() in found, text[m.start() - 80 : m.end() + 40]
+                    applause += word == "applause"
+                    laughter += word == "laughter"
+                elif len(word) == 1 and word.isalpha():
+                    assert m.span() not in found
+    assert applause > 400 and laughter > 40
 
 
 def test_prose_outside_turns_and_a_document_without_turns_have_none() -> None:

@@ -15,12 +15,18 @@ The rules, on each bracketed span of at most ``MAX_WORDS`` words inside a turn's
    (".", "?", "!", "…", a dash, a colon, or another direction), unless it is a sentence of
    its own ("a real hero of labour (Applause.)"); after it, nothing, the end of
    a sentence, a dash, or a new sentence (a capital, a quotation mark, a bracket).
+   1b. Or it closes a sentence in round brackets after a lowercase word, its words one
+   capitalised word and lowercase ones ("Thank you (Applause).", "the weather (Laughter).
+   And", "quite well (Laughter in the audience)."), unlike an editor's clarification after
+   the name or number it explains ("Sakha (Yakutia).", "70 [percent].").
 2. Its words are not the speaker's: no digits, no "I", "we", "you" (their forms), not an aside
    going on with the sentence ("(and this was not easy)"); not an
    acronym alone ("(NATO)"); not a name or a title in capitals ("[State Duma Speaker]"),
    unless it ends a sentence of its own ("(Minute of Silence.)") or opens with an "-ing"
    word ("(Addressing Presidential Aide Andrei Belousov)"); not one capitalised word in square
-   brackets before a capital, the editors completing a name ("[Mikhail] Bakunin").
+   brackets before a capital in the middle of a sentence, the editors completing a name
+   ("about [Mikhail] Bakunin"; after a sentence's end, "economy. [Applause] And" is a
+   direction); not a list's marker ("(a)").
 3. Learned per document: the same words in brackets elsewhere in the document's turns, even
    in the middle of a sentence ("we have (inaudible) agreements"), are a direction too.
 """
@@ -44,6 +50,15 @@ _PERSONAL = frozenset(
     "yours yourself yourselves".split()
 )
 _FUNCTION = frozenset("a an the of in on at to for and or with by from into as".split())
+# Words that open a sentence and are no one's surname (after "[Applause]": rule 2).
+_OPENERS = (
+    _FUNCTION
+    | _PERSONAL
+    | frozenset(
+        "and but so yet now well yes no thank thanks there this that these those it he she they "
+        "let".split()
+    )
+)
 # An aside goes on with the sentence: "(and this was not easy)", "(or rather, to complete)".
 _CONJUNCTIONS = frozenset("and or but nor so yet which that who because if although as".split())
 # What may stand just before a direction on its line: a sentence's end, a dash or a colon.
@@ -105,6 +120,8 @@ def _words_not_spoken(inner: str) -> bool:
     most = MAX_WORDS_ADDRESSING if words and words[0].endswith("ing") else MAX_WORDS
     if not words or len(words) > most or any(c.isdigit() for c in inner):
         return False
+    if all(len(w) == 1 for w in words):
+        return False  # a list's marker: "(a)", "(b)"
     if words[0].casefold() in _CONJUNCTIONS:
         return False
     return not any(w.casefold() in _PERSONAL for w in words)
@@ -126,23 +143,55 @@ def _not_spoken(inner: str) -> bool:
 
 
 def _between_sentences(text: str, body: Span, m: re.Match[str], last_end: int) -> bool:
-    """Rule 1: the brackets stand between sentences on their line (within the turn)."""
+    """Rule 1: the brackets stand between sentences on their line (within the turn), or end
+    one (rule 1b)."""
     line_start = max(body.start, text.rfind("\n", 0, m.start()) + 1)
     before = text[line_start : m.start()]
-    if before.strip() and not _ENDS_BEFORE.search(before):
+    line_end = text.find("\n", m.end(), body.end)
+    after = text[m.end() : body.end if line_end < 0 else line_end].lstrip()
+    after_end = not before.strip() or _ENDS_BEFORE.search(before) is not None
+    if not after_end:
         inner = (m.group(1) or m.group(2)).strip()
         ends_itself = inner[:1].isupper() and inner.endswith((".", "!", "?"))
         follows = last_end >= line_start and not text[last_end : m.start()].strip()
-        if not (ends_itself or follows):
+        if not (ends_itself or follows or _ends_sentence(before, m, after)):
             return False
-    line_end = text.find("\n", m.end(), body.end)
-    after = text[m.end() : body.end if line_end < 0 else line_end].lstrip()
     if not after:
         return True
     c = after[0]
     if m.group(2) and c.isupper() and _is_first_name(m.group(2)):
-        return False  # the editors completing a name: "[Mikhail] Bakunin"
+        # The editors completing a name: "about [Mikhail] Bakunin", "years. [Donald] Trump";
+        # not before a word no surname is ("economy. [Applause] And").
+        if not after_end or not _opens_sentence(_WORD.match(after)):
+            return False
     return c.isupper() or c in _OPENS_AFTER or c in _ENDS_AFTER
+
+
+def _ends_sentence(before: str, m: re.Match[str], after: str) -> bool:
+    """Rule 1b: round brackets closing a sentence after a lowercase word, their words a
+    capitalised word and lowercase ones: "Thank you (Applause).", "quite well (Laughter in
+    the audience). It seems". An editor's clarification follows the name or the number it
+    explains ("Sakha (Yakutia).", "70 [percent].") or names something ("(Arab and Islamic
+    studies)"), so those stay."""
+    if not m.group(1) or (after and after[0] not in _ENDS_AFTER):
+        return False
+    last = _WORD.findall(before[-40:])
+    words = _WORD.findall(m.group(1))
+    return (
+        bool(last)
+        and before.rstrip()[-1:].isalpha()
+        and last[-1][:1].islower()
+        and words[0][:1].isupper()
+        and words[0][1:].islower()
+        and not any(w[:1].isupper() for w in words[1:])
+    )
+
+
+def _opens_sentence(following: re.Match[str] | None) -> bool:
+    """Whether the word after square brackets opens a sentence as no surname does: a
+    pronoun, an article, a conjunction or a greeting ("[Applause] And", "[Laughter] There
+    was", "[Applause] Thank you"; not "[Donald] Trump")."""
+    return following is not None and following.group().casefold() in _OPENERS
 
 
 def _is_first_name(inner: str) -> bool:
