@@ -82,6 +82,18 @@ def test_said_alone_finds_where_a_speaker_speaks_and_phrases_stay_in_one_turn(
     assert _ids(index, store, "", said=("~person:dmitry_peskov",)) == [PRESS]
 
 
+def test_said_prefixes_fuzzy_words_slop_and_date_order(small: Any) -> None:
+    index, store, _ = small
+    assert _ids(index, store, "said:putin road*") == [PRESS]
+    assert _ids(index, store, "said:putin pipelin*") == []  # the question's word
+    assert _ids(index, store, "said:putin raods~1") == [PRESS]
+    assert _ids(index, store, 'said:putin "needs speeches"~3') == [PRESS]
+    assert _ids(index, store, 'said:putin "roads needs"~3') == []  # not in that order
+    for sort in ("date", "-date"):
+        assert _ids(index, store, 'said:putin "Far East"', sort=sort) == [PRESS]
+        assert _ids(index, store, "said:putin pipeline", sort=sort) == []
+
+
 def test_snippets_come_from_the_speakers_turns(small: Any) -> None:
     index, store, _ = small
     (hit,) = index.search(SearchRequest("said:peskov question"), store).hits

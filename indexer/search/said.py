@@ -1,16 +1,19 @@
-"""``said:`` — the words of a query inside one speaker's turns (docs/decisions/011).
+"""``said:`` — the words of a query inside one speaker's turns (docs/decisions/011, 016).
 
 ``said:putin "Far East"`` names a speaker and scopes the query's other words to their turns:
-the words are searched in the ``said`` field as ``<ref> <stem>`` terms of each speaker the value
-names, so one posting list answers "Putin said 'far'" and phrases stay inside one turn. A value
+the words are searched in ``text`` and kept where they stand inside the ranges of token
+positions each speaker the value names speaks in (``said_match.py``), so phrases stay inside
+one part of one turn. A value
 names a speaker when it is the speaker's ref (a registry id, or ``~person:…`` from a facet),
 the name or an alias of a registry entity, or words of the speaker's name in order
 (``putin``, ``"Vladimir Putin"``). Several ``said:`` filters are OR-ed: any of them said it.
 ``said:`` alone finds the documents where someone takes a turn. ``said:`` inside OR or NOT with
 words is refused: it scopes every word of the query.
 
-``SpeakerTable`` holds, per searcher, every document's speakers and turn counts (the
-``said_names`` column): it resolves names to refs and counts the "Speakers" facet in turns.
+``SpeakerTable`` holds, per searcher, every document's speakers, turn counts and ranges (the
+``said_names`` column): it resolves names to refs, counts the "Speakers" facet in turns and
+gathers the ranges of the speakers a query names. A speaker the index knows whose turns hold
+only stage directions is named in a notice: ``said:`` finds nothing of theirs.
 """
 
 from __future__ import annotations
