@@ -91,7 +91,7 @@ def pending_notice(page: BeautifulSoup) -> tuple[str, str] | None:
     found = page.select_one(".reanalysis-pending")
     if found is None:
         return None
-    return str(found["data-reanalysis-pending"]), found.get_text(strip=True)
+    return str(found["data-reanalysis-pending"]), found.p.get_text(strip=True)  # type: ignore[union-attr]
 
 
 def entity_hits(client: Any, entity_id: str) -> list[str]:
@@ -119,11 +119,14 @@ def test_queued_documents_show_as_pending_until_the_queue_is_drained(
     ]
     notice = "Re-analysing 1 document after a correction: the counts and passages on this page "
     assert pending_notice(page) == ("1", notice + "may change.")
+    assert page.select_one("[data-reanalysis-progress]").get_text() == (  # type: ignore[union-attr]
+        "0 of 1 document re-analysed"
+    )
     document = soup(client.get(f"/documents/{TASS}"))
     assert pending_notice(document) == (
         "1",
-        "This document is being re-analysed after a correction: its entities and its search "
-        "results may change. Reload the page in a moment.",
+        "This document waits to be re-analysed after a correction: its entities and its "
+        "search results may change.",
     )
     assert pending_notice(soup(client.get(f"/documents/{FORUM}"))) is None
     assert pending_notice(soup(client.get("/entities")))[0] == "1"  # type: ignore[index]
@@ -159,8 +162,8 @@ def test_the_background_worker_reanalyses_after_a_correction(
     client = app.test_client()
     page = add_lavrov(client)
     assert flashes(page) == [
-        "Added Sergey Lavrov (Person) to the registry. Re-analysing 1 document: their entities "
-        "and search results change in a moment."
+        "Added Sergey Lavrov (Person) to the registry. Re-analysing 1 document in the "
+        "background: their entities and search results change as each is done."
     ]
     status = client.get("/api/reanalysis").get_json()
     assert status["mode"] == "background" and status["worker"]

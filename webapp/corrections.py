@@ -4,18 +4,20 @@ and say in one sentence what happened and what happens next.
 The web app is single-user for now: every correction is made as ``LOCAL``. A correction queues
 the documents whose mentions may change, in its own transaction; only those are re-analysed and
 re-indexed, never the whole corpus unless the correction says it affects all. Who does that
-depends on ``REANALYSIS`` (``webapp/jobs.py``): the background worker (the page says
-"re-analysing N documents"), this request (``inline``), or a later "dossier entities reanalyse".
+depends on ``REANALYSIS`` (``webapp/jobs.py``): the background worker (the pages count the
+documents as they are done: ``webapp/reanalysis.py``), this request (``inline``), or a later
+"dossier entities reanalyse". A correction that would re-analyse more than
+``CONFIRM_DOCUMENTS`` documents is previewed first and the page asks (``needs_confirming``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from flask import current_app
 
 from corpus import EntityNotFound, InvalidEntity
-from corpus.entities import CorrectionResult, EntityStore
+from corpus.entities import CorrectionResult, EntityStore, Preview, preview
 from webapp import resources
 from webapp.entity_layer import type_label
 from webapp.jobs import BATCH, notify, settings_of, worker_name
@@ -58,13 +60,21 @@ def after(result: CorrectionResult) -> str:
     if mode == "background":
         notify(app)
         return (
-            f"{done}. Re-analysing {_documents(count)}: their entities and search results "
-            "change in a moment."
+            f"{done}. Re-analysing {_documents(count)} in the background: their entities and "
+            "search results change as each is done."
         )
     return (
         f"{done}. Queued {_documents(count)} for re-analysis: "
         'run "dossier entities reanalyse" to bring them up to date.'
     )
+
+
+def needs_confirming(correct: Callable[[], object]) -> Preview | None:
+    """A correction's preview when it would re-analyse more than ``CONFIRM_DOCUMENTS``
+    documents, so the page asks first; None when it may go ahead. ``correct`` runs it (rolled
+    back here: ``corpus.entities.preview``); its refusals are raised."""
+    found = preview(correct)
+    return found if found.documents > current_app.config["CONFIRM_DOCUMENTS"] else None
 
 
 def reanalyse_now(document_ids: Iterable[str] | None) -> str:

@@ -1177,3 +1177,64 @@ const dossier = {
   const target = window.location.hash.match(/^#annotation-(.+)$/);
   if (target) highlight(decodeURIComponent(target[1]));
 })();
+
+/* Pages with a re-analysis notice: count the documents as they are re-analysed ("n of N"),
+   from GET /api/reanalysis every 2 s, and once the page's documents are done (the document's
+   own on a document view, every queued one elsewhere) offer to reload it: a reload keeps the
+   address, so the document view opens where the reader was. Without JavaScript the notice
+   shows the count as the page was served. */
+(function () {
+  const notice = document.querySelector("[data-reanalysis-pending]");
+  if (!notice) return;
+  const bar = notice.querySelector("progress");
+  const said = notice.querySelector("[data-reanalysis-progress]");
+  const documentId = notice.dataset.reanalysisDocument;
+  const url = "/api/reanalysis" + (documentId ? "?document=" + encodeURIComponent(documentId) : "");
+  const EVERY = 2000;
+  const number = (n) => n.toLocaleString("en");
+
+  function show(progress) {
+    if (!progress || !said) return;
+    if (bar) {
+      bar.max = progress.total;
+      bar.value = progress.done;
+    }
+    const noun = progress.total === 1 ? " document" : " documents";
+    said.textContent = number(progress.done) + " of " + number(progress.total) + noun + " re-analysed";
+  }
+
+  function finish() {
+    if (bar) bar.value = bar.max;
+    const lead = notice.querySelector("p");
+    if (lead) {
+      lead.textContent = documentId
+        ? "This document has been re-analysed after the correction."
+        : "Re-analysis after the correction is done.";
+    }
+    if (said) said.textContent = "";
+    const reload = document.createElement("button");
+    reload.type = "button";
+    reload.textContent = "Reload to see the changes";
+    reload.addEventListener("click", () => window.location.reload());
+    (said || notice).append(reload);
+    notice.dataset.reanalysisDone = "";
+  }
+
+  async function look() {
+    let body;
+    try {
+      const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      body = await response.json();
+    } catch (error) {
+      window.setTimeout(look, EVERY * 5); // the server is busy or away: look again later
+      return;
+    }
+    show(body.progress);
+    const finished = documentId ? body.documents && !body.documents[documentId] : body.pending === 0;
+    if (finished) finish();
+    else window.setTimeout(look, EVERY);
+  }
+
+  window.setTimeout(look, EVERY);
+})();

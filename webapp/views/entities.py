@@ -5,7 +5,8 @@ entity's page (a merged-away id redirects to the surviving entity); ``GET /entit
 the page of a name the model or the rules found that the registry does not know. Every
 correction is a POST with the session's CSRF token; it runs one correction, re-analyses the
 documents it affects, flashes what happened and redirects back (to ``next``, a path on this
-site, or the entity).
+site, or the entity). One that would re-analyse more than ``CONFIRM_DOCUMENTS`` documents
+first answers with a page that says how many and posts the form again, confirmed.
 """
 
 from __future__ import annotations
@@ -13,15 +14,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import NotFound
 
 from corpus import DocumentNotFound, EntityNotFound, InvalidAnchor, InvalidEntity, Span, selection
 from corpus import entities as registry
-from corpus.entities import ENTITY_TYPES, CorrectionResult, EntityStore, UnlinkedName, alias_key
-from webapp.corrections import after, entity_ref
+from corpus.entities import (
+    ENTITY_TYPES,
+    CorrectionResult,
+    EntityStore,
+    Preview,
+    UnlinkedName,
+    alias_key,
+)
+from webapp.corrections import after, entity_ref, needs_confirming
+from webapp.csrf import FIELD
 from webapp.entity_layer import NAMED_TYPES, TYPE_LABELS, type_label
 from webapp.entity_pages import entity_page, name_page, registry_page
 from webapp.origins import same_site_path
@@ -29,6 +38,8 @@ from webapp.params import InvalidParameter, text_offset
 from webapp.resources import entity_names, get_entity_store, get_store
 
 bp = Blueprint("entities", __name__, url_prefix="/entities")
+
+_PLUMBING = ("next", "document_id", "version", "start", "end")  # posted, not worth showing
 
 
 @bp.app_context_processor
@@ -247,6 +258,9 @@ def _correct(correction: Callable[[MultiDict[str, str]], CorrectionResult]) -> R
     form = request.form
     entity_id: str | None = None
     try:
+        found = None if form.get("confirmed") else needs_confirming(lambda: correction(form))
+        if found is not None:
+            return _confirmation(form, found)
         result = correction(form)
         entity_id = result.entity.id if result.entity else None
         flash(after(result), "success")
@@ -255,6 +269,25 @@ def _correct(correction: Callable[[MultiDict[str, str]], CorrectionResult]) -> R
     except KeyError as exc:
         flash(f"The form has no field {exc}. Reload the page and try again.", "error")
     return redirect(_next(form.get("next", ""), entity_id), 303)
+
+
+def _confirmation(form: MultiDict[str, str], found: Preview) -> ResponseReturnValue:
+    """The page that asks before a correction of many documents: the count, and the form's
+    fields posted again with ``confirmed`` (and a fresh CSRF token)."""
+    kept = [(k, v) for k, v in form.items(multi=True) if k not in (FIELD, "confirmed")]
+    return render_template(
+        "entities/confirm.html",
+        found=found,
+        limit=current_app.config["CONFIRM_DOCUMENTS"],
+        fields=kept,
+        shown=[
+            (k, type_label(v) if k == "type" else v)
+            for k, v in kept
+            if k not in _PLUMBING and v.strip()
+        ],
+        action=request.path,
+        back=_next(form.get("next", ""), None),
+    )
 
 
 def _next(target: str, entity_id: str | None) -> str:

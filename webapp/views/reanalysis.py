@@ -14,7 +14,7 @@ from corpus.entities import REANALYSE
 from corpus.jobs import pending_documents, queue_status
 from webapp.jobs import settings_of, worker_of
 from webapp.params import MAX_FILTER_VALUES, InvalidParameter
-from webapp.reanalysis import status_json
+from webapp.reanalysis import progress_json, status_json
 from webapp.resources import get_entity_store
 
 bp = Blueprint("reanalysis", __name__, url_prefix="/api/reanalysis")
@@ -24,8 +24,9 @@ FAILURES_SHOWN = 20
 
 @bp.get("")
 def status() -> ResponseReturnValue:
-    """Documents pending, in progress and failed, the latest failures, and with ``?document=``
-    (repeatable) which of those documents are still pending."""
+    """Documents pending, in progress and failed, the latest failures, how far re-analysis is
+    after the corrections it works on (``progress``: done of total documents, or null), and
+    with ``?document=`` (repeatable) which of those documents are still pending."""
     asked = list(dict.fromkeys(d.strip() for d in request.args.getlist("document") if d.strip()))
     if len(asked) > MAX_FILTER_VALUES:
         raise InvalidParameter(
@@ -39,6 +40,7 @@ def status() -> ResponseReturnValue:
         "mode": settings_of(app).mode,
         "worker": worker.name if worker else None,
         **status_json(found),
+        "progress": progress_json(),
     }
     if asked:
         pending = pending_documents(entity_store, REANALYSE, asked)
