@@ -171,6 +171,8 @@ def select_words() -> Callable[[Page, str, str], dict[str, Any]]:
     makes of it (``start``, ``end``, ``quote``)."""
 
     def select(page: Page, first: str, last: str) -> dict[str, Any]:
+        # A page just navigated to may not have run its deferred scripts yet (seen under load).
+        page.wait_for_function("() => typeof window.dossierSelectionOffsets === 'function'")
         found: dict[str, Any] = page.evaluate(_SELECT, [first, last])
         return found
 
