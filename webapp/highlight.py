@@ -1,10 +1,10 @@
 """Merge highlight layers (query hits, entities, annotations) into escaped, well-formed HTML.
 
-Highlighting works in three steps: each layer supplies ``Mark``s (a span of the canonical text
-plus a layer name); ``segments`` cuts the text into non-overlapping pieces, each tagged with the
-marks that cover it; ``render_layers`` writes the pieces out. Text is escaped before it is
-wrapped, so document text can never become markup, and ``render_layers`` is the only function in
-Dossier that returns ``Markup``.
+Each layer supplies ``Mark``s (a span of the canonical text plus a layer name);
+``render_layers`` writes the text with them in one pass over the points where marks and
+paragraphs start and end (``segments`` gives the same pieces as data). Text is escaped before it
+is wrapped, so document text can never become markup, and ``render_layers`` is the only function
+in Dossier that returns ``Markup``.
 
 Marks may overlap or nest in any way. A mark that is interrupted by the end of another becomes
 several ``<mark>`` elements, all carrying the same ``data-mark`` number; the first of them carries
@@ -13,6 +13,7 @@ the mark's ``element_id`` so a page can link to it (``#hit-3``).
 
 from __future__ import annotations
 
+import functools
 import re
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
@@ -58,6 +59,13 @@ class Mark:
                 raise ValueError(f"attribute {name!r} not allowed on a mark: use title or data-*")
         if self.element_id and not _ELEMENT_ID.match(self.element_id):
             raise ValueError(f"invalid element id {self.element_id!r}")
+
+    @functools.cached_property
+    def attrs_html(self) -> str:
+        """The attributes as HTML (` name="value"`, sorted, escaped), built once per mark: a
+        mark split by others is written several times, and a cached page's entity marks on
+        every request."""
+        return "".join(f' {name}="{escape(self.attrs[name])}"' for name in sorted(self.attrs))
 
 
 @dataclass(frozen=True)
@@ -112,79 +120,128 @@ def render_layers(
     text that begins there (a page of a long document); marks' spans and ``data-at`` are
     offsets into the longer text.
     """
-    ordered = [_shifted(mark, start) for mark in marks] if start else list(marks)
+    writer = _Writer(text, list(marks), start)
     gaps = paragraph_breaks(text) if paragraphs else []
-    keys = [_nesting_key(ordered, i) for i in range(len(ordered))]
-    out: list[str] = []
-    stack: list[int] = []  # indices into ordered of the open <mark> elements, outermost first
-    opened: set[int] = set()
-    in_paragraph = False
-    gap_iter = iter(gaps)
-    gap = next(gap_iter, None)
-    for a, b, active in _sweep(text, ordered, gaps, empties=True):
-        if b == a:  # a zero-length mark with an id: an empty target for links
-            out.append(_open(ordered[active[0]], active[0], with_id=True) + "</mark>")
-            continue
-        while gap is not None and gap.end <= a:
-            gap = next(gap_iter, None)
-        want_paragraph = paragraphs and not (gap is not None and gap.start <= a)
-        if want_paragraph != in_paragraph:
-            out.append("</mark>" * len(stack))
-            stack.clear()
-            if paragraphs:
-                out.append(f'<p data-at="{a + start}">' if want_paragraph else "</p>")
-            in_paragraph = want_paragraph
-        if active or stack:  # most runs of a long text are outside every mark
-            _reopen(out, stack, active, ordered, keys, opened)
-        out.append(escape(text[a:b]))
-    out.append("</mark>" * len(stack))
-    if in_paragraph:
-        out.append("</p>")
-    return Markup("".join(out))
+    writer.write(gaps, paragraphs)
+    return Markup("".join(writer.out))
 
 
-def _reopen(
-    out: list[str],
-    stack: list[int],
-    active: tuple[int, ...],
-    ordered: Sequence[Mark],
-    keys: Sequence[tuple[int, int, int, int]],
-    opened: set[int],
-) -> None:
-    """Close the open marks that end here (and those inside them), open the ones that start
-    or must be reopened, outer ones first."""
-    keep = 0
-    active_set = set(active)
-    while keep < len(stack) and stack[keep] in active_set:
-        keep += 1
-    out.append("</mark>" * (len(stack) - keep))
-    del stack[keep:]
-    for i in sorted(active_set.difference(stack), key=keys.__getitem__):
-        out.append(_open(ordered[i], i, with_id=i not in opened))
-        opened.add(i)
-        stack.append(i)
+class _Writer:
+    """One pass over the sorted cut points (mark and paragraph boundaries) with a stack of the
+    open ``<mark>`` elements: at each cut only the marks that end or start there are touched,
+    each run of text is escaped once, and each mark's attributes are escaped once (see
+    ``Mark.attrs_html``). ``tests/highlight_reference.py`` is the simple version it must match
+    byte for byte."""
+
+    def __init__(self, text: str, marks: list[Mark], start: int) -> None:
+        self.text, self.marks, self.start = text, marks, start
+        self.out: list[str] = []
+        self.stack: list[int] = []  # indices into marks of the open elements, outermost first
+        self.depth: dict[int, int] = {}  # index -> its place in stack
+        self.active: set[int] = set()  # marks covering the current run
+        self.opened: set[int] = set()  # marks whose first element (with the id) is written
+        n = len(text)
+        self.starts: dict[int, list[int]] = {}
+        self.ends: dict[int, list[int]] = {}
+        self.empties: dict[int, list[int]] = {}  # zero-length marks with an id, by offset
+        self.end_of: list[int] = []
+        self.keys: list[tuple[int, int, int, int]] = []
+        for i, mark in enumerate(marks):
+            a, b = max(mark.span.start - start, 0), max(mark.span.end - start, 0)
+            rank = _RANK.get(mark.layer, len(LAYER_ORDER))
+            self.keys.append((-b, rank, a, i))  # later ends open first (outside): fewer splits
+            a, b = min(a, n), min(b, n)
+            self.end_of.append(b)
+            if a < b:
+                self.starts.setdefault(a, []).append(i)
+                self.ends.setdefault(b, []).append(i)
+            elif mark.element_id:
+                self.empties.setdefault(a, []).append(i)
+
+    def write(self, gaps: Sequence[Span], paragraphs: bool) -> None:
+        """Write the text, its marks and (with ``paragraphs``) its ``<p>`` elements."""
+        text, out, stack, active = self.text, self.out, self.stack, self.active
+        into_gap: dict[int, bool] = {}  # a cut where a gap between paragraphs starts or ends
+        for gap in gaps:
+            into_gap[gap.start], into_gap[gap.end] = True, False
+        marked = {*self.starts, *self.ends, *self.empties}
+        cuts = sorted({0, len(text), *marked, *into_gap})
+        # Where the characters escaping changes are: a run before the next one is written as
+        # it is (most runs of a long text have none).
+        specials = [m.start() for m in _SPECIAL.finditer(text)]
+        specials.append(len(text))
+        special, next_special = 0, specials[0]
+        in_gap = in_paragraph = False
+        last = len(cuts) - 1
+        for k, a in enumerate(cuts):
+            ending: Sequence[int] = ()
+            starting: Sequence[int] = ()
+            if a in marked:
+                ending, starting = self.ends.get(a, ()), self.starts.get(a, ())
+                active.difference_update(ending)
+                for i in self.empties.get(a, ()):  # an empty target for links
+                    out.append(self._tag(i, with_id=True) + "</mark>")
+                active.update(starting)
+            if k == last:
+                break
+            in_gap = into_gap.get(a, in_gap)
+            if paragraphs and in_gap == in_paragraph:  # a paragraph starts or ends here
+                out.append("</mark>" * len(stack))
+                stack.clear()
+                self.depth.clear()
+                in_paragraph = not in_gap
+                out.append(f'<p data-at="{a + self.start}">' if in_paragraph else "</p>")
+            if active or stack:  # most runs of a long text are outside every mark
+                self._reopen(a, ending, starting)
+            b = cuts[k + 1]
+            if next_special < b:
+                out.append(escape(text[a:b]))
+                while next_special < b:
+                    special += 1
+                    next_special = specials[special]
+            else:
+                out.append(text[a:b])
+        out.append("</mark>" * len(stack))
+        if in_paragraph:
+            out.append("</p>")
+
+    def _reopen(self, at: int, ending: Sequence[int], starting: Sequence[int]) -> None:
+        """Close the marks that end at ``at`` and those open inside them, then open the ones
+        that start there or were closed while they go on, outer ones first."""
+        stack, depth = self.stack, self.depth
+        if not stack:  # the first marks, or a paragraph closed them all
+            todo = list(self.active)
+        else:  # the stack holds the marks of the run before: those ending here are in it
+            keep = len(stack)
+            for i in ending:
+                keep = min(keep, depth[i])
+            todo = list(starting)
+            if keep < len(stack):
+                self.out.append("</mark>" * (len(stack) - keep))
+                end_of = self.end_of
+                for i in stack[keep:]:
+                    del depth[i]
+                    if end_of[i] != at:
+                        todo.append(i)
+                del stack[keep:]
+        if len(todo) > 1:
+            todo.sort(key=self.keys.__getitem__)
+        opened = self.opened
+        for i in todo:
+            self.out.append(self._tag(i, with_id=i not in opened))
+            opened.add(i)
+            depth[i] = len(stack)
+            stack.append(i)
+
+    def _tag(self, i: int, *, with_id: bool) -> str:
+        mark = self.marks[i]
+        element_id = f' id="{mark.element_id}"' if with_id and mark.element_id else ""
+        return f'<mark class="{mark.layer}" data-mark="{i}"{element_id}{mark.attrs_html}>'
 
 
-def _shifted(mark: Mark, start: int) -> Mark:
-    """``mark`` with its span counted from ``start`` (clipped at 0)."""
-    span = Span(max(mark.span.start - start, 0), max(mark.span.end - start, 0))
-    return Mark(span, mark.layer, mark.attrs, mark.element_id)
-
-
-def _nesting_key(marks: Sequence[Mark], i: int) -> tuple[int, int, int, int]:
-    """Marks that end later open first (outside), so they are split less often."""
-    mark = marks[i]
-    rank = LAYER_ORDER.index(mark.layer) if mark.layer in LAYER_ORDER else len(LAYER_ORDER)
-    return (-mark.span.end, rank, mark.span.start, i)
-
-
-def _open(mark: Mark, index: int, *, with_id: bool) -> str:
-    parts = [f'<mark class="{mark.layer}" data-mark="{index}"']
-    if with_id and mark.element_id:
-        parts.append(f' id="{mark.element_id}"')
-    for name in sorted(mark.attrs):
-        parts.append(f' {name}="{escape(mark.attrs[name])}"')
-    return "".join(parts) + ">"
+_RANK = {layer: rank for rank, layer in enumerate(LAYER_ORDER)}
+# The characters ``markupsafe.escape`` replaces.
+_SPECIAL = re.compile(r"[&<>\"']")
 
 
 def _sweep(
