@@ -35,6 +35,7 @@ _ENTITIES = "dossier.entity_store"
 _ANNOTATIONS = "dossier.annotation_store"
 _NAMES = "dossier.entity_names"
 _RECOGNISER = "dossier.recogniser"
+ENTITY_LAYERS = "dossier.entity_layers"  # webapp/entity_cache.py
 _lock = threading.Lock()
 
 
@@ -88,6 +89,12 @@ def entity_names() -> dict[str, Entity]:
     return names
 
 
+def entity_names_revision() -> int | None:
+    """The registry revision ``entity_names`` last read the names at (None: not yet)."""
+    cached = current_app.extensions.get(_NAMES)
+    return None if cached is None else int(cached[0])
+
+
 def get_recogniser() -> Recogniser | None:
     """This process's trained entity model, or None when there is none (or it is unreadable):
     analysis then uses the registry and the rules only. Loaded once, on the first correction."""
@@ -136,7 +143,7 @@ def close_resources(app: Flask) -> None:
     The next ``get_store``/``get_index`` opens them again. Resources an app still holds when it
     is garbage-collected are closed then too.
     """
-    for key in (_ENTITIES, _ANNOTATIONS, _NAMES, _RECOGNISER):
+    for key in (_ENTITIES, _ANNOTATIONS, _NAMES, _RECOGNISER, ENTITY_LAYERS):
         app.extensions.pop(key, None)
     for key in (_INDEX, _STORE):
         app.extensions.pop(key, None)

@@ -102,6 +102,7 @@ if TYPE_CHECKING:
         speaker_corrections,
         undo_speaker,
     )
+    from corpus.entities.stamps import MentionsStamp, mentions_stamp
     from corpus.entities.statements import (
         Statement,
         list_statements,
@@ -170,6 +171,8 @@ __all__ = [
     "label_key",
     "mention_counts",
     "mentions",
+    "mentions_stamp",
+    "MentionsStamp",
     "mentions_many",
     "mentions_starting_in",
     "merge",
@@ -262,6 +265,8 @@ _LAZY = {
     "replace_many": "analyses",
     "replace_mentions": "analyses",
     "unanalysed": "analyses",
+    "MentionsStamp": "stamps",
+    "mentions_stamp": "stamps",
     "Cooccurrence": "queries",
     "EntityDocument": "queries",
     "Passage": "queries",

@@ -24,10 +24,7 @@ from annotations import (
 from corpus import Document, Span
 from corpus.entities import (
     ENTITY_TYPES,
-    Entity,
-    MentionCount,
     Turn,
-    mention_counts,
     mentions_starting_in,
     turns,
 )
@@ -35,6 +32,7 @@ from corpus.entities import speaker_ref as turn_ref
 from indexer import QueryError
 from webapp.annotation_layer import AnnotationLayer, annotation_layer, passage_mark
 from webapp.brief_layer import cited_layer, element_id
+from webapp.entity_cache import part_layer
 from webapp.entity_layer import (
     NAMED_TYPES,
     EntityLayer,
@@ -109,7 +107,7 @@ def show(id: str) -> ResponseReturnValue:
         number = parts.number_at(placement.located.span.start)
     span = parts.span(number)
     names = entity_names()
-    layer = _entity_layer(document, span, names)
+    layer = part_layer(document, span, names)
     speakers = turn_layer(document.text, spoken, names, chosen, span)
     notes = _annotation_layer(document)
     hits, notice = _hits(document, span, query, spoken, notes)
@@ -167,21 +165,13 @@ def show(id: str) -> ResponseReturnValue:
     )
 
 
-def _entity_layer(
-    document: Document,
-    span: Span,
-    names: dict[str, Entity],
-    *,
-    counts: list[MentionCount] | None = None,
-) -> EntityLayer:
-    """The marks of the mentions in the part shown, the counts of all the document's."""
-    entity_store = get_entity_store()
+def _entity_layer(document: Document, span: Span) -> EntityLayer:
+    """The marks of the mentions in a part, without names or counts: where ``?at=`` finds
+    the first mention after an offset (the page itself uses ``entity_cache.part_layer``)."""
     shown = mentions_starting_in(
-        entity_store, {document.id: [span]}, {document.id: document.version}
+        get_entity_store(), {document.id: [span]}, {document.id: document.version}
     )
-    if counts is None:
-        counts = mention_counts(entity_store, document.id, document.version)
-    return document_layer(shown[document.id], names, counts=counts, limit=MAX_MARKS)
+    return document_layer(shown[document.id], {}, counts=[], limit=MAX_MARKS)
 
 
 def _annotation_layer(document: Document) -> AnnotationLayer:
@@ -276,7 +266,7 @@ def _jump(
     else:
         offset = at if at is not None else max((before or 0) - 1, 0)
         number = parts.number_at(offset)
-        anchor = _entity_layer(document, parts.span(number), {}, counts=[]).mention_at(offset)
+        anchor = _entity_layer(document, parts.span(number)).mention_at(offset)
     if parts.count > 1:
         args["part"] = number
     return redirect(url_for("documents.show", id=document.id, _anchor=anchor, **args))
