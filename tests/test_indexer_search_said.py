@@ -127,6 +127,16 @@ def test_said_that_names_no_one_matches_nothing_and_says_so(small: Any) -> None:
     assert 'No speaker in the index is called "nobody".' in result.notices
 
 
+def test_said_of_a_registry_person_who_takes_no_turn_says_so(small: Any) -> None:
+    index, store, _ = small
+    corrections.add_entity(EntityStore(store), "Angela Merkel", "PERSON")
+    result = index.search(SearchRequest('said:"Angela Merkel" roads'), store)
+    assert result.total == 0
+    assert result.notices == (
+        '"Angela Merkel" names Angela Merkel, who takes no turn in the indexed documents.',
+    )
+
+
 @pytest.mark.parametrize(
     "query", ["said:putin OR roads", "roads -said:putin", "(said:putin roads) OR x"]
 )

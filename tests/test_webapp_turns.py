@@ -320,3 +320,10 @@ def test_a_briefs_note_on_a_passage_inside_a_turn_names_the_turns_speaker(app: A
     assert lines[1].startswith("Vladimir Putin, ")  # before the first turn: the document's
     page = _soup(client.get(f"/briefs/{brief['id']}"))
     assert "Dmitry Peskov, " in page.select("ol[data-brief-notes] li")[0].get_text()
+
+
+def test_said_of_someone_who_said_nothing_is_a_page_that_says_so(app: Any) -> None:
+    client = app.test_client()
+    page = _soup(client.get("/", query_string={"q": 'said:"Anna Ivanova" roads'}))
+    assert not page.select("li.hit-result")
+    assert "Anna Ivanova, who takes no turn in the indexed documents." in page.get_text()

@@ -135,12 +135,8 @@ def said_scope(
         found = _named(value, table, store)
         if not found:
             notices.append(f'No speaker in the index is called "{value}".')
-        elif all(table.silent(ref) for ref in found):
-            names = " or ".join(sorted({table.names[ref] for ref in found}))
-            notices.append(
-                f'"{value}" names {names}, whose turns hold only stage directions such as '
-                '"(Applause.)": no words of theirs to search.'
-            )
+        elif notice := _said_nothing(value, found, table, store):
+            notices.append(notice)
         refs.update(dict.fromkeys(found))
     scoped = tuple(refs) or (NOBODY,)
     keep = Or(tuple(Filter(SAID, ref, exact=True) for ref in scoped))
@@ -148,6 +144,24 @@ def said_scope(
     if parsed is not None:
         parsed = dataclasses.replace(parsed, root=rest, notices=(*parsed.notices, *notices))
     return SaidScope(scoped, parsed, (keep,), tuple(notices))
+
+
+def _said_nothing(value: str, found: list[str], table: SpeakerTable, store: Any) -> str:
+    """What to tell when no speaker ``value`` names has words of theirs in the index: a
+    speaker of stage directions only, or a registry entity who takes no turn; "" otherwise."""
+    if any(ref in table.spans for ref in found):
+        return ""
+    silent = sorted({table.names[ref] for ref in found if ref in table.names})
+    if silent:
+        return (
+            f'"{value}" names {" or ".join(silent)}, whose turns hold only stage directions '
+            'such as "(Applause.)": no words of theirs to search.'
+        )
+    from corpus.entities.store import EntityStore  # SQLAlchemy: only for said: filters
+
+    entities = EntityStore(store)
+    names = sorted({entities.get(ref).name for ref in found})
+    return f'"{value}" names {" or ".join(names)}, who takes no turn in the indexed documents.'
 
 
 def said_bodies(text: str, found: Sequence[Turn], refs: Iterable[str]) -> list[Span]:
