@@ -211,6 +211,40 @@ def test_facets_leave_out_missing_values_and_can_be_skipped(
     assert run(corpus, "korea", facets=False).facets == {}
 
 
+# What a DocTable and a SpeakerTable read from the index's columns (cached on the table).
+COLUMN_READS = {"columns", "refs", "less_sure_refs", "_names_column", "day", "_read"}
+
+
+def _read_columns(index: SearchIndex) -> set[str]:
+    tables = (index._table, index._speakers)
+    return {name for table in tables if table is not None for name in vars(table)} & COLUMN_READS
+
+
+def test_a_search_reads_the_columns_only_for_facets_filters_and_date_order(
+    corpus: Corpus,
+) -> None:
+    """``dossier search`` opens an index for one search and prints no facets: it should not
+    pay for reading every document's facet, date and speaker columns."""
+    index = SearchIndex.open(corpus.index_dir)
+    try:
+        assert index.search(SearchRequest("korea", facets=False), corpus.store).total == 3
+        assert _read_columns(index) == set()
+        index.search(SearchRequest("korea", kinds=("speech",), facets=False), corpus.store)
+        assert _read_columns(index) == {"columns"}
+        index.search(SearchRequest("korea", sort="date", facets=False), corpus.store)
+        assert _read_columns(index) == {"columns", "day"}
+        assert index.search(SearchRequest("korea"), corpus.store).facets["year"]
+        assert _read_columns(index) == COLUMN_READS - {"_names_column"}  # no entity facet
+    finally:
+        index.close()
+    warmed = SearchIndex.open(corpus.index_dir)
+    try:
+        warmed.warm()
+        assert _read_columns(warmed) == COLUMN_READS
+    finally:
+        warmed.close()
+
+
 def test_sort_by_date_puts_unknown_dates_last_both_ways(corpus: Corpus) -> None:
     oldest = [hit.id for hit in run(corpus, "talks OR railway", sort="date").hits]
     newest = [hit.id for hit in run(corpus, "talks OR railway", sort="-date").hits]

@@ -175,12 +175,14 @@ class SearchIndex:
         return cls(Path(index_dir), refresh_seconds)
 
     def warm(self) -> float:
-        """Load now what the first search would (the filter, facet and date columns, each
-        body field's lengths for ranking): 2 s at 60,000 documents, which a server's worker
-        should spend before it takes requests. Returns the seconds it took."""
+        """Load now what the first search would (the filter, facet and date columns, the
+        speakers, each body field's lengths for ranking): 2 s at 60,000 documents, which a
+        server's worker should spend before it takes requests. Returns the seconds it took."""
         started = time.perf_counter()
         with self._lock:
-            searcher, _ = self._current()
+            searcher, table = self._current()
+            table.load()
+            self._speaker_table().load()
             for sub, _ in searcher.leaf_searchers():
                 for name in BODY_FIELDS:
                     if name in sub.schema:

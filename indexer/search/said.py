@@ -52,24 +52,50 @@ class SaidScope:
 
 
 class SpeakerTable:
-    """Every document's speakers, by document number, for one searcher."""
+    """Every document's speakers, by document number, for one searcher; read on first use, so
+    a search with neither ``said:`` nor facets (``dossier search``) never reads them."""
 
     def __init__(self, searcher: Any) -> None:
-        reader = searcher.reader()
-        self.by_doc: dict[int, list[tuple[str, int]]] = {}
-        self.names: dict[str, str] = {}
-        self.spans: dict[str, dict[int, str]] = {}  # ref -> document -> its ranges, unread
-        for sub, offset in reader.leaf_readers():
+        self._reader = searcher.reader()
+
+    def load(self) -> None:
+        """Read the speakers now rather than on the first search that needs them."""
+        _ = self._read
+
+    @property
+    def by_doc(self) -> dict[int, list[tuple[str, int]]]:
+        """Each document's speakers' refs with their turn counts."""
+        return self._read[0]
+
+    @property
+    def names(self) -> dict[str, str]:
+        """Each speaker ref's name."""
+        return self._read[1]
+
+    @property
+    def spans(self) -> dict[str, dict[int, str]]:
+        """Each speaker ref's documents with the ranges of their turns, not yet decoded."""
+        return self._read[2]
+
+    @functools.cached_property
+    def _read(
+        self,
+    ) -> tuple[dict[int, list[tuple[str, int]]], dict[str, str], dict[str, dict[int, str]]]:
+        by_doc: dict[int, list[tuple[str, int]]] = {}
+        names: dict[str, str] = {}
+        spans: dict[str, dict[int, str]] = {}  # ref -> document -> its ranges, unread
+        for sub, offset in self._reader.leaf_readers():
             if not sub.has_column("said_names"):
                 continue
             for i, raw in enumerate(sub.column_reader("said_names", translate=False)):
                 found = read_said_names(raw)
                 if found:
-                    self.by_doc[offset + i] = [(line.ref, line.turns) for line in found]
+                    by_doc[offset + i] = [(line.ref, line.turns) for line in found]
                     for line in found:
-                        self.names.setdefault(line.ref, line.name)
+                        names.setdefault(line.ref, line.name)
                         if line.ranges:
-                            self.spans.setdefault(line.ref, {})[offset + i] = line.ranges
+                            spans.setdefault(line.ref, {})[offset + i] = line.ranges
+        return by_doc, names, spans
 
     @functools.lru_cache(maxsize=256)  # noqa: B019 (one table per searcher, dropped with it)
     def refs(self, value: str) -> tuple[str, ...]:

@@ -9,6 +9,7 @@ in docs/PERFORMANCE.md; tests/test_webapp_cli_startup.py lists the modules it mu
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from collections.abc import Mapping, Sequence, Set
@@ -107,6 +108,8 @@ def search_command(
         request = search_request(cast("MultiDict[str, str]", args), per_page=limit)
     except InvalidParameter as exc:
         raise click.ClickException(str(exc).replace('Parameter "', 'Option "--')) from exc
+    if not as_json:  # the lines printed show no facets: count none (and read no columns)
+        request = dataclasses.replace(request, facets=False)
     config = load_config(generate_secret=False)
     with open_for_reading(config) as store:
         index = SearchIndex.open(Path(config["INDEX_DIR"]))
