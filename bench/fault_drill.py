@@ -2,6 +2,7 @@
 count what the crash cost.
 
     python bench/fault_drill.py [--rebuilds 20] [--ingests 3] [--seed 9] [--base 600] [--batch 150]
+                                [--model FILE]
 
 A throw-away instance in a temporary folder (never the repository) gets ``--base`` Kremlin
 documents from ../shared/data/bench. Each round then kills one command: ``dossier index
@@ -15,7 +16,10 @@ index lock's ``HOLDER`` names the ingest; between the two, "analysed": workers g
 mentions being stored); the ingest rounds aim at analysing, indexing and storing in turn: the
 drill waits for the phase to begin, then kills after a random delay within that phase's
 duration in a reference ingest. The report gives the phase each kill
-actually landed in. Then:
+actually landed in. With ``--model`` (a trained entity model, such as an instance's
+``models/entities.json.gz``) the instance recognises entities with it, not with the registry
+and rules alone: the analysis phase lasts several times longer, so more kills land in it.
+Then:
 
 - leftover processes: workers of the killed process still alive 10 s after it died;
 - leftover locks: the index lock still held 5 s after the kill;
@@ -36,6 +40,7 @@ import gzip
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -191,7 +196,10 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=9)
     ap.add_argument("--base", type=int, default=600, help="documents ingested before the drill")
     ap.add_argument("--batch", type=int, default=150, help="new documents per ingest round")
+    ap.add_argument("--model", type=Path, help="a trained entity model file for the instance")
     args = ap.parse_args()
+    if args.model is not None and not args.model.is_file():
+        raise SystemExit(f"--model {args.model}: no such file (an instance's models/ holds one)")
     if not sys.platform.startswith("linux"):
         raise SystemExit("the drill reads /proc: run it on Linux")
     rng = random.Random(args.seed)
@@ -201,7 +209,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="dossier-fault-drill-") as tmp:
         drill = Drill(Path(tmp) / "home", documents, rng)
         drill.home.mkdir()
-        _prepare(drill, args.base, args.batch)
+        _prepare(drill, args.base, args.batch, args.model)
         aims = [PHASES[kinds[:n].count("ingest") % len(PHASES)] for n in range(len(kinds))]
         rounds = [
             _round(drill, n, kind, args.batch, aim)
@@ -228,12 +236,18 @@ def _kremlin(count: int) -> list[dict[str, object]]:
     return found
 
 
-def _prepare(drill: Drill, base: int, batch: int) -> None:
-    """An instance with ``base`` documents, indexed; times an ingest of one batch and a
-    rebuild run to their end, so that the kills fall within their running time."""
+def _prepare(drill: Drill, base: int, batch: int, model: Path | None) -> None:
+    """An instance with ``base`` documents, indexed (and ``model`` as its entity model);
+    times an ingest of one batch and a rebuild run to their end, so that the kills fall
+    within their running time."""
+    from indexer.entities import model_path
+
     done = drill.run("setup", "--no-demo", "--no-download")
     if done.returncode:
         raise SystemExit(f"dossier setup failed:\n{done.stderr}")
+    if model is not None:
+        model_path(drill.home / "models").parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(model, model_path(drill.home / "models"))
     done = drill.run("ingest", str(drill.batch(base)))
     if done.returncode:
         raise SystemExit(f"dossier ingest failed:\n{done.stderr}")
@@ -346,7 +360,8 @@ def _lock_freed(index_dir: Path, grace: float) -> bool:
 def _report(rounds: list[Round], args: argparse.Namespace) -> None:
     fields = ("leftover_processes", "leftover_locks", "leftover_folders", "lost", "stale")
     landed = sum(1 for r in rounds if r.landed)
-    print(f"# fault drill: {len(rounds)} rounds ({landed} kills landed), seed {args.seed}")
+    model = f", entity model {args.model.name}" if args.model else ""
+    print(f"# fault drill: {len(rounds)} rounds ({landed} kills landed), seed {args.seed}{model}")
     print(f"{machine()}\n")
     print(
         "| round | killed | in phase | after s | workers | leftover processes | locks | folders "
