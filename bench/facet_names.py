@@ -8,7 +8,9 @@ M is a model "dossier entities train" saved (an instance's models/entities.json.
 registry is empty, as on a new instance, so every name is the model's (or a speaker label's).
 For each facet type it prints how many names and document counts leave the facet for its
 "less sure" list, the top names before and after, and what became of the ``PROBES``: names the
-issue reported as noise ("Colleagues", "Republic") and names that must stay.
+issue reported as noise ("Colleagues", "Republic") and names that must stay; then the names
+that ``indexer.entities.fragments`` (lone generic heads of longer names) takes out of the
+facets of some documents, from the same analysis with and without it.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.sources import collection_paths, machine  # noqa: E402
 
 TYPES = ("PERSON", "ORGANIZATION", "LOCATION", "NORP")
+Names = dict[tuple[str, str], dict[str, bool]]  # (type, key) -> {document: sure there}
 PROBES = (
     *("colleagues", "republic", "government", "applause", "laughter", "speaker", "union"),
     *("federation", "council", "hall", "earth", "putin", "vladimir"),
@@ -58,22 +61,32 @@ def main() -> None:
     from corpus.entities.model import alias_key
     from corpus.model import Document
     from indexer.entities.analysis import analyse_document
+    from indexer.entities.features import shared_lexicon
+    from indexer.entities.fragments import demote_fragments
     from indexer.entities.recogniser import Recogniser
     from indexer.entities.refs import is_sure
 
     model = Recogniser.load(args.model)
     sure: dict[tuple[str, str], dict[str, bool]] = collections.defaultdict(dict)
-    started, n = time.process_time(), 0
+    whole: dict[tuple[str, str], dict[str, bool]] = collections.defaultdict(dict)  # no fragments
+    started, n, cost = time.process_time(), 0, 0.0
     for doc_id, text in documents(args.collection, args.docs):
         n += 1
-        for m in analyse_document(Document(doc_id, 1, text), model, None).mentions:
-            if m.type in TYPES:
-                seen = sure[(m.type, alias_key(m.text))]
-                seen[doc_id] = seen.get(doc_id, False) or is_sure(m)
+        found = analyse_document(Document(doc_id, 1, text), model, None, fragments=False).mentions
+        begun = time.process_time()
+        demoted = demote_fragments(found, text, shared_lexicon())
+        cost += time.process_time() - begun
+        for mentions, names in ((demoted, sure), (found, whole)):
+            for m in mentions:
+                if m.type in TYPES:
+                    seen = names[(m.type, alias_key(m.text))]
+                    seen[doc_id] = seen.get(doc_id, False) or is_sure(m)
     print(f"{n} documents of {args.collection}, {time.process_time() - started:.0f} CPU-s")
+    print(f"fragments (demote_fragments): {cost * 1000:.0f} CPU-ms")
     print(machine())
     for type in TYPES:
         report(type, {key: docs for (t, key), docs in sure.items() if t == type}, args.top)
+        fragments(type, sure, whole)
 
 
 def report(type: str, names: dict[str, dict[str, bool]], top: int) -> None:
@@ -94,6 +107,20 @@ def report(type: str, names: dict[str, dict[str, bool]], top: int) -> None:
         if probe in names:
             docs = names[probe]
             print(f"  {probe!r}: {len(docs)} documents, sure in {sum(docs.values())}")
+
+
+def fragments(type: str, sure: Names, whole: Names) -> None:
+    """The names of ``type`` that ``demote_fragments`` took out of the facets of some
+    documents: documents where they were sure before -> after."""
+    lost = []
+    for (t, key), docs in whole.items():
+        before, after = sum(docs.values()), sum(sure[(t, key)].values())
+        if t == type and after < before:
+            lost.append((before - after, before, key))
+    lost.sort(key=lambda x: (-x[0], x[2]))
+    gone = sum(1 for d, b, _ in lost if d == b)
+    print(f"  fragments: {len(lost)} names lose documents, {gone} leave the facet:")
+    print("   ", ", ".join(f"{k} {b}->{b - d}" for d, b, k in lost[:30]))
 
 
 if __name__ == "__main__":

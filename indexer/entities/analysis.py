@@ -14,6 +14,9 @@ The order of authority, lowest first:
    orphaned.
    A tag without an entity links to the entity one of whose forms it says, as in (2).
 
+Last, a lone generic word heading a longer name of the same document ("Federation" of
+"Russian Federation") is made less sure, so it leaves the facets (``fragments.py``).
+
 Speaker turns are found first (``indexer/entities/turn_labels.py``): each label's name is a
 PERSON mention of the turn's speaker, trusted above the registry and the model (whatever they
 found over it or across the label's colon is dropped), below suppressions and tags.
@@ -42,6 +45,8 @@ from corpus.model import Document, Span
 from indexer import analyse
 from indexer.entities import rules
 from indexer.entities.alias_matcher import AliasMatcher
+from indexer.entities.features import shared_lexicon
+from indexer.entities.fragments import demote_fragments
 from indexer.entities.turn_labels import label_mentions, outside_labels, speaker_turns
 
 if TYPE_CHECKING:
@@ -55,8 +60,10 @@ if TYPE_CHECKING:
 # titles alone, a line's capitalised opening words and one-word lower-case words are dropped.
 # 4: speaker turns, and their labels' names as PERSON mentions. 5: in a hard-wrapped text, a
 # full-width line that does not end a clause runs on into the next line ("United / Nations").
-# 6: a common word alone gets at most ``COMMON_WORD_CONFIDENCE``.
-ANALYSIS_VERSION = 6
+# 6: a common word alone gets at most ``COMMON_WORD_CONFIDENCE``. 7: a lone generic word that
+# heads a longer name of the document ("Federation" of "Russian Federation") gets at most
+# ``FRAGMENT_CONFIDENCE`` (``fragments.py``).
+ANALYSIS_VERSION = 7
 
 
 @dataclass(frozen=True)
@@ -90,8 +97,11 @@ def analyse_document(
     recogniser: Recogniser | None,
     matcher: AliasMatcher | None,
     corrections: EntityCorrections | None = None,
+    *,
+    fragments: bool = True,
 ) -> EntityAnalysis:
-    """Everything ``replace_mentions`` stores for a version: mentions, sentences, tag places."""
+    """Everything ``replace_mentions`` stores for a version: mentions, sentences, tag places.
+    ``fragments=False``: leave out ``demote_fragments`` (``bench/facet_names.py`` compares)."""
     text = document.text
     corrections = corrections or EntityCorrections()
     has_registry = matcher is not None and matcher.size > 0
@@ -118,6 +128,8 @@ def analyse_document(
     mentions = merge(found)
     locations = {t.id: locate(t, text) for t in corrections.tagged}
     mentions = _apply_tags(mentions, corrections.tagged, locations, text, matcher)
+    if recogniser is not None and fragments:
+        mentions = demote_fragments(mentions, text, shared_lexicon())
     starts = [s.start for s in sentence_spans]
     numbers = tuple(max(bisect.bisect_right(starts, m.span.start) - 1, 0) for m in mentions)
     return EntityAnalysis(tuple(mentions), numbers, locations, tuple(turns))
