@@ -18,7 +18,8 @@ drill waits for the phase to begin, then kills after a random delay within that 
 duration in a reference ingest. The report gives the phase each kill
 actually landed in. With ``--model`` (a trained entity model, such as an instance's
 ``models/entities.json.gz``) the instance recognises entities with it, not with the registry
-and rules alone: the analysis phase lasts several times longer, so more kills land in it.
+and rules alone: the analysis phase lasts longer (two to three times at 60 documents a
+batch, docs/PERFORMANCE.md), so more kills land in it.
 Then:
 
 - leftover processes: workers of the killed process still alive 10 s after it died;
