@@ -4,12 +4,32 @@ the same bytes (tests/test_webapp_highlight_reference.py)."""
 
 from __future__ import annotations
 
+import re
+import statistics
 from collections.abc import Iterable, Sequence
 
 from markupsafe import Markup, escape
 
 from corpus import Span
-from webapp.highlight import LAYER_ORDER, Mark, paragraph_breaks
+from webapp.highlight import LAYER_ORDER, Mark
+
+_BLANK_LINE = re.compile(r"\n(?:[^\S\n]*\n)+\s*")
+_LINE_BREAK = re.compile(r"\n\s*")
+_WRAPPED_LINE_CHARS = 100
+
+
+def paragraph_breaks(text: str) -> list[Span]:
+    """The whitespace between paragraphs, as the renderer found it at 4ee70c7."""
+    lines = [len(line) for line in text.split("\n") if line.strip()]
+    wrapped = bool(lines) and statistics.median(lines) < _WRAPPED_LINE_CHARS
+    pattern = _BLANK_LINE if wrapped and _BLANK_LINE.search(text) else _LINE_BREAK
+    return [Span(_spaces_before(text, m.start()), m.end()) for m in pattern.finditer(text)]
+
+
+def _spaces_before(text: str, at: int) -> int:
+    while at > 0 and text[at - 1] != "\n" and text[at - 1].isspace():
+        at -= 1
+    return at
 
 
 def reference_render(

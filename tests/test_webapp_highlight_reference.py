@@ -4,12 +4,13 @@ paragraphs or not, for a whole text or a part of a longer one."""
 
 from __future__ import annotations
 
+from highlight_reference import paragraph_breaks as reference_breaks
 from highlight_reference import reference_render
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corpus.model import Span
-from webapp.highlight import Mark, render_layers
+from webapp.highlight import Mark, paragraph_breaks, render_layers
 
 HOSTILE = "<>&\"' \n\n a\nb  \t\n"
 texts = st.text(alphabet=st.sampled_from(HOSTILE) | st.characters(codec="utf-8"), max_size=80)
@@ -65,3 +66,9 @@ def test_hostile_text_and_titles_stay_escaped() -> None:
     assert out == reference_render(text, marks, paragraphs=True)
     assert "<img" not in out and "<script>" not in out
     assert "&#34;&gt;&lt;script&gt;" in out
+
+
+@settings(max_examples=500, deadline=None)
+@given(texts)
+def test_paragraph_breaks_are_where_they_were(text: str) -> None:
+    assert paragraph_breaks(text) == reference_breaks(text)

@@ -95,17 +95,21 @@ def paragraph_breaks(text: str) -> list[Span]:
     Hard-wrapped text (short lines) breaks at blank lines; text with one paragraph per line breaks
     at every line break.
     """
-    lines = [len(line) for line in text.split("\n") if line.strip()]
+    return [Span(a, b) for a, b in _gaps(text)]
+
+
+def _gaps(text: str) -> list[tuple[int, int]]:
+    """``paragraph_breaks`` as (start, end) pairs: a long transcript has a thousand."""
+    lines = [len(line) for line in text.split("\n") if line and not line.isspace()]
     wrapped = bool(lines) and statistics.median(lines) < _WRAPPED_LINE_CHARS
     pattern = _BLANK_LINE if wrapped and _BLANK_LINE.search(text) else _LINE_BREAK
-    return [Span(_spaces_before(text, m.start()), m.end()) for m in pattern.finditer(text)]
-
-
-def _spaces_before(text: str, at: int) -> int:
-    """Where the whitespace other than line breaks just before offset ``at`` begins."""
-    while at > 0 and text[at - 1] != "\n" and text[at - 1].isspace():
-        at -= 1
-    return at
+    gaps = []
+    for m in pattern.finditer(text):
+        at, end = m.span()
+        while at > 0 and text[at - 1] != "\n" and text[at - 1].isspace():
+            at -= 1  # the spaces before the line break belong to the gap
+        gaps.append((at, end))
+    return gaps
 
 
 def render_layers(
@@ -121,8 +125,7 @@ def render_layers(
     offsets into the longer text.
     """
     writer = _Writer(text, list(marks), start)
-    gaps = paragraph_breaks(text) if paragraphs else []
-    writer.write(gaps, paragraphs)
+    writer.write(_gaps(text) if paragraphs else [], paragraphs)
     return Markup("".join(writer.out))
 
 
@@ -158,12 +161,12 @@ class _Writer:
             elif mark.element_id:
                 self.empties.setdefault(a, []).append(i)
 
-    def write(self, gaps: Sequence[Span], paragraphs: bool) -> None:
+    def write(self, gaps: Sequence[tuple[int, int]], paragraphs: bool) -> None:
         """Write the text, its marks and (with ``paragraphs``) its ``<p>`` elements."""
         text, out, stack, active = self.text, self.out, self.stack, self.active
         into_gap: dict[int, bool] = {}  # a cut where a gap between paragraphs starts or ends
-        for gap in gaps:
-            into_gap[gap.start], into_gap[gap.end] = True, False
+        for a, b in gaps:
+            into_gap[a], into_gap[b] = True, False
         marked = {*self.starts, *self.ends, *self.empties}
         cuts = sorted({0, len(text), *marked, *into_gap})
         # Where the characters escaping changes are: a run before the next one is written as
