@@ -15,6 +15,7 @@ from corpus.store import Store
 from indexer.build import build_index, catch_up_index
 from indexer.errors import QueryError
 from indexer.search import SearchIndex, SearchRequest, merge_passages, overlap, parse_query
+from indexer.search.external import Resolved
 from indexer.search.passages import in_annotations
 from webapp.annotation_search import AnnotationResolver
 
@@ -136,3 +137,16 @@ def test_misuse_is_a_clear_error(query: str, message: str) -> None:
 def test_without_a_resolver_nothing_is_annotated(world: Any) -> None:
     store, _, index = world
     assert index.search(SearchRequest("sanctions in:annotations"), store).total == 0
+
+
+def test_annotated_yes_looks_up_an_id_set_once_and_sees_a_new_annotation(world: Any) -> None:
+    store, astore, index = world
+    assert search(world, "relief annotated:yes").total == 7
+    searcher, table = index._current()
+    answer = Resolved("annotated", "yes", ids=frozenset({"talks-01", "talks-07", "nowhere"}))
+    found = table.docs_for(answer)
+    assert table.docs_for(answer) is found  # kept: not looked up in the index again
+    assert {searcher.stored_fields(n)["id"] for n in found} == {"talks-01", "talks-07"}
+    note(astore, 9, PASSAGE, author="local", visibility="private")
+    assert search(world, "relief annotated:yes").total == 8
+    assert "talks-09" in ids(search(world, "relief annotated:yes", per_page=50))

@@ -40,8 +40,9 @@ class Resolver(Protocol):
 
 @dataclass(frozen=True)
 class Resolved(Filter):
-    """A filter already answered: the ids of the documents it selects (never cached: the
-    answer changes whenever an annotation is saved)."""
+    """A filter already answered: the ids of the documents it selects (asked anew for every
+    search: the answer changes whenever an annotation is saved; the index keeps only which of
+    its documents a given set of ids is)."""
 
     ids: frozenset[str] = frozenset()
 

@@ -14,7 +14,7 @@ import functools
 import heapq
 import itertools
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -127,8 +127,7 @@ class DocTable:
         if isinstance(node, Not):
             return self.live - self.docs_for(node.child)
         if isinstance(node, Resolved):
-            ids = sorted(node.ids)
-            return self._query_docs(wq.Or([wq.Term("id", i) for i in ids])) if ids else frozenset()
+            return self._remember(("ids", node.ids), lambda: self._with_ids(node.ids))
         if isinstance(node, Filter | DateFilter):
             return self._cached(node)
         raise TypeError(f"not a filter: {node!r}")
@@ -192,16 +191,27 @@ class DocTable:
             if isinstance(leaf, Filter)
             else (leaf.first, leaf.last)
         )
+        return self._remember(key, lambda: self._compute(leaf))
+
+    def _remember(self, key: Any, compute: Callable[[], DocSet]) -> DocSet:
         with self._lock:
             if key in self._cache:
                 self._cache.move_to_end(key)
                 return self._cache[key]
-        docs = self._compute(leaf)
+        docs = compute()
         with self._lock:
             self._cache[key] = docs
             while len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
         return docs
+
+    def _with_ids(self, ids: frozenset[str]) -> DocSet:
+        """The documents with these ids (an annotation filter's answer). Kept by the ids
+        themselves, so the same annotated set is looked up once per searcher (20 ms for 100
+        ids) and a saved annotation, which changes the set, is seen at once."""
+        if not ids:
+            return frozenset()
+        return self._query_docs(wq.Or([wq.Term("id", i) for i in sorted(ids)]))
 
     def _compute(self, leaf: Filter | DateFilter) -> DocSet:
         if isinstance(leaf, DateFilter):
