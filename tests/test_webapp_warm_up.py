@@ -1,8 +1,10 @@
-"""A web worker loads the search index's columns when it starts, before any request."""
+"""A web worker loads the search index's columns when it starts, before any request, then
+freezes what start-up built out of the garbage collector's reach."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +12,13 @@ import pytest
 
 from webapp.config import ConfigError
 from webapp.resources import close_resources
+
+
+@pytest.fixture(autouse=True)
+def _unfreeze() -> Iterator[None]:
+    """Give the test process's objects back to the collector after each test."""
+    yield
+    gc.unfreeze()
 
 
 def _warm_index(app: Any) -> Any:
@@ -28,6 +37,21 @@ def test_a_worker_with_warm_up_has_its_columns_loaded_before_the_first_request(
         response = app.test_client().get("/api/search?q=security")
         assert response.status_code == 200
         assert _warm_index(app) is index  # the request used the warm one
+    finally:
+        close_resources(app)
+
+
+def test_a_warmed_worker_leaves_start_up_objects_out_of_full_collections(
+    make_app: Callable[..., Any],
+) -> None:
+    gc.unfreeze()
+    app = make_app()  # TESTING: nothing frozen
+    close_resources(app)
+    assert gc.get_freeze_count() == 0
+    app = make_app(WARM_UP=True)
+    try:
+        assert gc.get_freeze_count() > 10_000  # the modules, the app, the index's columns
+        assert app.test_client().get("/api/search?q=security").status_code == 200
     finally:
         close_resources(app)
 
