@@ -1,0 +1,62 @@
+"""The fast scan for tokens a query may mark finds exactly what the candidate expression's
+``finditer`` finds, on texts long enough to take it, with every kind of letter that case
+folding or the non-ASCII rule could trip on."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from indexer.search.matching import (
+    _candidates_of,
+    candidate_tokens,
+    hit_spans,
+    match_spans,
+    pattern_of,
+)
+from indexer.search.syntax import parse_query
+
+PIECES = [
+    "Russia", "russian", "RUSSIA's", "ru", "R", "u", "Rü", "ру", "über", "Élysée", "é",
+    "\u212aelvin",  # the Kelvin sign folds to k
+    "\u017ftrong",  # long s folds to s
+    "İstanbul",  # lower-casing makes it two characters: the slow path
+    "’s", "U.S.", "don't", "_x", "x_", "1st", "—", "«", "»", " ", " ", "\n", "\n\n", ".", "-",
+    "sanctions", "Sanctioned", "gas", "GAS", "gaz", "oil", "dying", "die", "Ukraine",
+]  # fmt: skip
+QUERIES = [
+    "russia", "sanctions", "gas oil", '"sanctions relief"', "ukr*", "gaz~1", "dying",
+    "élysée", "kelvin", "strong", "istanbul", "über", "ру*", "ru*", "sa*", "oi~1",
+]  # fmt: skip
+
+
+def long_text(pieces: list[str]) -> str:
+    """At least a few thousand characters, so the fast path is taken (unless İ is in)."""
+    text = "".join(pieces)
+    return (text + " ") * (1 + 2_500 // max(len(text), 1))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(PIECES), min_size=1, max_size=40),
+    st.sampled_from(QUERIES),
+    st.integers(0, 50),
+    st.integers(0, 50),
+)
+def test_the_fast_scan_finds_what_finditer_finds(
+    pieces: list[str], query: str, cut_start: int, cut_end: int
+) -> None:
+    text = long_text(pieces)
+    pattern = pattern_of(parse_query(query))
+    start, end = cut_start, len(text) - cut_end
+    expected = [m.span() for m in _candidates_of(pattern).finditer(text, start, end)]
+    assert [m.span() for m in candidate_tokens(text, pattern, start, end)] == expected
+
+
+def test_hits_in_a_long_real_shaped_text_are_unchanged() -> None:
+    text = long_text(["President Putin: Russia’s gas, ", "the Élysée and \u212aazan; ", "\n\n"])
+    pattern = pattern_of(parse_query("russia gas élysée kazan"))
+    spans = hit_spans(text, "russia gas élysée kazan")
+    assert spans and spans == match_spans(text, pattern)
+    words = {text[s.start : s.end] for s in spans}
+    assert words == {"Russia’s", "gas", "Élysée", "\u212aazan"}
