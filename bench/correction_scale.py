@@ -1,0 +1,136 @@
+"""A registry correction at collection scale: how long until its documents are re-analysed and
+visible in search (the target: 5,000 documents within 60 s on this machine; issue 13).
+
+    python bench/correction_scale.py --model M --collection kremlin --docs 5000
+
+The first run ingests the collection's first ``docs`` documents into a SQLite store in
+/tmp/dossier-bench-correction-<collection>-<docs>, analyses them with the model M and builds
+the index (kept for later runs). Each run copies that store and index, adds "Vladimir Putin"
+(aliases "Putin", "President Putin") to the registry, and drains the re-analysis queue as
+``dossier entities reanalyse`` does (``procs`` worker processes): every queued document is
+re-analysed (tokens, model, registry) and its index record replaced, after which search shows
+the correction. It prints the documents affected, the preview's cost (the count the web app
+and the command line ask with), wall and CPU seconds (this process and its workers), and what
+5,000 documents would take at that rate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.bench_entities import _sample  # noqa: E402
+from bench.sources import collection_paths, machine  # noqa: E402
+
+TARGET_DOCUMENTS = 5_000
+TARGET_SECONDS = 60.0
+
+
+def _cpu() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def _build(base: Path, collection: str, docs: int, model_path: Path, procs: int) -> None:
+    """Ingest, analyse and index the sample once, into ``base``."""
+    from corpus.entities.store import EntityStore
+    from corpus.ingestion import ingest
+    from corpus.store import Store
+    from indexer.build import build_index
+    from indexer.entities.extraction import analyse_documents
+    from indexer.entities.recogniser import Recogniser
+
+    base.mkdir(parents=True)
+    sample = _sample(collection_paths(collection), docs, base)
+    started = time.perf_counter()
+    with Store.open(f"sqlite:///{base / 'dossier.db'}") as store:
+        ingest([sample], store)
+        model = Recogniser.load(model_path)
+        analyse_documents(store, EntityStore(store), recogniser=model, procs=procs)
+        build_index(store, base / "index", procs=procs)
+        count = store.count()
+    print(f"Built {base}: {count:,} documents in {time.perf_counter() - started:.0f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", required=True, type=Path)
+    parser.add_argument("--collection", default="kremlin")
+    parser.add_argument("--docs", type=int, default=TARGET_DOCUMENTS)
+    parser.add_argument("--procs", type=int, default=2)
+    args = parser.parse_args()
+    from corpus.entities.corrections import add_entity
+    from corpus.entities.dry_run import preview
+    from corpus.entities.store import EntityStore
+    from corpus.jobs import QueuePolicy
+    from corpus.store import Store
+    from indexer.entities.reanalysis import drain
+    from indexer.entities.recogniser import Recogniser
+
+    base = Path(f"/tmp/dossier-bench-correction-{args.collection}-{args.docs}")
+    if not base.exists():
+        _build(base, args.collection, args.docs, args.model, args.procs)
+    run = base.parent / f"{base.name}-run"
+    shutil.rmtree(run, ignore_errors=True)
+    run.mkdir()
+    shutil.copy(base / "dossier.db", run / "dossier.db")
+    shutil.copytree(base / "index", run / "index")
+    print(machine())
+    model = Recogniser.load(args.model)
+    with Store.open(f"sqlite:///{run / 'dossier.db'}") as store:
+        entity_store = EntityStore(store)
+
+        def correct() -> object:
+            return add_entity(
+                entity_store, "Vladimir Putin", "PERSON", aliases=["Putin", "President Putin"]
+            )
+
+        t0 = time.perf_counter()
+        counted = preview(correct)
+        t1 = time.perf_counter()
+        result = add_entity(
+            entity_store, "Vladimir Putin", "PERSON", aliases=["Putin", "President Putin"]
+        )
+        t2, cpu0 = time.perf_counter(), _cpu()
+        report = drain(
+            store,
+            entity_store,
+            run / "index",
+            model,
+            worker="bench",
+            policy=QueuePolicy(),
+            batch=128,
+            procs=args.procs,
+        )
+        t3, cpu = time.perf_counter(), _cpu() - cpu0
+    shutil.rmtree(run, ignore_errors=True)
+    done = len(report.documents)
+    rate = done / (t3 - t2) if t3 > t2 else 0.0
+    print(
+        f"Add Vladimir Putin: {len(result.affected):,} of {args.docs:,} documents affected "
+        f"(preview {counted.documents:,} in {(t1 - t0) * 1000:.0f} ms; correction "
+        f"{(t2 - t1) * 1000:.0f} ms)"
+    )
+    print(
+        f"Re-analysed and re-indexed {done:,} ({report.indexed:,} records, "
+        f"{len(report.failures)} failed) in {t3 - t2:.1f} s wall, {cpu:.1f} CPU-s, "
+        f"procs {args.procs}: {rate:.1f} documents a second"
+    )
+    if rate:
+        needed = TARGET_DOCUMENTS / rate
+        verdict = "met" if needed <= TARGET_SECONDS else "not met"
+        print(
+            f"{TARGET_DOCUMENTS:,} documents at this rate: {needed:.0f} s "
+            f"(target {TARGET_SECONDS:.0f} s: {verdict})"
+        )
+
+
+if __name__ == "__main__":
+    main()
