@@ -124,7 +124,10 @@ def test_said_that_names_no_one_matches_nothing_and_says_so(small: Any) -> None:
     index, store, _ = small
     result = index.search(SearchRequest("said:nobody roads"), store)
     assert result.total == 0
-    assert 'No speaker in the index is called "nobody".' in result.notices
+    assert result.notices[-1].startswith('No speaker in the index is called "nobody".')
+    assert "speaker:nobody finds documents by that speaker" in result.notices[-1]
+    named = index.search(SearchRequest('said:"Ronald Reagan" roads'), store)
+    assert 'speaker:"Ronald Reagan" finds documents' in named.notices[-1]
 
 
 def test_said_of_a_registry_person_who_takes_no_turn_says_so(small: Any) -> None:

@@ -665,7 +665,10 @@ def test_filters_on_annotations_and_speakers_open_what_they_need(ingested: Any) 
     assert json.loads(_run(ingested, "search", "--json", "korea note:talks"))["total"] == 0
     said = json.loads(_run(ingested, "search", "--json", "said:nobody korea"))
     assert said["total"] == 0
-    assert said["notices"] == ['No speaker in the index is called "nobody".']
+    assert said["notices"] == [
+        'No speaker in the index is called "nobody". said: looks inside the speaker turns of '
+        "transcripts; speaker:nobody finds documents by that speaker or author."
+    ]
 
 
 def test_a_search_never_migrates_the_database(ingested: Any, tmp_path: Path) -> None:

@@ -160,7 +160,7 @@ def said_scope(
     for value in values:
         found = _named(value, table, store)
         if not found:
-            notices.append(f'No speaker in the index is called "{value}".')
+            notices.append(_no_speaker(value))
         elif notice := _said_nothing(value, found, table, store):
             notices.append(notice)
         refs.update(dict.fromkeys(found))
@@ -170,6 +170,16 @@ def said_scope(
     if parsed is not None:
         parsed = dataclasses.replace(parsed, root=rest, notices=(*parsed.notices, *notices))
     return SaidScope(scoped, parsed, (keep,), tuple(notices))
+
+
+def _no_speaker(value: str) -> str:
+    """The notice for a ``said:`` value no turn's speaker matches. A speech or article with no
+    speaker labels has no turns, so point to ``speaker:``, which matches its speaker."""
+    term = f'"{value}"' if any(c.isspace() for c in value) else value
+    return (
+        f'No speaker in the index is called "{value}". said: looks inside the speaker turns of '
+        f"transcripts; speaker:{term} finds documents by that speaker or author."
+    )
 
 
 def _said_nothing(value: str, found: list[str], table: SpeakerTable, store: Any) -> str:
