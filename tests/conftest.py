@@ -179,6 +179,17 @@ def client(app: Any) -> Any:
 
 
 @pytest.fixture
+def api(client: Any, store: Any) -> Any:
+    """The test client as a page's script calls the JSON API: with this session's CSRF token,
+    and the fixture document's text as ``api.text`` to select quotes in (``json_api.py``)."""
+    from json_api import DOC, with_csrf
+
+    with_csrf(client)
+    client.text = store.get(DOC).text
+    return client
+
+
+@pytest.fixture
 def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     """CliRunner on a fresh instance folder."""
     from click.testing import CliRunner

@@ -6,31 +6,10 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
-import pytest
 from bs4 import BeautifulSoup
+from json_api import DOC, QUOTE, selection
 
 from corpus.model import DocumentDraft
-
-DOC = "fixture-eastern-forum-2019"
-QUOTE = "a zone of peace in the Far East"
-
-
-@pytest.fixture
-def api(client: Any) -> Any:
-    page = BeautifulSoup(client.get("/").data, "html.parser")
-    client.environ_base["HTTP_X_CSRF_TOKEN"] = page.select_one("meta[name=csrf-token]")["content"]  # type: ignore[index]
-    return client
-
-
-def selection(text: str, quote: str = QUOTE) -> dict[str, Any]:
-    start = text.index(quote)
-    return {
-        "document_id": DOC,
-        "version": 1,
-        "start": start,
-        "end": start + len(quote),
-        "quote": quote,
-    }
 
 
 def page(client: Any, url: str) -> BeautifulSoup:

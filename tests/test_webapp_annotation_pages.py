@@ -11,22 +11,11 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup, Tag
+from json_api import DOC, QUOTE
 
 from corpus.model import DocumentDraft
 
-DOC = "fixture-eastern-forum-2019"
-QUOTE = "a zone of peace in the Far East"
 OTHER = "Vladimir Putin opened the plenary session"
-
-
-@pytest.fixture
-def api(client: Any, store: Any) -> Any:
-    """The test client with this session's CSRF token, read from a page as the script does."""
-    page = BeautifulSoup(client.get("/").data, "html.parser")
-    token = page.select_one("meta[name=csrf-token]")["content"]  # type: ignore[index]
-    client.environ_base["HTTP_X_CSRF_TOKEN"] = token
-    client.text = store.get(DOC).text
-    return client
 
 
 def annotate(api: Any, quote: str = QUOTE, **fields: Any) -> dict[str, Any]:

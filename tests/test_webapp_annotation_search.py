@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bs4 import BeautifulSoup
+from json_api import with_csrf
 
 from indexer.search.engine import SearchIndex, SearchRequest
 
@@ -17,8 +17,7 @@ QUOTE = "a zone of peace in the Far East"
 
 @pytest.fixture
 def api(client: Any, store: Any) -> Any:
-    page = BeautifulSoup(client.get("/").data, "html.parser")
-    client.environ_base["HTTP_X_CSRF_TOKEN"] = page.select_one("meta[name=csrf-token]")["content"]  # type: ignore[index]
+    with_csrf(client)
     text = store.get(DOC).text
     start = text.index(QUOTE)
     created = client.post(

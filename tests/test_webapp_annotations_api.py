@@ -6,35 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from bs4 import BeautifulSoup
-
-DOC = "fixture-eastern-forum-2019"
-QUOTE = "a zone of peace in the Far East"
-
-
-@pytest.fixture
-def api(client: Any, store: Any) -> Any:
-    """The test client with this session's CSRF token, read from a page as a script would."""
-    page = BeautifulSoup(client.get("/").data, "html.parser")
-    token = page.select_one("meta[name=csrf-token]")["content"]  # type: ignore[index]
-    client.environ_base["HTTP_X_CSRF_TOKEN"] = token
-    client.text = store.get(DOC).text
-    return client
-
-
-def selection(api: Any, quote: str = QUOTE) -> dict[str, Any]:
-    start = api.text.index(quote)
-    return {
-        "document_id": DOC,
-        "version": 1,
-        "start": start,
-        "end": start + len(quote),
-        "quote": quote,
-    }
+from json_api import DOC, QUOTE, selection
 
 
 def create(api: Any, **fields: Any) -> Any:
-    return api.post("/api/annotations", json={**selection(api), **fields})
+    return api.post("/api/annotations", json={**selection(api.text), **fields})
 
 
 def test_creating_an_annotation_answers_201_with_the_documented_shape(api: Any) -> None:
@@ -103,7 +79,7 @@ def test_deleting_answers_204_then_404(api: Any) -> None:
 
 def test_the_list_filters_by_document_tag_status_and_words(api: Any) -> None:
     create(api, note="Ruble settlement", tags=["energy", "rubles"])
-    create(api, **{**selection(api, "Vladimir Putin opened"), "tags": ["people"]})
+    create(api, **{**selection(api.text, "Vladimir Putin opened"), "tags": ["people"]})
 
     listed = api.get(f"/api/annotations?document={DOC}").get_json()
     assert [a["anchor"]["quote"] for a in listed["annotations"]] == ["Vladimir Putin opened", QUOTE]
@@ -150,7 +126,7 @@ def test_a_bad_list_parameter_is_a_400_that_names_it(api: Any, query: str, messa
 def test_a_bad_create_is_refused_with_a_message_naming_the_field(
     api: Any, body: dict[str, Any], message: str
 ) -> None:
-    payload = {**selection(api), **body}
+    payload = {**selection(api.text), **body}
     if body == {"document_id": DOC}:
         payload.pop("version")
     response = api.post("/api/annotations", json=payload)
@@ -199,7 +175,7 @@ def test_replies_thread_under_an_annotation(api: Any) -> None:
 
 def test_reattaching_moves_an_annotation_to_newly_selected_words(api: Any) -> None:
     id = create(api, note="keep").get_json()["id"]
-    new = selection(api, "Vladimir Putin opened")
+    new = selection(api.text, "Vladimir Putin opened")
     del new["document_id"]
 
     moved = api.post(f"/api/annotations/{id}/reattach", json=new, headers={"If-Match": '"rev-1"'})
@@ -213,8 +189,8 @@ def test_reattaching_moves_an_annotation_to_newly_selected_words(api: Any) -> No
 
 
 def test_a_passage_link_opens_the_document_at_the_passage_with_a_citation(api: Any) -> None:
-    response = api.post("/api/passages", json=selection(api))
-    again = api.post("/api/passages", json=selection(api))
+    response = api.post("/api/passages", json=selection(api.text))
+    again = api.post("/api/passages", json=selection(api.text))
 
     body = response.get_json()
     assert response.status_code == 201 and again.get_json()["id"] == body["id"]
@@ -231,18 +207,21 @@ def test_a_passage_link_opens_the_document_at_the_passage_with_a_citation(api: A
         original.headers["Location"] == f"/documents/{DOC}?version=1&passage={body['id']}#passage"
     )
     located = api.get(f"/api/passages/{body['id']}").get_json()
-    assert (located["status"], located["located"]["start"]) == ("exact", selection(api)["start"])
+    assert (located["status"], located["located"]["start"]) == (
+        "exact",
+        selection(api.text)["start"],
+    )
     assert api.get("/passages/0000").status_code == 404
 
 
 def test_a_write_from_another_site_is_refused_even_with_the_token(api: Any) -> None:
     response = api.post(
-        "/api/annotations", json=selection(api), headers={"Origin": "http://evil.example"}
+        "/api/annotations", json=selection(api.text), headers={"Origin": "http://evil.example"}
     )
     assert response.status_code == 403
     assert set(response.get_json()) == {"error", "status"}
     same_site = api.post(
-        "/api/annotations", json=selection(api), headers={"Origin": "http://localhost"}
+        "/api/annotations", json=selection(api.text), headers={"Origin": "http://localhost"}
     )
     assert same_site.status_code == 201
     assert api.get("/api/annotations").get_json()["total"] == 1

@@ -9,22 +9,13 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup, Tag
+from json_api import DOC, QUOTE
 
 from annotations.briefs import BriefChanges, BriefDraft, BriefStore
 from annotations.model import AnnotationDraft, Selection
 from annotations.store import AnnotationStore
 
-DOC = "fixture-eastern-forum-2019"
-QUOTE = "a zone of peace in the Far East"
 TYPED = 'Putin wants "a zone of peace in the Far East" and "pipelines finished by next spring".'
-
-
-@pytest.fixture
-def api(client: Any, store: Any) -> Any:
-    page = BeautifulSoup(client.get("/briefs").data, "html.parser")
-    token = page.select_one("meta[name=csrf-token]")["content"]  # type: ignore[index]
-    client.environ_base["HTTP_X_CSRF_TOKEN"] = token
-    return client
 
 
 @pytest.fixture

@@ -8,28 +8,15 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-import pytest
 from bs4 import BeautifulSoup, Tag
+from json_api import DOC, QUOTE
 
 from annotations.briefs import BriefDraft, BriefStore
 from annotations.briefs.tables import briefs as briefs_table
 from annotations.store import AnnotationStore
 from corpus.model import DocumentDraft
 
-DOC = "fixture-eastern-forum-2019"
-QUOTE = "a zone of peace in the Far East"
 HOSTILE = '<script>alert("t")</script><img src=x onerror=alert(1)>'
-
-
-@pytest.fixture
-def api(client: Any, store: Any) -> Any:
-    """The test client with this session's CSRF token, read from a page as the script does."""
-    page = BeautifulSoup(client.get("/briefs").data, "html.parser")
-    token = page.select_one("meta[name=csrf-token]")["content"]  # type: ignore[index]
-    client.token = token
-    client.environ_base["HTTP_X_CSRF_TOKEN"] = token
-    client.text = store.get(DOC).text
-    return client
 
 
 def soup(api: Any, url: str, status: int = 200) -> BeautifulSoup:

@@ -6,35 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from bs4 import BeautifulSoup
+from json_api import DOC, QUOTE, selection
 
 from annotations.briefs import BriefDraft, BriefStore
 from annotations.store import AnnotationStore
-
-DOC = "fixture-eastern-forum-2019"
-QUOTE = "a zone of peace in the Far East"
-
-
-@pytest.fixture
-def api(client: Any, store: Any) -> Any:
-    """The test client with this session's CSRF token, read from a page as a script would."""
-    page = BeautifulSoup(client.get("/").data, "html.parser")
-    token = page.select_one("meta[name=csrf-token]")["content"]  # type: ignore[index]
-    client.environ_base["HTTP_X_CSRF_TOKEN"] = token
-    client.text = store.get(DOC).text
-    return client
-
-
-def selection(api: Any, quote: str = QUOTE) -> dict[str, Any]:
-    start = api.text.index(quote)
-    return {
-        "document_id": DOC,
-        "version": 1,
-        "start": start,
-        "end": start + len(quote),
-        "quote": quote,
-    }
 
 
 def new_brief(api: Any, **fields: Any) -> dict[str, Any]:
@@ -107,7 +83,7 @@ def test_citing_a_selection_appends_quote_and_marker_and_the_note_opens_the_pass
 ) -> None:
     brief = new_brief(api, body="Putin:")
     response = api.post(
-        f"/api/briefs/{brief['id']}/citations", json={**selection(api), "append": True}
+        f"/api/briefs/{brief['id']}/citations", json={**selection(api.text), "append": True}
     )
 
     assert response.status_code == 201
@@ -129,7 +105,7 @@ def test_citing_a_selection_appends_quote_and_marker_and_the_note_opens_the_pass
 
 
 def test_citing_an_annotation_keeps_its_id(api: Any, store: Any) -> None:
-    annotation = api.post("/api/annotations", json=selection(api)).get_json()
+    annotation = api.post("/api/annotations", json=selection(api.text)).get_json()
     brief = new_brief(api)
 
     response = api.post(
@@ -141,7 +117,7 @@ def test_citing_an_annotation_keeps_its_id(api: Any, store: Any) -> None:
     assert citation["anchor"] == annotation["anchor"]
     both = api.post(
         f"/api/briefs/{brief['id']}/citations",
-        json={**selection(api), "annotation_id": annotation["id"]},
+        json={**selection(api.text), "annotation_id": annotation["id"]},
     )
     assert both.status_code == 400
     assert "not both" in both.get_json()["error"]
@@ -150,8 +126,10 @@ def test_citing_an_annotation_keeps_its_id(api: Any, store: Any) -> None:
 def test_removing_a_citation_leaves_the_others(api: Any) -> None:
     brief = new_brief(api)
     url = f"/api/briefs/{brief['id']}/citations"
-    first = api.post(url, json=selection(api)).get_json()["citation"]
-    second = api.post(url, json=selection(api, "Pyongyang needs security guarantees")).get_json()
+    first = api.post(url, json=selection(api.text)).get_json()["citation"]
+    second = api.post(
+        url, json=selection(api.text, "Pyongyang needs security guarantees")
+    ).get_json()
     response = api.delete(f"{url}/{first['id']}")
     assert response.status_code == 200
     assert [c["id"] for c in response.get_json()["citations"]] == [second["citation"]["id"]]
@@ -182,7 +160,9 @@ def test_bad_requests_answer_400_in_the_api_shape(api: Any) -> None:
     assert unknown.status_code == 400
     assert "Unknown field 'text'" in unknown.get_json()["error"]
     brief = new_brief(api)
-    bad = api.post(f"/api/briefs/{brief['id']}/citations", json={**selection(api), "append": "yes"})
+    bad = api.post(
+        f"/api/briefs/{brief['id']}/citations", json={**selection(api.text), "append": "yes"}
+    )
     assert (bad.status_code, bad.get_json()["status"]) == (400, 400)
     assert api.get("/api/briefs/nope").get_json()["status"] == 404
 
@@ -209,8 +189,11 @@ def test_answers_match_the_described_schemas(api: Any) -> None:
     brief = new_brief(api, body="B")
     check("Brief", brief)
     url = f"/api/briefs/{brief['id']}"
-    check("NewCitation", {**selection(api), "append": True})
-    check("Cited", api.post(f"{url}/citations", json={**selection(api), "append": True}).get_json())
+    check("NewCitation", {**selection(api.text), "append": True})
+    check(
+        "Cited",
+        api.post(f"{url}/citations", json={**selection(api.text), "append": True}).get_json(),
+    )
     check("BriefList", api.get("/api/briefs").get_json())
     check("BriefRevisionList", api.get(f"{url}/revisions").get_json())
     check("BriefConflict", api.patch(url, json={"body": "x", "revision": 1}).get_json())
@@ -219,7 +202,7 @@ def test_answers_match_the_described_schemas(api: Any) -> None:
 def test_backlinks_list_citing_briefs_with_their_citations_of_the_document(api: Any) -> None:
     brief = new_brief(api, title="Citing")
     url = f"/api/briefs/{brief['id']}/citations"
-    citation = api.post(url, json=selection(api)).get_json()["citation"]
+    citation = api.post(url, json=selection(api.text)).get_json()["citation"]
     new_brief(api, title="Not citing")
 
     found = api.get(f"/api/briefs?document={DOC}").get_json()["briefs"]

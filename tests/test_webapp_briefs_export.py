@@ -12,19 +12,9 @@ from typing import Any
 import docx
 import pytest
 from bs4 import BeautifulSoup
+from json_api import DOC, QUOTE
 
 from corpus.model import DocumentDraft
-
-DOC = "fixture-eastern-forum-2019"
-QUOTE = "a zone of peace in the Far East"
-
-
-@pytest.fixture
-def api(client: Any, store: Any) -> Any:
-    page = BeautifulSoup(client.get("/").data, "html.parser")
-    token = page.select_one("meta[name=csrf-token]")["content"]  # type: ignore[index]
-    client.environ_base["HTTP_X_CSRF_TOKEN"] = token
-    return client
 
 
 @pytest.fixture

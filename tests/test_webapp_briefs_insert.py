@@ -8,30 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from bs4 import BeautifulSoup
+from json_api import QUOTE, selection
 
 from annotations.briefs import BriefDraft, BriefStore
 from annotations.store import AnnotationStore
-
-DOC = "fixture-eastern-forum-2019"
-QUOTE = "a zone of peace in the Far East"
-
-
-@pytest.fixture
-def api(client: Any, store: Any) -> Any:
-    """The test client with this session's CSRF token, read from a page as a script would."""
-    page = BeautifulSoup(client.get("/briefs").data, "html.parser")
-    token = page.select_one("meta[name=csrf-token]")["content"]  # type: ignore[index]
-    client.environ_base["HTTP_X_CSRF_TOKEN"] = token
-    client.text = store.get(DOC).text
-    return client
-
-
-def selection(api: Any, quote: str = QUOTE) -> dict[str, Any]:
-    start = api.text.index(quote)
-    return {"document_id": DOC, "version": 1, "start": start, "end": start + len(quote)} | {
-        "quote": quote
-    }
 
 
 def new_brief(api: Any, body: str) -> str:
@@ -49,7 +29,7 @@ def test_the_caret_is_saved_without_a_new_revision_and_a_citation_lands_there(
     moved = api.patch(url, json={"cursor": 13}, headers={"If-Match": '"rev-1"'})
     assert (moved.status_code, moved.headers["ETag"]) == (200, '"rev-1"')
     assert (moved.get_json()["revision"], moved.get_json()["cursor"]) == (1, 13)
-    cited = api.post(f"{url}/citations", json={**selection(api), "insert": True})
+    cited = api.post(f"{url}/citations", json={**selection(api.text), "insert": True})
 
     assert cited.status_code == 201
     brief, marker = cited.get_json()["brief"], cited.get_json()["citation"]["marker"]
@@ -64,12 +44,12 @@ def test_at_names_an_offset_of_a_revision_and_a_moved_brief_is_a_412(api: Any) -
     url = f"/api/briefs/{id}"
     at = len("He called it ")
 
-    cited = api.post(f"{url}/citations", json={**selection(api), "at": at, "revision": 1})
+    cited = api.post(f"{url}/citations", json={**selection(api.text), "at": at, "revision": 1})
     assert cited.status_code == 201, cited.get_json()
     marker = cited.get_json()["citation"]["marker"]
     assert cited.get_json()["brief"]["body"] == f"He called it “{QUOTE}” {marker} and left."
 
-    stale = api.post(f"{url}/citations", json={**selection(api), "at": at, "revision": 1})
+    stale = api.post(f"{url}/citations", json={**selection(api.text), "at": at, "revision": 1})
     assert stale.status_code == 412
     assert stale.get_json()["current"]["revision"] == 2
     assert len(api.get(url).get_json()["citations"]) == 1
@@ -107,7 +87,7 @@ def test_bad_placements_are_a_400_naming_the_value(
 ) -> None:
     id = new_brief(api, "Short")
 
-    response = api.post(f"/api/briefs/{id}/citations", json={**selection(api), **fields})
+    response = api.post(f"/api/briefs/{id}/citations", json={**selection(api.text), **fields})
 
     assert response.status_code == 400
     assert response.get_json()["status"] == 400
@@ -127,11 +107,13 @@ def test_inserting_needs_the_csrf_token_and_another_users_private_brief_is_a_404
 ) -> None:
     private, _ = BriefStore(AnnotationStore(store)).create(BriefDraft("Bob's"), owner="bob")
     response = api.post(
-        f"/api/briefs/{private.id}/citations", json={**selection(api), "insert": True}
+        f"/api/briefs/{private.id}/citations", json={**selection(api.text), "insert": True}
     )
     assert response.status_code == 404
     id = new_brief(api, "Mine")
     del client.environ_base["HTTP_X_CSRF_TOKEN"]
-    refused = client.post(f"/api/briefs/{id}/citations", json={**selection(api), "insert": True})
+    refused = client.post(
+        f"/api/briefs/{id}/citations", json={**selection(api.text), "insert": True}
+    )
     assert refused.status_code == 400
     assert client.get(f"/api/briefs/{id}").get_json()["citations"] == []

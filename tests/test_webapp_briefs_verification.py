@@ -7,23 +7,14 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-import pytest
 from bs4 import BeautifulSoup
+from json_api import DOC
 
 from corpus.model import DocumentDraft
 from webapp import jobs
 from webapp.pipeline import Run, VerifyBriefs
 
-DOC = "fixture-eastern-forum-2019"
 QUOTE = "Pyongyang needs security guarantees before any talks"
-
-
-@pytest.fixture
-def api(client: Any, store: Any) -> Any:
-    page = BeautifulSoup(client.get("/").data, "html.parser")
-    token = page.select_one("meta[name=csrf-token]")["content"]  # type: ignore[index]
-    client.environ_base["HTTP_X_CSRF_TOKEN"] = token
-    return client
 
 
 def republish(store: Any, text: str) -> None:
