@@ -8,10 +8,10 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
+from processes import eventually, is_gone
 
 from indexer.errors import IndexBusy
 from indexer.lock import holder, index_lock, is_locked
@@ -38,24 +38,6 @@ with index_lock(Path(sys.argv[1])):
 """
 
 
-def _is_gone(pid: int) -> bool:
-    """True once ``pid`` has exited (a zombie no reaper collected counts as gone)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except FileNotFoundError:
-        return True
-    return fields[0] in ("Z", "X")
-
-
-def _eventually(check: object, seconds: float = 120.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():  # type: ignore[operator]
-            return True
-        time.sleep(0.05)
-    return False
-
-
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; Linux only")
 def test_a_killed_holder_frees_the_lock_and_its_workers_die_with_it(tmp_path: Path) -> None:
     repo = Path(__file__).resolve().parent.parent
@@ -74,9 +56,9 @@ def test_a_killed_holder_frees_the_lock_and_its_workers_die_with_it(tmp_path: Pa
         try:
             with index_lock(tmp_path):  # taken over at once: no wait allowed
                 assert holder(tmp_path).startswith(f"pid {os.getpid()} since ")
-            assert _eventually(lambda: _is_gone(worker)), f"worker {worker} outlived its parent"
+            assert eventually(lambda: is_gone(worker)), f"worker {worker} outlived its parent"
         finally:
-            if not _is_gone(worker):
+            if not is_gone(worker):
                 os.kill(worker, signal.SIGKILL)
 
 

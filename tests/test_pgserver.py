@@ -8,11 +8,11 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from pgserver import PostgresUnavailable, as_server_user, find_bin_dir
+from processes import eventually
 
 TESTS = Path(__file__).resolve().parent
 
@@ -31,15 +31,6 @@ def _answers(port: int) -> bool:
     with socket.socket() as sock:
         sock.settimeout(5)
         return sock.connect_ex(("127.0.0.1", port)) == 0
-
-
-def _eventually(check: object, seconds: float = 120.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():  # type: ignore[operator]
-            return True
-        time.sleep(0.1)
-    return False
 
 
 @pytest.mark.postgres
@@ -64,8 +55,8 @@ def test_a_killed_test_run_leaves_no_cluster_running(tmp_path: Path) -> None:
             assert (home / "data" / "postmaster.pid").exists() and _answers(port)
             os.kill(run.pid, signal.SIGKILL)
             run.wait()
-            assert _eventually(lambda: not home.exists()), f"{home} is still there"
-            assert _eventually(lambda: not _answers(port)), f"a server still answers on {port}"
+            assert eventually(lambda: not home.exists()), f"{home} is still there"
+            assert eventually(lambda: not _answers(port)), f"a server still answers on {port}"
         finally:
             if (home / "data" / "postmaster.pid").exists():  # never leak one from this test
                 stop = ("pg_ctl", "stop", "-m", "immediate", "-D", str(home / "data"))
