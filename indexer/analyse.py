@@ -17,6 +17,7 @@ from typing import Any
 
 from corpus.model import Span
 from indexer.errors import NltkResourceMissing
+from indexer.initials import join_at_initials
 from indexer.line_breaks import cut_at_line_ends
 from indexer.nltk_folders import added_folders
 from indexer.word_spans import WordSpans
@@ -255,8 +256,20 @@ def sentences(text: str) -> list[Span]:
 
 
 def _sentence_spans(text: str) -> Iterator[tuple[int, int]]:
-    """Punkt's sentences, cut where a line ends a sentence (``indexer.line_breaks``)."""
-    return cut_at_line_ends(text, _sentence_splitter().span_tokenize(text))
+    """Punkt's sentences, joined again inside names with dotted initials ("George H.W. Bush",
+    ``indexer.initials``), then cut where a line ends a sentence (``indexer.line_breaks``)."""
+    punkt = _sentence_splitter().span_tokenize(text)
+    return cut_at_line_ends(text, join_at_initials(text, punkt, _is_function_word))
+
+
+def _is_function_word(lower: str) -> bool:
+    return lower in _function_words()
+
+
+@functools.cache
+def _function_words() -> frozenset[str]:
+    """NLTK's English stop words ("the", "they", "but"), lower case."""
+    return frozenset(w.lower() for w in word_list("stopwords", "english"))
 
 
 def tokens(text: str, within: Span | None = None) -> list[Token]:

@@ -62,8 +62,9 @@ if TYPE_CHECKING:
 # full-width line that does not end a clause runs on into the next line ("United / Nations").
 # 6: a common word alone gets at most ``COMMON_WORD_CONFIDENCE``. 7: a lone generic word that
 # heads a longer name of the document ("Federation" of "Russian Federation") gets at most
-# ``FRAGMENT_CONFIDENCE`` (``fragments.py``).
-ANALYSIS_VERSION = 7
+# ``FRAGMENT_CONFIDENCE`` (``fragments.py``). 8: dotted initials before a capitalised word do
+# not end a sentence ("George H.W. Bush", ``indexer/initials.py``).
+ANALYSIS_VERSION = 8
 
 
 @dataclass(frozen=True)
