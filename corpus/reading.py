@@ -29,9 +29,11 @@ if TYPE_CHECKING:
 
 VERSION_TABLE = "corpus_alembic_version"  # as corpus/migrations names it
 _PAIRS = 250  # (id, version) pairs a query: 500 parameters, under SQLite's limit
+# An OR of pairs, not ``(v.document_id, v.version) IN (VALUES ...)``: SQLite scans the whole
+# table for that, and looks each pair up by primary key for this (corpus/store.py ``_pairs``).
 _SELECT = (
     "SELECT v.*, d.current_version FROM document_versions v "
-    "JOIN documents d ON d.id = v.document_id WHERE (v.document_id, v.version) IN (VALUES {})"
+    "JOIN documents d ON d.id = v.document_id WHERE {}"
 )
 
 
@@ -100,7 +102,9 @@ class QuickStore:
         self._conn.row_factory = sqlite3.Row
         for start in range(0, len(wanted), _PAIRS):
             chunk = wanted[start : start + _PAIRS]
-            sql = _SELECT.format(", ".join(["(?, ?)"] * len(chunk)))
+            sql = _SELECT.format(
+                " OR ".join(["(v.document_id = ? AND v.version = ?)"] * len(chunk))
+            )
             for row in self._conn.execute(sql, [v for pair in chunk for v in pair]):
                 found[(row["document_id"], row["version"])] = document_from_row(_typed(row))
         return {pair: found[pair] for pair in wanted if pair in found}

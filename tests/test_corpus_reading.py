@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from corpus.errors import StoreUnavailable
 from corpus.migrations import VERSION_TABLE, head_revision
@@ -105,3 +107,34 @@ def test_it_never_writes(stored: tuple[str, Path]) -> None:
     url, path = stored
     with QuickStore(url, path) as quick, pytest.raises(sqlite3.OperationalError, match="readonly"):
         quick._conn.execute("DELETE FROM documents")
+
+
+def _plan(path: Path, sql: str, parameters: Any = ()) -> list[str]:
+    with sqlite3.connect(path) as conn:
+        return [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}", parameters)]
+
+
+def test_a_page_of_versions_is_looked_up_by_key_not_by_a_scan(stored: tuple[str, Path]) -> None:
+    """A results page reads ten texts: scanning every version's row for them cost a rare
+    word's search most of its time on an 18,000-document store (``Store._pairs``)."""
+    url, path = stored
+    pairs = [("a", 2), ("c", 1)]
+    statements: list[tuple[str, Any]] = []
+
+    def seen(conn: object, cursor: object, sql: str, parameters: Any, *_: object) -> None:
+        statements.append((sql, parameters))
+
+    with Store.open(url) as store:
+        sa.event.listen(store.engine, "before_cursor_execute", seen)
+        assert list(store.get_versions(pairs)) == pairs
+    with QuickStore(url, path) as quick:
+        traced: list[str] = []
+        quick._conn.set_trace_callback(traced.append)
+        assert list(quick.get_versions(pairs)) == pairs
+    reads = [s for s in statements if "document_versions" in s[0]]
+    reads += [(sql, ()) for sql in traced if "document_versions" in sql]
+    assert len(reads) == 2
+    for sql, parameters in reads:
+        plan = _plan(path, sql, parameters)
+        assert any("USING INDEX" in step for step in plan), plan
+        assert not any(step.startswith("SCAN") for step in plan), plan
