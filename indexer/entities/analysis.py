@@ -63,8 +63,9 @@ if TYPE_CHECKING:
 # 6: a common word alone gets at most ``COMMON_WORD_CONFIDENCE``. 7: a lone generic word that
 # heads a longer name of the document ("Federation" of "Russian Federation") gets at most
 # ``FRAGMENT_CONFIDENCE`` (``fragments.py``). 8: dotted initials before a capitalised word do
-# not end a sentence ("George H.W. Bush", ``indexer/initials.py``).
-ANALYSIS_VERSION = 8
+# not end a sentence ("George H.W. Bush", ``indexer/initials.py``). 9: a nationality and a lone
+# generic word after it are one name ("Russian Federation", ``fragments.join_nationality_heads``).
+ANALYSIS_VERSION = 9
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from indexer.entities.features import (
     to_bilou,
     word_features,
 )
+from indexer.entities.fragments import join_nationality_heads
 from indexer.entities.iob import (
     GMB_TYPE_MAP,
     Entity,
@@ -165,8 +166,9 @@ class Recogniser:
     def _chunk(self, words: Sequence[str]) -> tuple[list[str], list[float], list[Entity]]:
         """IOB2 labels, label probabilities and entities. Words in capitals are re-cased first
         (``casing.Recaser``: "NORWAY BEAT JAPAN" is read as "Norway beat Japan"); names made
-        only of titles ("Mr.") are dropped, and punctuation at a name's edges ("Vladimir
-        Putin (", "Government –") is left out of it."""
+        only of titles ("Mr.") are dropped, punctuation at a name's edges ("Vladimir
+        Putin (", "Government –") is left out of it, and a nationality before a lone generic
+        word is one name with it ("Russian Federation", ``join_nationality_heads``)."""
         words = self._recaser.recase(words)
         found, sure = self._decoder.decode(words)
         iob2 = self._decoder.labels.iob2
@@ -175,8 +177,9 @@ class Recogniser:
         if not any(found):
             return labels, sure, kept
         opening = next((i for i, w in enumerate(words) if any(c.isalpha() for c in w)), 0)
-        for entity in entities(labels):
+        for entity in join_nationality_heads(entities(labels), words, self._decoder.lexicon):
             start, end = entity.start, entity.end
+            labels[start:end] = [f"B-{entity.type}"] + [f"I-{entity.type}"] * (end - start - 1)
             while start < end and _is_punctuation(words[start]):
                 start += 1
             while end > start and _is_punctuation(words[end - 1]):
