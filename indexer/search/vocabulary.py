@@ -10,15 +10,14 @@ Every expansion draws on one ``Budget`` per query, so no query can turn into tho
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
-from whoosh.support.levenshtein import distance as edit_distance
 from whoosh.support.levenshtein import levenshtein
 
 from indexer.errors import QueryTooComplex
 from indexer.schema import SURFACE_ANALYZER, text_terms
+from indexer.search.lexicon import terms_with_prefix, words_within
 from indexer.search.query import Fuzzy, ParsedQuery, Prefix, Word, positive_leaves
 
 VOCABULARY_FIELD = "words"
@@ -54,8 +53,8 @@ def expand_prefix(reader: Any, prefix: Prefix, budget: Budget) -> list[str]:
     start = surface(prefix.text)
     if not start:
         return []
-    scanned = list(itertools.islice(reader.expand_prefix(VOCABULARY_FIELD, start), MAX_SCAN + 1))
-    words = [_text(w) for w in scanned[:MAX_SCAN]]
+    scanned = terms_with_prefix(reader, VOCABULARY_FIELD, start)
+    words = scanned[:MAX_SCAN]
     freq = {w: frequency(reader, w) for w in words}
     words.sort(key=lambda w: (-freq[w], w))
     stems, kept = _take(reader, words, budget, f"{prefix.text}*")
@@ -136,18 +135,8 @@ def within(reader: Any, word: str, distance: int, *, prefix: int) -> list[str]:
     """Vocabulary words within ``distance`` edits of ``word`` that share its first ``prefix``
     letters (Damerau-Levenshtein, as Whoosh's ``terms_within``, which computes it for every
     word with the prefix: a word whose length differs by more than ``distance`` cannot be that
-    close)."""
-    low, high = len(word) - distance, len(word) + distance
-    out = []
-    for raw in reader.expand_prefix(VOCABULARY_FIELD, word[:prefix]):
-        candidate = _text(raw)
-        if low <= len(candidate) <= high and edit_distance(word, candidate, distance) <= distance:
-            out.append(candidate)
-    return out
-
-
-def _text(term: bytes | str) -> str:
-    return term.decode("utf-8") if isinstance(term, bytes) else term
+    close; ``indexer/search/lexicon.py`` reads the words and compares them faster)."""
+    return words_within(terms_with_prefix(reader, VOCABULARY_FIELD, word[:prefix]), word, distance)
 
 
 def suggest(reader: Any, parsed: ParsedQuery) -> str | None:
