@@ -4,6 +4,8 @@ transcripts, and against a brute-force reading of 250 real Kremlin documents (..
 from __future__ import annotations
 
 import gzip
+import random
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -213,6 +215,28 @@ def test_said_finds_exactly_the_documents_a_brute_force_reading_finds(
     found = _ids(index, store, f"said:{speaker} {_query(words, how)}")
     assert found == sorted(expected)
     assert found, "the sample should hold some"
+
+
+@pytest.mark.parametrize("limit", [3, 20, 1_000])
+def test_the_speakers_facet_counts_every_turn_of_the_documents_given(
+    kremlin: tuple[SearchIndex, Store], limit: int
+) -> None:
+    """Counted with numpy over the whole matching set: the same as adding up each document's
+    turns one by one, most turns first, ties by ref."""
+    index, _ = kremlin
+    table = index._speaker_table()
+    size = index._searcher.reader().doc_count_all()
+    rng = random.Random(limit)
+    for docs in ([], list(range(size)), rng.sample(range(size), 40), [n for n in table.by_doc][:3]):
+        counts: Counter[str] = Counter()
+        for n in docs:
+            for ref, turn_count in table.by_doc.get(n, ()):
+                counts[ref] += turn_count
+        expected = sorted(
+            ((r, c) for r, c in counts.items() if c > 0), key=lambda rc: (-rc[1], rc[0])
+        )
+        assert table.facet(docs, limit) == tuple(expected[:limit])
+    assert len(table.facet(range(size), 1_000)) > 20  # enough speakers for ties and the limit
 
 
 def _query(words: list[str], how: str) -> str:

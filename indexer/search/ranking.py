@@ -45,14 +45,26 @@ def rank(
     of ``query`` is not covered here."""
     if not isinstance(searcher.weighting, scoring.BM25F):
         return None
-    try:
-        scores = _scores(searcher, query, cache)
-    except _Unsupported:
-        return None
     wanted = np.fromiter(docs, dtype=np.int64, count=len(docs))
-    values = np.fromiter((scores.get(d, 0.0) for d in wanted.tolist()), dtype=np.float64)
+    if isinstance(query, Words):  # the common case: no dict of every match's score
+        values = _looked_up(*query.score_arrays(searcher, cache), wanted)
+    else:
+        try:
+            scores = _scores(searcher, query, cache)
+        except _Unsupported:
+            return None
+        values = np.fromiter((scores.get(d, 0.0) for d in wanted.tolist()), dtype=np.float64)
     best = np.lexsort((wanted, -values))[:count]
     return [(int(wanted[i]), float(values[i])) for i in best]
+
+
+def _looked_up(ids: np.ndarray, scores: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """The scores of ``wanted`` documents, given every scored document's (``ids``, ascending)
+    score; 0 for a document not among them."""
+    if not len(ids):
+        return np.zeros(len(wanted), dtype=np.float64)
+    at = np.minimum(np.searchsorted(ids, wanted), len(ids) - 1)
+    return np.where(ids[at] == wanted, scores[at], 0.0)
 
 
 def _scores(searcher: Any, query: Any, cache: PostingCache | None) -> Scores:

@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from corpus.entities.directions import spoken, stage_directions
 from corpus.entities.model import Turn, speaker_ref
@@ -60,7 +61,7 @@ class SpeakerTable:
 
     def load(self) -> None:
         """Read the speakers now rather than on the first search that needs them."""
-        _ = self._read
+        _ = self._coded
 
     @property
     def by_doc(self) -> dict[int, list[tuple[str, int]]]:
@@ -122,13 +123,36 @@ class SpeakerTable:
     def facet(self, docs: Iterable[int], limit: int = FACET_LIMIT) -> tuple[tuple[str, int], ...]:
         """The speakers with the most turns in ``docs``, ties by ref (those with no words of
         their own left out)."""
-        counts: Counter[str] = Counter()
-        by_doc = self.by_doc
-        for n in docs:
-            for ref, count in by_doc.get(n, ()):
-                counts[ref] += count
-        counts = +counts  # drop the zeros
-        return tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit])
+        refs, starts, codes, turns = self._coded
+        wanted = np.fromiter(docs, dtype=np.int64)
+        if not refs or not len(wanted):
+            return ()
+        # Every speaker line of every wanted document, CSR style (as filters._Coded.top).
+        first, lengths = starts[wanted], starts[wanted + 1] - starts[wanted]
+        ends = np.cumsum(lengths)
+        where = np.repeat(first - ends + lengths, lengths) + np.arange(int(ends[-1]))
+        counts = np.bincount(codes[where], weights=turns[where], minlength=len(refs))
+        present = np.flatnonzero(counts > 0)  # no words of their own: left out
+        ranked = present[np.argsort(-counts[present], kind="stable")][:limit]  # ties by ref
+        return tuple((refs[i], int(counts[i])) for i in ranked)
+
+    @functools.cached_property
+    def _coded(self) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+        """The refs (sorted), and per document number its speakers' codes and turn counts:
+        ``codes[starts[n]:starts[n + 1]]``. Counting the facet over 16,000 matching documents
+        in a Python loop took 7 ms."""
+        refs = sorted(self.names)
+        code = {ref: i for i, ref in enumerate(refs)}
+        size = self._reader.doc_count_all()
+        lengths = np.zeros(size, dtype=np.int64)
+        for n, found in self.by_doc.items():
+            lengths[n] = len(found)
+        starts = np.zeros(size + 1, dtype=np.int64)
+        np.cumsum(lengths, out=starts[1:])
+        lines = [line for n in sorted(self.by_doc) for line in self.by_doc[n]]
+        codes = np.fromiter((code[ref] for ref, _ in lines), dtype=np.int64, count=len(lines))
+        turns = np.fromiter((t for _, t in lines), dtype=np.float64, count=len(lines))
+        return refs, starts, codes, turns
 
 
 def speaker_matches(value: str, ref: str, name: str) -> bool:

@@ -130,6 +130,23 @@ class Words(wq.Query):
                 out.update(zip(docs, (matches.scores * self.boost).tolist(), strict=True))
         return out
 
+    def score_arrays(
+        self, searcher: Any, cache: PostingCache | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """``scores`` as two arrays: the matching documents (top-level numbers, ascending) and
+        their scores, for ranking without a dict of every match."""
+        top = searcher.get_parent()
+        found, _ = self._results(top, cache)
+        docs, scores = [], []
+        for sub, offset in top.leaf_searchers():
+            matches = found.get(id(sub.reader()))
+            if matches is not None:
+                docs.append(matches.docs + offset)
+                scores.append(matches.scores * self.boost)
+        if not docs:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+        return np.concatenate(docs), np.concatenate(scores)
+
     def matcher(self, searcher: Any, context: Any = None) -> Any:
         """For the searches Whoosh runs itself: the precomputed scores of this segment."""
         found, _ = self._results(searcher, None)
