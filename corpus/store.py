@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -147,8 +148,11 @@ class Store:
         found: dict[tuple[str, int], Document] = {}
         with self.connect() as conn:
             for start in range(0, len(wanted), _CHUNK // 2):  # two parameters a pair
-                stmt = _select_versions().where(_pairs(wanted[start : start + _CHUNK // 2]))
-                for row in conn.execute(stmt):
+                chunk = wanted[start : start + _CHUNK // 2]
+                values: dict[str, Any] = {}
+                for n, (id, version) in enumerate(chunk):
+                    values[f"d{n}"], values[f"v{n}"] = id, version
+                for row in conn.execute(_select_pairs(len(chunk)), values):
                     found[(row.document_id, row.version)] = _document(row._mapping)
         return {pair: found[pair] for pair in wanted if pair in found}
 
@@ -329,12 +333,18 @@ def _select_versions() -> sa.Select[Any]:
     return sa.select(*_V.c, _D.c.current_version).join(_D, _D.c.id == _V.c.document_id)
 
 
-def _pairs(pairs: list[tuple[str, int]]) -> sa.ColumnElement[bool]:
-    """Version rows of the given (document id, version) pairs, as an OR of equalities: SQLite
-    answers that with one primary-key lookup per pair, where ``(document_id, version) IN
-    (VALUES ...)`` made it scan every version's row (60-100 ms a results page on the
-    18,000-document bench, the most of a search's time for a rare word)."""
-    return sa.or_(*(sa.and_(_V.c.document_id == i, _V.c.version == v) for i, v in pairs))
+@functools.lru_cache(maxsize=64)
+def _select_pairs(count: int) -> sa.Select[Any]:
+    """Version rows of ``count`` (document id, version) pairs, bound as ``d0``, ``v0``, ``d1``
+    ...: an OR of equalities, which SQLite answers with one primary-key lookup per pair, where
+    ``(document_id, version) IN (VALUES ...)`` made it scan every version's row (60-100 ms a
+    results page on the 18,000-document bench, the most of a search's time for a rare word).
+    One statement per count, so SQLAlchemy compiles it once (building it took 5 ms)."""
+    pairs = (
+        sa.and_(_V.c.document_id == sa.bindparam(f"d{n}"), _V.c.version == sa.bindparam(f"v{n}"))
+        for n in range(count)
+    )
+    return _select_versions().where(sa.or_(*pairs))
 
 
 def _select_current() -> sa.Select[Any]:
