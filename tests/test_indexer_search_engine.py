@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from corpus.model import DocumentDraft, PartialDate, Span
 from indexer.errors import EmptyQuery, QueryError, QueryTooComplex
+from indexer.search import hot
 from indexer.search.engine import Hit, SearchIndex, SearchRequest, SearchResult, Snippet, hit_spans
 from indexer.search.query import Fuzzy, Prefix
 from indexer.search.snippets import make_snippets
@@ -794,3 +795,17 @@ def test_snippets_come_from_the_opening_when_it_holds_every_query_word(
         assert "pipeline" in marked
     finally:
         index.close()
+
+
+def test_each_index_keeps_its_frequent_terms_in_its_own_store(corpus: Corpus) -> None:
+    index = corpus.index
+    searcher, _ = index._current()
+    stores = {hot.store_for(sub.reader()) for sub, _ in searcher.leaf_searchers()}
+    assert stores == {index._hot}
+    other = SearchIndex.open(index.index_dir)
+    try:
+        assert other._hot is not index._hot
+        readers = [sub.reader() for sub, _ in other._searcher.leaf_searchers()]
+        assert {hot.store_for(r) for r in readers} == {other._hot}
+    finally:
+        other.close()

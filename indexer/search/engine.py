@@ -24,6 +24,7 @@ from corpus.model import KINDS, PartialDate, Span
 from indexer.errors import EmptyQuery, QueryError
 from indexer.generations import current_generation
 from indexer.live import open_index
+from indexer.search import hot
 from indexer.search.bm25 import Weighting
 from indexer.search.entity_filters import resolve_entities
 from indexer.search.external import Resolver, annotated_documents, resolve_external
@@ -158,8 +159,9 @@ class SearchIndex:
         self.index_dir = index_dir
         self.refresh_seconds = refresh_seconds
         self._lock = threading.RLock()
+        self._hot = hot.HotPostings()  # this index's decoded frequent terms (hot.py)
         self._index, self._generation = open_index(index_dir)
-        self._searcher = self._index.searcher(weighting=Weighting())
+        self._searcher = self._open_searcher()
         self._table: DocTable | None = None
         self._speakers: SpeakerTable | None = None
         self._checked = time.monotonic()
@@ -313,15 +315,20 @@ class SearchIndex:
             index, generation = open_index(self.index_dir)
             old = self._searcher
             self._index, self._generation = index, generation
-            self._searcher = index.searcher(weighting=Weighting())
+            self._searcher = self._open_searcher()
             old.close()
             log.info("search switched to index generation %s", generation)
         elif not self._searcher.up_to_date():
             # A fresh searcher, not Searcher.refresh(): whoosh3 3.54's reader reuse adds the
             # old reader's segments to the new ones, so replaced versions would still match.
             old = self._searcher
-            self._searcher = self._index.searcher(weighting=Weighting())
+            self._searcher = self._open_searcher()
             old.close()
+
+    def _open_searcher(self) -> Any:
+        searcher = self._index.searcher(weighting=Weighting())
+        hot.keep(searcher, self._hot)
+        return searcher
 
     def _matching(
         self, searcher: Any, table: DocTable, plan: Plan, extra: list[Node], cache: PostingCache

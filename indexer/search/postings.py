@@ -11,9 +11,7 @@ types not handled here, go through Whoosh's own matchers.
 
 from __future__ import annotations
 
-import threading
 import weakref
-from collections import OrderedDict
 from itertools import accumulate
 from typing import Any
 
@@ -21,6 +19,8 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
+
+from indexer.search import hot
 
 __all__ = [
     "PostingCache",
@@ -85,71 +85,25 @@ def _term_docs(searcher: Any, fieldname: str, text: Any, cache: PostingCache | N
 def term_postings(reader: Any, fieldname: str, btext: bytes) -> dict[int, bytes]:
     """Document id -> encoded value of every live posting of a term in one segment reader.
 
-    The caller must not change the dict: a frequent term's postings are shared (``_HOT``)."""
+    The caller must not change the dict: a frequent term's postings are shared (``hot.py``)."""
     if reader.doc_frequency(fieldname, btext) < HOT_DOCS:
         return _read_postings(reader, fieldname, btext)
     key = (weakref.ref(reader), fieldname, btext)
-    found = _HOT.get(key)
+    kept = hot.store_for(reader).values
+    found = kept.get(key)
     if found is None:
         found = _read_postings(reader, fieldname, btext)
-        _HOT.put(key, found, sum(map(len, found.values())) + _ENTRY_BYTES * len(found))
+        kept.put(key, found, sum(map(len, found.values())) + _ENTRY_BYTES * len(found))
     return found
 
 
-HOT_DOCS = 1_000  # a term in this many documents of a segment stays decoded in memory
-HOT_BYTES = 32 * 2**20  # the most the decoded frequent terms may take, in all, per process
+HOT_DOCS = 1_000  # a term in this many documents of a segment stays decoded (``hot.py``)
 _ENTRY_BYTES = 150  # a dict entry, its int key and its bytes object, roughly
-
-
-class _LeastRecentlyUsed:
-    """Decoded postings of frequent terms, the least recently used dropped past ``budget``.
-
-    A phrase with "of" or "the" reads where those words stand in most documents; decoding
-    that (zlib and unpickling in Whoosh's block reader) was most of a phrase query's time,
-    and the same few words recur in phrase after phrase. Keys hold their segment reader
-    weakly: a reader that is gone (the index moved on) is never asked for again, and its
-    entries age out.
-    """
-
-    def __init__(self, budget: int) -> None:
-        self.budget = budget
-        self._entries: OrderedDict[Any, tuple[dict[int, bytes], int]] = OrderedDict()
-        self._size = 0
-        self._lock = threading.Lock()
-
-    def get(self, key: Any) -> dict[int, bytes] | None:
-        with self._lock:
-            found = self._entries.get(key)
-            if found is None:
-                return None
-            self._entries.move_to_end(key)
-            return found[0]
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-            self._size = 0
-
-    def put(self, key: Any, value: dict[int, bytes], size: int) -> None:
-        if size > self.budget:
-            return
-        with self._lock:
-            old = self._entries.pop(key, None)
-            if old is not None:
-                self._size -= old[1]
-            self._entries[key] = (value, size)
-            self._size += size
-            while self._size > self.budget:
-                _, (_, dropped) = self._entries.popitem(last=False)
-                self._size -= dropped
-
-
-_HOT = _LeastRecentlyUsed(HOT_BYTES)
 
 
 def forget_hot_postings() -> None:
     """Drop every kept frequent term, as after a start (``bench/bench_search.py``'s cold runs)."""
-    _HOT.clear()
+    hot.forget()
 
 
 def _read_postings(reader: Any, fieldname: str, btext: bytes) -> dict[int, bytes]:
@@ -201,10 +155,25 @@ def term_weights(
     key = (id(reader), fieldname, btext)
     if cache is not None and key in cache:
         return cache[key]
-    found = _read_weights(reader, fieldname, btext)
+    found = _hot_weights(reader, fieldname, btext)
     if cache is not None:
         cache[key] = found
     return found
+
+
+def _hot_weights(reader: Any, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """``_read_weights``, kept decoded for a frequent term (``hot.py``); read-only arrays."""
+    if reader.doc_frequency(fieldname, btext) < HOT_DOCS:
+        return _read_weights(reader, fieldname, btext)
+    key = (weakref.ref(reader), fieldname, btext)
+    kept = hot.store_for(reader).weights
+    found = kept.get(key)
+    if found is None:
+        found = _read_weights(reader, fieldname, btext)
+        for array in found:
+            array.flags.writeable = False
+        kept.put(key, found, found[0].nbytes + found[1].nbytes)
+    return found  # type: ignore[no-any-return]
 
 
 def _read_weights(reader: Any, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
