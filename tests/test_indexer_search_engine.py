@@ -809,3 +809,27 @@ def test_each_index_keeps_its_frequent_terms_in_its_own_store(corpus: Corpus) ->
         assert {hot.store_for(r) for r in readers} == {other._hot}
     finally:
         other.close()
+
+
+def test_a_did_you_mean_is_worked_out_again_when_the_index_changes(
+    index_of: Any, empty_store: Any, tmp_path: Path
+) -> None:
+    """Suggestions are kept per reader (``vocabulary._SUGGESTED``): the same query again is
+    not worked out again, but new documents that make a word common are seen at once."""
+    from indexer.build import update_index
+    from indexer.search import vocabulary
+
+    few = [DocumentDraft(id=f"n-{n}", text="A nuclear test.") for n in range(5)]
+    index_of(*few, DocumentDraft(id="typo", text="A nucler weapon."))
+    index = SearchIndex.open(tmp_path / "small-index", refresh_seconds=0)
+    try:
+        assert index.search(SearchRequest("nucler"), empty_store).suggestion is None
+        reader = index._searcher.reader()
+        assert vocabulary._SUGGESTED[reader] == {"nucler": None}  # kept for this reader
+        empty_store.put_many(
+            [DocumentDraft(id=f"m-{n}", text="A nuclear treaty.") for n in range(100)]
+        )
+        update_index(empty_store, tmp_path / "small-index", procs=1)
+        assert index.search(SearchRequest("nucler"), empty_store).suggestion == "nuclear"
+    finally:
+        index.close()

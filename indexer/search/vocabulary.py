@@ -10,6 +10,7 @@ Every expansion draws on one ``Budget`` per query, so no query can turn into tho
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -158,6 +159,26 @@ def suggest(reader: Any, parsed: ParsedQuery) -> str | None:
 
 
 def _better_word(reader: Any, text: str) -> str | None:
+    """``_closest_better_word``, worked out once per reader (index state) and word: a word
+    no document holds is looked for again on every page, re-sort and facet click of its
+    query (11 ms each on the 18k bench, scanning the words with its first two letters)."""
+    known = _SUGGESTED.setdefault(reader, {})
+    found = known.get(text, _UNKNOWN)
+    if found is not _UNKNOWN:
+        return found  # type: ignore[return-value]
+    found = _closest_better_word(reader, text)
+    if len(known) >= SUGGESTED_WORDS:
+        known.clear()
+    known[text] = found
+    return found
+
+
+SUGGESTED_WORDS = 10_000  # words whose suggestion is kept per reader
+_UNKNOWN = object()
+_SUGGESTED: weakref.WeakKeyDictionary[Any, dict[str, str | None]] = weakref.WeakKeyDictionary()
+
+
+def _closest_better_word(reader: Any, text: str) -> str | None:
     """A close word for one no document holds (the most frequent of the closest), or for one
     so rare next to a word one edit away that it is most likely a misspelling of it."""
     word = surface(text)
