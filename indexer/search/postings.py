@@ -55,6 +55,10 @@ def matching_docs(searcher: Any, query: Any, cache: PostingCache | None = None) 
         parts = sorted((matching_docs(searcher, q, cache) for q in query.subqueries), key=len)
         return parts[0].intersection(*parts[1:]) if parts else set()
     if isinstance(query, wq.Or) and not query.minmatch:
+        terms = [q for q in query.subqueries if isinstance(q, wq.Term) and type(q) is wq.Term]
+        if len(terms) == len(query.subqueries):  # a prefix's or a fuzzy word's terms
+            found = [ids for term in terms for ids in _term_ids(searcher, term, cache)]
+            return set(np.unique(np.concatenate(found)).tolist()) if found else set()
         return set().union(*(matching_docs(searcher, q, cache) for q in query.subqueries))
     if isinstance(query, wq.AndNot):
         return matching_docs(searcher, query.a, cache) - matching_docs(searcher, query.b, cache)
@@ -69,6 +73,15 @@ def matching_docs(searcher: Any, query: Any, cache: PostingCache | None = None) 
 
 def _term_docs(searcher: Any, fieldname: str, text: Any, cache: PostingCache | None) -> set[int]:
     out: set[int] = set()
+    for ids in _term_ids(searcher, wq.Term(fieldname, text), cache):
+        out.update(ids.tolist())
+    return out
+
+
+def _term_ids(searcher: Any, term: wq.Term, cache: PostingCache | None) -> list[np.ndarray]:
+    """The live documents (top-level numbers) holding a term, per segment."""
+    fieldname, text = term.fieldname, term.text
+    out = []
     for sub, offset in searcher.leaf_searchers():
         reader = sub.reader()
         field = reader.schema[fieldname] if fieldname in reader.schema else None
@@ -78,7 +91,7 @@ def _term_docs(searcher: Any, fieldname: str, text: Any, cache: PostingCache | N
         if (fieldname, btext) not in reader:
             continue
         ids, _ = term_weights(reader, fieldname, btext, cache)
-        out.update((ids + offset).tolist() if offset else ids.tolist())
+        out.append(ids + offset if offset else ids)
     return out
 
 

@@ -46,8 +46,9 @@ def rank(
     if not isinstance(searcher.weighting, scoring.BM25F):
         return None
     wanted = np.fromiter(docs, dtype=np.int64, count=len(docs))
-    if isinstance(query, Words):  # the common case: no dict of every match's score
-        values = _looked_up(*query.score_arrays(searcher, cache), wanted)
+    arrays = _score_arrays(searcher, query, cache)  # the common cases: no dict of every score
+    if arrays is not None:
+        values = _looked_up(*arrays, wanted)
     else:
         try:
             scores = _scores(searcher, query, cache)
@@ -108,10 +109,48 @@ def _scores(searcher: Any, query: Any, cache: PostingCache | None) -> Scores:
     raise _Unsupported
 
 
+def _score_arrays(
+    searcher: Any, query: Any, cache: PostingCache | None
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Every matching document's score as two arrays (documents ascending, scores) for the
+    shapes most searches have: bare words, and an OR of terms (a prefix or a fuzzy word, up
+    to 512 terms, whose scores a dict per term added up in Python); None for other shapes.
+    ``bincount`` adds each document's parts in the order of the terms, as ``_scores`` does,
+    so the sums are the same to the last bit."""
+    if isinstance(query, Words):
+        return query.score_arrays(searcher, cache)
+    if not (
+        isinstance(query, wq.Or) and not query.minmatch and query.scale is None and query.boost == 1
+    ):
+        return None
+    terms = [q for q in query.subqueries if isinstance(q, wq.Term) and type(q) is wq.Term]
+    if len(terms) != len(query.subqueries):
+        return None
+    try:
+        parts = [part for term in terms for part in _term_arrays(searcher, term, cache)]
+    except _Unsupported:
+        return None
+    if not parts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+    docs, where = np.unique(np.concatenate([ids for ids, _ in parts]), return_inverse=True)
+    scores = np.concatenate([scores for _, scores in parts])
+    return docs, np.bincount(where, weights=scores, minlength=len(docs))
+
+
 def _term(searcher: Any, term: wq.Term, cache: PostingCache | None) -> Scores:
+    out: Scores = {}
+    for ids, scores in _term_arrays(searcher, term, cache):
+        out.update(zip(ids.tolist(), scores.tolist(), strict=True))
+    return out
+
+
+def _term_arrays(
+    searcher: Any, term: wq.Term, cache: PostingCache | None
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """A term's documents (top-level numbers) and BM25F scores, per segment."""
     fieldname = term.fieldname
     if fieldname not in searcher.schema:
-        return {}
+        return []
     field = searcher.schema[fieldname]
     if not field.scorable:
         raise _Unsupported
@@ -120,7 +159,7 @@ def _term(searcher: Any, term: wq.Term, cache: PostingCache | None) -> Scores:
     b = weighting._field_B.get(fieldname, weighting.B)
     k1 = weighting.K1
     idf = None
-    out: Scores = {}
+    out = []
     for sub, offset in searcher.leaf_searchers():
         reader = sub.reader()
         if (fieldname, btext) not in reader:
@@ -133,5 +172,5 @@ def _term(searcher: Any, term: wq.Term, cache: PostingCache | None) -> Scores:
         scores = idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avg)))
         if term.boost != 1.0:
             scores = scores * term.boost
-        out.update(zip((ids + offset).tolist(), scores.tolist(), strict=True))
+        out.append((ids + offset, scores))
     return out
