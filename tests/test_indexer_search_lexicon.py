@@ -14,7 +14,7 @@ from whoosh import index as wi
 from whoosh.support.levenshtein import distance as whoosh_distance
 
 from indexer.schema import build_schema
-from indexer.search.lexicon import terms_with_prefix, words_within
+from indexer.search.lexicon import remember_term_lookups, terms_with_prefix, words_within
 from indexer.search.vocabulary import VOCABULARY_FIELD
 
 BATCHES = [
@@ -93,3 +93,33 @@ def test_words_within_are_those_whoosh_finds(word: str, words: list[str], distan
 def test_a_swap_of_neighbours_is_one_edit_and_order_is_kept() -> None:
     words = ["secruity", "security", "sceurity", "securities", "obscurity"]
     assert words_within(words, "security", 1) == ["secruity", "security", "sceurity"]
+
+
+def test_remembered_term_lookups_answer_as_the_terms_file_does(index: Any) -> None:
+    with index.searcher() as plain, index.searcher() as remembered:
+        remember_term_lookups(remembered)
+        remember_term_lookups(remembered)  # twice: wrapped once
+        pairs = [
+            (sub.reader(), other.reader())
+            for (sub, _), (other, _) in zip(
+                plain.leaf_searchers(), remembered.leaf_searchers(), strict=True
+            )
+        ]
+        for _ in range(2):  # the second time from what was remembered
+            for reader, kept in pairs:
+                for field, term in [
+                    ("text", b"secur"),
+                    ("text", b"steel"),
+                    ("words", b"zone"),
+                    ("text", b"absent"),
+                    ("title", b"steel"),
+                ]:
+                    assert ((field, term) in kept) == ((field, term) in reader)
+                    if (field, term) in reader:
+                        assert kept.doc_frequency(field, term) == reader.doc_frequency(field, term)
+                        assert list(kept.postings(field, term).all_ids()) == list(
+                            reader.postings(field, term).all_ids()
+                        )
+        table = pairs[0][1]._terms._tindex
+        assert table.ranges_for_key.cache_info().hits > 0
+        assert "ranges_for_key" not in vars(pairs[0][0]._terms._tindex)  # the other searcher's

@@ -29,6 +29,7 @@ from indexer.search.bm25 import Weighting
 from indexer.search.entity_filters import resolve_entities
 from indexer.search.external import Resolver, annotated_documents, resolve_external
 from indexer.search.filters import ENTITY_FACETS, FACET_LIMIT, DocTable
+from indexer.search.lexicon import remember_term_lookups
 from indexer.search.matching import (
     Pattern,
     distinct_matches,
@@ -328,6 +329,7 @@ class SearchIndex:
     def _open_searcher(self) -> Any:
         searcher = self._index.searcher(weighting=Weighting())
         hot.keep(searcher, self._hot)
+        remember_term_lookups(searcher)
         return searcher
 
     def _matching(
