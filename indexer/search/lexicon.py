@@ -17,8 +17,6 @@ import functools
 import struct
 from typing import Any
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
 from whoosh.codec.whoosh3 import W3TermsReader
 from whoosh.filedb.filetables import OrderedHashReader
 
@@ -47,6 +45,10 @@ def words_within(words: list[str], word: str, distance: int) -> list[str]:
     deletions, substitutions and swaps of two neighbouring letters, no substring edited twice
     (Whoosh's ``damerau_levenshtein``). Words whose length differs by more cannot be that close
     and are not compared."""
+    # Imported here: ``dossier search`` loads only what a plain search needs (CLI start-up).
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
     low, high = len(word) - distance, len(word) + distance
     candidates = [w for w in words if low <= len(w) <= high]
     found = process.extract(
