@@ -6,6 +6,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import nltk.redos
 import pytest
 from hypothesis import given, settings
@@ -120,6 +123,7 @@ def test_punkt_matches_no_pattern_through_nltks_regex_guard(
     # through nltk.redos each match cost 7x what re's does.
     text = 'Mr. J. Smith paid $3.88... "Really?" he asked (twice). -1,5 units. A. B. Co. left.'
     expected = list(PunktTokenizer("english").span_tokenize(text))
+    splitter = analyse._sentence_splitter()  # made (and cached) before the guard is refused
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("a pattern ran through nltk.redos")
@@ -128,7 +132,7 @@ def test_punkt_matches_no_pattern_through_nltks_regex_guard(
         monkeypatch.setattr(nltk.redos.TimedPattern, method, refuse)
     with pytest.raises(AssertionError, match="nltk.redos"):
         list(PunktTokenizer("english").span_tokenize(text))
-    assert list(analyse._sentence_splitter().span_tokenize(text)) == expected
+    assert list(splitter.span_tokenize(text)) == expected
     assert len(expected) > 3
 
 
@@ -171,3 +175,52 @@ def test_any_run_of_abbreviations_numbers_and_quotes_splits_as_stock_punkt(
     text = "".join(word + space for word, space in words)
     stock = PunktTokenizer("english")
     assert list(analyse._sentence_splitter().span_tokenize(text)) == list(stock.span_tokenize(text))
+
+
+def _stock_words(piece: str) -> list[str]:
+    try:
+        return [piece[s:e] for s, e in NLTKWordTokenizer().span_tokenize(piece)]
+    except (ValueError, IndexError, RuntimeError):  # analyse falls back to whitespace
+        return piece.split()
+
+
+def test_the_word_tokenizer_matches_no_pattern_through_nltks_regex_guard(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # NLTK finds a sentence's double quotes with nltk.redos.finditer, which compiles the
+    # pattern under its time guard on every call: 2.3x the CPU of the whole tokenizing.
+    piece = "He said \"no\" and ``maybe'' -- then ''left'' (twice) at 10:30, \"Really?\""
+    expected = [piece[s:e] for s, e in NLTKWordTokenizer().span_tokenize(piece)]
+    tokenizer = analyse._word_tokenizer()
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a pattern ran through nltk.redos")
+
+    monkeypatch.setattr(nltk.redos, "finditer", refuse)
+    for method in ("match", "search", "sub", "finditer", "findall", "fullmatch"):
+        monkeypatch.setattr(nltk.redos.TimedPattern, method, refuse)
+    with pytest.raises(AssertionError, match="nltk.redos"):
+        list(NLTKWordTokenizer().span_tokenize(piece))
+    found = tokenizer.span_tokenize(piece)
+    assert [piece[s:e] for s, e in found] == expected
+    assert '"' in expected and "''" in expected
+
+
+def test_real_texts_tokenize_as_stock_nltk_sentence_by_sentence(
+    shared_data_dir: Path,
+) -> None:
+    # The first 40 demo documents (speeches, transcripts, news) and every one with a double
+    # quote (55, chat sessions among them).
+    with (shared_data_dir / "demo" / "demo.jsonl").open(encoding="utf-8") as lines:
+        every = [json.loads(line)["text"] for line in lines]
+    texts = every[:40] + [text for text in every[40:] if '"' in text]
+    punkt = PunktTokenizer("english")
+    quoted = 0
+    for text in texts:
+        ours = analyse._sentence_splitter().span_tokenize(text)
+        assert list(ours) == list(punkt.span_tokenize(text))
+        for sentence in analyse.tokenize(text):
+            piece = text[sentence.span.start : sentence.span.end]
+            quoted += '"' in piece
+            assert list(sentence.words) == _stock_words(piece)
+    assert quoted > 50
