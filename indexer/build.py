@@ -21,7 +21,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from whoosh.index import create_in, open_dir
 
@@ -52,8 +52,16 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[int, int], None]
-"""Called as ``progress(done, total)`` every ``PROGRESS_EVERY`` documents and at the end."""
+
+class Progress(Protocol):
+    """Called as ``progress(done, total)`` every ``PROGRESS_EVERY`` documents and at the end,
+    then as ``progress(done, total, WRITING)`` when the writers turn their postings into
+    index files: minutes at 60k documents with nothing to count, so a user sees why."""
+
+    def __call__(self, done: int, total: int, note: str = "", /) -> None: ...
+
+
+WRITING = "writing the index files"
 OnWait = Callable[[str], object]
 """Called once, with a sentence naming the holder, when the index lock is busy and the caller
 starts waiting for it."""
@@ -354,6 +362,8 @@ def _build(store: Store, index_dir: Path, procs: int, progress: Progress | None)
         except BaseException:
             _cancel(writer)
             raise
+        if progress is not None:
+            progress(added, total, WRITING)
         writer.commit()
         if ix.doc_count() != added:
             raise IndexerError(
@@ -403,6 +413,8 @@ def _replace(
     except BaseException:
         _cancel(writer)
         raise
+    if progress is not None:
+        progress(count, total, WRITING)
     writer.commit(merge=False)
     write_state(
         index_dir, generation, replace(state, doc_count=ix.doc_count(), updated_at=utc_now())

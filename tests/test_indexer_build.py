@@ -265,7 +265,7 @@ def test_documents_written_during_a_build_are_left_to_the_next_update(
 ) -> None:
     empty_store.put_many([_draft(f"doc-{n:03d}", f"Note number {n}.") for n in range(150)])
 
-    def write_meanwhile(done: int, total: int) -> None:
+    def write_meanwhile(done: int, total: int, note: str = "") -> None:
         if done == build.PROGRESS_EVERY:
             empty_store.put(_draft("doc-000", "Rewritten during the build."))
             empty_store.put(_draft("doc-new", "Added during the build."))
@@ -282,13 +282,31 @@ def test_documents_written_during_a_build_are_left_to_the_next_update(
     assert index_status(empty_store, index_path).is_current
 
 
+@pytest.mark.parametrize("procs", [1, 2])
+def test_a_build_says_when_it_writes_its_files_after_the_last_count(
+    empty_store: Any, index_path: Path, procs: int
+) -> None:
+    # After the last document the writers sort and write every posting: minutes at 60k
+    # documents, with nothing to count, so the build says what it is doing.
+    count = build.MIN_PARALLEL_DOCS + 50
+    empty_store.put_many([_draft(f"doc-{n:04d}", f"Note {n}.") for n in range(count)])
+    told: list[tuple[int, int, str]] = []
+
+    def progress(done: int, total: int, note: str = "") -> None:
+        told.append((done, total, note))
+
+    build_index(empty_store, index_path, procs=procs, progress=progress)
+    assert told[-2:] == [(count, count, ""), (count, count, build.WRITING)]
+    assert all(note == "" for _, _, note in told[:-1])
+
+
 def test_failed_build_leaves_the_live_generation_untouched(
     corpus_store: Any, index_path: Path
 ) -> None:
     build_index(corpus_store, index_path, procs=1)
     live = current_generation(index_path)
 
-    def interrupt(done: int, total: int) -> None:
+    def interrupt(done: int, total: int, note: str = "") -> None:
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
@@ -304,7 +322,7 @@ def test_failed_parallel_build_stops_its_writer_processes(
         [_draft(f"doc-{n:05d}", f"Note {n}.") for n in range(build.MIN_PARALLEL_DOCS + 500)]
     )
 
-    def interrupt(done: int, total: int) -> None:
+    def interrupt(done: int, total: int, note: str = "") -> None:
         if done == 3 * build.PROGRESS_EVERY:
             raise KeyboardInterrupt
 

@@ -82,6 +82,31 @@ def test_once_all_is_counted_a_line_gives_no_falling_rate() -> None:
     ]
 
 
+def test_a_step_that_starts_writing_says_so_at_once_and_then_every_quiet_minute() -> None:
+    shown, stream, clock = _shown()
+    shown("index", 0, 0)
+    clock.now += 12
+    shown("index", 2000, 2000)
+    shown("index", 2000, 2000, "writing the index files")  # the final flush: minutes at 60k
+    clock.now += QUIET_EVERY
+    shown.beat()
+    assert stream.getvalue().splitlines() == [
+        "Indexing: 2,000 of 2,000 documents (100%); 12 s so far",
+        "Indexing: 2,000 of 2,000 documents (100%); 12 s so far, writing the index files",
+        "Indexing: 2,000 of 2,000 documents (100%); 1 min 12 s so far, writing the index files",
+    ]
+
+
+def test_a_quick_step_does_not_announce_its_writing() -> None:
+    shown, stream, clock = _shown()
+    shown("index", 0, 0)
+    clock.now += 2
+    shown("index", 228, 228)
+    shown("index", 228, 228, "writing the index files")
+    shown.finished(StepReport("index", 2.5, {"rebuilt": 1}))
+    assert stream.getvalue().splitlines() == ["Indexing: done in 2.5 s (rebuilt)."]
+
+
 def test_on_a_terminal_bars_replace_the_lines() -> None:
     shown, stream, clock = _shown(is_tty=True)
     with shown:

@@ -82,6 +82,14 @@ Progress = Callable[[str, int, int, str], object]
 """Called as ``progress(step, done, total, note)`` while a step runs (``total`` 0: unknown;
 ``note``: a few words on where it is, or ""), first with ``done`` 0 when the step starts."""
 
+
+class StepCounter(Protocol):
+    """What a library step calls: ``counter(done, total)``, or with a ``note`` on a stage
+    that has nothing to count (``indexer.build.Progress``)."""
+
+    def __call__(self, done: int, total: int, note: str = "", /) -> None: ...
+
+
 OnStep = Callable[["StepReport"], object]
 """Called with each step's report when the step ends (a command prints a line per step)."""
 
@@ -145,14 +153,14 @@ class Run:
             self.recogniser = load_recogniser(self.config["MODELS_DIR"])
         return self.recogniser
 
-    def step_progress(self, step: str) -> Callable[[int, int], None] | None:
+    def step_progress(self, step: str) -> StepCounter | None:
         """``progress`` for one step, in the ``(done, total)`` form the libraries call."""
         progress = self.progress
         if progress is None:
             return None
 
-        def report(done: int, total: int) -> None:
-            progress(step, done, total, "")
+        def report(done: int, total: int, note: str = "", /) -> None:
+            progress(step, done, total, note)
 
         return report
 

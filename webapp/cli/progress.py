@@ -101,12 +101,15 @@ class StepProgress:
                 if self.is_tty:
                     self.step.bar = _bar(step, self.stream)
             current = self.step
+            # A new stage of a step that has been showing lines (the index writing its files
+            # after the last count) is said at once; a quick step still says only it is done.
+            is_new_note = bool(note) and note != current.note and current.printed_done >= 0
             current.done, current.total, current.note = done, total, note or current.note
             if current.base is None and done > 0:
                 current.base = (now, done)
             if self.is_tty:
                 _move(current.bar, current)
-            elif now - current.printed >= self.every:
+            elif is_new_note or now - current.printed >= self.every:
                 self._line(now)
 
     def finished(self, report: Any) -> None:
