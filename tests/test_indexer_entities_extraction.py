@@ -161,10 +161,10 @@ def test_a_document_whose_analysis_fails_is_named_and_the_rest_are_stored(
     empty_store.put_many([DocumentDraft(text, id=f"doc-{n}") for n, text in enumerate(texts)])
     real = extraction.analyse_document
 
-    def failing_on_doc_3(document: Any, *args: Any) -> Any:
+    def failing_on_doc_3(document: Any, *args: Any, **kwargs: Any) -> Any:
         if document.id == "doc-3":
             raise RecursionError("maximum recursion depth exceeded")
-        return real(document, *args)
+        return real(document, *args, **kwargs)
 
     monkeypatch.setattr(extraction, "analyse_document", failing_on_doc_3)  # forked workers too
     report = analyse_documents(empty_store, entity_store, recogniser=None, procs=procs)

@@ -161,10 +161,10 @@ def test_a_document_whose_analysis_fails_inside_the_step_is_recorded_not_complet
 ) -> None:
     real = extraction.analyse_document
 
-    def failing_on_tass(document: Any, *args: Any) -> Any:
+    def failing_on_tass(document: Any, *args: Any, **kwargs: Any) -> Any:
         if document.id == TASS:
             raise RecursionError("too deep")
-        return real(document, *args)
+        return real(document, *args, **kwargs)
 
     monkeypatch.setattr(extraction, "analyse_document", failing_on_tass)
     entity_store = instance["entity_store"]

@@ -163,10 +163,10 @@ def test_ingest_names_a_document_whose_analysis_failed_and_still_indexes_it(
 ) -> None:
     real = extraction.analyse_document
 
-    def failing_on_tass(document: Any, *args: Any) -> Any:
+    def failing_on_tass(document: Any, *args: Any, **kwargs: Any) -> Any:
         if document.id == "tass-report":
             raise RecursionError("maximum recursion depth exceeded")
-        return real(document, *args)
+        return real(document, *args, **kwargs)
 
     monkeypatch.setattr(extraction, "analyse_document", failing_on_tass)
     lines = _lines(_run(runner, "ingest", str(sources)))

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from corpus.entities.dialogue import write_turns
+from corpus.entities.layers import Layer, write_layers
 from corpus.entities.model import (
     ENTITY_TYPES,
     MENTION_SOURCES,
@@ -62,6 +63,7 @@ class MentionSet:
     tag_locations: Mapping[int, Span | None] = field(default_factory=dict, compare=False)
     analysis_version: int = 0
     turns: Sequence[Turn] = ()
+    layer: Layer | None = None  # a new text layer to keep (``corpus/entities/layers.py``)
 
 
 def replace_mentions(
@@ -108,6 +110,7 @@ def replace_many(store: EntityStore, analyses: Iterable[MentionSet]) -> int:
         if rows:
             conn.execute(entity_mentions.insert(), rows)
         write_turns(conn, [(i.document_id, i.version, i.turns) for i in batch], ids)
+        write_layers(conn, [(i.document_id, i.version, i.layer) for i in batch if i.layer])
         revision, now = read_revision(conn), utc_now()
         done = [
             {

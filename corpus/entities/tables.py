@@ -13,6 +13,9 @@ They live on ``corpus.tables.metadata``, so one comparison checks the whole corp
   with its mentions; ``turn_speakers``: analysts' corrections of a document's speaker labels.
 - ``entity_analyses``: which versions were analysed, with which registry revision and by which
   version of the analysis (migration 0004).
+- ``text_layers``: per analysed version, what the analysis found that no registry change can
+  alter (tokens and the model's mentions, ``indexer/entities/layers.py``), so a correction's
+  re-analysis need not tokenise or run the model again (migration 0008).
 - The documents a correction asks to re-analyse wait in the jobs table (``corpus.tables.jobs``,
   kind ``"reanalyse"``).
 - ``store_state`` row ``registry_revision``: bumped by every registry or correction write, so
@@ -194,4 +197,18 @@ turn_speakers = sa.Table(
     sa.Column("who", sa.Text, nullable=False),
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.PrimaryKeyConstraint("document_id", "key"),
+)
+
+text_layers = sa.Table(
+    "text_layers",
+    metadata,
+    sa.Column("document_id", sa.String(ID_LENGTH), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("layer_key", sa.String(200), nullable=False),  # format, analysis version, model
+    sa.Column("data", sa.LargeBinary, nullable=False),
+    sa.PrimaryKeyConstraint("document_id", "version"),
+    sa.ForeignKeyConstraint(
+        ["document_id", "version"],
+        ["document_versions.document_id", "document_versions.version"],
+    ),
 )

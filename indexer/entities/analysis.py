@@ -47,6 +47,7 @@ from indexer.entities import rules
 from indexer.entities.alias_matcher import AliasMatcher
 from indexer.entities.features import shared_lexicon
 from indexer.entities.fragments import demote_fragments
+from indexer.entities.layers import TextLayer
 from indexer.entities.turn_labels import label_mentions, outside_labels, speaker_turns
 
 if TYPE_CHECKING:
@@ -77,6 +78,7 @@ class EntityAnalysis:
     sentences: tuple[int, ...]
     tag_locations: dict[int, Span | None] = field(default_factory=dict, compare=False)
     turns: tuple[Turn, ...] = ()
+    layer: TextLayer | None = field(default=None, compare=False, repr=False)
 
     @property
     def orphaned(self) -> tuple[int, ...]:
@@ -101,21 +103,25 @@ def analyse_document(
     corrections: EntityCorrections | None = None,
     *,
     fragments: bool = True,
+    layer: TextLayer | None = None,
 ) -> EntityAnalysis:
     """Everything ``replace_mentions`` stores for a version: mentions, sentences, tag places.
-    ``fragments=False``: leave out ``demote_fragments`` (``bench/facet_names.py`` compares)."""
+    ``fragments=False``: leave out ``demote_fragments`` (``bench/facet_names.py`` compares).
+    ``layer``: the version's stored tokens and model mentions (``layers.py``), made with this
+    recogniser: only the registry's part is done again. The result's ``layer`` is the one
+    used, or the one made (None when the text was not tokenised: no model, no registry)."""
     text = document.text
     corrections = corrections or EntityCorrections()
     has_registry = matcher is not None and matcher.size > 0
-    if recogniser is not None or has_registry:
-        sentences = analyse.tokenize(text)
+    if layer is None:
+        layer = text_layer(text, recogniser, tokenise=recogniser is not None or has_registry)
+    if layer is not None:
+        sentences = list(layer.sentences)
         sentence_spans = [s.span for s in sentences]
+        found = list(layer.found)
     else:
         sentences, sentence_spans = [], analyse.sentences(text)
-    if recogniser is not None:
-        found = [_as_mention(m) for m in recogniser.recognise(text, sentences)]
-    else:
-        found = [Mention(r.span, r.type, _cut(text, r.span), "rule", 1.0) for r in rules.find(text)]
+        found = _rule_mentions(text)
     found = [m for m in found if m.type in ENTITY_TYPES]
     if matcher is not None and has_registry:
         registry = [
@@ -134,7 +140,25 @@ def analyse_document(
         mentions = demote_fragments(mentions, text, shared_lexicon())
     starts = [s.start for s in sentence_spans]
     numbers = tuple(max(bisect.bisect_right(starts, m.span.start) - 1, 0) for m in mentions)
-    return EntityAnalysis(tuple(mentions), numbers, locations, tuple(turns))
+    return EntityAnalysis(tuple(mentions), numbers, locations, tuple(turns), layer)
+
+
+def text_layer(text: str, recogniser: Recogniser | None, *, tokenise: bool) -> TextLayer | None:
+    """The part of the analysis no registry change alters: sentences and tokens, and what the
+    model and the rules find; None without ``tokenise`` (the rules alone, found again each time:
+    they are cheap)."""
+    if not tokenise:
+        return None
+    sentences = analyse.tokenize(text)
+    if recogniser is not None:
+        found = [_as_mention(m) for m in recogniser.recognise(text, sentences)]
+    else:
+        found = _rule_mentions(text)
+    return TextLayer(sentences, found)
+
+
+def _rule_mentions(text: str) -> list[Mention]:
+    return [Mention(r.span, r.type, _cut(text, r.span), "rule", 1.0) for r in rules.find(text)]
 
 
 def merge(mentions: Iterable[Mention]) -> list[Mention]:

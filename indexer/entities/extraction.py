@@ -31,12 +31,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from corpus.entities.analyses import MentionSet, replace_many, unanalysed
+from corpus.entities.layers import layers_many
 from corpus.entities.model import EntityCorrections
 from corpus.entities.store import EntityStore
 from corpus.model import Document
 from indexer.build import catch_up_index
 from indexer.entities.alias_matcher import AliasMatcher
 from indexer.entities.analysis import ANALYSIS_VERSION, analyse_document
+from indexer.entities.layers import TextLayer, decode, encode, layer_key
 from indexer.errors import ModelMissing, describe
 from indexer.lifetime import die_with_parent
 
@@ -119,7 +121,7 @@ def analyse_documents(
     matcher = AliasMatcher(registry.entities, registry.revision)
     workers = procs if procs > 1 and len(ids) >= MIN_PARALLEL_DOCS else 1
     run = _Run(entity_store, len(ids), progress)
-    batches = _batches(store, entity_store, ids)
+    batches = _batches(store, entity_store, ids, layer_key(recogniser, ANALYSIS_VERSION))
     if workers == 1:  # in this process (and thread): no worker state involved
         for batch in batches:
             run.collect(_analyse_batch(batch, recogniser, matcher))
@@ -187,7 +189,7 @@ def reindex_documents(
     return ReindexReport(analysis, update.records + update.caught_up)
 
 
-_Batch = list[tuple[Document, EntityCorrections]]
+_Batch = list[tuple[Document, EntityCorrections, bytes | None]]
 _Failed = tuple[str, str]  # (document id, error)
 _Analysed = tuple[list[MentionSet], list[_Failed]]
 
@@ -226,15 +228,21 @@ class _Run:
             self.progress(len(self.done) + len(self.failed), self.total)
 
 
-def _batches(store: Store, entity_store: EntityStore, ids: Sequence[str]) -> Iterator[_Batch]:
-    """Documents with their corrections, ``BATCH`` at a time (fewer when texts are long)."""
+def _batches(
+    store: Store, entity_store: EntityStore, ids: Sequence[str], key: str | None
+) -> Iterator[_Batch]:
+    """Documents with their corrections and their stored text layers made with ``key``,
+    ``BATCH`` at a time (fewer when texts are long)."""
     for start in range(0, len(ids), BATCH):
         documents = store.get_many(ids[start : start + BATCH])
         corrections = entity_store.corrections_for_many(documents)
+        versions = [(d.id, d.version) for d in documents.values()]
+        stored = layers_many(entity_store, versions, key) if key is not None else {}
         batch: _Batch = []
         chars = 0
         for document in documents.values():
-            batch.append((document, corrections[document.id]))
+            layer = stored.get((document.id, document.version))
+            batch.append((document, corrections[document.id], layer))
             chars += len(document.text)
             if chars >= MAX_BATCH_CHARS:
                 yield batch
@@ -273,15 +281,18 @@ def _analyse_batch(
 ) -> _Analysed:
     out = []
     failed = []
-    for document, corrections in batch:
+    key = layer_key(recogniser, ANALYSIS_VERSION)
+    for document, corrections, stored in batch:
         try:
-            found = analyse_document(document, recogniser, matcher, corrections)
+            layer = _stored_layer(document, stored)
+            found = analyse_document(document, recogniser, matcher, corrections, layer=layer)
         except Exception as exc:  # one document's text must not stop the batch
             error = describe(exc)
             log.warning("entity analysis of %s failed: %s", document.id, error)
             log.debug("entity analysis of %s failed", document.id, exc_info=exc)
             failed.append((document.id, error))
             continue
+        made = None if layer is not None or key is None or found.layer is None else found.layer
         out.append(
             MentionSet(
                 document.id,
@@ -291,9 +302,21 @@ def _analyse_batch(
                 found.tag_locations,
                 ANALYSIS_VERSION,
                 found.turns,
+                None if made is None or key is None else (key, encode(made)),
             )
         )
     return out, failed
+
+
+def _stored_layer(document: Document, stored: bytes | None) -> TextLayer | None:
+    """The document's stored text layer, or None (none, or unreadable: analyse anew)."""
+    if stored is None:
+        return None
+    try:
+        return decode(stored, document.text)
+    except ValueError as exc:
+        log.warning("the stored text layer of %s is unreadable: %s", document.id, exc)
+        return None
 
 
 def _pool(

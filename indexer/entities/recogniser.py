@@ -14,6 +14,7 @@ in ``features.py``.
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 import random
 from collections import Counter
@@ -97,6 +98,9 @@ class Recogniser:
         lexicon = shared_lexicon()
         self._decoder = Decoder(model, lexicon, None if starts is None else frozenset(starts))
         self._recaser = Recaser(lexicon, header["features"].get("casing") or {})
+        # What the model's output depends on besides the text: its file and the word lists.
+        # None until saved or loaded: stored text layers are then neither kept nor read.
+        self.digest: str | None = None
 
     def tag(self, words: Sequence[str]) -> list[str]:
         """IOB2 labels for one tokenized sentence, exactly as ``recognise`` finds them."""
@@ -229,7 +233,9 @@ class Recogniser:
 
     def save(self, path: str | Path) -> Path:
         """Write the model as JSON (gzip'd when the name ends in ``.gz``), atomically."""
-        return self.model.save(path, self.header)
+        saved = self.model.save(path, self.header)
+        self.digest = _digest(saved)
+        return saved
 
     @classmethod
     def load(cls, path: str | Path) -> Recogniser:
@@ -247,7 +253,16 @@ class Recogniser:
                 f'"{path}" is not a readable Dossier entity model ({exc}). Delete it and train a '
                 'new one with "dossier entities train --corpus FILE".'
             ) from exc
-        return cls(model, header)
+        loaded = cls(model, header)
+        loaded.digest = _digest(path)
+        return loaded
+
+
+def _digest(path: Path) -> str:
+    """The model's identity for stored text layers (``layers.layer_key``)."""
+    found = hashlib.sha256(path.read_bytes())
+    found.update(shared_lexicon().sha256.encode())
+    return found.hexdigest()[:32]
 
 
 def _check_header(path: Path, header: dict[str, Any]) -> None:
