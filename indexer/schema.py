@@ -10,7 +10,9 @@ Fields (``record()`` in ``indexer/build.py`` is the one place that fills them):
 ============== ================================================================================
 ``id``         ID, stored, unique: the document id (``update_document`` replaces by it).
 ``version``    STORED: the document version indexed (the hit's text is that version's).
-``seq``        NUMERIC, stored: the store ``seq`` of that version.
+``seq``        NUMERIC, stored: the store ``seq`` of that version. One term (``shift_step=0``):
+               nothing searches a range of it, and Whoosh's default trie of 16 terms was a
+               sixth of a short document's postings.
 ``kind``       ID, stored, sortable (facet): ``speech``, ``forum``, ``news``, ``other``.
 ``title``      TEXT, stored, field boost 2, ``TEXT_ANALYZER``, positions (phrases): only a title
                the source gave. A title made from the text's first line is not indexed (its
@@ -26,7 +28,8 @@ Fields (``record()`` in ``indexer/build.py`` is the one place that fills them):
                for hits; a word's frequency is its stem's in ``text``.
 ``date``       DATETIME, stored, sortable: first day of the period the date is known to (a
                year-precision 2013 is 2013-01-01). Absent when unknown, so date ranges exclude
-               the document, and an ascending sort puts it last.
+               the document, and an ascending sort puts it last. Date ranges read its column
+               (``indexer/search/filters.py``), so it is indexed as one term, not a trie of 8.
 ``date_desc``  COLUMN only (not searchable): ascending sort on it is newest first, unknown
                dates last. Sort ascending on ``date`` or ``date_desc``, never ``reverse=True``
                (Whoosh 2.7.4 scrambles reverse sorts; see decision 001).
@@ -105,9 +108,10 @@ from whoosh.lang.porter2 import stem
 from whoosh.support.charset import accent_map
 
 # Bump whenever a field or an analyzer changes: catch_up_index() then rebuilds the index.
-SCHEMA_VERSION = 9  # 3: entity fields; 4: PositionsFormat; 5: no derived titles; 6: said;
+SCHEMA_VERSION = 10  # 3: entity fields; 4: PositionsFormat; 5: no derived titles; 6: said;
 # 7: stage directions left out of said; 8: less sure names (``less_sure_ids``) out of facets;
-# 9: no ``said`` field: turns as token ranges in ``said_names`` (docs/decisions/016)
+# 9: no ``said`` field: turns as token ranges in ``said_names`` (docs/decisions/016);
+# 10: ``seq`` and ``date`` indexed as one term each, not a trie (24 postings a document)
 
 # Entity types with their own fields and facets, and the field prefix of each (also the query
 # prefix: ``person:``, ``org:``, ``place:``, ``nationality:``).
@@ -340,6 +344,13 @@ _DATE_DESC_UNKNOWN = 2**32 - 1
 _DATE_DESC_BASE = dt.date.max.toordinal() + 1
 
 
+def _one_term(field: DATETIME) -> DATETIME:
+    """``field`` indexed as one full-precision term per value (Whoosh's DATETIME fixes a
+    trie of 8 terms, for range queries this schema answers from the column)."""
+    field.shift_step = 0
+    return field
+
+
 def build_schema() -> Schema:
     """A fresh schema object (Whoosh pickles it into each index it creates)."""
     entity_fields: dict[str, FieldType] = {}
@@ -352,14 +363,14 @@ def build_schema() -> Schema:
         less_sure_ids=COLUMN(columns.VarBytesColumn()),
         id=ID(stored=True, unique=True),
         version=STORED(),
-        seq=NUMERIC(int, 64, stored=True, signed=False),
+        seq=NUMERIC(int, 64, stored=True, signed=False, shift_step=0),
         kind=ID(stored=True, sortable=True),
         title=_text(
             analyzer=TEXT_ANALYZER, stored=True, field_boost=2.0, multitoken_query="phrase"
         ),
         text=_text(analyzer=TEXT_ANALYZER, multitoken_query="phrase"),
         words=FieldType(WordSetFormat(), SURFACE_ANALYZER),
-        date=DATETIME(stored=True, sortable=True),
+        date=_one_term(DATETIME(stored=True, sortable=True)),
         date_desc=COLUMN(columns.NumericColumn("I", default=_DATE_DESC_UNKNOWN)),
         year=ID(sortable=True),
         speaker=ID(stored=True, sortable=True),
