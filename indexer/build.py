@@ -104,7 +104,7 @@ def record(
 
     ``known_words``: the words one writer has already put in the ``words`` vocabulary; this
     record adds only the others (and records them there)."""
-    words = dict.fromkeys(w.lower() for w in WORD_RE.findall(f"{document.title}\n{document.text}"))
+    words = _surface_words(f"{document.title}\n{document.text}")
     if known_words is not None:
         words = {w: None for w in words if w not in known_words}
         known_words.update(words)
@@ -137,6 +137,14 @@ def record(
     fields.update(entity_fields(mentions, names or {}))
     fields.update(said_fields(document.text, turns, names or {}))
     return fields
+
+
+def _surface_words(text: str) -> dict[str, None]:
+    """The distinct words of ``text`` lowercased, in order. An ASCII text is lowercased once
+    (the same words: ASCII lowercasing changes no word boundary), not word by word."""
+    if text.isascii():
+        return dict.fromkeys(WORD_RE.findall(text.lower()))
+    return dict.fromkeys(w.lower() for w in WORD_RE.findall(text))
 
 
 def index_status(store: Store, index_dir: Path | str) -> IndexStatus:

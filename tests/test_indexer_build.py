@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from whoosh.query import Every, Term
 
 from corpus.ingestion import ingest
@@ -33,7 +35,7 @@ from indexer.generations import (
 )
 from indexer.live import open_index
 from indexer.lock import index_lock
-from indexer.schema import SCHEMA_VERSION, text_terms
+from indexer.schema import SCHEMA_VERSION, WORD_RE, text_terms
 
 # The written test corpus, file by file, so that fixtures added later leave these counts alone.
 FILES = ("speeches.jsonl", "valdai-remarks.md", "tass-report.html", "analyst-notes.txt")
@@ -518,3 +520,13 @@ def test_record_uses_the_first_day_of_a_partial_date() -> None:
         3,
         9,
     )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aBc ZÉé'’.İßΣς1_-\n")), max_size=60))
+def test_surface_words_are_the_lowercased_distinct_words_in_order(text: str) -> None:
+    expected = dict.fromkeys(w.lower() for w in WORD_RE.findall(text))
+    assert list(build._surface_words(text)) == list(expected)
+    ascii_only = text.encode("ascii", "ignore").decode()
+    expected = dict.fromkeys(w.lower() for w in WORD_RE.findall(ascii_only))
+    assert list(build._surface_words(ascii_only)) == list(expected)
