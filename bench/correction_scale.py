@@ -4,19 +4,22 @@ visible in search (the target: 5,000 documents within 60 s on this machine; issu
     python bench/correction_scale.py --model M --collection kremlin --docs 5000
 
 The first run ingests the collection's first ``docs`` documents into a SQLite store in
-/tmp/dossier-bench-correction-<collection>-<docs>, analyses them with the model M and builds
-the index (kept for later runs). Each run copies that store and index, adds "Vladimir Putin"
-(aliases "Putin", "President Putin") to the registry, and drains the re-analysis queue as
-``dossier entities reanalyse`` does (``procs`` worker processes): every queued document is
-re-analysed (tokens, model, registry) and its index record replaced, after which search shows
-the correction. It prints the documents affected, the preview's cost (the count the web app
-and the command line ask with), wall and CPU seconds (this process and its workers), and what
-5,000 documents would take at that rate.
+/tmp/dossier-bench-correction-<collection>-<docs>-layers, analyses them with the model M (which
+keeps each version's tokens and model mentions, decision 017) and builds the index (kept for
+later runs; a store of the same name without "-layers", made by older code, is copied and its
+layers filled). Each run copies that store and index, adds "Vladimir Putin" (aliases "Putin",
+"President Putin") to the registry, and drains the re-analysis queue as ``dossier entities
+reanalyse`` does (``procs`` worker processes), after which search shows the correction.
+``--cold`` first drops the stored layers: the first correction after upgrading to them, when
+every document is analysed in full. It prints the documents affected, the preview's cost (the
+count the web app and the command line ask with), wall and CPU seconds (this process and its
+workers), the load average, and what 5,000 documents would take at that rate.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import shutil
 import sys
@@ -59,12 +62,49 @@ def _build(base: Path, collection: str, docs: int, model_path: Path, procs: int)
     print(f"Built {base}: {count:,} documents in {time.perf_counter() - started:.0f} s")
 
 
+def _fill_layers(base: Path, model_path: Path, procs: int) -> None:
+    """Analyse every document of an older bench store again, so that its layers are stored."""
+    from corpus.entities.store import EntityStore
+    from corpus.store import Store
+    from indexer.entities.extraction import analyse_documents
+    from indexer.entities.recogniser import Recogniser
+
+    started = time.perf_counter()
+    with Store.open(f"sqlite:///{base / 'dossier.db'}") as store:
+        model = Recogniser.load(model_path)
+        analyse_documents(store, EntityStore(store), store.ids(), recogniser=model, procs=procs)
+    print(f"Stored the text layers of {base} in {time.perf_counter() - started:.0f} s")
+
+
+def _base(args: argparse.Namespace) -> Path:
+    """The bench's store and index, made (or brought up to date) on first use."""
+    older = Path(f"/tmp/dossier-bench-correction-{args.collection}-{args.docs}")
+    base = older.with_name(f"{older.name}-layers")
+    if base.exists():
+        return base
+    if older.exists():
+        shutil.copytree(older, base)
+        _fill_layers(base, args.model, args.procs)
+    else:
+        _build(base, args.collection, args.docs, args.model, args.procs)
+    return base
+
+
+def _drop_layers(database: Path) -> None:
+    import sqlite3
+
+    with sqlite3.connect(database) as conn:
+        conn.execute("DELETE FROM text_layers")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", required=True, type=Path)
     parser.add_argument("--collection", default="kremlin")
     parser.add_argument("--docs", type=int, default=TARGET_DOCUMENTS)
     parser.add_argument("--procs", type=int, default=2)
+    parser.add_argument("--batch", type=int, default=128, help="jobs per claim, as the CLI")
+    parser.add_argument("--cold", action="store_true", help="drop the stored layers first")
     args = parser.parse_args()
     from corpus.entities.corrections import add_entity
     from corpus.entities.dry_run import preview
@@ -74,14 +114,14 @@ def main() -> None:
     from indexer.entities.reanalysis import drain
     from indexer.entities.recogniser import Recogniser
 
-    base = Path(f"/tmp/dossier-bench-correction-{args.collection}-{args.docs}")
-    if not base.exists():
-        _build(base, args.collection, args.docs, args.model, args.procs)
+    base = _base(args)
     run = base.parent / f"{base.name}-run"
     shutil.rmtree(run, ignore_errors=True)
     run.mkdir()
     shutil.copy(base / "dossier.db", run / "dossier.db")
     shutil.copytree(base / "index", run / "index")
+    if args.cold:
+        _drop_layers(run / "dossier.db")
     print(machine())
     model = Recogniser.load(args.model)
     with Store.open(f"sqlite:///{run / 'dossier.db'}") as store:
@@ -98,7 +138,7 @@ def main() -> None:
         result = add_entity(
             entity_store, "Vladimir Putin", "PERSON", aliases=["Putin", "President Putin"]
         )
-        t2, cpu0 = time.perf_counter(), _cpu()
+        t2, cpu0, load = time.perf_counter(), _cpu(), os.getloadavg()[0]
         report = drain(
             store,
             entity_store,
@@ -106,7 +146,7 @@ def main() -> None:
             model,
             worker="bench",
             policy=QueuePolicy(),
-            batch=128,
+            batch=args.batch,
             procs=args.procs,
         )
         t3, cpu = time.perf_counter(), _cpu() - cpu0
@@ -121,7 +161,8 @@ def main() -> None:
     print(
         f"Re-analysed and re-indexed {done:,} ({report.indexed:,} records, "
         f"{len(report.failures)} failed) in {t3 - t2:.1f} s wall, {cpu:.1f} CPU-s, "
-        f"procs {args.procs}: {rate:.1f} documents a second"
+        f"procs {args.procs}{', layers dropped' if args.cold else ''}: "
+        f"{rate:.1f} documents a second; load average {load:.1f} -> {os.getloadavg()[0]:.1f}"
     )
     if rate:
         needed = TARGET_DOCUMENTS / rate

@@ -141,12 +141,32 @@ def test_progress_counts_from_the_oldest_correction_still_waiting(es: EntityStor
     corrections.add_entity(es, "Kim Jong-un", "PERSON")  # a (being worked on: a new job), b
     assert reanalysis_progress(es) == ReanalysisProgress(0, 3)
     queue.complete(es, "w", claimed)
-    assert reanalysis_progress(es) == ReanalysisProgress(1, 3)
+    found = reanalysis_progress(es)
+    assert found is not None and (found.done, found.total, found.failed) == (1, 3, 0)
     queue.complete(es, "w", queue.claim(es, REANALYSE, "w", 5, queue.QueuePolicy()))
     assert reanalysis_progress(es) is None  # the queue is empty: nothing to show
     corrections.add_entity(es, "Korea", "LOCATION")  # nowhere
     corrections.add_entity(es, "coast", "LOCATION")
     assert reanalysis_progress(es) == ReanalysisProgress(0, 1)  # counted afresh
+
+
+def test_progress_counts_a_document_analysed_since_it_was_queued_and_not_a_failed_one(
+    es: EntityStore,
+) -> None:
+    added = corrections.add_entity(es, "Pyongyang", "LOCATION")  # a, b
+    assert reanalysis_progress(es) == ReanalysisProgress(0, 2)
+    claimed = queue.claim(es, REANALYSE, "w", 5, queue.QueuePolicy())
+    assert len(claimed) == 2
+    stored.replace_many(es, [stored.MentionSet("a", 1, [], [])])  # a is analysed, not indexed
+    later = added.correction.at + dt.timedelta(seconds=30)
+    found = reanalysis_progress(es, now=later)
+    assert found == ReanalysisProgress(1, 2, 0, 30.0)  # one done in 30 s: one left, 30 s
+    no_retries = queue.QueuePolicy(max_attempts=1)
+    queue.fail(es, "w", [j for j in claimed if j.document_id == "b"], "broken", no_retries)
+    found = reanalysis_progress(es, now=later)
+    assert found == ReanalysisProgress(1, 2, 1, 0.0)  # a failed document is not done
+    queue.complete(es, "w", [j for j in claimed if j.document_id == "a"])
+    assert reanalysis_progress(es) is None  # only a failed one is left: nothing waits
 
 
 # -- the snippet query ---------------------------------------------------------------------

@@ -97,6 +97,18 @@ def test_draining_makes_a_correction_searchable(instance: dict[str, Any]) -> Non
     assert queue.queue_status(entity_store, REANALYSE).pending == 0
 
 
+def test_more_documents_than_a_batch_are_analysed_together_then_indexed_once(
+    instance: dict[str, Any],
+) -> None:
+    queue_everything(instance["entity_store"])
+    seen: list[DrainReport] = []
+    report = run(instance, batch=2, progress=seen.append)
+    assert report.documents == tuple(CORPUS_IDS)
+    assert [len(r.documents) for r in seen if not r.working] == [len(CORPUS_IDS)]  # one claim
+    assert max(r.working for r in seen) == len(CORPUS_IDS)  # counted while analysing
+    assert queue.queue_status(instance["entity_store"], REANALYSE).pending == 0
+
+
 def test_two_workers_draining_together_never_take_the_same_document(
     instance: dict[str, Any],
 ) -> None:
@@ -131,11 +143,14 @@ def failing_on(document_id: str) -> Any:
         recogniser: Any,
         *,
         procs: int = 1,
+        progress: Any = None,
     ) -> ReindexReport:
         ids = list(doc_ids or ())
         if document_id in ids:
             raise ValueError(f"cannot analyse {document_id}")
-        return reindex_documents(store, entity_store, index_dir, ids, recogniser, procs=procs)
+        return reindex_documents(
+            store, entity_store, index_dir, ids, recogniser, procs=procs, progress=progress
+        )
 
     return reindex
 

@@ -105,7 +105,14 @@ def test_pages_and_the_api_count_documents_as_they_are_re_analysed(
 ) -> None:
     asked = soup(client.post("/entities", data={"csrf_token": token(client), **RUSSIA}))
     resend(client, asked)
-    assert client.get("/api/reanalysis").get_json()["progress"] == {"done": 0, "total": 4}
+    first = client.get("/api/reanalysis").get_json()["progress"]
+    assert (first["done"], first["total"], first["failed"], first["seconds_left"]) == (
+        0,
+        4,
+        0,
+        None,
+    )
+    assert first["text"] == "0 of 4 documents re-analysed"
     assert progress_of(soup(client.get("/entities"))) == "0 of 4 documents re-analysed"
     document = soup(client.get(f"/documents/{TASS}"))
     notice = document.select_one(".reanalysis-pending")
@@ -118,8 +125,13 @@ def test_pages_and_the_api_count_documents_as_they_are_re_analysed(
     entity_store = EntityStore(store)
     policy = QueuePolicy()
     drain(store, entity_store, index_dir, None, worker="w", policy=policy, document_ids=[TASS])
-    assert client.get("/api/reanalysis").get_json()["progress"] == {"done": 1, "total": 4}
-    assert progress_of(soup(client.get("/entities"))) == "1 of 4 documents re-analysed"
+    then = client.get("/api/reanalysis").get_json()["progress"]
+    assert (then["done"], then["total"], then["failed"]) == (1, 4, 0)
+    assert then["seconds_left"] >= 0 and then["text"].startswith(
+        "1 of 4 documents re-analysed, about "
+    )
+    shown = progress_of(soup(client.get("/entities")))
+    assert shown is not None and shown.startswith("1 of 4 documents re-analysed, about ")
     assert soup(client.get(f"/documents/{TASS}")).select_one(".reanalysis-pending") is None
     drain(store, entity_store, index_dir, None, worker="w", policy=policy)
     assert client.get("/api/reanalysis").get_json()["progress"] is None

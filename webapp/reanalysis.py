@@ -19,7 +19,13 @@ from typing import Any
 from flask import Flask, current_app
 
 from corpus import Document
-from corpus.entities import REANALYSE, Entity, pending_for_entity, reanalysis_progress
+from corpus.entities import (
+    REANALYSE,
+    Entity,
+    ReanalysisProgress,
+    pending_for_entity,
+    reanalysis_progress,
+)
 from corpus.jobs import QueuePolicy, QueueStatus, pending_documents, queue_status
 from webapp import jobs, resources
 from webapp.pipeline import reanalyse_queued
@@ -34,6 +40,7 @@ class Notice:
     text: str
     done: int = 0
     total: int = 0
+    progress: str = ""  # "1,200 of 4,148 documents re-analysed, about 40 s left"
 
 
 def init_app(app: Flask) -> None:
@@ -85,13 +92,40 @@ def reanalysis_notice(
     progress = reanalysis_progress(entity_store)
     if progress is None:
         return Notice(count, text)
-    return Notice(count, text, progress.done, progress.total)
+    return Notice(count, text, progress.done, progress.total, progress_text(progress))
 
 
-def progress_json() -> dict[str, int] | None:
-    """How far re-analysis is, as ``GET /api/reanalysis`` shows it (None: nothing waits)."""
+def progress_json() -> dict[str, Any] | None:
+    """How far re-analysis is, as ``GET /api/reanalysis`` shows it (None: nothing waits):
+    ``done`` of ``total`` documents, ``failed``, ``seconds_left`` (null: no pace yet) and the
+    sentence pages show (``text``)."""
     found = reanalysis_progress(resources.get_entity_store())
-    return None if found is None else {"done": found.done, "total": found.total}
+    if found is None:
+        return None
+    return {
+        "done": found.done,
+        "total": found.total,
+        "failed": found.failed,
+        "seconds_left": found.seconds_left,
+        "text": progress_text(found),
+    }
+
+
+def progress_text(found: ReanalysisProgress) -> str:
+    """ "1,200 of 4,148 documents re-analysed, 2 failed, about 40 s left"."""
+    noun = "document" if found.total == 1 else "documents"
+    parts = [f"{found.done:,} of {found.total:,} {noun} re-analysed"]
+    if found.failed:
+        parts.append(f"{found.failed:,} failed")
+    if found.seconds_left is not None and found.done + found.failed < found.total:
+        parts.append(f"about {_duration(found.seconds_left)} left")
+    return ", ".join(parts)
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{max(round(seconds), 1)} s"
+    return f"{round(seconds / 60)} min"
 
 
 def _documents(count: int) -> str:

@@ -9,6 +9,7 @@ entities is here: which of the waiting documents an entity's page depends on.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from corpus.entities.store import EntityStore
-from corpus.entities.tables import entity_corrections, entity_mentions
+from corpus.entities.tables import entity_analyses, entity_corrections, entity_mentions
 from corpus.tables import documents, jobs
 
 REANALYSE = "reanalyse"  # the job kind
@@ -40,32 +41,60 @@ def pending_for_entity(store: EntityStore, entity_id: str) -> int:
 @dataclass(frozen=True)
 class ReanalysisProgress:
     """How far re-analysis is after the corrections it is working on: ``done`` of ``total``
-    documents, counted from the oldest correction with documents still waiting."""
+    documents, counted from the oldest correction with documents still waiting; ``failed`` of
+    them gave up (not done); ``seconds_left`` at the pace since that correction (None before
+    the first is done)."""
 
     done: int
     total: int
+    failed: int = 0
+    seconds_left: float | None = None
 
 
-def reanalysis_progress(store: EntityStore) -> ReanalysisProgress | None:
+def reanalysis_progress(
+    store: EntityStore, *, now: dt.datetime | None = None
+) -> ReanalysisProgress | None:
     """Progress since the queue was last empty, or None when nothing a correction queued waits.
 
     Each correction logs how many documents it queued (``documents`` in its detail, or
     ``queued`` when some were waiting already: ``note_queued``). The total is that count summed
-    over the corrections from the oldest one still waiting on; the documents still waiting for
-    them are the rest. A failed document counts as done (the queue's status lists it).
+    over the corrections from the oldest one still waiting on. Not done: the documents still
+    waiting for them that have not been analysed since they were queued (a worker analyses a
+    whole claim before indexing it and deleting its jobs), and those that failed.
     """
-    j, c = jobs.c, entity_corrections.c
+    j, c, a, d = jobs.c, entity_corrections.c, entity_analyses.c, documents.c
     waiting = (j.kind == REANALYSE) & ~j.is_failed
+    analysed = sa.exists().where(
+        a.document_id == j.document_id,
+        d.id == a.document_id,
+        d.current_version == a.version,
+        a.analysed_at >= j.enqueued_at,
+    )
     with store.connect() as conn:
         oldest = conn.scalar(sa.select(sa.func.min(j.correction_id)).where(waiting))
         if oldest is None:
             return None
-        left_stmt = sa.select(sa.func.count()).where(waiting, j.correction_id >= oldest)
+        since = j.correction_id >= oldest
+        left_stmt = sa.select(sa.func.count()).where(waiting, since, ~analysed)
         left = conn.scalar(left_stmt) or 0  # jobs: a document being worked on may wait again
-        details = [json.loads(d) for d in conn.scalars(sa.select(c.detail).where(c.id >= oldest))]
-    total = sum(int(d.get("queued", d.get("documents", 0))) for d in details)
-    total = max(total, left)  # corrections logged before counts were kept add none
-    return ReanalysisProgress(total - left, total)
+        failed_stmt = sa.select(sa.func.count()).where(j.kind == REANALYSE, j.is_failed, since)
+        failed = conn.scalar(failed_stmt) or 0
+        started = conn.scalar(sa.select(c.at).where(c.id == oldest))
+        details = [json.loads(x) for x in conn.scalars(sa.select(c.detail).where(c.id >= oldest))]
+    total = sum(int(x.get("queued", x.get("documents", 0))) for x in details)
+    total = max(total, left + failed)  # corrections logged before counts were kept add none
+    done = total - left - failed
+    return ReanalysisProgress(done, total, failed, _seconds_left(done, left, started, now))
+
+
+def _seconds_left(
+    done: int, left: int, started: dt.datetime | None, now: dt.datetime | None
+) -> float | None:
+    """At the pace since ``started``: how long ``left`` documents take (None: no pace yet)."""
+    if not done or started is None:
+        return None
+    elapsed = ((now or dt.datetime.now(dt.UTC)) - started).total_seconds()
+    return round(max(elapsed, 0.0) * left / done, 1)
 
 
 def note_queued(

@@ -91,7 +91,7 @@ def drain_now(store: Store, entity_store: EntityStore) -> DrainReport:
 
 
 def _tried(report: DrainReport) -> int:
-    return len(report.documents) + len(report.failures)
+    return len(report.documents) + len(report.failures) + report.working
 
 
 def confirm_size(correct: Callable[[], object], *, yes: bool) -> None:

@@ -1200,7 +1200,7 @@ const dossier = {
       bar.value = progress.done;
     }
     const noun = progress.total === 1 ? " document" : " documents";
-    said.textContent = number(progress.done) + " of " + number(progress.total) + noun + " re-analysed";
+    said.textContent = progress.text || number(progress.done) + " of " + number(progress.total) + noun + " re-analysed";
   }
 
   function finish() {
