@@ -80,14 +80,32 @@ def _base(args: argparse.Namespace) -> Path:
     """The bench's store and index, made (or brought up to date) on first use."""
     older = Path(f"/tmp/dossier-bench-correction-{args.collection}-{args.docs}")
     base = older.with_name(f"{older.name}-layers")
-    if base.exists():
-        return base
-    if older.exists():
+    if not base.exists() and older.exists():
         shutil.copytree(older, base)
-        _fill_layers(base, args.model, args.procs)
-    else:
+    if not base.exists():
         _build(base, args.collection, args.docs, args.model, args.procs)
+    elif _stale_layers(base, args.model):  # older code, another model or analysis version
+        _fill_layers(base, args.model, args.procs)
     return base
+
+
+def _stale_layers(base: Path, model_path: Path) -> int:
+    """How many documents of the bench store have no layer the analysis would use now."""
+    import sqlite3
+
+    from indexer.entities.analysis import ANALYSIS_VERSION
+    from indexer.entities.layers import layer_key
+    from indexer.entities.recogniser import Recogniser
+
+    key = layer_key(Recogniser.load(model_path), ANALYSIS_VERSION)
+    with sqlite3.connect(base / "dossier.db") as conn:
+        (documents,) = conn.execute("SELECT count(*) FROM documents").fetchone()
+        try:
+            query = "SELECT count(*) FROM text_layers WHERE layer_key = ?"
+            (layers,) = conn.execute(query, (key,)).fetchone()
+        except sqlite3.OperationalError:  # made before migration 0008
+            layers = 0
+    return int(documents - layers)
 
 
 def _drop_layers(database: Path) -> None:
