@@ -4,6 +4,7 @@
     python bench/bench_relevance.py --split dev     # the half parameters were chosen on
     python bench/bench_relevance.py --before 404c272  # also Dossier as of that revision
     python bench/bench_relevance.py --queries 40    # the first 40 queries of each set only
+    python bench/bench_relevance.py --merge 3bcd541=before.json  # rows of an earlier --json run
 
 Both engines index the same documents (bench/relevance_sets.py: kremlin, uspres and a fifth of
 ungdc, 9,386 documents, half of the kremlin titles withheld). Stock Whoosh is Whoosh's own
@@ -181,7 +182,14 @@ def run_before(revision: str, args: argparse.Namespace) -> dict[str, Figures]:
     command += ["--queries", str(args.queries)] if args.queries else []
     env = {**os.environ, "PYTHONPATH": "", "DOSSIER_SHARED_DATA": str(SHARED_DATA)}
     subprocess.run([*command, "--json", str(out)], check=True, env=env)
-    figures: dict[str, Figures] = json.loads(out.read_text())
+    return relabelled(json.loads(out.read_text()), revision)
+
+
+def relabelled(figures: dict[str, Figures], revision: str) -> dict[str, Figures]:
+    """Another revision's rows, named after it ("Dossier 3bcd541, as typed"); as they are for
+    no revision ("=FILE": this code's rows, run apart)."""
+    if not revision:
+        return figures
     return {label.replace("Dossier", f"Dossier {revision}"): f for label, f in figures.items()}
 
 
@@ -189,20 +197,21 @@ def report(results: dict[str, Figures], header: str) -> None:
     print(header + "\n")
     print("| set | engine | nDCG@10 | P@10 | MRR | no hits | nDCG vs stock |")
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
-    stock = results[ENGINES["stock"]]
+    stock = results.get(ENGINES["stock"])  # absent with --engines typed,or: no ratio
     for name in SETS:
         for label, per_set in results.items():
             ndcg, p10, mrr, empty = per_set[name]
-            ratio = ndcg / stock[name][0] - 1 if stock[name][0] else 0.0
+            ratio = ndcg / stock[name][0] - 1 if stock and stock[name][0] else 0.0
             print(
                 f"| {name} | {label} | {ndcg:.3f} | {p10:.3f} | {mrr:.3f} | {empty:.0%} "
                 f"| {ratio:+.1%} |"
             )
-    base = sum(v[0] for v in stock.values()) / len(stock)
+    base = sum(v[0] for v in stock.values()) / len(stock) if stock else 0.0
     for label, per_set in results.items():
         mean = sum(v[0] for v in per_set.values()) / len(per_set)
         p10 = sum(v[1] for v in per_set.values()) / len(per_set)
-        print(f"| **all sets** | {label} | {mean:.3f} | {p10:.3f} | | | {mean / base - 1:+.1%} |")
+        vs_stock = f"{mean / base - 1:+.1%}" if base else ""
+        print(f"| **all sets** | {label} | {mean:.3f} | {p10:.3f} | | | {vs_stock} |")
 
 
 def main() -> None:
@@ -213,8 +222,11 @@ def main() -> None:
     ap.add_argument("--engines", default=",".join(ENGINES), help="of: " + ", ".join(ENGINES))
     ap.add_argument("--queries", type=int, help="only the first N queries of each set (quicker)")
     ap.add_argument("--json", type=Path, help="write the figures here instead of a table")
+    ap.add_argument("--merge", nargs="+", default=[], metavar="REV=FILE",
+                    help="add the rows of an earlier --json run of revision REV (run apart, "
+                    "e.g. in parallel, instead of --before)")  # fmt: skip
     args = ap.parse_args()
-    engines = args.engines.split(",")
+    engines = [name for name in args.engines.split(",") if name]  # "": only --merge's rows
     docs, withheld = load_collection()
     prepare(docs, args.workdir, engines)
     items = [i for i in query_sets(docs, withheld) if i.split == args.split]
@@ -232,10 +244,14 @@ def main() -> None:
         started = time.perf_counter()
         results[ENGINES[name]] = evaluate(items, rankers[name]())
         print(f"{ENGINES[name]}: {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    for pair in args.merge:  # read last: such a run may still be going while these run
+        revision, path = pair.split("=", 1)
+        results.update(relabelled(json.loads(Path(path).read_text()), revision))
     if args.json:
         args.json.write_text(json.dumps(results))
         return
-    stock_first = {ENGINES["stock"]: results.pop(ENGINES["stock"]), **results}
+    stock = {k: results.pop(k) for k in [ENGINES["stock"]] if k in results}
+    stock_first = {**stock, **results}
     header = f"# {len(docs):,} documents; {args.split} half, {len(items)} queries; {machine()}"
     report(stock_first, header)
 
