@@ -86,7 +86,26 @@ def _base(args: argparse.Namespace) -> Path:
         _build(base, args.collection, args.docs, args.model, args.procs)
     elif _stale_layers(base, args.model):  # older code, another model or analysis version
         _fill_layers(base, args.model, args.procs)
+    _rebuild_stale_index(base, args.procs)
     return base
+
+
+def _rebuild_stale_index(base: Path, procs: int) -> None:
+    """Build the index again when it is of another schema version: a correction cannot update
+    such an index, and timing one would time the analysis alone."""
+    from corpus.store import Store
+    from indexer.build import build_index
+    from indexer.errors import IndexMissing
+    from indexer.live import live_generation
+
+    try:
+        live_generation(base / "index")
+    except IndexMissing:
+        started = time.perf_counter()
+        shutil.rmtree(base / "index")
+        with Store.open(f"sqlite:///{base / 'dossier.db'}") as store:
+            build_index(store, base / "index", procs=procs)
+        print(f"Rebuilt the index of {base} in {time.perf_counter() - started:.0f} s")
 
 
 def _stale_layers(base: Path, model_path: Path) -> int:
@@ -182,6 +201,8 @@ def main() -> None:
         f"procs {args.procs}{', layers dropped' if args.cold else ''}: "
         f"{rate:.1f} documents a second; load average {load:.1f} -> {os.getloadavg()[0]:.1f}"
     )
+    if report.indexed < done:  # nothing is visible in search until its record is replaced
+        sys.exit(f"Only {report.indexed:,} of {done:,} index records were replaced")
     if rate:
         needed = TARGET_DOCUMENTS / rate
         verdict = "met" if needed <= TARGET_SECONDS else "not met"
