@@ -12,6 +12,7 @@ types not handled here, go through Whoosh's own matchers.
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
 from itertools import accumulate
 from typing import Any
 
@@ -99,14 +100,33 @@ def term_postings(reader: Any, fieldname: str, btext: bytes) -> dict[int, bytes]
     """Document id -> encoded value of every live posting of a term in one segment reader.
 
     The caller must not change the dict: a frequent term's postings are shared (``hot.py``)."""
+    return _kept(  # type: ignore[no-any-return]
+        hot.store_for(reader).values,
+        reader,
+        fieldname,
+        btext,
+        _read_postings,
+        lambda found: sum(map(len, found.values())) + _ENTRY_BYTES * len(found),
+    )
+
+
+def _kept(
+    store: hot.LeastRecentlyUsed,
+    reader: Any,
+    fieldname: str,
+    btext: bytes,
+    read: Callable[[Any, str, bytes], Any],
+    size: Callable[[Any], int],
+) -> Any:
+    """``read``'s answer for a term, kept in ``store`` (one of the index's ``hot.py`` stores)
+    when the term is frequent: rare terms are cheaper to read again than to keep."""
     if reader.doc_frequency(fieldname, btext) < HOT_DOCS:
-        return _read_postings(reader, fieldname, btext)
+        return read(reader, fieldname, btext)
     key = (weakref.ref(reader), fieldname, btext)
-    kept = hot.store_for(reader).values
-    found = kept.get(key)
+    found = store.get(key)
     if found is None:
-        found = _read_postings(reader, fieldname, btext)
-        kept.put(key, found, sum(map(len, found.values())) + _ENTRY_BYTES * len(found))
+        found = read(reader, fieldname, btext)
+        store.put(key, found, size(found))
     return found
 
 
@@ -176,17 +196,24 @@ def term_weights(
 
 def _hot_weights(reader: Any, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
     """``_read_weights``, kept decoded for a frequent term (``hot.py``); read-only arrays."""
-    if reader.doc_frequency(fieldname, btext) < HOT_DOCS:
-        return _read_weights(reader, fieldname, btext)
-    key = (weakref.ref(reader), fieldname, btext)
-    kept = hot.store_for(reader).weights
-    found = kept.get(key)
-    if found is None:
-        found = _read_weights(reader, fieldname, btext)
-        for array in found:
-            array.flags.writeable = False
-        kept.put(key, found, found[0].nbytes + found[1].nbytes)
-    return found  # type: ignore[no-any-return]
+    return _kept(  # type: ignore[no-any-return]
+        hot.store_for(reader).weights,
+        reader,
+        fieldname,
+        btext,
+        _read_shared_weights,
+        lambda found: found[0].nbytes + found[1].nbytes,
+    )
+
+
+def _read_shared_weights(
+    reader: Any, fieldname: str, btext: bytes
+) -> tuple[np.ndarray, np.ndarray]:
+    """``_read_weights``, read-only: a kept answer is shared by every later search."""
+    found = _read_weights(reader, fieldname, btext)
+    for array in found:
+        array.flags.writeable = False
+    return found
 
 
 def _read_weights(reader: Any, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
