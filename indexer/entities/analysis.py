@@ -66,7 +66,9 @@ if TYPE_CHECKING:
 # ``FRAGMENT_CONFIDENCE`` (``fragments.py``). 8: dotted initials before a capitalised word do
 # not end a sentence ("George H.W. Bush", ``indexer/initials.py``). 9: a nationality and a lone
 # generic word after it are one name ("Russian Federation", ``fragments.join_nationality_heads``).
-ANALYSIS_VERSION = 9
+# 10: capitalised common words are a model feature, and a word the training corpus has only
+# inside longer names is no name alone ("States", ``parts.py``); models of features version 5.
+ANALYSIS_VERSION = 10
 
 
 @dataclass(frozen=True)

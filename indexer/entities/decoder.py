@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from indexer.entities.features import (
     PAD,
@@ -56,13 +56,18 @@ class Decoder:
     """
 
     def __init__(
-        self, model: AveragedPerceptron, lexicon: Lexicon, starts: frozenset[str] | None
+        self,
+        model: AveragedPerceptron,
+        lexicon: Lexicon,
+        starts: frozenset[str] | None,
+        english: Callable[[str], bool] | None = None,
     ) -> None:
         self.labels = Labels(model.classes)
         self._weights = model.weights
         self._scores = model.scores
         self.lexicon = lexicon
         self._starts = starts
+        self._english = english
         self._history = [model.scores(feats) for feats in self.labels.history]
         # Per previous label: True where the next token may be O (outside an entity).
         self._outside = [n[:2] not in ("B-", "I-") for n in self.labels.names_or_start]
@@ -73,7 +78,7 @@ class Decoder:
         if found is None:
             if len(self._vectors) >= CACHE_WORDS:
                 self._vectors.clear()
-            m2, m1, zero, p1, p2, lower, s = word_features(word, self.lexicon)
+            m2, m1, zero, p1, p2, lower, s = word_features(word, self.lexicon, self._english)
             vectors = [tuple(self._scores(feats)) for feats in (m2, m1, zero, p1, p2)]
             never = (
                 self._starts is not None

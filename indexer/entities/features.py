@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from indexer import analyse
@@ -95,10 +95,16 @@ def breaks_names(word: str) -> bool:
     return word not in _JOINERS and not any(c.isalpha() for c in word)
 
 
-def word_features(word: str, lexicon: Lexicon) -> WordFeatures:
+def word_features(
+    word: str, lexicon: Lexicon, english: Callable[[str], bool] | None = None
+) -> WordFeatures:
     """Feature tuples of ``word`` as the token two before, ..., two after; then lower, shape.
 
     A word in capitals ("NORWAY") is looked up in the gazetteers as a capitalised word too.
+    ``english(lower)`` (``casing.Recaser.is_english``: the training corpus mostly writes the
+    word in lower case) marks a capitalised common word, "cw": the head of an organisation or
+    a place ("Rovers", "Town", "Shipping", "Ministry") and almost never part of a person's
+    name, whether or not the training corpus has the word itself.
     """
     lower = word[:40].lower()
     s = shape(word)
@@ -108,6 +114,9 @@ def word_features(word: str, lexicon: Lexicon) -> WordFeatures:
     lists = tuple(f"g={k}" for k in kinds or ())
     if lower in lexicon.common:
         lists += ("lex",)
+    if english is not None and word[:1].isupper() and lower not in lexicon.function:
+        if english(lower):
+            lists += ("cw",)
     far = (f"w={lower}", f"s={s}")
     near = (*far, *lists)
     own = (

@@ -50,6 +50,7 @@ from indexer.entities.iob import (
     read_iob,
     score,
 )
+from indexer.entities.parts import PartCounts
 from indexer.entities.perceptron import AveragedPerceptron
 from indexer.errors import ModelInvalid, ModelMissing
 
@@ -59,8 +60,9 @@ MODEL_FILE = "entities.json.gz"  # the active model's name in $DOSSIER_HOME/mode
 FORMAT = "dossier-entity-model"
 FORMAT_VERSION = 1
 # 2: BILOU labels; 3: capitals looked up capitalised, lines of numbers in
-# training, re-casing lists in the header
-FEATURE_VERSION = 3
+# training, re-casing lists in the header; 4 (never released): capitalised common words
+# ("cw"); 5: cw, and the words found only inside longer names in the header ("name_parts")
+FEATURE_VERSION = 5
 MODEL_TYPES: tuple[str, ...] = ("PERSON", "ORGANIZATION", "LOCATION", "NORP")
 # Tagging works on chunks of at most this many tokens, so one endless "sentence" stays linear.
 MAX_CHUNK_TOKENS = 1000
@@ -96,8 +98,11 @@ class Recogniser:
         self.types: tuple[str, ...] = tuple(header["types"])
         starts = header["features"].get("uncapitalised_starts")
         lexicon = shared_lexicon()
-        self._decoder = Decoder(model, lexicon, None if starts is None else frozenset(starts))
         self._recaser = Recaser(lexicon, header["features"].get("casing") or {})
+        self._parts = frozenset(header["features"].get("name_parts") or ())
+        self._decoder = Decoder(
+            model, lexicon, None if starts is None else frozenset(starts), self._recaser.is_english
+        )
         # What the model's output depends on besides the text: its file and the word lists.
         # None until saved or loaded: stored text layers are then neither kept nor read.
         self.digest: str | None = None
@@ -170,7 +175,8 @@ class Recogniser:
     def _chunk(self, words: Sequence[str]) -> tuple[list[str], list[float], list[Entity]]:
         """IOB2 labels, label probabilities and entities. Words in capitals are re-cased first
         (``casing.Recaser``: "NORWAY BEAT JAPAN" is read as "Norway beat Japan"); names made
-        only of titles ("Mr.") are dropped, punctuation at a name's edges ("Vladimir
+        only of titles ("Mr.") or of a word found only inside longer names ("States", ``parts``)
+        are dropped, punctuation at a name's edges ("Vladimir
         Putin (", "Government –") is left out of it, and a nationality before a lone generic
         word is one name with it ("Russian Federation", ``join_nationality_heads``)."""
         words = self._recaser.recase(words)
@@ -191,6 +197,7 @@ class Recogniser:
             if (
                 start == end
                 or all(_is_title(w) for w in words[start:end])
+                or self._is_name_part(words, start, end)
                 or self._is_plain_word(words, start, end, start <= opening)
             ):
                 labels[entity.start : entity.end] = ["O"] * (entity.end - entity.start)
@@ -201,6 +208,13 @@ class Recogniser:
                 entity = Entity(start, end, entity.type)
             kept.append(entity)
         return labels, sure, kept
+
+    def _is_name_part(self, words: Sequence[str], start: int, end: int) -> bool:
+        """One word (after "The") that the training corpus has only inside longer names:
+        "States" alone, "the Union", "The Ministry" (``parts``)."""
+        if end - start == 2 and words[start] in ("The", "the"):
+            start += 1
+        return end - start == 1 and words[start] in self._parts
 
     def _is_plain_word(self, words: Sequence[str], start: int, end: int, opens: bool) -> bool:
         """Words the model took for a name that name no one:
@@ -296,6 +310,12 @@ def _check_header(path: Path, header: dict[str, Any]) -> None:
             f'"{path}" has a damaged list of words that start entities. Retrain it with '
             '"dossier entities train --corpus FILE".'
         )
+    parts = features.get("name_parts")
+    if not isinstance(parts, list) or not all(isinstance(w, str) for w in parts):
+        raise ModelInvalid(
+            f'"{path}" has a damaged or missing list of words found only inside names. '
+            'Retrain it with "dossier entities train --corpus FILE".'
+        )
 
 
 def train(
@@ -334,13 +354,16 @@ def train(
     began: Counter[str] = Counter()  # ... and how many of them begin an entity
     sentences: list[tuple[Sequence[str], Sequence[str]]] = []
     casing = CasingCounts()
+    parts = PartCounts()
     for sentence in read_iob(corpus_path):
         if max_tokens is not None and n_tokens + len(sentence.words) > max_tokens:
             break
         n_tokens += len(sentence.words)
         casing.add(sentence.words)
         tags = map_tags(sentence.tags, type_map)
-        for w, t in zip(sentence.words, to_bilou(tags), strict=True):
+        bilou = to_bilou(tags)
+        parts.add(sentence.words, bilou)
+        for w, t in zip(sentence.words, bilou, strict=True):
             if not any(c.isupper() for c in w):
                 uncapitalised[w] += 1
                 began[w] += t[:2] in ("B-", "U-")
@@ -350,11 +373,18 @@ def train(
         extra = skeleton(original, gold_tags, rng) if rng.random() < augment else None
         if extra:
             sentences.append(extra)
+    english = Recaser(lexicon, casing.lists()).is_english
     for line, line_tags in sentences:
         padded = (PAD[0], PAD[1], *line, PAD[2], PAD[3])
         gold = [index[t] for t in to_bilou(line_tags)]
         data.append(
-            ([cache.get(w) or cache.setdefault(w, word_features(w, lexicon)) for w in padded], gold)
+            (
+                [
+                    cache.get(w) or cache.setdefault(w, word_features(w, lexicon, english))
+                    for w in padded
+                ],
+                gold,
+            )
         )
     model = AveragedPerceptron(labels.names)
     accuracy = _train_passes(model, labels, data, passes, rng, progress, on_sentences)
@@ -382,6 +412,7 @@ def train(
             "uncapitalised_starts": sorted(
                 w for w, n in began.items() if n and n >= START_SHARE * uncapitalised[w]
             ),
+            "name_parts": parts.name_parts(lexicon, casing),
         },
         "training_accuracy": accuracy,
     }
