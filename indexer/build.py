@@ -21,12 +21,13 @@ import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from whoosh.index import create_in, open_dir
 
 from corpus.entities.model import Mention, Turn
 from corpus.model import Document
+from corpus.text_sizes import text_sizes
 from indexer.entities.refs import entity_fields
 from indexer.errors import IndexBusy, IndexerError
 from indexer.generations import (
@@ -44,6 +45,7 @@ from indexer.generations import (
     write_state,
 )
 from indexer.live import live_generation
+from indexer.progress import Progress, TextShare
 from indexer.schema import SCHEMA_VERSION, WORD_RE, build_schema, date_desc_key
 from indexer.turns.fields import said_fields
 
@@ -52,16 +54,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-
-class Progress(Protocol):
-    """Called as ``progress(done, total)`` every ``PROGRESS_EVERY`` documents and at the end,
-    then as ``progress(done, total, WRITING)`` when the writers turn their postings into
-    index files: minutes at 60k documents with nothing to count, so a user sees why."""
-
-    def __call__(self, done: int, total: int, note: str = "", /) -> None: ...
-
-
 WRITING = "writing the index files"
+"""The note of the last progress call, when the writers turn their postings into index files:
+minutes at 60k documents with nothing to count, so a user sees why."""
 OnWait = Callable[[str], object]
 """Called once, with a sentence naming the holder, when the index lock is busy and the caller
 starts waiting for it."""
@@ -266,7 +261,8 @@ def update_records(
             for document in store.get_many(ids[start : start + RECORD_BATCH]).values()
             if not indexed_only or document.seq <= state.seq
         )
-        return _replace(store, index_dir, generation, state, documents, len(ids), procs, progress)
+        work = (len(ids), TextShare(sum(text_sizes(store, ids).values())))
+        return _replace(store, index_dir, generation, state, documents, work, procs, progress)
 
 
 @dataclass(frozen=True)
@@ -357,6 +353,7 @@ def _build(store: Store, index_dir: Path, procs: int, progress: Progress | None)
     # Documents written after this seq are left to the next update: iter_documents() may yield
     # a document rewritten during the build twice, and add_document() cannot replace.
     target, total = store.max_seq(), store.count()
+    text = TextShare(sum(text_sizes(store).values()))
     generation = new_generation(index_dir)
     started = utc_now()
     try:
@@ -366,12 +363,13 @@ def _build(store: Store, index_dir: Path, procs: int, progress: Progress | None)
         writer = ix.writer(limitmb=LIMIT_MB, compound=False, **options)
         try:
             documents = _upto(store.iter_documents(), target)
-            added = _feed(writer.add_document, _records(store, documents), total, progress)
+            records = _records(store, documents)
+            added = _feed(writer.add_document, records, total, text, progress)
         except BaseException:
             _cancel(writer)
             raise
         if progress is not None:
-            progress(added, total, WRITING)
+            progress(added, total, WRITING, share=text.share)
         writer.commit()
         if ix.doc_count() != added:
             raise IndexerError(
@@ -394,9 +392,10 @@ def _update(store: Store, index_dir: Path, procs: int, progress: Progress | None
     if target <= state.seq:
         return 0
     docs = _upto(store.iter_documents(since_seq=state.seq), target)
-    total = target - state.seq
+    sizes = text_sizes(store, since_seq=state.seq)
+    work = (len(sizes), TextShare(sum(sizes.values())))
     count = _replace(
-        store, index_dir, generation, replace(state, seq=target), docs, total, procs, progress
+        store, index_dir, generation, replace(state, seq=target), docs, work, procs, progress
     )
     log.info("updated index generation %s: %d documents up to seq %d", generation, count, target)
     return count
@@ -408,21 +407,23 @@ def _replace(
     generation: str,
     state: IndexState,
     documents: Iterator[Document],
-    total: int,
+    work: tuple[int, TextShare],
     procs: int,
     progress: Progress | None,
 ) -> int:
-    """Replace (or add) the records of ``documents`` in ``generation``, then save ``state``;
-    rebuilds into a new generation when updates have left too many segments."""
+    """Replace (or add) the records of ``documents`` in ``generation`` (``work``: how many,
+    and their text), then save ``state``; rebuilds into a new generation when updates have
+    left too many segments."""
+    total, text = work
     ix = open_dir(str(index_dir / generation))
     writer = ix.writer(limitmb=LIMIT_MB, compound=False)
     try:
-        count = _feed(writer.update_document, _records(store, documents), total, progress)
+        count = _feed(writer.update_document, _records(store, documents), total, text, progress)
     except BaseException:
         _cancel(writer)
         raise
     if progress is not None:
-        progress(count, total, WRITING)
+        progress(count, total, WRITING, share=text.share)
     writer.commit(merge=False)
     write_state(
         index_dir, generation, replace(state, doc_count=ix.doc_count(), updated_at=utc_now())
@@ -473,14 +474,16 @@ def _feed(
     add: Callable[..., None],
     records: Iterator[dict[str, Any]],
     total: int,
+    text: TextShare,
     progress: Progress | None,
 ) -> int:
     done = 0
     for fields in records:
         add(**fields)
         done += 1
+        text.add(len(fields["text"]))
         if progress is not None and done % PROGRESS_EVERY == 0:
-            progress(done, total)
+            progress(done, total, share=text.share)
     if progress is not None:
-        progress(done, total)
+        progress(done, total, share=text.share)
     return done

@@ -267,7 +267,9 @@ def test_documents_written_during_a_build_are_left_to_the_next_update(
 ) -> None:
     empty_store.put_many([_draft(f"doc-{n:03d}", f"Note number {n}.") for n in range(150)])
 
-    def write_meanwhile(done: int, total: int, note: str = "") -> None:
+    def write_meanwhile(
+        done: int, total: int, note: str = "", *, share: float | None = None
+    ) -> None:
         if done == build.PROGRESS_EVERY:
             empty_store.put(_draft("doc-000", "Rewritten during the build."))
             empty_store.put(_draft("doc-new", "Added during the build."))
@@ -294,12 +296,34 @@ def test_a_build_says_when_it_writes_its_files_after_the_last_count(
     empty_store.put_many([_draft(f"doc-{n:04d}", f"Note {n}.") for n in range(count)])
     told: list[tuple[int, int, str]] = []
 
-    def progress(done: int, total: int, note: str = "") -> None:
+    def progress(done: int, total: int, note: str = "", *, share: float | None = None) -> None:
         told.append((done, total, note))
 
     build_index(empty_store, index_path, procs=procs, progress=progress)
     assert told[-2:] == [(count, count, ""), (count, count, build.WRITING)]
     assert all(note == "" for _, _, note in told[:-1])
+
+
+def test_a_build_weighs_its_progress_by_the_share_of_the_text_done(
+    empty_store: Any, index_path: Path
+) -> None:
+    # Documents come in no order of size. Here the short ones come first: by their count the
+    # build would be half done when a hundredth of its text is.
+    short = [_draft(f"doc-{n:03d}", f"Note {n}.") for n in range(build.PROGRESS_EVERY)]
+    report = "Words of the long report. " * 200
+    long = [_draft(f"doc-{n:03d}", f"Report {n}. {report}") for n in range(100, 200)]
+    empty_store.put_many(short)
+    empty_store.put_many(long)
+    sizes = [len(draft.text) for draft in short + long]
+    told: list[tuple[int, float | None]] = []
+
+    def progress(done: int, total: int, note: str = "", *, share: float | None = None) -> None:
+        told.append((done, share))
+
+    build_index(empty_store, index_path, procs=1, progress=progress)
+    assert told[0] == (100, pytest.approx(sum(sizes[:100]) / sum(sizes)))
+    assert told[0][1] is not None and told[0][1] < 0.01
+    assert told[-2:] == [(200, 1.0), (200, 1.0)]  # the last count, then writing the files
 
 
 def test_failed_build_leaves_the_live_generation_untouched(
@@ -308,7 +332,7 @@ def test_failed_build_leaves_the_live_generation_untouched(
     build_index(corpus_store, index_path, procs=1)
     live = current_generation(index_path)
 
-    def interrupt(done: int, total: int, note: str = "") -> None:
+    def interrupt(done: int, total: int, note: str = "", *, share: float | None = None) -> None:
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
@@ -324,7 +348,7 @@ def test_failed_parallel_build_stops_its_writer_processes(
         [_draft(f"doc-{n:05d}", f"Note {n}.") for n in range(build.MIN_PARALLEL_DOCS + 500)]
     )
 
-    def interrupt(done: int, total: int, note: str = "") -> None:
+    def interrupt(done: int, total: int, note: str = "", *, share: float | None = None) -> None:
         if done == 3 * build.PROGRESS_EVERY:
             raise KeyboardInterrupt
 

@@ -151,6 +151,27 @@ def test_two_worker_processes_store_what_one_process_does(empty_store: Any) -> N
     ]
 
 
+def test_analysis_says_what_share_of_the_text_is_done(empty_store: Any) -> None:
+    # Short documents first: by their count the analysis would be two thirds done when a
+    # hundredth of its text is.
+    report = "A long report from Pyongyang. " * 300
+    texts = [f"Note {n}." for n in range(extraction.BATCH)] + [f"{n}. {report}" for n in range(8)]
+    empty_store.put_many([DocumentDraft(text, id=f"doc-{n:02d}") for n, text in enumerate(texts)])
+    sizes = {f"doc-{n:02d}": len(text) for n, text in enumerate(texts)}
+    told: list[tuple[int, int, float | None]] = []
+
+    def progress(done: int, total: int, note: str = "", *, share: float | None = None) -> None:
+        told.append((done, total, share))
+
+    found = analyse_documents(
+        empty_store, EntityStore(empty_store), recogniser=None, procs=1, progress=progress
+    )
+    done_first = sum(sizes[d] for d in found.document_ids[: extraction.BATCH])
+    assert told[0] == (extraction.BATCH, 24, pytest.approx(done_first / sum(sizes.values())))
+    assert told[0][2] is not None and told[0][2] < 0.01
+    assert told[-1] == (24, 24, 1.0)
+
+
 @pytest.mark.parametrize("procs", [1, 2])
 def test_a_document_whose_analysis_fails_is_named_and_the_rest_are_stored(
     empty_store: Any, monkeypatch: pytest.MonkeyPatch, procs: int

@@ -118,6 +118,33 @@ def test_on_a_terminal_bars_replace_the_lines() -> None:
     assert "done in" not in stream.getvalue() and "so far" not in stream.getvalue()
 
 
+def test_the_time_left_goes_by_the_share_of_the_text_when_a_step_knows_it() -> None:
+    # 300 of 1,000 documents, but the big ones are still to come: 10% of the text in 14 s.
+    shown, stream, clock = _shown()
+    shown("analyse", 0, 0)
+    clock.now += 4
+    shown("analyse", 100, 1000, share=0.02)
+    clock.now += 10
+    shown("analyse", 300, 1000, share=0.10)
+    assert stream.getvalue().splitlines() == [
+        "Analysing entities: 300 of 1,000 documents (10% of the text), 20 documents a second, "
+        "about 1 min 52 s left; 14 s so far",
+    ]  # by the count it would say "about 35 s left"
+
+
+def test_on_a_terminal_a_bar_by_the_share_of_the_text_names_the_count_too() -> None:
+    shown, stream, clock = _shown(is_tty=True)
+    with shown:
+        shown("index", 0, 0)
+        clock.now += 5
+        shown("index", 300, 1000, share=0.25)
+        assert shown.step is not None and shown.step.bar.n == 250
+        shown.step.bar.refresh()
+    assert re.search(
+        r"Indexing:  25% of the text \|.*\| \[.*, 300 of 1,000 documents\]", stream.getvalue()
+    )
+
+
 def test_finished_lines_name_flags_and_leave_out_zeros() -> None:
     line = finished_line("index", 0.04, {"records": 1, "caught_up": 0, "rebuilt": 1})
     assert line == "Indexing: done in 0.0 s (1 record, rebuilt)."

@@ -66,6 +66,7 @@ from indexer.entities import (
     load_recogniser,
     model_path,
 )
+from indexer.progress import Progress as StepCounter  # what a library step calls
 from webapp.config import ingest_limits
 from webapp.instance import (
     entity_model,
@@ -78,16 +79,15 @@ from webapp.jobs import job_settings, worker_name
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[str, int, int, str], object]
-"""Called as ``progress(step, done, total, note)`` while a step runs (``total`` 0: unknown;
-``note``: a few words on where it is, or ""), first with ``done`` 0 when the step starts."""
 
+class Progress(Protocol):
+    """Called as ``progress(step, done, total, note)`` while a step runs (``total`` 0: unknown;
+    ``note``: a few words on where it is, or ""), first with ``done`` 0 when the step starts;
+    ``share``: the fraction of the step's text done, when it knows (``indexer.progress``)."""
 
-class StepCounter(Protocol):
-    """What a library step calls: ``counter(done, total)``, or with a ``note`` on a stage
-    that has nothing to count (``indexer.build.Progress``)."""
-
-    def __call__(self, done: int, total: int, note: str = "", /) -> None: ...
+    def __call__(
+        self, step: str, done: int, total: int, note: str = "", /, *, share: float | None = None
+    ) -> object: ...
 
 
 OnStep = Callable[["StepReport"], object]
@@ -159,8 +159,8 @@ class Run:
         if progress is None:
             return None
 
-        def report(done: int, total: int, note: str = "", /) -> None:
-            progress(step, done, total, note)
+        def report(done: int, total: int, note: str = "", /, *, share: float | None = None) -> None:
+            progress(step, done, total, note, share=share)
 
         return report
 

@@ -24,7 +24,7 @@ import logging
 import multiprocessing
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,12 +35,14 @@ from corpus.entities.layers import layers_many
 from corpus.entities.model import EntityCorrections
 from corpus.entities.store import EntityStore
 from corpus.model import Document
+from corpus.text_sizes import text_sizes
 from indexer.build import catch_up_index
 from indexer.entities.alias_matcher import AliasMatcher
 from indexer.entities.analysis import ANALYSIS_VERSION, analyse_document
 from indexer.entities.layers import TextLayer, decode, encode, layer_key
 from indexer.errors import ModelMissing, describe
 from indexer.lifetime import die_with_parent
+from indexer.progress import Progress, TextShare
 
 if TYPE_CHECKING:
     from corpus.store import Store
@@ -54,9 +56,8 @@ WRITE_EVERY = 256  # documents per transaction that stores mentions
 MIN_PARALLEL_DOCS = 32  # fewer: analyse in this process (starting workers costs more)
 MAX_BATCH_CHARS = 400_000  # also end a task once its texts hold this many characters
 
-Progress = Callable[[int, int], None]
-"""Called as ``progress(done, total)`` after each analysed batch (``BATCH`` documents) and each
-stored one: documents analysed (or failed) of ``total``."""
+# ``progress(done, total, share=...)`` (indexer.progress) is called after each analysed batch
+# (``BATCH`` documents) and each stored one: documents analysed (or failed) of ``total``.
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ def analyse_documents(
     registry = entity_store.registry()
     matcher = AliasMatcher(registry.entities, registry.revision)
     workers = procs if procs > 1 and len(ids) >= MIN_PARALLEL_DOCS else 1
-    run = _Run(entity_store, len(ids), progress)
+    run = _Run(entity_store, text_sizes(store, ids), progress)
     batches = _batches(store, entity_store, ids, layer_key(recogniser, ANALYSIS_VERSION))
     if workers == 1:  # in this process (and thread): no worker state involved
         for batch in batches:
@@ -197,9 +198,13 @@ _Analysed = tuple[list[MentionSet], list[_Failed]]
 class _Run:
     """Stores finished analyses every ``WRITE_EVERY`` documents and counts what it stored."""
 
-    def __init__(self, entity_store: EntityStore, total: int, progress: Progress | None) -> None:
+    def __init__(
+        self, entity_store: EntityStore, sizes: Mapping[str, int], progress: Progress | None
+    ) -> None:
         self.entity_store = entity_store
-        self.total = total
+        self.total = len(sizes)
+        self.sizes = sizes
+        self.text = TextShare(sum(sizes.values()))
         self.progress = progress
         self.pending: list[MentionSet] = []
         self.done: list[str] = []
@@ -210,10 +215,13 @@ class _Run:
         found, failed = analysed
         self.failed.extend(failed)
         self.pending.extend(found)
+        ids = [item.document_id for item in found] + [doc_id for doc_id, _ in failed]
+        self.text.add(sum(self.sizes.get(doc_id, 0) for doc_id in ids))
         if len(self.pending) >= WRITE_EVERY:
             self.flush()
         elif self.progress is not None:  # analysed, not stored yet: a batch takes seconds
-            self.progress(len(self.done) + len(self.pending) + len(self.failed), self.total)
+            tried = len(self.done) + len(self.pending) + len(self.failed)
+            self.progress(tried, self.total, share=self.text.share)
 
     def flush(self) -> None:
         if self.pending:
@@ -225,7 +233,7 @@ class _Run:
                 self.orphaned += sum(1 for span in item.tag_locations.values() if span is None)
             self.pending = []
         if self.progress is not None:
-            self.progress(len(self.done) + len(self.failed), self.total)
+            self.progress(len(self.done) + len(self.failed), self.total, share=self.text.share)
 
 
 def _batches(

@@ -35,8 +35,9 @@ from corpus.entities.store import EntityStore
 from corpus.errors import StoreUnavailable
 from corpus.jobs import Job, QueuePolicy, queue_status, work_through
 from indexer.build import update_records
-from indexer.entities.extraction import Progress, ReindexReport, reindex_documents
+from indexer.entities.extraction import ReindexReport, reindex_documents
 from indexer.errors import IndexBusy, describe
+from indexer.progress import Progress
 
 if TYPE_CHECKING:
     from corpus.store import Store
@@ -128,7 +129,7 @@ def drain(
     """
     report = DrainReport()
 
-    def working(done: int, _total: int) -> None:
+    def working(done: int, _total: int, _note: str = "", /, *, share: float | None = None) -> None:
         if progress is not None:
             progress(replace(report, working=done))
 

@@ -31,6 +31,8 @@ LABELS = {
     "reanalyse": "Re-analysing",
 }
 UNITS = {"model": "sentences"}  # what a step counts; documents unless named here
+SHARE_STEPS = 1000  # a bar by the share of the text done moves in thousandths
+SHARE_BAR = "{desc}: {percentage:3.0f}% of the text |{bar}| [{elapsed}<{remaining}{postfix}]"
 FLAGS = frozenset({"rebuilt", "trained", "loaded"})  # counts that are 0 or 1: said by name
 
 
@@ -45,7 +47,8 @@ class _Step:
     note: str = ""
     printed: float = 0.0  # when its last line was printed
     printed_done: int = -1  # its count then
-    base: tuple[float, int] | None = None  # (when, done) of its first count above 0
+    share: float | None = None  # of the step's text done, when the step knows its size
+    base: tuple[float, int, float] | None = None  # (when, done, share) of its first count above 0
     bar: Any = None
 
     def rate(self, now: float) -> float:
@@ -54,6 +57,23 @@ class _Step:
         if self.base is None or now <= self.base[0] or self.done <= self.base[1]:
             return 0.0
         return (self.done - self.base[1]) / (now - self.base[0])
+
+    def seconds_left(self, now: float) -> float | None:
+        """By the share of the text done when the step knows it (documents come in no order of
+        size: by their count, the time left was 1.5-3x too short), else by the count."""
+        if self.base is None or now <= self.base[0] or self.done >= self.total:
+            return None
+        if self.share is not None:
+            moved = self.share - self.base[2]
+            return (1.0 - self.share) * (now - self.base[0]) / moved if moved > 0 else None
+        rate = self.rate(now)
+        return (self.total - self.done) / rate if rate > 0 else None
+
+    def percent(self) -> str:
+        """``30%``, or ``12% of the text`` when the step weighs documents by their size."""
+        if self.share is not None:
+            return f"{int(100 * self.share)}% of the text"
+        return f"{100 * self.done // self.total}%"
 
 
 class StepProgress:
@@ -91,8 +111,10 @@ class StepProgress:
         with self._lock:
             self._close()
 
-    def __call__(self, step: str, done: int, total: int, note: str = "") -> None:
-        """A step reports how far it is (``total`` 0: unknown)."""
+    def __call__(
+        self, step: str, done: int, total: int, note: str = "", /, *, share: float | None = None
+    ) -> None:
+        """A step reports how far it is (``total`` 0: unknown; ``share``: of its text)."""
         with self._lock:
             now = self.clock()
             if self.step is None or self.step.name != step:
@@ -105,8 +127,9 @@ class StepProgress:
             # after the last count) is said at once; a quick step still says only it is done.
             is_new_note = bool(note) and note != current.note and current.printed_done >= 0
             current.done, current.total, current.note = done, total, note or current.note
+            current.share = share if share is not None else current.share
             if current.base is None and done > 0:
-                current.base = (now, done)
+                current.base = (now, done, current.share or 0.0)
             if self.is_tty:
                 _move(current.bar, current)
             elif is_new_note or now - current.printed >= self.every:
@@ -142,7 +165,7 @@ class StepProgress:
         current = self.step
         assert current is not None
         current.printed, current.printed_done = now, current.done
-        said = status(current, now - current.started, current.rate(now))
+        said = status(current, now - current.started, now)
         self._say(f"{label(current.name)}: {said}")
 
     def _close(self) -> None:
@@ -155,20 +178,21 @@ class StepProgress:
         self.stream.flush()
 
 
-def status(step: _Step, seconds: float, rate: float) -> str:
-    """Where a step is: ``512 of 7,077 documents (7%), 3.6 a second, about 30 min left;
-    2 min 22 s so far``, then the step's note (``pass 2 of 5``)."""
+def status(step: _Step, seconds: float, now: float) -> str:
+    """Where a step is: ``512 of 7,077 documents (7% of the text), 3.6 a second, about 30 min
+    left; 2 min 22 s so far``, then the step's note (``pass 2 of 5``)."""
     unit = UNITS.get(step.name, "documents")
     if step.total:
-        parts = [f"{step.done:,} of {step.total:,} {unit} ({100 * step.done // step.total}%)"]
+        parts = [f"{step.done:,} of {step.total:,} {unit} ({step.percent()})"]
     else:
         parts = [f"{step.done:,} {unit}" if step.done else "under way"]
-    if step.total and step.done >= step.total:
-        rate = 0.0  # all counted, the rest (writing, saving) is not: a rate would only fall
+    # Once all is counted the rest (writing, saving) is not: a rate would only fall.
+    rate = step.rate(now) if step.done < step.total or not step.total else 0.0
     if rate > 0:
         parts.append(f"{rate:,.0f} {unit} a second" if rate >= 10 else f"{rate:.1f} a second")
-        if step.total > step.done:
-            parts.append(f"about {duration((step.total - step.done) / rate)} left")
+    left = step.seconds_left(now)
+    if left is not None:
+        parts.append(f"about {duration(left)} left")
     said = ", ".join(parts) + f"; {duration(seconds)} so far"
     return f"{said}, {step.note}" if step.note else said
 
@@ -224,7 +248,15 @@ def _bar(step: str, stream: IO[str]) -> tqdm:
 
 
 def _move(bar: tqdm, step: _Step) -> None:
-    """Move ``bar`` to the step's count (its total may be unknown, or grow)."""
+    """Move ``bar`` to the step's count (its total may be unknown, or grow), or to the share
+    of its text done when the step knows it, so that tqdm's time left is by size too."""
+    if step.share is not None and step.total:
+        bar.bar_format = SHARE_BAR
+        bar.total = SHARE_STEPS
+        counted = f"{step.done:,} of {step.total:,} {UNITS.get(step.name, 'documents')}"
+        bar.set_postfix_str(f"{counted}, {step.note}" if step.note else counted, refresh=False)
+        bar.update(round(step.share * SHARE_STEPS) - bar.n)
+        return
     bar.total = step.total or None
     if step.note:
         bar.set_postfix_str(step.note, refresh=False)
