@@ -196,6 +196,21 @@ class Store:
         with self.connect() as conn:
             return list(conn.scalars(sa.select(_D.c.id).order_by(_D.c.id)))
 
+    def text_sizes(self, ids: Iterable[str] | None = None, *, since_seq: int = 0) -> dict[str, int]:
+        """Characters in the current version of each document: of ``ids`` (unknown ones left
+        out), or of every document written after ``since_seq``. What the long steps weigh their
+        progress by: documents come in no order of size (``indexer/progress.py``)."""
+        stmt = sa.select(_V.c.document_id, sa.func.length(_V.c.text)).join(
+            _D, (_D.c.id == _V.c.document_id) & (_V.c.version == _D.c.current_version)
+        )
+        with self.connect() as conn:
+            if ids is None:
+                rows = conn.execute(stmt.where(_D.c.seq > since_seq)).all()
+            else:
+                chunks = _chunks(list(dict.fromkeys(ids)))
+                rows = [row for c in chunks for row in conn.execute(stmt.where(_D.c.id.in_(c)))]
+        return {doc_id: int(size or 0) for doc_id, size in rows}
+
     def connect(self, *, write: bool = False) -> AbstractContextManager[Connection]:
         """A connection in a transaction (a serialised writer's if ``write``); a failing
         database becomes ``StoreUnavailable``. The stores built on this one use it too."""

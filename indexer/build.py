@@ -27,7 +27,6 @@ from whoosh.index import create_in, open_dir
 
 from corpus.entities.model import Mention, Turn
 from corpus.model import Document
-from corpus.text_sizes import text_sizes
 from indexer.entities.refs import entity_fields
 from indexer.errors import IndexBusy, IndexerError
 from indexer.generations import (
@@ -261,7 +260,7 @@ def update_records(
             for document in store.get_many(ids[start : start + RECORD_BATCH]).values()
             if not indexed_only or document.seq <= state.seq
         )
-        work = (len(ids), TextShare(sum(text_sizes(store, ids).values())))
+        work = (len(ids), TextShare(sum(store.text_sizes(ids).values())))
         return _replace(store, index_dir, generation, state, documents, work, procs, progress)
 
 
@@ -353,7 +352,7 @@ def _build(store: Store, index_dir: Path, procs: int, progress: Progress | None)
     # Documents written after this seq are left to the next update: iter_documents() may yield
     # a document rewritten during the build twice, and add_document() cannot replace.
     target, total = store.max_seq(), store.count()
-    text = TextShare(sum(text_sizes(store).values()))
+    text = TextShare(sum(store.text_sizes().values()))
     generation = new_generation(index_dir)
     started = utc_now()
     try:
@@ -392,7 +391,7 @@ def _update(store: Store, index_dir: Path, procs: int, progress: Progress | None
     if target <= state.seq:
         return 0
     docs = _upto(store.iter_documents(since_seq=state.seq), target)
-    sizes = text_sizes(store, since_seq=state.seq)
+    sizes = store.text_sizes(since_seq=state.seq)
     work = (len(sizes), TextShare(sum(sizes.values())))
     count = _replace(
         store, index_dir, generation, replace(state, seq=target), docs, work, procs, progress

@@ -35,7 +35,6 @@ from corpus.entities.layers import layers_many
 from corpus.entities.model import EntityCorrections
 from corpus.entities.store import EntityStore
 from corpus.model import Document
-from corpus.text_sizes import text_sizes
 from indexer.build import catch_up_index
 from indexer.entities.alias_matcher import AliasMatcher
 from indexer.entities.analysis import ANALYSIS_VERSION, analyse_document
@@ -121,7 +120,7 @@ def analyse_documents(
     registry = entity_store.registry()
     matcher = AliasMatcher(registry.entities, registry.revision)
     workers = procs if procs > 1 and len(ids) >= MIN_PARALLEL_DOCS else 1
-    run = _Run(entity_store, text_sizes(store, ids), progress)
+    run = _Run(entity_store, store.text_sizes(ids), progress)
     batches = _batches(store, entity_store, ids, layer_key(recogniser, ANALYSIS_VERSION))
     if workers == 1:  # in this process (and thread): no worker state involved
         for batch in batches:

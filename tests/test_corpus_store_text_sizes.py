@@ -1,4 +1,4 @@
-"""How much text documents hold (``corpus/text_sizes.py``), on SQLite and PostgreSQL: what the
+"""How much text documents hold (``Store.text_sizes``), on SQLite and PostgreSQL: what the
 long steps weigh their progress by."""
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ import pytest
 
 from corpus.model import DocumentDraft
 from corpus.store import Store
-from corpus.text_sizes import text_sizes
 
 
 @pytest.fixture
@@ -28,7 +27,7 @@ def sized(store_url: str) -> Iterator[Store]:
 
 def test_sizes_are_characters_of_the_current_version(sized: Store) -> None:
     sized.put(DocumentDraft("The report, rewritten at greater length.", id="report"))
-    assert text_sizes(sized) == {
+    assert sized.text_sizes() == {
         "note": len("Short note."),
         "cyrillic": len("Пхеньян и Москва — переговоры."),  # characters, not bytes
         "report": len("The report, rewritten at greater length."),
@@ -36,11 +35,11 @@ def test_sizes_are_characters_of_the_current_version(sized: Store) -> None:
 
 
 def test_sizes_of_given_ids_leave_unknown_ones_out(sized: Store) -> None:
-    assert text_sizes(sized, ["report", "no-such-id", "note"]) == {"report": 28, "note": 11}
-    assert text_sizes(sized, []) == {}
+    assert sized.text_sizes(["report", "no-such-id", "note"]) == {"report": 28, "note": 11}
+    assert sized.text_sizes([]) == {}
 
 
 def test_sizes_since_a_seq_are_those_written_after_it(sized: Store) -> None:
     seq = sized.max_seq()
     sized.put(DocumentDraft("Added later.", id="later"))
-    assert text_sizes(sized, since_seq=seq) == {"later": len("Added later.")}
+    assert sized.text_sizes(since_seq=seq) == {"later": len("Added later.")}
