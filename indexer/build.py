@@ -56,6 +56,8 @@ log = logging.getLogger(__name__)
 WRITING = "writing the index files"
 """The note of the last progress call, when the writers turn their postings into index files:
 minutes at 60k documents with nothing to count, so a user sees why."""
+MERGING = "merging the index's small segments"  # after updates left too many: seconds
+REBUILDING = "rebuilding the index (its segments could not be merged)"  # minutes at 60k
 OnWait = Callable[[str], object]
 """Called once, with a sentence naming the holder, when the index lock is busy and the caller
 starts waiting for it."""
@@ -428,10 +430,24 @@ def _replace(
         index_dir, generation, replace(state, doc_count=ix.doc_count(), updated_at=utc_now())
     )
     if segment_count(ix) > MAX_SEGMENTS:
+        if progress is not None:
+            progress(count, total, MERGING, share=text.share)
         if not compact(index_dir, generation, limitmb=LIMIT_MB, max_segments=MAX_SEGMENTS):
             log.warning("index generation %s has too many large segments: rebuilding", generation)
-            _build(store, index_dir, procs, None)
+            _build(store, index_dir, procs, _noted(progress, REBUILDING))
     return count
+
+
+def _noted(progress: Progress | None, note: str) -> Progress | None:
+    """``progress`` with ``note`` on every call that has none of its own."""
+    if progress is None:
+        return None
+    told = progress
+
+    def report(done: int, total: int, said: str = "", /, *, share: float | None = None) -> None:
+        told(done, total, said or note, share=share)
+
+    return report
 
 
 def _cancel(writer: Any) -> None:

@@ -252,7 +252,13 @@ def test_updates_past_max_segments_merge_the_small_ones_in_a_new_generation(
         update_index(corpus_store, index_path)
     assert current_generation(index_path) == first
     corpus_store.put(_draft("fixture-last", "The last extra note."))
-    update_index(corpus_store, index_path)
+    notes: list[str] = []
+
+    def progress(done: int, total: int, note: str = "", *, share: float | None = None) -> None:
+        notes.append(note)
+
+    update_index(corpus_store, index_path, progress=progress)
+    assert notes[-2:] == [build.WRITING, build.MERGING]  # the merge says it is under way
     assert current_generation(index_path) != first
     ix, _ = open_index(index_path)
     with ix.reader() as reader:
