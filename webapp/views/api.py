@@ -23,6 +23,7 @@ from webapp.hit_scope import hit_scope
 from webapp.params import part_number, search_request, version_number
 from webapp.parts import MAX_HITS, hits_in, split_parts
 from webapp.resources import get_annotation_store, get_index, get_store, staleness_notice
+from webapp.urls import with_query
 from webapp.users import current_user
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -116,12 +117,9 @@ def _hit_fields(hit: Hit, query: str, *, in_annotations: bool = False) -> dict[s
         **_date_fields(hit.date),
         "speaker": hit.speaker or None,
         "source": hit.source,
-        "url": url_for(
-            "documents.show",
-            id=hit.id,
-            q=query or None,
-            **({"in": "annotations"} if in_annotations else {}),
-            _external=True,
+        "url": with_query(
+            url_for("documents.show", id=hit.id, _external=True),
+            {"q": query or None, "in": "annotations" if in_annotations else None},
         ),
         "snippets": [
             {"text": s.text, "spans": [[sp.start, sp.end] for sp in s.spans], "start": s.start}

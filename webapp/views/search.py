@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, g, render_template, request, url_for
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
@@ -40,6 +40,7 @@ from webapp.resources import (
     get_store,
     staleness_notice,
 )
+from webapp.urls import with_query
 from webapp.users import current_user
 
 bp = Blueprint("search", __name__)
@@ -120,16 +121,18 @@ def index() -> tuple[str, int]:
         return render_template("search/index.html", total=result.total, **context), 200
     # How many annotations each hit has, and the ones its snippets show.
     notes = hit_annotations(astore, (hit.id for hit in result.hits), viewer=viewer)
+    document_args = _document_args(args)
+    paths = {hit.id: url_for("documents.show", id=hit.id) for hit in result.hits}
     return (
         render_template(
             "search/index.html",
             search=search,
             result=result,
-            snippets=_snippets(result, names, notes),
+            snippets=_snippets(result, names, notes, paths, document_args),
+            hit_urls={id: with_query(path, document_args) for id, path in paths.items()},
             annotation_counts=notes.counts,
             pages=_pages(search, result, args),
             suggestion_url=_with(args, q=result.suggestion) if result.suggestion else "",
-            document_args=_document_args(args),
             export_args=_export_args(args),
             **context,
         ),
@@ -138,13 +141,23 @@ def index() -> tuple[str, int]:
 
 
 def _snippets(
-    result: SearchResult, names: dict[str, Entity], notes: HitAnnotations
-) -> dict[str, Any]:
+    result: SearchResult,
+    names: dict[str, Entity],
+    notes: HitAnnotations,
+    paths: Mapping[str, str],
+    document_args: Mapping[str, list[str]],
+) -> dict[str, list[tuple[Markup, str]]]:
+    """Each hit's snippets: their markup and the link to the document (``paths``: each hit's
+    page) at the snippet's first hit, in the version the snippet was cut from."""
     found = snippet_mentions(get_entity_store(), result.hits)
-    return {
-        hit.id: _snippets_html(hit.snippets, found[hit.id], names, notes.placed.get(hit.id, []))
-        for hit in result.hits
-    }
+    out = {}
+    for hit in result.hits:
+        shown = _snippets_html(hit.snippets, found[hit.id], names, notes.placed.get(hit.id, []))
+        out[hit.id] = [
+            (html, with_query(paths[hit.id], {"version": hit.version, "at": at, **document_args}))
+            for html, at in shown
+        ]
+    return out
 
 
 def _snippets_html(
@@ -331,16 +344,31 @@ def _export_args(args: MultiDict[str, str]) -> dict[str, list[str]]:
 
 
 def _with(args: MultiDict[str, str], **changes: str | list[str] | None) -> str:
-    """This page's URL with some parameters replaced (None or [] removes them); back to page 1
-    unless ``page`` is among the changes."""
-    params = MultiDict(args)
+    """This page's URL with some parameters replaced (None or [] removes them, and a changed
+    one moves to the end); back to page 1 unless ``page`` is among the changes."""
+    values = dict(_arg_lists(args))
     if "page" not in changes:
-        params.pop("page", None)
+        values.pop("page", None)
     for name, value in changes.items():
-        params.poplist(name)
+        values.pop(name, None)
         if isinstance(value, list):
-            params.setlist(name, value)
+            values[name] = value
         elif value is not None:
-            params[name] = value
-    values: dict[str, Any] = {k: params.getlist(k) for k in params}
-    return url_for("search.index", **values)
+            values[name] = [value]
+    return with_query(_search_path(), values)
+
+
+def _arg_lists(args: MultiDict[str, str]) -> dict[str, list[str]]:
+    """``args`` as lists by name, read once per request: a page makes ~100 links from it."""
+    cached: tuple[MultiDict[str, str], dict[str, list[str]]] | None = g.get("search_args")
+    if cached is None or cached[0] is not args:
+        cached = g.search_args = (args, {k: args.getlist(k) for k in args})
+    return cached[1]
+
+
+def _search_path() -> str:
+    """The search page's path, routed once per request (``webapp/urls.py``)."""
+    path: str | None = g.get("search_path")
+    if path is None:
+        path = g.search_path = url_for("search.index")
+    return path
