@@ -65,6 +65,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     configure_logging(app.config["LOG_LEVEL"])
 
     errors.init_app(app)
+    resources.init_app(app)
     filters.init_app(app)
     markdown.init_app(app)
     origins.init_app(app)  # before csrf: a foreign host or site is refused first

@@ -15,11 +15,13 @@ import gc
 import logging
 import os
 import threading
+import time
 import weakref
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 
 from annotations import AnnotationStore, BriefStore
 from corpus import Store
@@ -27,6 +29,7 @@ from corpus.entities import Entity, EntityStore
 from indexer import IndexMissing, IndexStatus, ModelInvalid, index_status
 from indexer.entities import Recogniser, load_recogniser
 from indexer.search import SearchIndex
+from webapp.live_index import LiveIndex
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +39,10 @@ _ENTITIES = "dossier.entity_store"
 _ANNOTATIONS = "dossier.annotation_store"
 _NAMES = "dossier.entity_names"
 _RECOGNISER = "dossier.recogniser"
+_STALENESS = "dossier.staleness"
+_REQUEST_INDEX = "dossier_index"  # flask.g: the index this app context searches
 ENTITY_LAYERS = "dossier.entity_layers"  # webapp/entity_cache.py
+STALENESS_SECONDS = 1.0
 _lock = threading.Lock()
 
 
@@ -111,10 +117,36 @@ def get_recogniser() -> Recogniser | None:
 
 
 def get_index() -> SearchIndex:
-    """This process's search index; raises ``IndexMissing`` (a 503 naming the fix) if none."""
-    index_dir = Path(current_app.config["INDEX_DIR"])
-    index: SearchIndex = _get(_INDEX, lambda: SearchIndex.open(index_dir))
+    """This process's search index; raises ``IndexMissing`` (a 503 naming the fix) if none.
+    When serving (``WARM_UP``), a changed index is loaded in the background and served once
+    warm (``webapp/live_index.py``)."""
+    kept: SearchIndex | None = g.get(_REQUEST_INDEX)
+    if kept is not None:  # one index per request, released when its app context ends
+        return kept
+    config = current_app.config
+    index_dir, background = Path(config["INDEX_DIR"]), warm_up_enabled(config)
+    live: LiveIndex = _get(_INDEX, lambda: LiveIndex(index_dir, background=background))
+    index = g.setdefault(_REQUEST_INDEX, live.acquire())
     return index
+
+
+def _release_index(_: BaseException | None) -> None:
+    """At the end of an app context, give its index back (a replaced one is closed)."""
+    index = g.pop(_REQUEST_INDEX, None)
+    live = current_app.extensions.get(_INDEX)
+    if index is not None and live is not None:
+        live.release(index)
+
+
+def init_app(app: Flask) -> None:
+    """Release each request's search index when it ends (``get_index``)."""
+    app.teardown_appcontext(_release_index)
+
+
+def warm_up_enabled(config: Mapping[str, Any]) -> bool:
+    """``WARM_UP``: on unless set off, or unset in tests."""
+    enabled = config["WARM_UP"]
+    return bool(enabled if enabled is not None else not config.get("TESTING"))
 
 
 def staleness_notice() -> str:
@@ -122,9 +154,17 @@ def staleness_notice() -> str:
 
     "dossier serve" and "dossier setup" bring the index up to date; this says so when documents
     were written since (by a CLI ingest without indexing, say, or before a gunicorn start),
-    instead of silently serving results that miss them.
+    instead of silently serving results that miss them. Read at most once a second per
+    process (``STALENESS_SECONDS``), as often as the index itself looks for changes: it costs
+    two queries and two file reads, a tenth of a small results page's time.
     """
-    return _stale(index_status(get_store(), Path(current_app.config["INDEX_DIR"])))
+    now = time.monotonic()
+    cached = current_app.extensions.get(_STALENESS)
+    if cached is None or now - cached[0] >= STALENESS_SECONDS:
+        status = index_status(get_store(), Path(current_app.config["INDEX_DIR"]))
+        cached = current_app.extensions[_STALENESS] = (now, _stale(status))
+    notice: str = cached[1]
+    return notice
 
 
 def _stale(status: IndexStatus) -> str:
@@ -144,7 +184,7 @@ def close_resources(app: Flask) -> None:
     The next ``get_store``/``get_index`` opens them again. Resources an app still holds when it
     is garbage-collected are closed then too.
     """
-    for key in (_ENTITIES, _ANNOTATIONS, _NAMES, _RECOGNISER, ENTITY_LAYERS):
+    for key in (_ENTITIES, _ANNOTATIONS, _NAMES, _RECOGNISER, ENTITY_LAYERS, _STALENESS):
         app.extensions.pop(key, None)
     for key in (_INDEX, _STORE):
         app.extensions.pop(key, None)
@@ -177,8 +217,7 @@ def warm_up(app: Flask) -> None:
     """Open the store and the search index and load the index's columns now, when a worker
     starts, so the first searches it answers do not each wait for them, then set aside what
     start-up built (``WARM_UP``)."""
-    enabled = app.config["WARM_UP"]
-    if not (enabled if enabled is not None else not app.config.get("TESTING")):
+    if not warm_up_enabled(app.config):
         return
     with app.app_context():
         try:
