@@ -39,6 +39,7 @@ from bench import fts5  # noqa: E402
 from bench.bench_search import Query, prepare, query_set  # noqa: E402
 from bench.sources import REPO, collection_paths, machine  # noqa: E402
 
+WARM = re.compile(r"search index warm in ([\d.]+) s")  # each worker's WARM_UP, logged
 WRK_SCRIPT = """
 paths = {%s}
 counter = 0
@@ -240,7 +241,7 @@ def main() -> None:
     )
     print(
         "| round | code | endpoint | conns | load | req/s | p50 ms | p90 ms | p99 ms | requests "
-        "| errors | CPU ms per request | ready s | worker RSS MB |"
+        "| errors | CPU ms per request | ready s (each worker's warm-up s) | worker RSS MB |"
     )
     print(
         "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
@@ -261,6 +262,8 @@ def serve(
         server = start(workdir, home, port, args.workers, code)
         try:
             ready = wait_ready(port, args.workers, home / "gunicorn.log")
+            found = WARM.findall((home / "gunicorn.log").read_text(errors="replace"))
+            warm = ", ".join(found) or "?"
             for endpoint in args.endpoints:
                 requests = [url(endpoint, q) for q in queries]
                 for connections in args.connections:
@@ -272,7 +275,7 @@ def serve(
                     print(
                         f"{row}| {endpoint} | {connections} | {before:.1f} | {r['rate']:.1f} | "
                         f"{r['p50']:.0f} | {r['p90']:.0f} | {r['p99']:.0f} | {r['requests']} | "
-                        f"{r['errors']} | {per_request:.1f} | {ready:.1f} | "
+                        f"{r['errors']} | {per_request:.1f} | {ready:.1f} ({warm}) | "
                         f"{worker_memory(server)} |",
                         flush=True,
                     )

@@ -43,7 +43,7 @@ def test_a_changed_index_is_served_only_once_a_background_load_has_warmed_it(
     app = make_app(WARM_UP=True)
     client, live = app.test_client(), app.extensions["dossier.index"]
     try:
-        before = live.current()
+        before, frozen = live.current(), gc.get_freeze_count()
         assert _ids(client, "zeppelin") == []
         store.put(DocumentDraft(text="A zeppelin was sighted.", id="late", kind="news"))
         catch_up()  # a commit to the live generation, as an ingest while serving makes
@@ -56,6 +56,7 @@ def test_a_changed_index_is_served_only_once_a_background_load_has_warmed_it(
         assert after is not before
         assert after._table is not None and after._table.searcher is after._searcher  # warm
         assert any("warm in" in m and "serving it now" in m for m in caplog.messages)
+        assert gc.get_freeze_count() > frozen  # its columns are out of full collections too
     finally:
         close_resources(app)
 

@@ -16,6 +16,7 @@ before, so a change shows on the next search.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import re
@@ -136,6 +137,10 @@ class LiveIndex:
                 self._retired.append(old)
             else:
                 old.close()
+        # As at start-up (resources._freeze_start_up): the new columns out of the collector's
+        # reach. The replaced index is still freed, by reference counting (it has no cycles).
+        gc.collect()
+        gc.freeze()
         log.info(
             "search index %s commit %d warm in %.1f s (process %d): serving it now",
             *seen,
