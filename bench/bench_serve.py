@@ -207,6 +207,7 @@ def _parse(out: str) -> dict:
         "p50": ms("50"),
         "p90": ms("90"),
         "p99": ms("99"),
+        "max": ms(r"Latency\s+\S+\s+\S+"),  # the slowest request (Avg, Stdev, Max)
         "errors": errors,
     }
 
