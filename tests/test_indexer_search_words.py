@@ -74,6 +74,29 @@ def test_words_match_and_score_as_bm25f_worked_out_on_the_texts(
         assert {hit.docnum: hit.score for hit in hits} == pytest.approx(expected)
 
 
+@settings(
+    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(batches=corpora, delete=deletions, query=words_queries)
+def test_an_and_of_words_scores_exactly_as_the_same_words_or_ed(
+    tmp_path_factory: pytest.TempPathFactory,
+    batches: list[list[tuple[str, str]]],
+    delete: list[int],
+    query: Words,
+) -> None:
+    """An AND starts from its rarest word and scores only the documents holding them all;
+    the sums must be those of the OR path, to the last bit (results pages stay identical)."""
+    ix = segmented_index(tmp_path_factory.mktemp("ix"), batches, delete)
+    every = query.with_min_match(len(query.words))
+    with ix.searcher(weighting=Weighting()) as searcher:
+        some = query.with_min_match(1).scores(searcher)
+        scores = every.scores(searcher)
+        docs, values = every.score_arrays(searcher)
+    assert scores == {d: s for d, s in some.items() if d in scores}
+    assert set(scores) == expected_docs(batches, delete, every)
+    assert docs.tolist() == sorted(scores) and values.tolist() == [scores[d] for d in docs]
+
+
 def test_a_word_written_twice_weighs_twice(tmp_path: Any) -> None:
     ix = segmented_index(tmp_path, [[("", "a b b b c"), ("", "a a a b c")]], [])
     with ix.searcher(weighting=Weighting()) as searcher:

@@ -164,55 +164,134 @@ class Words(wq.Query):
         if self._found is not None and self._found[0] == id(top):
             return self._found[1], self._found[2]
         readers = [sub.reader() for sub, _ in top.leaf_searchers()]
-        frequencies = [[_frequencies(top, r, t.text, cache) for t in self.words] for r in readers]
-        df = tuple(
-            sum(len(per_term[i][0]) for per_term in frequencies) for i in range(len(self.words))
-        )
+        postings = [[_Postings.of(top, r, t.text, cache) for t in self.words] for r in readers]
+        df = tuple(sum(per_term[i].df for per_term in postings) for i in range(len(self.words)))
         count = top.doc_count_all()
         weights = [t.count * bm25.idf(count, n) for t, n in zip(self.words, df, strict=True)]
+        segment = self._all_of if self.min_match == len(self.words) > 1 else self._some_of
         found = {
-            id(reader): self._segment(reader.doc_count_all(), per_term, weights)
-            for reader, per_term in zip(readers, frequencies, strict=True)
+            id(reader): segment(reader.doc_count_all(), per_term, weights)
+            for reader, per_term in zip(readers, postings, strict=True)
         }
         self._found = (id(top), found, df)
         return found, df
 
-    def _segment(
-        self, size: int, per_term: list[tuple[np.ndarray, np.ndarray]], weights: list[float]
-    ) -> _Matches:
+    def _some_of(self, size: int, per_term: list[_Postings], weights: list[float]) -> _Matches:
+        """The documents holding at least ``min_match`` of the words: every word's postings
+        added up in arrays the size of the segment."""
         held = np.zeros(size, dtype=np.int32)
         scores = np.zeros(size, dtype=np.float64)
-        for (ids, tf), weight in zip(per_term, weights, strict=True):
+        for postings, weight in zip(per_term, weights, strict=True):
+            ids, tf = postings.frequencies()
             held[ids] += 1
             scores[ids] += weight * bm25.saturated(tf)
         docs = np.flatnonzero(held >= self.min_match)
         return _Matches(docs, scores[docs])
 
+    @staticmethod
+    def _all_of(size: int, per_term: list[_Postings], weights: list[float]) -> _Matches:
+        """The documents holding every word: the rarest word's documents, kept while each
+        next rarest holds them, and only those scored. A frequent word of an AND ("said
+        sanctions embargo") is looked up at a few candidates instead of having its tens of
+        thousands of postings normalised, merged and added up (the same sums, term by term
+        in the query's order, as ``_some_of``: the same scores to the last bit)."""
+        order = sorted(range(len(per_term)), key=lambda i: per_term[i].df)
+        docs = per_term[order[0]].frequencies()[0]
+        for i in order[1:]:
+            if not len(docs):
+                break
+            docs = docs[per_term[i].holds(docs)]
+        scores = np.zeros(len(docs), dtype=np.float64)
+        if len(docs):
+            for postings, weight in zip(per_term, weights, strict=True):
+                scores += weight * bm25.saturated(postings.frequencies_at(docs))
+        return _Matches(docs, scores)
 
-def _frequencies(
-    top: Any, reader: Any, text: str, cache: PostingCache | None
-) -> tuple[np.ndarray, np.ndarray]:
-    """The segment's documents holding ``text`` in the title or the text, sorted, and BM25F's
-    frequency of it in each: each field's weight over its length norm, added."""
-    parts = []
-    for fieldname in BODY_FIELDS:
-        field = reader.schema[fieldname] if fieldname in reader.schema else None
-        if field is None:
-            continue
-        btext = field.to_bytes(text)
-        if (fieldname, btext) not in reader:
-            continue
-        ids, weights = term_weights(reader, fieldname, btext, cache)
-        norm = bm25.length_norm(
-            field_lengths(reader, fieldname)[ids], top.avg_field_length(fieldname), fieldname
-        )
-        scale = bm25.FIELD_WEIGHTS[fieldname] / field.format.field_boost
-        parts.append((ids, weights * scale / norm))
-    if not parts:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
-    if len(parts) == 1:
-        return parts[0]
-    ids = np.concatenate([p[0] for p in parts])
-    tf = np.concatenate([p[1] for p in parts])
-    docs, where = np.unique(ids, return_inverse=True)
-    return docs, np.bincount(where, weights=tf, minlength=len(docs))
+
+@dataclass(frozen=True)
+class _Field:
+    """A word's postings in one body field of one segment: document ids (ascending), weights,
+    and what turns a weight into BM25F's frequency (the field's length norm and weight)."""
+
+    ids: np.ndarray
+    weights: np.ndarray
+    lengths: np.ndarray  # the field's length in every document of the segment
+    average: float
+    name: str
+    scale: float
+
+    def frequencies(self, at: np.ndarray | slice = slice(None)) -> np.ndarray:
+        """BM25F's normalised frequency of the postings ``at`` (all by default)."""
+        ids = self.ids[at]
+        norm = bm25.length_norm(self.lengths[ids], self.average, self.name)
+        return self.weights[at] * self.scale / norm  # type: ignore[no-any-return]
+
+    def find(self, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Which of ``docs`` (ascending) hold the word in this field, and where their
+        postings are."""
+        at = np.minimum(np.searchsorted(self.ids, docs), max(len(self.ids) - 1, 0))
+        present = self.ids[at] == docs if len(self.ids) else np.zeros(len(docs), dtype=bool)
+        return present, at[present]
+
+
+@dataclass(frozen=True)
+class _Postings:
+    """One word's postings in one segment, in the title and the text."""
+
+    fields: tuple[_Field, ...]
+    df: int  # documents holding the word in either field
+
+    @classmethod
+    def of(cls, top: Any, reader: Any, text: str, cache: PostingCache | None) -> _Postings:
+        fields = []
+        for fieldname in BODY_FIELDS:
+            field = reader.schema[fieldname] if fieldname in reader.schema else None
+            if field is None:
+                continue
+            btext = field.to_bytes(text)
+            if (fieldname, btext) not in reader:
+                continue
+            ids, weights = term_weights(reader, fieldname, btext, cache)
+            fields.append(
+                _Field(
+                    ids,
+                    weights,
+                    field_lengths(reader, fieldname),
+                    top.avg_field_length(fieldname),
+                    fieldname,
+                    bm25.FIELD_WEIGHTS[fieldname] / field.format.field_boost,
+                )
+            )
+        df = sum(len(f.ids) for f in fields)
+        if len(fields) == 2:  # less the documents holding it in both
+            smaller, larger = sorted(fields, key=lambda f: len(f.ids))
+            df -= int(np.count_nonzero(larger.find(smaller.ids)[0]))
+        return cls(tuple(fields), df)
+
+    def frequencies(self) -> tuple[np.ndarray, np.ndarray]:
+        """The documents holding the word, ascending, and BM25F's frequency of it in each:
+        each field's weight over its length norm, added."""
+        if not self.fields:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+        if len(self.fields) == 1:
+            return self.fields[0].ids, self.fields[0].frequencies()
+        ids = np.concatenate([f.ids for f in self.fields])
+        tf = np.concatenate([f.frequencies() for f in self.fields])
+        docs, where = np.unique(ids, return_inverse=True)
+        return docs, np.bincount(where, weights=tf, minlength=len(docs))
+
+    def holds(self, docs: np.ndarray) -> np.ndarray:
+        """Which of ``docs`` (ascending) hold the word, as a mask."""
+        found = np.zeros(len(docs), dtype=bool)
+        for f in self.fields:
+            found |= f.find(docs)[0]
+        return found
+
+    def frequencies_at(self, docs: np.ndarray) -> np.ndarray:
+        """``frequencies`` at ``docs`` (ascending, each holding the word): added field by
+        field in the same order, so the same numbers as ``frequencies`` gives."""
+        tf = np.zeros(len(docs), dtype=np.float64)
+        for f in self.fields:
+            present, at = f.find(docs)
+            tf[present] += f.frequencies(at)
+        return tf
