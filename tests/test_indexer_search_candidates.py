@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indexer.search.matching import (
+    Pattern,
     _analyse_word,
     _candidates_of,
     _loose_match,
@@ -88,3 +89,25 @@ def test_a_word_with_an_accent_past_its_second_letter_is_found() -> None:
     ]:
         spans = match_spans(text, pattern_of(parse_query(query)))
         assert {text[s.start : s.end] for s in spans} == words
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet="aábcdeé", min_size=1, max_size=9),
+    st.text(alphabet="aábcdeé", min_size=1, max_size=9),
+    st.integers(0, 3),
+)
+def test_a_fuzzy_word_marks_the_words_whooshs_levenshtein_finds_close(
+    word: str, target: str, distance: int
+) -> None:
+    """The edit distance is computed in C (rapidfuzz); the words marked are those Whoosh's
+    ``levenshtein`` finds within the distance (same first letter, lengths close enough)."""
+    from whoosh.support.levenshtein import levenshtein
+
+    pattern = Pattern(fuzzy=((target, distance),))
+    expected = (
+        word[:1] == target[:1]
+        and abs(len(word) - len(target)) <= distance
+        and levenshtein(word, target, distance) <= distance
+    )
+    assert _loose_match(word, pattern) is expected

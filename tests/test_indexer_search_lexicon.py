@@ -14,7 +14,12 @@ from whoosh import index as wi
 from whoosh.support.levenshtein import distance as whoosh_distance
 
 from indexer.schema import build_schema
-from indexer.search.lexicon import remember_term_lookups, terms_with_prefix, words_within
+from indexer.search.lexicon import (
+    remember_term_lookups,
+    terms_of_lengths,
+    terms_with_prefix,
+    words_within,
+)
 from indexer.search.vocabulary import VOCABULARY_FIELD
 
 BATCHES = [
@@ -51,6 +56,20 @@ def test_a_prefix_lists_the_terms_whoosh_lists(index: Any, prefix: str) -> None:
         for sub, _ in reader.leaf_readers():  # one segment alone too
             alone = [t.decode("utf-8") for t in sub.expand_prefix(VOCABULARY_FIELD, prefix)]
             assert terms_with_prefix(sub, VOCABULARY_FIELD, prefix) == alone
+
+
+@pytest.mark.parametrize("prefix", ["", "s", "se", "sec", "z", "é", "x"])
+def test_terms_of_some_lengths_are_the_prefixs_terms_of_those_lengths(
+    index: Any, prefix: str
+) -> None:
+    """Short prefixes are kept per reader, grouped by length: asked again, and for other
+    lengths, the answers are still the listed terms of those lengths, in order."""
+    with index.searcher() as searcher:
+        reader = searcher.reader()
+        listed = terms_with_prefix(reader, VOCABULARY_FIELD, prefix)
+        for low, high in [(0, 40), (5, 5), (6, 8), (3, 2), (-1, 1), (5, 5)]:
+            expected = [t for t in listed if low <= len(t) <= high]
+            assert terms_of_lengths(reader, VOCABULARY_FIELD, prefix, low, high) == expected
 
 
 def test_the_prefix_scan_keeps_to_its_field(index: Any) -> None:

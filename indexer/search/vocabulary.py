@@ -18,7 +18,7 @@ from whoosh.support.levenshtein import levenshtein
 
 from indexer.errors import QueryTooComplex
 from indexer.schema import SURFACE_ANALYZER, text_terms
-from indexer.search.lexicon import terms_with_prefix, words_within
+from indexer.search.lexicon import terms_of_lengths, terms_with_prefix, words_within
 from indexer.search.query import Fuzzy, ParsedQuery, Prefix, Word, positive_leaves
 
 VOCABULARY_FIELD = "words"
@@ -137,7 +137,9 @@ def within(reader: Any, word: str, distance: int, *, prefix: int) -> list[str]:
     letters (Damerau-Levenshtein, as Whoosh's ``terms_within``, which computes it for every
     word with the prefix: a word whose length differs by more than ``distance`` cannot be that
     close; ``indexer/search/lexicon.py`` reads the words and compares them faster)."""
-    return words_within(terms_with_prefix(reader, VOCABULARY_FIELD, word[:prefix]), word, distance)
+    low, high = len(word) - distance, len(word) + distance
+    near = terms_of_lengths(reader, VOCABULARY_FIELD, word[:prefix], low, high)
+    return words_within(near, word, distance)
 
 
 def suggest(reader: Any, parsed: ParsedQuery) -> str | None:
