@@ -52,10 +52,10 @@ class ExactPhrase(Phrase):
         if self.slop > 1 or not hasattr(field.format, "positions_array"):
             return _positional_matcher(searcher, context, fieldname, words, self.slop)
         results = self._results(searcher, fieldname, words)
-        ids, scores = results.get(id(searcher.reader()), ([], []))
-        if not ids:
+        found = results.get(id(searcher.reader()))
+        if found is None:
             return matching.NullMatcher()
-        return Scored(ids, [s * self.boost for s in scores])
+        return Scored(found[0].tolist(), (found[1] * self.boost).tolist())
 
     def matching_docs(self, searcher: Any) -> set[int]:
         """The documents (top-level numbers) holding the phrase: what ``docs_for_query``
@@ -71,34 +71,41 @@ class ExactPhrase(Phrase):
         results = self._results(top, self.fieldname, words)
         out: set[int] = set()
         for sub, offset in top.leaf_searchers():
-            ids, _ = results.get(id(sub.reader()), ([], []))
-            out.update(n + offset for n in ids)
+            if (found := results.get(id(sub.reader()))) is not None:
+                out.update((found[0] + offset).tolist())
         return out
 
     def scores(self, searcher: Any) -> dict[int, float]:
         """Document (top-level number) -> score, for every document holding the phrase
         (slop 1 only; ``indexer/ranking.py`` ranks with it)."""
+        docs, scores = self.score_arrays(searcher)
+        return dict(zip(docs.tolist(), scores.tolist(), strict=True))
+
+    def score_arrays(self, searcher: Any) -> tuple[np.ndarray, np.ndarray]:
+        """``scores`` as two arrays: the documents (top-level numbers, ascending) and their
+        scores, for ranking without a dict of every match ("general assembly": 32,000)."""
         top = searcher.get_parent()
         field = top.schema[self.fieldname] if self.fieldname in top.schema else None
-        if field is None:
-            return {}
+        docs: list[np.ndarray] = []
+        scores: list[np.ndarray] = []
         try:
-            words = [field.to_bytes(word) for word in self.words]
+            words = [field.to_bytes(word) for word in self.words] if field is not None else []
         except ValueError:
-            return {}
-        results = self._results(top, self.fieldname, words)
-        out: dict[int, float] = {}
+            words = []
+        results = self._results(top, self.fieldname, words) if words else {}
         for sub, offset in top.leaf_searchers():
-            ids, scores = results.get(id(sub.reader()), ([], []))
-            out.update(
-                zip((n + offset for n in ids), (s * self.boost for s in scores), strict=True)
-            )
-        return out
+            if (found := results.get(id(sub.reader()))) is not None:
+                docs.append(found[0] + offset)
+                scores.append(found[1] * self.boost)
+        if not docs:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+        return np.concatenate(docs), np.concatenate(scores)
 
     def _results(
         self, searcher: Any, fieldname: str, words: list[bytes]
-    ) -> dict[int, tuple[list[int], list[float]]]:
-        """Matches and scores in every segment of the top searcher, keyed by segment reader."""
+    ) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        """Matches and scores in every segment of the top searcher, keyed by segment reader
+        (a segment with no match has no entry)."""
         cached = self.__dict__.get("_cache")
         if cached is not None and cached[0] == (fieldname, tuple(words)):
             return cached[1]
@@ -114,14 +121,14 @@ class ExactPhrase(Phrase):
         idf = bm25.idf(top.doc_count_all(), df)
         avg = top.avg_field_length(fieldname) or 1.0
         boost = top.schema[fieldname].format.field_boost
-        out: dict[int, tuple[list[int], list[float]]] = {}
+        out: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         for reader, docs, tf in found:
             if not len(docs):
                 continue
             lengths = field_lengths(reader, fieldname)[docs]
             weight = tf * boost
             scores = idf * (weight * (k1 + 1)) / (weight + k1 * ((1 - b) + b * lengths / avg))
-            out[id(reader)] = (docs.tolist(), scores.tolist())
+            out[id(reader)] = (docs, scores)
         self.__dict__["_cache"] = ((fieldname, tuple(words)), out)
         return out
 
@@ -161,22 +168,18 @@ def _segment_matches(reader: Any, fieldname: str, words: list[bytes]) -> tuple[n
         return empty, empty
     distinct = sorted(set(words), key=lambda w: reader.doc_frequency(fieldname, w))
     postings = {w: term_postings(reader, fieldname, w) for w in distinct}
-    candidates = set(postings[distinct[0]])
+    docs = postings[distinct[0]].ids
     for word in distinct[1:]:
-        candidates.intersection_update(postings[word])
-        if not candidates:
+        docs = docs[postings[word].holds(docs)]
+        if not len(docs):
             return empty, empty
-    docs = np.fromiter(sorted(candidates), dtype=np.int64, count=len(candidates))
-    ordered = docs.tolist()
-    positions_array = reader.schema[fieldname].format.positions_array
     keyed = []
     for offset, word in enumerate(words):
         # Each occurrence as (candidate index << 32 | position - offset): sorted, since
         # candidates are in order and so are positions within a document.
-        blobs = list(map(postings[word].__getitem__, ordered))
-        positions = positions_array(b"".join(blobs)).astype(np.int64) - offset
-        counts = np.fromiter(map(len, blobs), dtype=np.int64, count=len(blobs)) // 4
-        keys = (np.repeat(np.arange(len(ordered), dtype=np.int64), counts) << 32) | (
+        counts, found = postings[word].at(docs)
+        positions = found.astype(np.int64) - offset
+        keys = (np.repeat(np.arange(len(docs), dtype=np.int64), counts) << 32) | (
             positions & 0xFFFFFFFF
         )
         keyed.append(keys[positions >= 0])

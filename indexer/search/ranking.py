@@ -113,23 +113,30 @@ def _score_arrays(
     searcher: Any, query: Any, cache: PostingCache | None
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """Every matching document's score as two arrays (documents ascending, scores) for the
-    shapes most searches have: bare words, and an OR of terms (a prefix or a fuzzy word, up
-    to 512 terms, whose scores a dict per term added up in Python); None for other shapes.
-    ``bincount`` adds each document's parts in the order of the terms, as ``_scores`` does,
-    so the sums are the same to the last bit."""
+    shapes most searches have: bare words, an exact phrase, and an OR of terms and exact
+    phrases (a prefix or a fuzzy word, up to 512 terms; a phrase in the text or the title),
+    whose scores a dict per part added up in Python; None for other shapes. ``bincount``
+    adds each document's parts in the order of the parts, as ``_scores`` does, so the sums
+    are the same to the last bit."""
     if isinstance(query, Words):
         return query.score_arrays(searcher, cache)
+    if isinstance(query, ExactPhrase):
+        return query.score_arrays(searcher) if query.slop <= 1 else None
     if not (
         isinstance(query, wq.Or) and not query.minmatch and query.scale is None and query.boost == 1
     ):
         return None
-    terms = [q for q in query.subqueries if isinstance(q, wq.Term) and type(q) is wq.Term]
-    if len(terms) != len(query.subqueries):
-        return None
-    try:
-        parts = [part for term in terms for part in _term_arrays(searcher, term, cache)]
-    except _Unsupported:
-        return None
+    parts = []
+    for part in query.subqueries:
+        if isinstance(part, ExactPhrase) and part.slop <= 1:
+            parts.append(part.score_arrays(searcher))
+        elif type(part) is wq.Term:
+            try:
+                parts += _term_arrays(searcher, part, cache)
+            except _Unsupported:
+                return None
+        else:
+            return None
     if not parts:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
     docs, where = np.unique(np.concatenate([ids for ids, _ in parts]), return_inverse=True)

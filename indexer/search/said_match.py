@@ -23,7 +23,7 @@ from whoosh import query as wq
 
 from indexer.search import bm25
 from indexer.search.phrases import Scored, phrase_at
-from indexer.search.postings import field_lengths, term_postings
+from indexer.search.postings import Positions, field_lengths, term_postings
 
 __all__ = ["SaidWords", "SpokenRanges"]
 
@@ -135,32 +135,31 @@ class SaidWords(wq.Query):
         distinct = sorted(set(words), key=lambda w: reader.doc_frequency(FIELD, w))
         postings = {w: term_postings(reader, FIELD, w) for w in distinct}
         by_doc = self.ranges.by_doc
-        candidates = {n for n in postings[distinct[0]] if n + offset in by_doc}
+        first = postings[distinct[0]].ids
+        docs = np.fromiter((n for n in first.tolist() if n + offset in by_doc), dtype=np.int64)
         for word in distinct[1:]:
-            candidates.intersection_update(postings[word])
-        if not candidates:
+            docs = docs[postings[word].holds(docs)]
+        if not len(docs):
             return _EMPTY, _EMPTY
-        ordered = sorted(candidates)
         if self.slop > 1:
-            return self._with_slop(postings, words, ordered, offset)
-        starts = _starts(postings, words, ordered, offset, field.format.positions_array)
+            return self._with_slop(postings, words, docs.tolist(), offset)
+        starts = _starts(postings, words, docs, offset)
         kept = starts[self.ranges.inside(starts, starts + len(words) - 1)]
         docs, tf = np.unique(kept >> 32, return_counts=True)
         return docs - offset, tf.astype(np.float64)
 
     def _with_slop(
         self,
-        postings: Mapping[bytes, Mapping[int, bytes]],
+        postings: Mapping[bytes, Positions],
         words: list[bytes],
         ordered: list[int],
         offset: int,
     ) -> tuple[np.ndarray, np.ndarray]:
         """A phrase with slop, a document at a time: in how many ranges the words occur in
         order, each within ``slop`` positions of the previous one."""
-        positions_array = np.frombuffer
         docs, tf = [], []
         for n in ordered:
-            each = [positions_array(postings[w][n], dtype="<u4") for w in words]
+            each = [postings[w].of(n) for w in words]
             hits = 0
             for first, end in self.ranges.by_doc[n + offset]:
                 inside = [p[(p >= first) & (p < end)].tolist() for p in each]
@@ -172,21 +171,16 @@ class SaidWords(wq.Query):
 
 
 def _starts(
-    postings: Mapping[bytes, Mapping[int, bytes]],
-    words: list[bytes],
-    ordered: list[int],
-    offset: int,
-    positions_array: Any,
+    postings: Mapping[bytes, Positions], words: list[bytes], docs: np.ndarray, offset: int
 ) -> np.ndarray:
-    """Where the words occur one after the other in the ``ordered`` documents: keys
-    ``(offset + document) << 32 | position of the first word``, sorted."""
+    """Where the words occur one after the other in the ``docs`` (ascending, each holding
+    every word): keys ``(offset + document) << 32 | position of the first word``, sorted."""
     keyed = []
-    docs = np.array(ordered, dtype=np.int64) + offset
+    top = docs + offset
     for place, word in enumerate(words):
-        blobs = list(map(postings[word].__getitem__, ordered))
-        positions = positions_array(b"".join(blobs)).astype(np.int64) - place
-        counts = np.fromiter(map(len, blobs), dtype=np.int64, count=len(blobs)) // 4
-        keys = (np.repeat(docs, counts) << 32) | (positions & 0xFFFFFFFF)
+        counts, found = postings[word].at(docs)
+        positions = found.astype(np.int64) - place
+        keys = (np.repeat(top, counts) << 32) | (positions & 0xFFFFFFFF)
         keyed.append(keys[positions >= 0])
     keyed.sort(key=len)
     starts = keyed[0]
