@@ -179,8 +179,9 @@ class SearchIndex:
 
     def warm(self) -> float:
         """Load now what the first search would (the filter, facet and date columns, the
-        speakers, each body field's lengths for ranking): 2 s at 60,000 documents, which a
-        server's worker should spend before it takes requests. Returns the seconds it took."""
+        speakers, each body field's lengths for ranking): 0.25-0.4 CPU-s at 60,000
+        documents (0.9-1.1 before ``columns.py`` read them in one piece), which a server's
+        worker should spend before it takes requests. Returns the seconds it took."""
         started = time.perf_counter()
         with self._lock:
             searcher, table = self._current()

@@ -21,6 +21,7 @@ import numpy as np
 from whoosh import query as wq
 
 from indexer.schema import ENTITY_FIELDS, NAME_ANALYZER
+from indexer.search.columns import bytes_column, day_column, live_docs, text_column
 from indexer.search.external import Resolved
 from indexer.search.query import And, DateFilter, Filter, Node, Not, Or
 
@@ -33,8 +34,6 @@ FACET_LIMIT = 20
 YEAR_FACET_LIMIT = 10_000
 LESS_SURE_SCAN = 2_000  # less sure names counted before they are split by facet
 CACHE_SIZE = 256
-_DAY_MICROS = 86_400_000_000
-_UNKNOWN_DAY = 0
 _LAST = 1 << 40  # sort key above every real day: unknown dates sort last both ways
 
 DocSet = frozenset[int]
@@ -47,15 +46,16 @@ class DocTable:
     """Columns by document number for one searcher, plus its cache of filter sets.
 
     Each column is read on first use: a search with no facets, filters or date order (what
-    ``dossier search`` prints) reads none, which at 60,000 documents saves about 2 s; a
-    server reads them all before its first request (``load``, from ``SearchIndex.warm``).
+    ``dossier search`` prints) reads none, which at 60,000 documents saves ~0.3 CPU-s
+    (``indexer/search/columns.py`` reads each in one piece); a server reads them all before
+    its first request (``load``, from ``SearchIndex.warm``).
     """
 
     def __init__(self, searcher: Any) -> None:
         self.searcher = searcher
         self._reader = searcher.reader()
         self.size = self._reader.doc_count_all()
-        self.live: DocSet = frozenset(self._reader.all_doc_ids())
+        self.live: DocSet = live_docs(self._reader)
         self._names: dict[str, str] = {}
         self._cache: collections.OrderedDict[Any, DocSet] = collections.OrderedDict()
         self._lock = threading.Lock()
@@ -68,7 +68,7 @@ class DocTable:
     @functools.cached_property
     def columns(self) -> dict[str, list[str]]:
         """The facets' values (``FACETS``) by document number, "" where absent."""
-        return {name: _text_column(self._reader, name, self.size) for name in FACETS}
+        return {name: text_column(self._reader, name, self.size) for name in FACETS}
 
     @functools.cached_property
     def refs(self) -> dict[str, list[tuple[str, ...]]]:
@@ -76,7 +76,7 @@ class DocTable:
         return {
             name: [
                 tuple(v.split(",")) if v else ()
-                for v in _text_column(self._reader, f"{name}_ids", self.size)
+                for v in text_column(self._reader, f"{name}_ids", self.size)
             ]
             for name in ENTITY_FACETS
         }
@@ -94,7 +94,7 @@ class DocTable:
         """The less sure names' refs (``less_sure_ids``) by document number."""
         return [
             tuple(v.decode("utf-8").split(",")) if v else ()
-            for v in _bytes_column(self._reader, "less_sure_ids", self.size)
+            for v in bytes_column(self._reader, "less_sure_ids", self.size)
         ]
 
     @functools.cached_property
@@ -103,12 +103,12 @@ class DocTable:
 
     @functools.cached_property
     def _names_column(self) -> list[bytes]:
-        return _bytes_column(self._reader, "entity_names", self.size)
+        return bytes_column(self._reader, "entity_names", self.size)
 
     @functools.cached_property
     def day(self) -> list[int]:
         """Date ordinals by document number (0 when unknown)."""
-        return _day_column(self._reader, self.size)
+        return day_column(self._reader, self.size)
 
     @functools.cached_property
     def _date_keys(self) -> tuple[list[int], list[int]]:
@@ -310,41 +310,3 @@ def _tag_query(reader: Any, value: str) -> wq.Query:
         if tag == wanted or tag.rsplit(":", 1)[-1].strip() == wanted:
             terms.append(wq.Term("tags", tag))
     return wq.Or(terms) if terms else wq.NullQuery
-
-
-def _text_column(reader: Any, name: str, size: int) -> list[str]:
-    """A sortable ID field's values by global document number ("" where absent).
-
-    Read segment by segment: a segment where no document had the field has no column, and
-    Whoosh's multi-segment column reader would then shift every later document number.
-    """
-    values = [""] * size
-    for sub, offset in reader.leaf_readers():
-        if sub.has_column(name):
-            for i, value in enumerate(sub.column_reader(name, translate=False)):
-                values[offset + i] = (
-                    value.decode("utf-8") if isinstance(value, bytes) else str(value)
-                )
-    return values
-
-
-def _bytes_column(reader: Any, name: str, size: int) -> list[bytes]:
-    """A ``COLUMN`` field's raw values by global document number (b"" where absent)."""
-    values = [b""] * size
-    for sub, offset in reader.leaf_readers():
-        if sub.has_column(name):
-            for i, value in enumerate(sub.column_reader(name, translate=False)):
-                values[offset + i] = value
-    return values
-
-
-def _day_column(reader: Any, size: int) -> list[int]:
-    """Date ordinals by document number (0 when unknown), from the raw ``date`` column."""
-    days = [_UNKNOWN_DAY] * size
-    top = 3_652_059  # date.max.toordinal()
-    for sub, offset in reader.leaf_readers():
-        if sub.has_column("date"):
-            for i, raw in enumerate(sub.column_reader("date", translate=False)):
-                day = raw // _DAY_MICROS + 1
-                days[offset + i] = day if 0 < day <= top else _UNKNOWN_DAY
-    return days

@@ -19,8 +19,10 @@ from typing import Any
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, W3PerDocReader, _lenfield
+from whoosh.columns import NumericColumn
 from whoosh.matching.wrappers import FilterMatcher
+from whoosh.util.numeric import byte_to_length
 
 from indexer.search import hot
 
@@ -229,14 +231,40 @@ def field_lengths(reader: Any, fieldname: str) -> np.ndarray:
     per_field = _LENGTHS.setdefault(reader, {})
     lengths = per_field.get(fieldname)
     if lengths is None:
-        count = reader.doc_count_all()
-        lengths = np.fromiter(
-            (reader.doc_field_length(n, fieldname, 1) for n in range(count)),
-            dtype=np.float64,
-            count=count,
-        )
+        lengths = _stored_lengths(reader, fieldname)
+        if lengths is None:
+            count = reader.doc_count_all()
+            lengths = np.fromiter(
+                (reader.doc_field_length(n, fieldname, 1) for n in range(count)),
+                dtype=np.float64,
+                count=count,
+            )
         per_field[fieldname] = lengths
     return lengths
+
+
+# A length byte's length, as ``byte_to_length``; a 0 byte (an empty field) reads as None
+# through ``doc_field_length``, which numpy takes as nan.
+_BYTE_LENGTHS = np.array([np.nan] + [byte_to_length(b) for b in range(1, 256)])
+
+
+def _stored_lengths(reader: Any, fieldname: str) -> np.ndarray | None:
+    """``doc_field_length`` of every document of a whoosh3 segment, from its length column
+    read in one piece: asking document by document (a seek and a read each) was a quarter of
+    a server's warm-up at 60,000 documents. None for a reader stored another way."""
+    perdoc = getattr(reader, "_perdoc", None)
+    if not isinstance(perdoc, W3PerDocReader):
+        return None
+    column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    count = reader.doc_count_all()
+    if column is None:
+        return np.ones(count, dtype=np.float64)  # no such column: the default, 1
+    if not isinstance(column, NumericColumn.Reader) or column._fixedlen != 1:
+        return None
+    stored = min(column._count, count)
+    codes = np.zeros(count, dtype=np.uint8)  # past the column's end: 0, as Whoosh reads it
+    codes[:stored] = np.frombuffer(column._dbfile.get(column._basepos, stored), dtype=np.uint8)
+    return _BYTE_LENGTHS[codes]  # type: ignore[no-any-return]
 
 
 def term_weights(
