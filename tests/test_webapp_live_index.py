@@ -40,6 +40,7 @@ def test_a_changed_index_is_served_only_once_a_background_load_has_warmed_it(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     monkeypatch.setattr(live_index, "CHECK_SECONDS", 0.0)  # look for changes on every request
+    monkeypatch.setattr(live_index, "FRESH_WAIT", 0.0)  # a load longer than a request waits
     app = make_app(WARM_UP=True)
     client, live = app.test_client(), app.extensions["dossier.index"]
     try:
@@ -61,10 +62,34 @@ def test_a_changed_index_is_served_only_once_a_background_load_has_warmed_it(
         close_resources(app)
 
 
+def test_the_request_that_finds_a_change_waits_a_moment_for_it(
+    make_app: Callable[..., Any],
+    store: Any,
+    catch_up: Callable[[], Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # An analyst ingests a document and searches for it at once: a small index loads in
+    # milliseconds, so the search that notices the change waits for it (here as long as it
+    # takes) and finds the document.
+    monkeypatch.setattr(live_index, "CHECK_SECONDS", 0.0)
+    monkeypatch.setattr(live_index, "FRESH_WAIT", 600.0)
+    app = make_app(WARM_UP=True)
+    client, live = app.test_client(), app.extensions["dossier.index"]
+    try:
+        before = live.current()
+        store.put(DocumentDraft(text="A zeppelin was sighted.", id="late", kind="news"))
+        catch_up()
+        assert _ids(client, "zeppelin") == ["late"]
+        assert live.current() is not before
+    finally:
+        close_resources(app)
+
+
 def test_a_rebuilt_generation_is_loaded_in_the_background_too(
     make_app: Callable[..., Any], store: Any, index_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(live_index, "CHECK_SECONDS", 0.0)
+    monkeypatch.setattr(live_index, "FRESH_WAIT", 0.0)
     app = make_app(WARM_UP=True)
     client, live = app.test_client(), app.extensions["dossier.index"]
     try:

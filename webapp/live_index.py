@@ -5,7 +5,10 @@ The first search of a freshly opened index loads its columns: about 2 s at 60,00
 changes (a rebuild, an ingest, a correction), so after every change one user of each worker
 waited those seconds. Here, when serving (``WARM_UP``), requests keep the index they have
 while a background thread opens and warms the changed one, and the next request after that
-gets the new one: nobody waits for the load. Loads run one at a time, so a long ingest that
+gets the new one. The request that notices the change waits for the load up to
+``FRESH_WAIT`` seconds, so that an analyst who has just ingested a document finds it on the
+next search (a small index loads in milliseconds); past that it is answered by the index it
+had, and nobody waits the whole load of a big one. Loads run one at a time, so a long ingest that
 commits often costs each worker at most one load in flight (and two indexes in memory while
 it lasts). A request keeps the index it started with (``acquire``/``release``, through the
 app context); the one a load replaced is closed when the last request using it ends.
@@ -31,6 +34,7 @@ from indexer.search.engine import REFRESH_SECONDS
 log = logging.getLogger(__name__)
 
 CHECK_SECONDS = 1.0  # how often a request looks for a changed index (one read, one listing)
+FRESH_WAIT = 1.0  # seconds the request that finds a change waits for its load (60k: 0.5-0.8 s)
 _TOC = re.compile(r"_MAIN_(\d+)\.toc")
 Fingerprint = tuple[str, int]
 
@@ -67,16 +71,21 @@ class LiveIndex:
 
     def current(self) -> SearchIndex:
         """The warm index to search; starts loading a changed one in the background (at most
-        one check per ``CHECK_SECONDS``, one load at a time)."""
-        index = self._index  # before a load can start: this request keeps the warm one
+        one check per ``CHECK_SECONDS``, one load at a time) and waits up to ``FRESH_WAIT``
+        seconds for it."""
         if self.background and time.monotonic() - self._checked >= CHECK_SECONDS:
-            self._check()
-        return index
+            loading = self._check()
+            if loading is not None:  # outside the lock: the load takes it to swap
+                loading.join(FRESH_WAIT)
+        return self._index
 
     def acquire(self) -> SearchIndex:
         """``current()``, kept open until ``release``: a request's index."""
+        index = self.current()
         with self._lock:
-            index = self.current()
+            # A load may swap (and close) ``index`` here unless it is counted as in use:
+            # count the one current now, which is at least as new.
+            index = self._index
             self._users[id(index)] = self._users.get(id(index), 0) + 1
         return index
 
@@ -108,18 +117,20 @@ class LiveIndex:
                 index.close()
             self._retired.clear()
 
-    def _check(self) -> None:
-        with self._lock:  # an RLock: acquire holds it too
+    def _check(self) -> threading.Thread | None:
+        """Start loading a changed index; returns the load this request started, if any."""
+        with self._lock:
             self._checked = time.monotonic()
             if self._loading is not None and self._loading.is_alive():
-                return
+                return None
             seen = fingerprint(self.index_dir)
             if seen is None or seen == self._seen:
-                return
+                return None
             self._loading = threading.Thread(
                 target=self._load, args=(seen,), name="dossier-index-load", daemon=True
             )
             self._loading.start()
+            return self._loading
 
     def _load(self, seen: Fingerprint) -> None:
         """Open and warm the changed index, then hand it to the next request. A failure
