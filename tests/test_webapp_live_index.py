@@ -32,76 +32,63 @@ def _ids(client: Any, query: str) -> list[str]:
     return [hit["id"] for hit in response.get_json()["hits"]]
 
 
-def test_a_changed_index_is_served_only_once_a_background_load_has_warmed_it(
-    make_app: Callable[..., Any],
-    store: Any,
-    catch_up: Callable[[], Any],
-    monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    monkeypatch.setattr(live_index, "CHECK_SECONDS", 0.0)  # look for changes on every request
-    monkeypatch.setattr(live_index, "FRESH_WAIT", 0.0)  # a load longer than a request waits
+@pytest.fixture
+def serving(make_app: Callable[..., Any], monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """An app that loads a changed index in the background, looking on every request; no
+    request waits for a load unless the test sets ``FRESH_WAIT``."""
+    monkeypatch.setattr(live_index, "CHECK_SECONDS", 0.0)
+    monkeypatch.setattr(live_index, "FRESH_WAIT", 0.0)
     app = make_app(WARM_UP=True)
-    client, live = app.test_client(), app.extensions["dossier.index"]
-    try:
-        before, frozen = live.current(), gc.get_freeze_count()
+    yield app
+    close_resources(app)
+
+
+def test_a_changed_index_is_served_only_once_a_background_load_has_warmed_it(
+    serving: Any, store: Any, catch_up: Callable[[], Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    client, live = serving.test_client(), serving.extensions["dossier.index"]
+    before, frozen = live.current(), gc.get_freeze_count()
+    assert _ids(client, "zeppelin") == []
+    store.put(DocumentDraft(text="A zeppelin was sighted.", id="late", kind="news"))
+    catch_up()  # a commit to the live generation, as an ingest while serving makes
+    with caplog.at_level(logging.INFO, logger="webapp.live_index"):
+        # This request starts the load and is answered by the warm index it had.
         assert _ids(client, "zeppelin") == []
-        store.put(DocumentDraft(text="A zeppelin was sighted.", id="late", kind="news"))
-        catch_up()  # a commit to the live generation, as an ingest while serving makes
-        with caplog.at_level(logging.INFO, logger="webapp.live_index"):
-            # This request starts the load and is answered by the warm index it had.
-            assert _ids(client, "zeppelin") == []
-            live.wait()
-            assert _ids(client, "zeppelin") == ["late"]
-        after = live.current()
-        assert after is not before
-        assert after._table is not None and after._table.searcher is after._searcher  # warm
-        assert any("warm in" in m and "serving it now" in m for m in caplog.messages)
-        assert gc.get_freeze_count() > frozen  # its columns are out of full collections too
-    finally:
-        close_resources(app)
+        live.wait()
+        assert _ids(client, "zeppelin") == ["late"]
+    after = live.current()
+    assert after is not before
+    assert after._table is not None and after._table.searcher is after._searcher  # warm
+    assert any("warm in" in m and "serving it now" in m for m in caplog.messages)
+    assert gc.get_freeze_count() > frozen  # its columns are out of full collections too
 
 
 def test_the_request_that_finds_a_change_waits_a_moment_for_it(
-    make_app: Callable[..., Any],
-    store: Any,
-    catch_up: Callable[[], Any],
-    monkeypatch: pytest.MonkeyPatch,
+    serving: Any, store: Any, catch_up: Callable[[], Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # An analyst ingests a document and searches for it at once: a small index loads in
     # milliseconds, so the search that notices the change waits for it (here as long as it
     # takes) and finds the document.
-    monkeypatch.setattr(live_index, "CHECK_SECONDS", 0.0)
     monkeypatch.setattr(live_index, "FRESH_WAIT", 600.0)
-    app = make_app(WARM_UP=True)
-    client, live = app.test_client(), app.extensions["dossier.index"]
-    try:
-        before = live.current()
-        store.put(DocumentDraft(text="A zeppelin was sighted.", id="late", kind="news"))
-        catch_up()
-        assert _ids(client, "zeppelin") == ["late"]
-        assert live.current() is not before
-    finally:
-        close_resources(app)
+    client, live = serving.test_client(), serving.extensions["dossier.index"]
+    before = live.current()
+    store.put(DocumentDraft(text="A zeppelin was sighted.", id="late", kind="news"))
+    catch_up()
+    assert _ids(client, "zeppelin") == ["late"]
+    assert live.current() is not before
 
 
 def test_a_rebuilt_generation_is_loaded_in_the_background_too(
-    make_app: Callable[..., Any], store: Any, index_dir: Path, monkeypatch: pytest.MonkeyPatch
+    serving: Any, store: Any, index_dir: Path
 ) -> None:
-    monkeypatch.setattr(live_index, "CHECK_SECONDS", 0.0)
-    monkeypatch.setattr(live_index, "FRESH_WAIT", 0.0)
-    app = make_app(WARM_UP=True)
-    client, live = app.test_client(), app.extensions["dossier.index"]
-    try:
-        old = fingerprint(index_dir)
-        store.put(DocumentDraft(text="The airship landed.", id="ship", kind="news"))
-        build_index(store, index_dir, procs=1)  # a new generation swapped in
-        assert fingerprint(index_dir) is not None and fingerprint(index_dir) != old
-        assert _ids(client, "airship") == []
-        live.wait()
-        assert _ids(client, "airship") == ["ship"]
-    finally:
-        close_resources(app)
+    client, live = serving.test_client(), serving.extensions["dossier.index"]
+    old = fingerprint(index_dir)
+    store.put(DocumentDraft(text="The airship landed.", id="ship", kind="news"))
+    build_index(store, index_dir, procs=1)  # a new generation swapped in
+    assert fingerprint(index_dir) is not None and fingerprint(index_dir) != old
+    assert _ids(client, "airship") == []
+    live.wait()
+    assert _ids(client, "airship") == ["ship"]
 
 
 def test_without_warm_up_the_index_refreshes_on_the_request_path(
