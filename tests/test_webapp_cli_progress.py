@@ -162,7 +162,11 @@ def test_training_reports_sentences_over_all_passes_and_each_pass(tmp_path: Path
     sentence = "Anna\tB-PER\nKarlsson\tI-PER\nspoke\tO\nin\tO\nOslo\tB-GEO\n.\tO\n\n"
     corpus.write_text(sentence * 2_500, encoding="utf-8")
     seen: list[tuple[int, int, str]] = []
-    train(corpus, passes=2, augment=0, **training_progress(lambda *a: seen.append(a[1:]), 2))
+
+    def progress(step: str, done: int, total: int, note: str = "", *, share: object = None) -> None:
+        seen.append((done, total, note))
+
+    train(corpus, passes=2, augment=0, **training_progress(progress, 2))
     assert seen[0] == (0, 0, "reading the training corpus")
     assert [done for done, *_ in seen[1:]] == [2_000, 2_500, 4_500, 5_000]
     assert {total for _, total, _ in seen[1:]} == {5_000}

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from corpus import QuickStore, StoreUnavailable
 from indexer import ModelInvalid, NltkResourceMissing
@@ -19,10 +19,18 @@ if TYPE_CHECKING:  # loaded by the steps that use them: opening a store for a se
     from corpus import Store
     from indexer.entities import Recogniser
 
-Progress = Callable[[str, int, int, str], object]
-"""Called as ``progress(step, done, total, note)`` in the long steps: ``"demo"`` (documents
-stored, total 0: unknown) and ``"model"`` (training: sentences done of ``total`` over all
-passes, the note saying which pass and the accuracy of the last one)."""
+
+class Progress(Protocol):
+    """Called as ``progress(step, done, total, note)`` while a pipeline step runs (``total`` 0:
+    unknown; ``note``: a few words on where it is, or ""), first with ``done`` 0 when the step
+    starts; ``share``: the fraction of the step's text done, when it knows
+    (``indexer.progress``). Here: ``"demo"`` (documents stored) and ``"model"`` (training:
+    sentences done of ``total`` over all passes, the note naming the pass and its accuracy)."""
+
+    def __call__(
+        self, step: str, done: int, total: int, note: str = "", /, *, share: float | None = None
+    ) -> object: ...
+
 
 DEMO_BATCH = 250  # demo documents per store transaction
 TRAINING_PASSES = 5  # passes when setup trains the entity model (~2 minutes on the GMB corpus)

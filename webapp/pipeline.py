@@ -69,6 +69,7 @@ from indexer.entities import (
 from indexer.progress import Progress as StepCounter  # what a library step calls
 from webapp.config import ingest_limits
 from webapp.instance import (
+    Progress,
     entity_model,
     load_demo,
     open_store,
@@ -78,16 +79,6 @@ from webapp.instance import (
 from webapp.jobs import job_settings, worker_name
 
 log = logging.getLogger(__name__)
-
-
-class Progress(Protocol):
-    """Called as ``progress(step, done, total, note)`` while a step runs (``total`` 0: unknown;
-    ``note``: a few words on where it is, or ""), first with ``done`` 0 when the step starts;
-    ``share``: the fraction of the step's text done, when it knows (``indexer.progress``)."""
-
-    def __call__(
-        self, step: str, done: int, total: int, note: str = "", /, *, share: float | None = None
-    ) -> object: ...
 
 
 OnStep = Callable[["StepReport"], object]
