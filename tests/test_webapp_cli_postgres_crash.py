@@ -17,7 +17,8 @@ import pytest
 from pgserver import PostgresServer, PostgresUnavailable
 
 REPO = Path(__file__).resolve().parent.parent
-DOCUMENTS = 500  # two store batches of 250: the server dies after the first is committed
+DOCUMENTS = 2_500  # ten store batches of 250: the server dies after the first is committed,
+# with nine still to come (with two, both were sometimes committed before the crash landed)
 
 
 @pytest.fixture
